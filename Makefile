@@ -1,0 +1,25 @@
+# The two commands README starts with. Both install missing system packages first.
+DATA ?= ./data
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+.PHONY: deps run test build bench
+
+deps:
+	@tools/install-deps.sh
+
+## run: build in release mode and run the server on $(DATA)
+run: deps
+	swift run -c release leadledger serve --data $(DATA) --host $(HOST) --port $(PORT)
+
+## test: build and run every test (Swift Testing, real LMDB in temp directories)
+test: deps
+	swift build --build-tests
+	swift test --skip-build
+
+build: deps
+	swift build
+
+## bench: event log benchmarks, JSON on stdout
+bench: deps
+	swift run -c release leadledger bench log

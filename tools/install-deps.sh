@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what building and testing LeadLedger needs on a fresh Debian machine, and nothing
+# that is already there. Safe to run repeatedly; `make run` and `make test` call it first.
+set -euo pipefail
+
+need_apt=()
+command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists lmdb; then need_apt+=(liblmdb-dev); fi
+if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libzstd; then need_apt+=(libzstd-dev); fi
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "install-deps: installing ${need_apt[*]}" >&2
+    sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo_cmd apt-get update -qq
+    $sudo_cmd apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+# The schema tests validate emitted JSON with a real JSON Schema validator (Python's jsonschema).
+if [ "${LEADLEDGER_SKIP_PY:-0}" != "1" ]; then
+    if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
+        echo "install-deps: installing python jsonschema" >&2
+        python3 -m pip install --quiet jsonschema
+    fi
+fi
