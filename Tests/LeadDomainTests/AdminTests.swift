@@ -13,7 +13,11 @@ struct AdminTests {
     }
 
     private func created() throws -> AdminState {
-        let decision = try decide(nil, .create(adminId: adminId, name: "Rūta", email: "ruta@rasa.lt", role: "manager", permissions: ["reports.read", "leads.read.all", "reports.read"]))
+        let decision = try decide(
+            nil,
+            .create(
+                adminId: adminId, name: "Rūta", email: "ruta@rasa.lt", role: "manager",
+                permissions: ["reports.read", "leads.read.all", "reports.read"]))
         return try #require(AdminState.replay(decision.events))
     }
 
@@ -28,16 +32,25 @@ struct AdminTests {
     @Test("role values and permission names are validated, every bad one listed")
     func validation() {
         let error = Fixture.error { () throws(DomainError) in
-            try decide(nil, .create(adminId: adminId, name: "", email: "nope", role: "owner", permissions: ["leads.read.all", "god.mode"]))
+            try decide(
+                nil,
+                .create(
+                    adminId: adminId, name: "", email: "nope", role: "owner",
+                    permissions: ["leads.read.all", "god.mode"]))
         }
-        #expect(error?.fieldCodes == ["name": "required", "email": "invalidEmail", "role": "invalidRole", "permissions[1]": "unknownPermission"])
+        #expect(
+            error?.fieldCodes == [
+                "name": "required", "email": "invalidEmail", "role": "invalidRole",
+                "permissions[1]": "unknownPermission",
+            ])
     }
 
     @Test("tokens store only their SHA-256; revoking an unknown token is an error, revoking twice a no-op")
     func tokens() throws {
         var admin = try created()
         let tokenId = Fixture.id(501)
-        admin = try decide(admin, .issueToken(tokenId: tokenId, label: "phone app", sha256: hash, expiresAt: nil)).events
+        admin = try decide(admin, .issueToken(tokenId: tokenId, label: "phone app", sha256: hash, expiresAt: nil))
+            .events
             .reduce(admin) { AdminState.evolve($0, $1)! }
         #expect(admin.tokens.map(\.sha256) == [hash])
         #expect(admin.activeToken(sha256: hash, at: Fixture.t0) != nil)
@@ -76,9 +89,11 @@ struct AdminTests {
         #expect(LeadCommand.tag("x").requiredPermission == nil)
         #expect(SettingsCommand.setConvertedLeadLock(true).requiredPermission == .settingsManage)
         #expect(AdminCommand.disable.requiredPermission == .adminsManage)
-        #expect(Permission.allCases.map(\.rawValue).sorted() == [
-            "admins.manage", "leads.delete", "leads.merge", "leads.read.all", "leads.restore", "reports.read", "settings.manage",
-        ])
+        #expect(
+            Permission.allCases.map(\.rawValue).sorted() == [
+                "admins.manage", "leads.delete", "leads.merge", "leads.read.all", "leads.restore", "reports.read",
+                "settings.manage",
+            ])
     }
 }
 
@@ -88,13 +103,24 @@ struct CustomerTests {
     func registerAndUpdate() throws {
         let context = Fixture.context()
         let bad = Fixture.error { () throws(DomainError) in
-            try CustomerDecider.decide(nil, .register(customerId: Fixture.id(600), fullName: "", company: nil, phones: ["1"], emails: ["x"], address: nil), context: context)
+            try CustomerDecider.decide(
+                nil,
+                .register(
+                    customerId: Fixture.id(600), fullName: "", company: nil, phones: ["1"], emails: ["x"], address: nil),
+                context: context)
         }
         #expect(bad?.fieldCodes == ["fullName": "required", "phones[0]": "invalidPhone", "emails[0]": "invalidEmail"])
         var customer = try #require(
             CustomerState.replay(
-                try CustomerDecider.decide(nil, .register(customerId: Fixture.id(600), fullName: "Ona", company: "UAB", phones: [], emails: [], address: nil), context: context).events))
-        let update = try CustomerDecider.decide(customer, .update(fullName: "Ona", company: "UAB Ona", phones: nil, emails: nil, address: nil), context: context)
+                try CustomerDecider.decide(
+                    nil,
+                    .register(
+                        customerId: Fixture.id(600), fullName: "Ona", company: "UAB", phones: [], emails: [],
+                        address: nil), context: context
+                ).events))
+        let update = try CustomerDecider.decide(
+            customer, .update(fullName: "Ona", company: "UAB Ona", phones: nil, emails: nil, address: nil),
+            context: context)
         guard case .customerUpdated(let e) = try #require(update.events.first) else {
             Issue.record("expected CustomerUpdated")
             return
@@ -102,6 +128,10 @@ struct CustomerTests {
         #expect(e.changes.company == Change(from: "UAB", to: "UAB Ona") && e.changes.fullName == nil)
         customer = update.events.reduce(customer) { CustomerState.evolve($0, $1)! }
         #expect(customer.company == "UAB Ona" && customer.version == 2)
-        #expect(try CustomerDecider.decide(customer, .update(fullName: "Ona", company: nil, phones: nil, emails: nil, address: nil), context: context).isEmpty)
+        #expect(
+            try CustomerDecider.decide(
+                customer, .update(fullName: "Ona", company: nil, phones: nil, emails: nil, address: nil),
+                context: context
+            ).isEmpty)
     }
 }

@@ -19,7 +19,8 @@ struct LeadCreationTests {
 
     @Test("phones keep the typed form and are normalized to digits; a leading + is a flag")
     func phones() throws {
-        let lead = try Fixture.lead(Fixture.leadId, LeadInput(fullName: "J", phones: ["+370 (612) 34-567", "8 612 34567"]))
+        let lead = try Fixture.lead(
+            Fixture.leadId, LeadInput(fullName: "J", phones: ["+370 (612) 34-567", "8 612 34567"]))
         #expect(lead.phones.map(\.typed) == ["+370 (612) 34-567", "8 612 34567"])
         #expect(lead.phones.map(\.digits) == ["37061234567", "861234567"])
         #expect(lead.phones.map(\.hasPlus) == [true, false])
@@ -27,7 +28,9 @@ struct LeadCreationTests {
 
     @Test("every failing field is listed at once, each with its code")
     func everyFailingField() {
-        let settings = try! Fixture.settings([.defineCustomField(CustomFieldDefinition(key: "budget", name: "Budget", type: .int, maxValue: 100))])
+        let settings = try! Fixture.settings([
+            .defineCustomField(CustomFieldDefinition(key: "budget", name: "Budget", type: .int, maxValue: 100))
+        ])
         let input = LeadInput(
             fullName: "  ", phones: ["+370 612 34567", "12", "+370-612-34567"], emails: ["ok@rasa.lt", "not-an-email"],
             address: Address(city: String(repeating: "x", count: 201)), source: "carrier-pigeon", step: "nowhere",
@@ -62,10 +65,13 @@ struct LeadCreationTests {
     func requiredFields() throws {
         let settings = try Fixture.settings([
             .setRequiredFields([.phones, .emails, .company, .responsible]),
-            .defineCustomField(CustomFieldDefinition(key: "segment", name: "Segment", type: .list, required: true, options: ["b2b", "b2c"])),
+            .defineCustomField(
+                CustomFieldDefinition(
+                    key: "segment", name: "Segment", type: .list, required: true, options: ["b2b", "b2c"])),
         ])
         let error = Fixture.error { () throws(DomainError) in
-            try LeadDecider.decide(nil, .create(leadId: Fixture.leadId, LeadInput(fullName: "J")), context: Fixture.context(settings))
+            try LeadDecider.decide(
+                nil, .create(leadId: Fixture.leadId, LeadInput(fullName: "J")), context: Fixture.context(settings))
         }
         #expect(
             error?.fieldCodes == [
@@ -101,7 +107,8 @@ struct LeadCreationTests {
         }
         #expect(
             error?.fieldCodes == [
-                "customFields.code": "tooLong", "customFields.size": "outOfRange", "customFields.segment": "invalidValue",
+                "customFields.code": "tooLong", "customFields.size": "outOfRange",
+                "customFields.segment": "invalidValue",
                 "customFields.about": "tooLong", "customFields.vip": "invalidValue", "customFields.site": "invalidURL",
                 "customFields.since": "invalidDate",
             ])
@@ -118,12 +125,17 @@ struct LeadCreationTests {
         let compact = try Fixture.settings([.setFieldLimits(.compact, custom: nil)])
         let name = String(repeating: "n", count: 31)
         let error = Fixture.error { () throws(DomainError) in
-            try LeadDecider.decide(nil, .create(leadId: Fixture.leadId, LeadInput(fullName: name)), context: Fixture.context(compact))
+            try LeadDecider.decide(
+                nil, .create(leadId: Fixture.leadId, LeadInput(fullName: name)), context: Fixture.context(compact))
         }
         #expect(error?.fieldCodes == ["fullName": "tooLong"])
         #expect(try Fixture.lead(Fixture.leadId, LeadInput(fullName: name)).fullName == name)
-        #expect(FieldLimits.standard == FieldLimits(name: 200, customText: 1_000, note: 5_000, comment: 5_000, taskDescription: 1_000))
-        #expect(compact.fieldLimits.comment == 999 && compact.fieldLimits.taskDescription == 200 && compact.fieldLimits.customText == 30)
+        #expect(
+            FieldLimits.standard
+                == FieldLimits(name: 200, customText: 1_000, note: 5_000, comment: 5_000, taskDescription: 1_000))
+        #expect(
+            compact.fieldLimits.comment == 999 && compact.fieldLimits.taskDescription == 200
+                && compact.fieldLimits.customText == 30)
     }
 
     @Test("creating a lead that exists is a conflict")

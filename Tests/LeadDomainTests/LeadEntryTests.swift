@@ -9,7 +9,8 @@ struct LeadEntryTests {
     func note() throws {
         var lead = try Fixture.lead()
         try Fixture.apply(.markStep("contacted"), to: &lead)
-        let events = try Fixture.apply(.addEntry(EntryInput(entryId: Fixture.id(10), text: "Called, no answer")), to: &lead)
+        let events = try Fixture.apply(
+            .addEntry(EntryInput(entryId: Fixture.id(10), text: "Called, no answer")), to: &lead)
         #expect(events.map(\.kind) == [.noteAdded])
         #expect(lead.notes(onStep: "contacted").map(\.text) == ["Called, no answer"])
         #expect(lead.actions.isEmpty)
@@ -21,7 +22,9 @@ struct LeadEntryTests {
         let planned = Fixture.t0.adding(seconds: 3_600)
         try Fixture.apply(.addEntry(EntryInput(entryId: Fixture.id(11), text: "Call", actionType: "call")), to: &lead)
         try Fixture.apply(.addEntry(EntryInput(entryId: Fixture.id(12), text: "", admin: Fixture.admin)), to: &lead)
-        try Fixture.apply(.addEntry(EntryInput(entryId: Fixture.id(13), text: "Visit", plannedAt: planned, step: "qualified")), to: &lead)
+        try Fixture.apply(
+            .addEntry(EntryInput(entryId: Fixture.id(13), text: "Visit", plannedAt: planned, step: "qualified")),
+            to: &lead)
         #expect(lead.notes.isEmpty)
         #expect(lead.actions.map(\.id) == [Fixture.id(11), Fixture.id(12), Fixture.id(13)])
         #expect(lead.actions[0].actionType == "call")
@@ -34,12 +37,17 @@ struct LeadEntryTests {
         let lead = try Fixture.lead()
         let error = Fixture.error { () throws(DomainError) in
             try LeadDecider.decide(
-                lead, .addEntry(EntryInput(entryId: Fixture.id(14), text: String(repeating: "x", count: 5_001), actionType: "fax", step: "moon")),
+                lead,
+                .addEntry(
+                    EntryInput(
+                        entryId: Fixture.id(14), text: String(repeating: "x", count: 5_001), actionType: "fax",
+                        step: "moon")),
                 context: Fixture.context())
         }
         #expect(error?.fieldCodes == ["step": "unknownStep", "text": "tooLong", "actionType": "unknownActionType"])
         let empty = Fixture.error { () throws(DomainError) in
-            try LeadDecider.decide(lead, .addEntry(EntryInput(entryId: Fixture.id(14), text: "  ")), context: Fixture.context())
+            try LeadDecider.decide(
+                lead, .addEntry(EntryInput(entryId: Fixture.id(14), text: "  ")), context: Fixture.context())
         }
         #expect(empty?.fieldCodes == ["text": "required"])
     }
@@ -78,7 +86,10 @@ struct LeadEntryTests {
         var lead = try Fixture.lead()
         let due = Fixture.t0.adding(seconds: 7_200)
         try Fixture.apply(
-            .addTask(TaskInput(taskId: Fixture.id(20), taskType: "birthday-greeting", description: "Congratulate", responsible: Fixture.admin, due: due)),
+            .addTask(
+                TaskInput(
+                    taskId: Fixture.id(20), taskType: "birthday-greeting", description: "Congratulate",
+                    responsible: Fixture.admin, due: due)),
             to: &lead)
         #expect(lead.tasks.first?.due == due && lead.tasks.first?.closed == false)
         #expect(try Fixture.apply(.closeTask(Fixture.id(20)), to: &lead).map(\.kind) == [.taskClosed])
@@ -88,7 +99,10 @@ struct LeadEntryTests {
         let compact = try Fixture.settings([.setFieldLimits(.compact, custom: nil)])
         let invalid = Fixture.error { () throws(DomainError) in
             try LeadDecider.decide(
-                snapshot, .addTask(TaskInput(taskId: Fixture.id(21), taskType: "juggling", description: String(repeating: "d", count: 201))),
+                snapshot,
+                .addTask(
+                    TaskInput(
+                        taskId: Fixture.id(21), taskType: "juggling", description: String(repeating: "d", count: 201))),
                 context: Fixture.context(compact))
         }
         #expect(invalid?.fieldCodes == ["taskType": "unknownTaskType", "description": "tooLong"])

@@ -6,7 +6,8 @@ import Testing
 /// One of every lead command but create, for "refuses every command" specifications.
 private let everyCommand: [LeadCommand] = [
     .update(LeadPatch(fullName: "X")), .markStep("contacted"), .assign(Fixture.admin), .tag("t"), .untag("t"),
-    .addWatcher(Fixture.admin), .removeWatcher(Fixture.admin), .addEntry(EntryInput(entryId: Fixture.id(50), text: "n")),
+    .addWatcher(Fixture.admin), .removeWatcher(Fixture.admin),
+    .addEntry(EntryInput(entryId: Fixture.id(50), text: "n")),
     .pinAction(Fixture.id(51)), .unpinAction(Fixture.id(51)), .completeAction(Fixture.id(51)),
     .addTask(TaskInput(taskId: Fixture.id(52), taskType: "meeting", description: "m")), .closeTask(Fixture.id(52)),
     .pause(until: Fixture.t0.adding(seconds: 999_999)), .resume, .copyData(from: Fixture.id(53), fields: [.company]),
@@ -33,9 +34,11 @@ struct LeadLifecycleTests {
 
     @Test("restore brings back the lead exactly as it was, except version and updated by/at")
     func restoreExactly() throws {
-        var lead = try Fixture.lead(Fixture.leadId, LeadInput(fullName: "Jonas", phones: ["+37061234567"], tags: ["VIP"]))
+        var lead = try Fixture.lead(
+            Fixture.leadId, LeadInput(fullName: "Jonas", phones: ["+37061234567"], tags: ["VIP"]))
         try Fixture.apply(.addEntry(EntryInput(entryId: Fixture.id(10), text: "note")), to: &lead)
-        try Fixture.apply(.addTask(TaskInput(taskId: Fixture.id(20), taskType: "meeting", description: "meet")), to: &lead)
+        try Fixture.apply(
+            .addTask(TaskInput(taskId: Fixture.id(20), taskType: "meeting", description: "meet")), to: &lead)
         try Fixture.apply(.pause(until: Fixture.t0.adding(seconds: 9_999)), to: &lead)
         let before = lead
         try Fixture.apply(.delete(reason: nil), to: &lead, at: 100)
@@ -53,7 +56,8 @@ struct LeadLifecycleTests {
     @Test("conversion is allowed on the last step only and registers a customer from the lead's data")
     func conversion() throws {
         var lead = try Fixture.lead(
-            Fixture.leadId, LeadInput(fullName: "Žemaitė", company: "UAB", phones: ["+37061234567"], emails: ["z@uab.lt"]))
+            Fixture.leadId,
+            LeadInput(fullName: "Žemaitė", company: "UAB", phones: ["+37061234567"], emails: ["z@uab.lt"]))
         let customerId = Fixture.id(77)
         let snapshot = lead
         let early = Fixture.error { () throws(DomainError) in
@@ -83,7 +87,9 @@ struct LeadLifecycleTests {
         let customer = try #require(
             CustomerState.replay(
                 try CustomerDecider.decide(
-                    nil, .register(customerId: Fixture.id(80), fullName: "C", company: nil, phones: [], emails: [], address: nil),
+                    nil,
+                    .register(
+                        customerId: Fixture.id(80), fullName: "C", company: nil, phones: [], emails: [], address: nil),
                     context: Fixture.context()
                 ).events))
         let snapshot = lead
@@ -92,11 +98,20 @@ struct LeadLifecycleTests {
         }
         #expect(unknown?.code == .customerNotFound)
         let related = RelatedStates(leads: [], customers: [customer])
-        #expect(try Fixture.apply(.linkCustomer(customer.id), to: &lead, related: related).map(\.kind) == [.leadLinkedToCustomer])
+        #expect(
+            try Fixture.apply(.linkCustomer(customer.id), to: &lead, related: related).map(\.kind) == [
+                .leadLinkedToCustomer
+            ])
         #expect(try Fixture.apply(.linkCustomer(customer.id), to: &lead, related: related).isEmpty)
         try Fixture.apply(.markStep("won"), to: &lead)
         let decision = try LeadDecider.decide(lead, .convert(customerId: Fixture.id(99)), context: Fixture.context())
-        #expect(decision.events == [.leadConverted(LeadConverted(leadId: lead.id, customerId: customer.id, at: Fixture.t0.adding(seconds: 60), by: Fixture.manager))])
+        #expect(
+            decision.events == [
+                .leadConverted(
+                    LeadConverted(
+                        leadId: lead.id, customerId: customer.id, at: Fixture.t0.adding(seconds: 60),
+                        by: Fixture.manager))
+            ])
     }
 
     @Test("with the lock setting a converted lead refuses edits but still takes notes")
@@ -104,7 +119,8 @@ struct LeadLifecycleTests {
         let settings = try Fixture.settings([.setConvertedLeadLock(true)])
         var lead = try Fixture.lead(settings: settings)
         try Fixture.apply(.markStep("won"), to: &lead, settings: settings)
-        let decision = try LeadDecider.decide(lead, .convert(customerId: Fixture.id(70)), context: Fixture.context(settings))
+        let decision = try LeadDecider.decide(
+            lead, .convert(customerId: Fixture.id(70)), context: Fixture.context(settings))
         lead = decision.events(for: StreamID.lead(lead.id)).reduce(lead) { LeadState.evolve($0, $1)! }
         let snapshot = lead
         for command in everyCommand where command.isEdit {
@@ -113,7 +129,10 @@ struct LeadLifecycleTests {
             }
             #expect(error?.code == .leadLocked, "\(command)")
         }
-        #expect(try Fixture.apply(.addEntry(EntryInput(entryId: Fixture.id(71), text: "thanks")), to: &lead, settings: settings).count == 1)
+        #expect(
+            try Fixture.apply(
+                .addEntry(EntryInput(entryId: Fixture.id(71), text: "thanks")), to: &lead, settings: settings
+            ).count == 1)
         // Without the lock the same edit is fine.
         #expect(try Fixture.apply(.update(LeadPatch(company: "UAB")), to: &lead).count == 1)
     }
@@ -124,7 +143,8 @@ struct LeadLifecycleTests {
         let source = try Fixture.lead(Fixture.id(2))
         let decision = try LeadDecider.decide(
             target, .merge(sources: [source.id]), context: Fixture.context(), related: RelatedStates(leads: [source]))
-        let merged = try #require(decision.events(for: StreamID.lead(source.id)).reduce(source) { LeadState.evolve($0, $1) })
+        let merged = try #require(
+            decision.events(for: StreamID.lead(source.id)).reduce(source) { LeadState.evolve($0, $1) })
         #expect(merged.mergedInto == target.id)
         for command in everyCommand {
             let error = Fixture.error { () throws(DomainError) in
@@ -137,7 +157,8 @@ struct LeadLifecycleTests {
     @Test("events of another lead do not change a lead's state")
     func otherLeadsEvents() throws {
         let lead = try Fixture.lead()
-        let foreign = DomainEvent.leadTagged(LeadTagged(leadId: Fixture.id(9), tag: "x", at: Fixture.t0, by: Fixture.admin))
+        let foreign = DomainEvent.leadTagged(
+            LeadTagged(leadId: Fixture.id(9), tag: "x", at: Fixture.t0, by: Fixture.admin))
         #expect(LeadState.evolve(lead, foreign) == lead)
     }
 }

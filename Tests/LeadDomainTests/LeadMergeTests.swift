@@ -11,11 +11,14 @@ struct LeadMergeTests {
         target.step = "new"
         // Oldest, but on an early step.
         let old = try Fixture.lead(
-            Fixture.id(2), LeadInput(fullName: "Old", company: "Old UAB", phones: ["370-612-34567"], emails: ["a@x.lt"], comment: "old"),
+            Fixture.id(2),
+            LeadInput(
+                fullName: "Old", company: "Old UAB", phones: ["370-612-34567"], emails: ["a@x.lt"], comment: "old"),
             at: 0)
         // Newer, but furthest in the pipeline: wins over `old`.
         var far = try Fixture.lead(
-            Fixture.id(3), LeadInput(fullName: "Far", company: "Far UAB", emails: ["A@X.lt", "b@x.lt"], tags: ["VIP"]), at: 10)
+            Fixture.id(3), LeadInput(fullName: "Far", company: "Far UAB", emails: ["A@X.lt", "b@x.lt"], tags: ["VIP"]),
+            at: 10)
         try Fixture.apply(.markStep("proposal"), to: &far)
         try Fixture.apply(.addEntry(EntryInput(entryId: Fixture.id(30), text: "far note")), to: &far)
         try Fixture.apply(.addWatcher(Fixture.admin), to: &far)
@@ -46,7 +49,12 @@ struct LeadMergeTests {
         for source in [old, far, same] {
             #expect(
                 decision.events(for: StreamID.lead(source.id))
-                    == [.leadMergedInto(LeadMergedInto(leadId: source.id, targetLeadId: target.id, at: Fixture.t0.adding(seconds: 60), by: Fixture.manager))])
+                    == [
+                        .leadMergedInto(
+                            LeadMergedInto(
+                                leadId: source.id, targetLeadId: target.id, at: Fixture.t0.adding(seconds: 60),
+                                by: Fixture.manager))
+                    ])
         }
     }
 
@@ -65,11 +73,15 @@ struct LeadMergeTests {
             #expect(error?.code == .invalidMerge, "\(sources)")
         }
         let intoDeleted = Fixture.error { () throws(DomainError) in
-            try LeadDecider.decide(deleted, .merge(sources: [target.id]), context: Fixture.context(), related: RelatedStates(leads: [target]))
+            try LeadDecider.decide(
+                deleted, .merge(sources: [target.id]), context: Fixture.context(),
+                related: RelatedStates(leads: [target]))
         }
         #expect(intoDeleted?.code == .leadDeleted)
         let intoMerged = Fixture.error { () throws(DomainError) in
-            try LeadDecider.decide(merged, .merge(sources: [target.id]), context: Fixture.context(), related: RelatedStates(leads: [target]))
+            try LeadDecider.decide(
+                merged, .merge(sources: [target.id]), context: Fixture.context(),
+                related: RelatedStates(leads: [target]))
         }
         #expect(intoMerged?.code == .leadMerged)
         let missing = Fixture.error { () throws(DomainError) in

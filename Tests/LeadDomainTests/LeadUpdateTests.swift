@@ -9,7 +9,8 @@ struct LeadUpdateTests {
     func onlyChangedFields() throws {
         var lead = try Fixture.lead(Fixture.leadId, LeadInput(fullName: "Jonas", company: "UAB Rasa", comment: "old"))
         let events = try Fixture.apply(
-            .update(LeadPatch(fullName: "Jonas", company: "UAB Rasa", phones: ["+37061234567"], comment: "")), to: &lead)
+            .update(LeadPatch(fullName: "Jonas", company: "UAB Rasa", phones: ["+37061234567"], comment: "")), to: &lead
+        )
         guard case .leadUpdated(let updated) = try #require(events.first) else {
             Issue.record("expected LeadUpdated, got \(events)")
             return
@@ -32,11 +33,15 @@ struct LeadUpdateTests {
 
     @Test("custom fields are set, changed and cleared per key")
     func customFields() throws {
-        let settings = try Fixture.settings([.defineCustomField(CustomFieldDefinition(key: "budget", name: "Budget", type: .int))])
-        var lead = try Fixture.lead(Fixture.leadId, LeadInput(fullName: "J", customFields: ["budget": .int(1)]), settings: settings)
+        let settings = try Fixture.settings([
+            .defineCustomField(CustomFieldDefinition(key: "budget", name: "Budget", type: .int))
+        ])
+        var lead = try Fixture.lead(
+            Fixture.leadId, LeadInput(fullName: "J", customFields: ["budget": .int(1)]), settings: settings)
         try Fixture.apply(.update(LeadPatch(customFields: ["budget": .int(2)])), to: &lead, settings: settings)
         #expect(lead.customFields["budget"] == .int(2))
-        try Fixture.apply(.update(LeadPatch(customFields: ["budget": CustomFieldValue?.none])), to: &lead, settings: settings)
+        try Fixture.apply(
+            .update(LeadPatch(customFields: ["budget": CustomFieldValue?.none])), to: &lead, settings: settings)
         #expect(lead.customFields["budget"] == nil)
     }
 
@@ -49,7 +54,10 @@ struct LeadUpdateTests {
                 lead, .update(LeadPatch(fullName: "", company: "", emails: ["x@"], source: "nope")),
                 context: Fixture.context(settings))
         }
-        #expect(error?.fieldCodes == ["fullName": "required", "company": "required", "emails[0]": "invalidEmail", "source": "unknownSource"])
+        #expect(
+            error?.fieldCodes == [
+                "fullName": "required", "company": "required", "emails[0]": "invalidEmail", "source": "unknownSource",
+            ])
     }
 
     @Test("marking a step moves the progress to any active step, forward or back; unknown steps are refused")
@@ -58,7 +66,13 @@ struct LeadUpdateTests {
         try Fixture.apply(.markStep("proposal"), to: &lead)
         #expect(lead.step == "proposal")
         let back = try Fixture.apply(.markStep("contacted"), to: &lead)
-        #expect(back == [.leadStepMarked(LeadStepMarked(leadId: lead.id, from: "proposal", to: "contacted", at: Fixture.t0.adding(seconds: 60), by: Fixture.manager))])
+        #expect(
+            back == [
+                .leadStepMarked(
+                    LeadStepMarked(
+                        leadId: lead.id, from: "proposal", to: "contacted", at: Fixture.t0.adding(seconds: 60),
+                        by: Fixture.manager))
+            ])
         #expect(try Fixture.apply(.markStep("contacted"), to: &lead).isEmpty)
         let snapshot = lead
         let error = Fixture.error { () throws(DomainError) in
@@ -76,7 +90,12 @@ struct LeadUpdateTests {
         #expect(try Fixture.apply(.tag(" šiauliai "), to: &lead).isEmpty)
         #expect(try Fixture.apply(.addWatcher(Fixture.admin), to: &lead).count == 1)
         #expect(try Fixture.apply(.addWatcher(Fixture.admin), to: &lead).isEmpty)
-        #expect(try Fixture.apply(.untag("ŠIAULIAI"), to: &lead) == [.leadUntagged(LeadUntagged(leadId: lead.id, tag: "Šiauliai", at: Fixture.t0.adding(seconds: 60), by: Fixture.manager))])
+        #expect(
+            try Fixture.apply(.untag("ŠIAULIAI"), to: &lead) == [
+                .leadUntagged(
+                    LeadUntagged(
+                        leadId: lead.id, tag: "Šiauliai", at: Fixture.t0.adding(seconds: 60), by: Fixture.manager))
+            ])
         #expect(try Fixture.apply(.untag("Šiauliai"), to: &lead).isEmpty)
         #expect(try Fixture.apply(.removeWatcher(Fixture.admin), to: &lead).count == 1)
         #expect(try Fixture.apply(.removeWatcher(Fixture.admin), to: &lead).isEmpty)
@@ -104,10 +123,14 @@ struct LeadUpdateTests {
 
     @Test("copying data overwrites the chosen fields with the other lead's non-empty values")
     func copyData() throws {
-        let settings = try Fixture.settings([.defineCustomField(CustomFieldDefinition(key: "budget", name: "Budget", type: .int))])
-        var target = try Fixture.lead(Fixture.id(1), LeadInput(fullName: "Target", company: "Old", comment: "keep"), settings: settings)
+        let settings = try Fixture.settings([
+            .defineCustomField(CustomFieldDefinition(key: "budget", name: "Budget", type: .int))
+        ])
+        var target = try Fixture.lead(
+            Fixture.id(1), LeadInput(fullName: "Target", company: "Old", comment: "keep"), settings: settings)
         let source = try Fixture.lead(
-            Fixture.id(2), LeadInput(fullName: "Source", company: "New", emails: ["s@new.lt"], customFields: ["budget": .int(9)]),
+            Fixture.id(2),
+            LeadInput(fullName: "Source", company: "New", emails: ["s@new.lt"], customFields: ["budget": .int(9)]),
             settings: settings)
         let events = try Fixture.apply(
             .copyData(from: source.id, fields: [.company, .emails, .comment, .customFields]), to: &target,
@@ -118,10 +141,13 @@ struct LeadUpdateTests {
         }
         #expect(copied.fromLeadId == source.id)
         #expect(copied.changes.changedFields == ["company", "customFields.budget", "emails"])
-        #expect(target.company == "New" && target.emails == ["s@new.lt"] && target.comment == "keep" && target.fullName == "Target")
+        #expect(
+            target.company == "New" && target.emails == ["s@new.lt"] && target.comment == "keep"
+                && target.fullName == "Target")
         let snapshot = target
         let missing = Fixture.error { () throws(DomainError) in
-            try LeadDecider.decide(snapshot, .copyData(from: Fixture.id(3), fields: [.company]), context: Fixture.context())
+            try LeadDecider.decide(
+                snapshot, .copyData(from: Fixture.id(3), fields: [.company]), context: Fixture.context())
         }
         #expect(missing?.code == .leadNotFound)
         let invalid = Fixture.error { () throws(DomainError) in

@@ -45,14 +45,19 @@ struct SettingsTests {
 
     @Test("settings commands are validated: keys, duplicates, names, colours, permutations, the last step")
     func validation() throws {
-        #expect(refused(.defineStep(key: "Bad Key", name: "", colour: "red", description: nil))?.fieldCodes
-            == ["key": "invalidKey", "name": "required", "colour": "invalidValue"])
-        #expect(refused(.defineStep(key: "new", name: "contacted", colour: "#ffffff", description: nil))?.fieldCodes
-            == ["key": "duplicate", "name": "duplicate"])
+        #expect(
+            refused(.defineStep(key: "Bad Key", name: "", colour: "red", description: nil))?.fieldCodes
+                == ["key": "invalidKey", "name": "required", "colour": "invalidValue"])
+        #expect(
+            refused(.defineStep(key: "new", name: "contacted", colour: "#ffffff", description: nil))?.fieldCodes
+                == ["key": "duplicate", "name": "duplicate"])
         #expect(refused(.renameStep(key: "new", name: "WON"))?.fieldCodes == ["name": "duplicate"])
         #expect(refused(.renameStep(key: "moon", name: "Moon"))?.fieldCodes == ["key": "unknownStep"])
         #expect(refused(.reorderSteps(["new", "won"]))?.fieldCodes == ["order": "notAPermutation"])
-        #expect(refused(.reorderSteps(["new", "new", "qualified", "proposal", "won"]))?.fieldCodes == ["order": "notAPermutation"])
+        #expect(
+            refused(.reorderSteps(["new", "new", "qualified", "proposal", "won"]))?.fieldCodes == [
+                "order": "notAPermutation"
+            ])
         #expect(refused(.retireStep(key: "new"))?.fieldCodes == ["key": "conflict"])
         let one = try Fixture.settings([
             .retireStep(key: "contacted"), .retireStep(key: "qualified"), .retireStep(key: "proposal"),
@@ -63,17 +68,32 @@ struct SettingsTests {
         #expect(refused(.defineSource(key: "web", name: "website"))?.fieldCodes == ["name": "duplicate"])
         #expect(refused(.renameSource(key: "phone", name: "E-MAIL"))?.fieldCodes == ["name": "duplicate"])
         #expect(refused(.retireTaskType(key: "nope"))?.fieldCodes == ["key": "unknownTaskType"])
-        #expect(refused(.setDefaults(step: "moon", source: "mars"))?.fieldCodes == ["step": "unknownStep", "source": "unknownSource"])
+        #expect(
+            refused(.setDefaults(step: "moon", source: "mars"))?.fieldCodes == [
+                "step": "unknownStep", "source": "unknownSource",
+            ])
         #expect(refused(.setAssessmentScale([]))?.fieldCodes == ["values": "required"])
-        #expect(refused(.setAssessmentScale(["low", "low", " "]))?.fieldCodes == ["values[1]": "duplicate", "values[2]": "required"])
+        #expect(
+            refused(.setAssessmentScale(["low", "low", " "]))?.fieldCodes == [
+                "values[1]": "duplicate", "values[2]": "required",
+            ])
         #expect(refused(.setFieldLimits(.custom, custom: nil))?.fieldCodes == ["limits": "required"])
         #expect(refused(.setRequiredFields([.company, .customFields]))?.fieldCodes == ["fields[1]": "invalidValue"])
-        #expect(refused(.defineCustomField(CustomFieldDefinition(key: "x", name: "X", type: .list)))?.fieldCodes == ["options": "required"])
-        #expect(refused(.defineCustomField(CustomFieldDefinition(key: "x", name: "X", type: .string, maxLength: 5_000)))?.fieldCodes
-            == ["maxLength": "outOfRange"])
-        let withField = try Fixture.settings([.defineCustomField(CustomFieldDefinition(key: "x", name: "X", type: .int))])
-        #expect(refused(.defineCustomField(CustomFieldDefinition(key: "x", name: "X", type: .flag)), on: withField)?.fieldCodes
-            == ["type": "conflict"])
+        #expect(
+            refused(.defineCustomField(CustomFieldDefinition(key: "x", name: "X", type: .list)))?.fieldCodes == [
+                "options": "required"
+            ])
+        #expect(
+            refused(.defineCustomField(CustomFieldDefinition(key: "x", name: "X", type: .string, maxLength: 5_000)))?
+                .fieldCodes
+                == ["maxLength": "outOfRange"])
+        let withField = try Fixture.settings([
+            .defineCustomField(CustomFieldDefinition(key: "x", name: "X", type: .int))
+        ])
+        #expect(
+            refused(.defineCustomField(CustomFieldDefinition(key: "x", name: "X", type: .flag)), on: withField)?
+                .fieldCodes
+                == ["type": "conflict"])
     }
 
     @Test("repeating a satisfied settings command decides no events")
@@ -81,13 +101,15 @@ struct SettingsTests {
         let s = SettingsState.defaults
         for command: SettingsCommand in [
             .renameStep(key: "new", name: "New"), .reorderSteps(["new", "contacted", "qualified", "proposal", "won"]),
-            .setDefaults(step: "new", source: "manual"), .setConvertedLeadLock(false), .setFieldLimits(.default, custom: nil),
+            .setDefaults(step: "new", source: "manual"), .setConvertedLeadLock(false),
+            .setFieldLimits(.default, custom: nil),
             .setAssessmentScale(["1", "2", "3", "4", "5"]), .setRequiredFields([]), .removeTag(name: "nope"),
         ] {
             #expect(try SettingsDecider.decide(s, command, context: Fixture.context(s)).isEmpty, "\(command)")
         }
         let retired = try Fixture.settings([.retireSource(key: "email")])
-        #expect(try SettingsDecider.decide(retired, .retireSource(key: "email"), context: Fixture.context(retired)).isEmpty)
+        #expect(
+            try SettingsDecider.decide(retired, .retireSource(key: "email"), context: Fixture.context(retired)).isEmpty)
     }
 
     @Test("tags, action types, task types, sources, limits, required fields, scale and lock all take effect")
@@ -95,8 +117,11 @@ struct SettingsTests {
         let s = try Fixture.settings([
             .defineTag(name: " VIP ", colour: "#ff0000"), .defineActionType(key: "sms", name: "SMS"),
             .defineTaskType(key: "send-offer", name: "Send offer"), .defineSource(key: "fair", name: "Fair"),
-            .setDefaults(step: "contacted", source: "fair"), .setFieldLimits(.custom, custom: FieldLimits(name: 10, customText: 10, note: 10, comment: 10, taskDescription: 10)),
-            .setRequiredFields([.emails, .company, .emails]), .setAssessmentScale(["weak", "strong"]), .setConvertedLeadLock(true),
+            .setDefaults(step: "contacted", source: "fair"),
+            .setFieldLimits(
+                .custom, custom: FieldLimits(name: 10, customText: 10, note: 10, comment: 10, taskDescription: 10)),
+            .setRequiredFields([.emails, .company, .emails]), .setAssessmentScale(["weak", "strong"]),
+            .setConvertedLeadLock(true),
             .retireActionType(key: "email"),
         ])
         #expect(s.tags == [TagDefinition(name: "VIP", colour: "#ff0000")])
@@ -106,7 +131,9 @@ struct SettingsTests {
         #expect(s.fieldLimitsPreset == .custom && s.fieldLimits.name == 10)
         #expect(s.requiredFields == [.company, .emails])
         #expect(s.assessmentScale == ["weak", "strong"] && s.lockConvertedLeads)
-        let lead = try Fixture.lead(Fixture.leadId, LeadInput(fullName: "J", company: "UAB", emails: ["j@u.lt"], assessment: "weak"), settings: s)
+        let lead = try Fixture.lead(
+            Fixture.leadId, LeadInput(fullName: "J", company: "UAB", emails: ["j@u.lt"], assessment: "weak"),
+            settings: s)
         #expect(lead.step == "contacted" && lead.source == "fair" && lead.assessment == "weak")
     }
 }

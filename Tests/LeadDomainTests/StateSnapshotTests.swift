@@ -7,10 +7,12 @@ import Testing
 struct StateSnapshotTests {
     @Test("states survive a Codable round trip (projections snapshot them)")
     func codable() throws {
-        var lead = try Fixture.lead(Fixture.leadId, LeadInput(fullName: "Ёлкин", phones: ["+37061234567"], tags: ["VIP"]))
+        var lead = try Fixture.lead(
+            Fixture.leadId, LeadInput(fullName: "Ёлкин", phones: ["+37061234567"], tags: ["VIP"]))
         try Fixture.apply(.addEntry(EntryInput(entryId: Fixture.id(1), text: "call", actionType: "call")), to: &lead)
         try Fixture.apply(.pause(until: Fixture.t0.adding(seconds: 1_000)), to: &lead)
-        let settings = try Fixture.settings([.defineCustomField(CustomFieldDefinition(key: "x", name: "X", type: .int))])
+        let settings = try Fixture.settings([.defineCustomField(CustomFieldDefinition(key: "x", name: "X", type: .int))]
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         #expect(try JSONDecoder().decode(LeadState.self, from: encoder.encode(lead)) == lead)

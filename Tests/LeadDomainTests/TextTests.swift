@@ -49,7 +49,8 @@ struct TextTests {
         for valid in ["a@b.lt", "jonas.jonaitis+crm@rasa.lt", "o'brien@mail.example.com", "šarūnas@paštas.lt"] {
             #expect(EmailAddress.isValid(valid), "\(valid)")
         }
-        for invalid in ["", "a", "a@", "@b.lt", "a@b", "a b@c.lt", "a@@b.lt", "a@b..lt", "a@-b.lt", ".a@b.lt", "a@b.l"] {
+        for invalid in ["", "a", "a@", "@b.lt", "a@b", "a b@c.lt", "a@@b.lt", "a@b..lt", "a@-b.lt", ".a@b.lt", "a@b.l"]
+        {
             #expect(!EmailAddress.isValid(invalid), "\(invalid)")
         }
         #expect(EmailAddress.normalize(" Jonas@Rasa.LT ") == "jonas@rasa.lt")

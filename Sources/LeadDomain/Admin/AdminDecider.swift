@@ -32,14 +32,17 @@ public enum AdminDecider {
         case .create: return Decision()
         case .disable:
             guard !admin.disabled else { return Decision() }
-            return Decision(streamID: stream, events: [.adminDisabled(AdminDisabled(adminId: id, at: c.now, by: c.actor))])
+            return Decision(
+                streamID: stream, events: [.adminDisabled(AdminDisabled(adminId: id, at: c.now, by: c.actor))])
         case .revokeToken(let tokenId):
             guard let token = admin.tokens.first(where: { $0.id == tokenId }) else {
-                throw .notFound(.tokenNotFound, field: "tokenId", "The admin has no token \(tokenId.uuidString.lowercased())")
+                throw .notFound(
+                    .tokenNotFound, field: "tokenId", "The admin has no token \(tokenId.uuidString.lowercased())")
             }
             guard !token.revoked else { return Decision() }
             return Decision(
-                streamID: stream, events: [.tokenRevoked(TokenRevoked(adminId: id, tokenId: tokenId, at: c.now, by: c.actor))])
+                streamID: stream,
+                events: [.tokenRevoked(TokenRevoked(adminId: id, tokenId: tokenId, at: c.now, by: c.actor))])
         default: break
         }
         if admin.disabled { throw DomainError(.adminDisabled, "The admin is disabled") }
@@ -59,12 +62,15 @@ public enum AdminDecider {
                 streamID: stream,
                 events: [
                     .permissionsChanged(
-                        PermissionsChanged(adminId: id, from: admin.permissions, to: permissions, at: c.now, by: c.actor))
+                        PermissionsChanged(
+                            adminId: id, from: admin.permissions, to: permissions, at: c.now, by: c.actor))
                 ])
         case .issueToken(let tokenId, let label, let sha256, let expiresAt):
             if admin.tokens.contains(where: { $0.id == tokenId }) { return Decision() }
             let label = v.text(label, field: "label", limit: c.settings.fieldLimits.name, required: true) ?? ""
-            if sha256.count != 64 || !sha256.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || ("a"..."f").contains($0) }) {
+            if sha256.count != 64
+                || !sha256.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || ("a"..."f").contains($0) })
+            {
                 v.add("sha256", .invalidValue, "sha256 must be 64 lowercase hex digits")
             }
             if admin.tokens.contains(where: { $0.sha256 == sha256 }) {
@@ -77,7 +83,8 @@ public enum AdminDecider {
                 events: [
                     .tokenIssued(
                         TokenIssued(
-                            adminId: id, tokenId: tokenId, label: label, sha256: sha256, expiresAt: expiresAt, at: c.now,
+                            adminId: id, tokenId: tokenId, label: label, sha256: sha256, expiresAt: expiresAt,
+                            at: c.now,
                             by: c.actor))
                 ])
         case .create, .disable, .revokeToken: return Decision()

@@ -28,7 +28,9 @@ public enum CustomerDecider {
                 changes.fullName = .between(
                     customer.fullName, v.text(fullName, field: "fullName", limit: limits.name, required: true) ?? "")
             }
-            if let company { changes.company = .between(customer.company, v.text(company, field: "company", limit: limits.name)) }
+            if let company {
+                changes.company = .between(customer.company, v.text(company, field: "company", limit: limits.name))
+            }
             if let phones { changes.phones = .between(customer.phones, v.phones(phones)) }
             if let emails { changes.emails = .between(customer.emails, v.emails(emails)) }
             if let address { changes.address = .between(customer.address, v.address(address)) }
@@ -36,7 +38,9 @@ public enum CustomerDecider {
             guard !changes.isEmpty else { return Decision() }
             return Decision(
                 streamID: StreamID.customer(customer.id),
-                events: [.customerUpdated(CustomerUpdated(customerId: customer.id, changes: changes, at: c.now, by: c.actor))])
+                events: [
+                    .customerUpdated(CustomerUpdated(customerId: customer.id, changes: changes, at: c.now, by: c.actor))
+                ])
         }
     }
 }

@@ -26,7 +26,8 @@ public enum SettingsDecider {
             let description = v.text(description, field: "description", limit: s.fieldLimits.comment)
             try v.check()
             return [
-                .stepDefined(StepDefined(key: key, name: name, colour: colour, description: description, at: at, by: by))
+                .stepDefined(
+                    StepDefined(key: key, name: name, colour: colour, description: description, at: at, by: by))
             ]
         case .renameStep(let key, let name):
             let entries = s.steps.map { CatalogueEntry(key: $0.key, name: $0.name, retired: $0.retired) }
@@ -85,7 +86,9 @@ public enum SettingsDecider {
             return [.taskTypeRetired(TaskTypeRetired(key: key, at: at, by: by))]
         case .defineTag(let name, let colour):
             let tag = v.tag(name, field: "name")
-            if let colour, !isColour(colour) { v.add("colour", .invalidValue, "colour must be #rrggbb (lowercase hex)") }
+            if let colour, !isColour(colour) {
+                v.add("colour", .invalidValue, "colour must be #rrggbb (lowercase hex)")
+            }
             try v.check()
             if let existing = s.tags.first(where: { TagName.key($0.name) == TagName.key(tag) }) {
                 if existing.colour == colour { return [] }
@@ -166,7 +169,8 @@ public enum SettingsDecider {
         v.key(key, field: "key")
         if existing.contains(where: { $0.key == key }) { v.add("key", .duplicate, "\(key) already exists") }
         let name = v.text(name, field: "name", limit: v.limits.name, required: true) ?? ""
-        if !name.isEmpty, existing.contains(where: { !$0.retired && SearchText.fold($0.name) == SearchText.fold(name) }) {
+        if !name.isEmpty, existing.contains(where: { !$0.retired && SearchText.fold($0.name) == SearchText.fold(name) })
+        {
             v.add("name", .duplicate, "an entry named \(name) already exists")
         }
         return name
@@ -182,8 +186,11 @@ public enum SettingsDecider {
         let new = v.text(name, field: "name", limit: v.limits.name, required: true) ?? ""
         try v.check()
         guard new != entry.name else { return nil }
-        if entries.contains(where: { $0.key != key && !$0.retired && SearchText.fold($0.name) == SearchText.fold(new) }) {
-            throw .validation([FieldError(field: "name", code: .duplicate, message: "an entry named \(new) already exists")])
+        if entries.contains(where: { $0.key != key && !$0.retired && SearchText.fold($0.name) == SearchText.fold(new) })
+        {
+            throw .validation([
+                FieldError(field: "name", code: .duplicate, message: "an entry named \(new) already exists")
+            ])
         }
         return (entry.name, new)
     }
@@ -197,7 +204,9 @@ public enum SettingsDecider {
         }
         guard !entry.retired else { return false }
         if isDefault {
-            throw .validation([FieldError(field: "key", code: .conflict, message: "\(key) is the default; change it first")])
+            throw .validation([
+                FieldError(field: "key", code: .conflict, message: "\(key) is the default; change it first")
+            ])
         }
         return true
     }
