@@ -135,3 +135,44 @@ struct CustomerTests {
             ).isEmpty)
     }
 }
+
+@Suite("Error shape")
+struct DomainErrorTests {
+    @Test("every error code carries the category the HTTP layer maps to a status")
+    func categories() {
+        let expected: [(DomainError.Code, DomainError.Category)] = [
+            (.validationFailed, .validation), (.leadNotFound, .notFound), (.customerNotFound, .notFound),
+            (.adminNotFound, .notFound), (.actionNotFound, .notFound), (.taskNotFound, .notFound),
+            (.tokenNotFound, .notFound), (.alreadyExists, .conflict), (.leadDeleted, .conflict),
+            (.leadLocked, .conflict), (.leadMerged, .conflict), (.notOnLastStep, .conflict),
+            (.alreadyConverted, .conflict), (.invalidMerge, .conflict), (.adminDisabled, .conflict),
+            (.forbidden, .forbidden),
+        ]
+        for (code, category) in expected { #expect(code.category == category, "\(code)") }
+    }
+
+    @Test("commands on a missing admin or customer are notFound")
+    func missingAggregates() {
+        let admin = Fixture.error { () throws(DomainError) in
+            try AdminDecider.decide(nil, .disable, context: Fixture.context())
+        }
+        #expect(admin?.code == .adminNotFound)
+        let customer = Fixture.error { () throws(DomainError) in
+            try CustomerDecider.decide(
+                nil, .update(fullName: "X", company: nil, phones: nil, emails: nil, address: nil),
+                context: Fixture.context())
+        }
+        #expect(customer?.code == .customerNotFound)
+    }
+
+    @Test("a validation error's message names the failing fields")
+    func message() {
+        let error = Fixture.error { () throws(DomainError) in
+            try LeadDecider.decide(
+                nil, .create(leadId: Fixture.leadId, LeadInput(fullName: "", emails: ["x"])), context: Fixture.context()
+            )
+        }
+        #expect(error?.message == "Invalid input: fullName, emails[0]")
+        #expect(error?.fieldErrors.map(\.field) == ["fullName", "emails[0]"])
+    }
+}
