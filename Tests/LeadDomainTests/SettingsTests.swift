@@ -137,3 +137,42 @@ struct SettingsTests {
         #expect(lead.step == "contacted" && lead.source == "fair" && lead.assessment == "weak")
     }
 }
+
+@Suite("Retired settings entries")
+struct RetiredEntryTests {
+    @Test("a retired step keeps its leads but cannot be chosen; a retired custom field accepts no new values")
+    func retired() throws {
+        let settings = try Fixture.settings([
+            .defineCustomField(CustomFieldDefinition(key: "budget", name: "Budget", type: .int))
+        ])
+        var lead = try Fixture.lead(
+            Fixture.leadId, LeadInput(fullName: "J", step: "qualified", customFields: ["budget": .int(5)]),
+            settings: settings)
+        let retired = try Fixture.settings([
+            .defineCustomField(CustomFieldDefinition(key: "budget", name: "Budget", type: .int)),
+            .retireStep(key: "qualified"), .retireCustomField(key: "budget"), .retireSource(key: "website"),
+        ])
+        #expect(lead.step == "qualified" && lead.customFields["budget"] == .int(5))
+        let snapshot = lead
+        let error = Fixture.error { () throws(DomainError) in
+            try LeadDecider.decide(
+                snapshot, .update(LeadPatch(source: "website", customFields: ["budget": .int(6)])),
+                context: Fixture.context(retired))
+        }
+        #expect(error?.fieldCodes == ["source": "unknownSource", "customFields.budget": "unknownCustomField"])
+        let step = Fixture.error { () throws(DomainError) in
+            try LeadDecider.decide(snapshot, .markStep("qualified"), context: Fixture.context(retired))
+        }
+        #expect(step?.fieldCodes == ["step": "unknownStep"])
+        // Clearing the retired field's old value is still possible, and notes may still go to the retired step.
+        #expect(
+            try Fixture.apply(
+                .update(LeadPatch(customFields: ["budget": CustomFieldValue?.none])), to: &lead, settings: retired
+            ).count == 1)
+        #expect(lead.customFields["budget"] == nil)
+        #expect(
+            try Fixture.apply(.addEntry(EntryInput(entryId: Fixture.id(5), text: "n")), to: &lead, settings: retired)
+                .first?.kind
+                == .noteAdded)
+    }
+}
