@@ -7,6 +7,11 @@ public struct LogBenchmarkReport: Sendable, Codable {
         public var seconds: Double
         public var eventsPerSecond: Double
         public var commits: UInt64
+        /// CPU time of the whole process during the scenario (all threads), and events per CPU second:
+        /// the figure to read when other processes compete for the cores. For replay (one thread) it is
+        /// the thread's CPU time, i.e. events per second per core.
+        public var cpuSeconds: Double
+        public var eventsPerCpuSecond: Double
     }
 
     public var directory: String
@@ -87,9 +92,18 @@ public enum LogBenchmark {
         func seconds(_ duration: Duration) -> Double {
             Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         }
-        func rate(_ count: Int, _ duration: Duration, _ commits: UInt64) -> LogBenchmarkReport.Rate {
+        func cpuTime(_ clockId: clockid_t) -> Double {
+            var spec = timespec()
+            clock_gettime(clockId, &spec)
+            return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+        }
+        var cpuStart = cpuTime(CLOCK_PROCESS_CPUTIME_ID)
+        func rate(_ count: Int, _ duration: Duration, _ commits: UInt64, cpu: Double? = nil) -> LogBenchmarkReport.Rate {
             let s = seconds(duration)
-            return .init(events: count, seconds: s, eventsPerSecond: Double(count) / s, commits: commits)
+            let cpuSeconds = cpu ?? (cpuTime(CLOCK_PROCESS_CPUTIME_ID) - cpuStart)
+            return .init(
+                events: count, seconds: s, eventsPerSecond: Double(count) / s, commits: commits,
+                cpuSeconds: cpuSeconds, eventsPerCpuSecond: Double(count) / cpuSeconds)
         }
         let limit = Duration.milliseconds(Int(secondsPerScenario * 1000))
         _ = payloadPool.count
@@ -98,6 +112,7 @@ public enum LogBenchmark {
         progress("1 client × 1 event per commit")
         let single = try EventLog(directory: directory + "/single")
         var count = 0
+        cpuStart = cpuTime(CLOCK_PROCESS_CPUTIME_ID)
         var start = clock.now
         while clock.now - start < limit {
             try await single.append([event(count)], to: "lead-\(count % 1000)", expectedVersion: .any)
@@ -109,6 +124,7 @@ public enum LogBenchmark {
         // 64 × 1
         progress("64 clients × 1 event")
         let concurrent = try EventLog(directory: directory + "/concurrent")
+        cpuStart = cpuTime(CLOCK_PROCESS_CPUTIME_ID)
         start = clock.now
         let deadline = start + limit
         let appended = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -131,6 +147,7 @@ public enum LogBenchmark {
         progress("1 client × batches of 100")
         let batched = try EventLog(directory: directory + "/batches")
         count = 0
+        cpuStart = cpuTime(CLOCK_PROCESS_CPUTIME_ID)
         start = clock.now
         while clock.now - start < limit {
             let batch = (0..<100).map { event(count + $0) }
@@ -143,6 +160,7 @@ public enum LogBenchmark {
         // Import (batches of 1,000) with compression, then replay.
         func importEvents(into log: EventLog) async throws -> LogBenchmarkReport.Rate {
             var written = 0
+            cpuStart = cpuTime(CLOCK_PROCESS_CPUTIME_ID)
             let start = clock.now
             while written < events {
                 let size = min(1_000, events - written)
@@ -157,6 +175,7 @@ public enum LogBenchmark {
         func replay(_ log: EventLog) throws -> LogBenchmarkReport.Rate {
             var seen = 0
             var bytes = 0
+            let threadCpu = cpuTime(CLOCK_THREAD_CPUTIME_ID)
             let start = clock.now
             try log.forEach { event in
                 seen += 1
@@ -164,7 +183,7 @@ public enum LogBenchmark {
                 return true
             }
             precondition(bytes > 0)
-            return rate(seen, clock.now - start, 0)
+            return rate(seen, clock.now - start, 0, cpu: cpuTime(CLOCK_THREAD_CPUTIME_ID) - threadCpu)
         }
 
         progress("import \(events) events in batches of 1,000")
