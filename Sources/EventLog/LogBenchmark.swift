@@ -31,6 +31,8 @@ public struct LogBenchmarkReport: Sendable, Codable {
     /// Stored payload bytes per event and data-file bytes per event, with compression (dictionary trained).
     public var storedPayloadBytesPerEventCompressed: Double
     public var fileBytesPerEventCompressed: Double
+    /// zstd without a dictionary (first 50,000 events, dictionary training off).
+    public var storedPayloadBytesPerEventNoDictionary: Double
     /// The same without compression.
     public var storedPayloadBytesPerEventUncompressed: Double
     public var fileBytesPerEventUncompressed: Double
@@ -206,6 +208,20 @@ public enum LogBenchmark {
         let plainStats = try plain.stats()
         plain.close()
 
+        progress("compression without a dictionary")
+        options.compression = CompressionOptions(dictionaryTrainingEvents: 0)
+        let noDictionary = try EventLog(directory: directory + "/import-no-dictionary", options: options)
+        var sample = 0
+        while sample < min(events, 50_000) {
+            let appends = (0..<1_000).map { index in
+                StreamAppend(streamId: "lead-\(sample + index)", expectedVersion: .noStream, events: [event(sample + index)])
+            }
+            try await noDictionary.append(appends)
+            sample += 1_000
+        }
+        let noDictionaryStats = try noDictionary.stats()
+        noDictionary.close()
+
         let n = Double(events)
         return LogBenchmarkReport(
             directory: directory, oneClientOneEvent: oneByOne, sixtyFourClientsOneEvent: sixtyFour,
@@ -214,6 +230,7 @@ public enum LogBenchmark {
             averagePayloadBytes: Double(compressedStats.payloadBytesRaw) / n,
             storedPayloadBytesPerEventCompressed: Double(compressedStats.payloadBytesStored) / n,
             fileBytesPerEventCompressed: Double(compressedStats.bytesOnDisk) / n,
+            storedPayloadBytesPerEventNoDictionary: Double(noDictionaryStats.payloadBytesStored) / Double(sample),
             storedPayloadBytesPerEventUncompressed: Double(plainStats.payloadBytesStored) / n,
             fileBytesPerEventUncompressed: Double(plainStats.bytesOnDisk) / n)
     }
