@@ -1,0 +1,13 @@
+/// A permission a manager can be granted (admins have them all).
+public enum Permission: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    /// See every lead, not only those they are responsible for or watch.
+    case leadsReadAll = "leads.read.all"
+    case leadsDelete = "leads.delete"
+    case leadsRestore = "leads.restore"
+    case leadsMerge = "leads.merge"
+    case settingsManage = "settings.manage"
+    case adminsManage = "admins.manage"
+    case reportsRead = "reports.read"
+
+    public static func < (lhs: Permission, rhs: Permission) -> Bool { lhs.rawValue < rhs.rawValue }
+}

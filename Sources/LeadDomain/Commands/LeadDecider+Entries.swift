@@ -1,0 +1,59 @@
+import Foundation
+
+extension LeadDecider {
+    /// A note (text only) or an action (with a type, an admin or a planned time). A repeated id is a no-op.
+    static func addEntry(_ lead: LeadState, _ entry: EntryInput, _ c: DecisionContext) throws(DomainError)
+        -> [DomainEvent]
+    {
+        if lead.notes.contains(where: { $0.id == entry.entryId })
+            || lead.actions.contains(where: { $0.id == entry.entryId })
+        {
+            return []
+        }
+        var v = FieldValidator(limits: c.settings.fieldLimits)
+        let step = entry.step ?? lead.step
+        if !c.settings.steps.contains(where: { $0.key == step }) {
+            v.add("step", .unknownStep, "\(step) is not a step")
+        }
+        let text = v.text(entry.text, field: "text", limit: c.settings.fieldLimits.note, required: !entry.isAction)
+        if let type = entry.actionType, !c.settings.isActiveActionType(type) {
+            v.add("actionType", .unknownActionType, "\(type) is not an active action type")
+        }
+        try v.check()
+        if entry.isAction {
+            return [
+                .actionLogged(
+                    ActionLogged(
+                        leadId: lead.id, actionId: entry.entryId, step: step, text: text ?? "",
+                        actionType: entry.actionType, admin: entry.admin, plannedAt: entry.plannedAt, at: c.now,
+                        by: c.actor))
+            ]
+        }
+        return [
+            .noteAdded(
+                NoteAdded(
+                    leadId: lead.id, noteId: entry.entryId, step: step, text: text ?? "", format: entry.format,
+                    at: c.now, by: c.actor))
+        ]
+    }
+
+    /// A task of an active task type. A repeated id is a no-op.
+    static func addTask(_ lead: LeadState, _ task: TaskInput, _ c: DecisionContext) throws(DomainError)
+        -> [DomainEvent]
+    {
+        if lead.tasks.contains(where: { $0.id == task.taskId }) { return [] }
+        var v = FieldValidator(limits: c.settings.fieldLimits)
+        if !c.settings.isActiveTaskType(task.taskType) {
+            v.add("taskType", .unknownTaskType, "\(task.taskType) is not an active task type")
+        }
+        let description = v.text(
+            task.description, field: "description", limit: c.settings.fieldLimits.taskDescription, required: true)
+        try v.check()
+        return [
+            .taskAdded(
+                TaskAdded(
+                    leadId: lead.id, taskId: task.taskId, taskType: task.taskType, description: description ?? "",
+                    responsible: task.responsible, due: task.due, at: c.now, by: c.actor))
+        ]
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// The rules of the lead aggregate: `decide(state, command, context, related) -> Decision`, pure.
+///
+/// ```swift
+/// let decision = try LeadDecider.decide(state, .markStep("qualified"), context: context)
+/// for stream in decision.streams { try await log.append(stream.events, to: stream.streamID, ...) }
+/// ```
+///
+/// Guards, in order: a create needs no state (`alreadyExists`); every other command needs the lead
+/// (`leadNotFound`), refuses a merged lead (`leadMerged`), and a deleted one unless it is a restore
+/// (`leadDeleted`); edits (`LeadCommand.isEdit`) of a converted lead are refused when settings lock converted
+/// leads (`leadLocked`). Repeating a command that is already satisfied (tag twice, pin twice, restore a live
+/// lead, an update that changes nothing...) decides zero events and no error.
+public enum LeadDecider {
+    /// Decides the events of `command` on the lead in `state` (`nil`: the lead does not exist).
+    ///
+    /// - Parameter related: the source leads of a merge or a data copy, the customer of a link
+    ///   (see `LeadCommand.relatedLeadIds` and `relatedCustomerIds`).
+    public static func decide(
+        _ state: LeadState?, _ command: LeadCommand, context: DecisionContext, related: RelatedStates = .none
+    ) throws(DomainError) -> Decision {
+        if case .create(let leadId, let input) = command {
+            if state != nil { throw DomainError(.alreadyExists, "A lead with id \(leadId) already exists") }
+            return Decision(streamID: StreamID.lead(leadId), events: [try create(leadId, input, context)])
+        }
+        guard let lead = state else { throw DomainError(.leadNotFound, "The lead does not exist") }
+        if let target = lead.mergedInto {
+            throw DomainError(.leadMerged, "The lead was merged into lead \(target.uuidString.lowercased())")
+        }
+        if lead.deleted, command != .restore {
+            throw DomainError(.leadDeleted, "The lead is deleted; restore it first")
+        }
+        if command.isEdit, lead.converted, context.settings.lockConvertedLeads {
+            throw DomainError(.leadLocked, "The lead is converted and converted leads are locked")
+        }
+        if case .merge(let sources) = command { return try merge(lead, sources: sources, context, related) }
+        if case .convert(let customerId) = command { return try convert(lead, customerId: customerId, context) }
+        return Decision(streamID: StreamID.lead(lead.id), events: try decideOnLead(lead, command, context, related))
+    }
+
+    /// Commands whose events all go to the lead's own stream.
+    private static func decideOnLead(
+        _ lead: LeadState, _ command: LeadCommand, _ c: DecisionContext, _ related: RelatedStates
+    ) throws(DomainError) -> [DomainEvent] {
+        let id = lead.id
+        let at = c.now
+        let by = c.actor
+        switch command {
+        case .create, .merge, .convert:
+            return []  // handled in decide
+        case .update(let patch):
+            let changes = try update(lead, patch, c)
+            return changes.isEmpty ? [] : [.leadUpdated(LeadUpdated(leadId: id, changes: changes, at: at, by: by))]
+        case .markStep(let step):
+            guard c.settings.isActiveStep(step) else {
+                throw .validation([
+                    FieldError(field: "step", code: .unknownStep, message: "\(step) is not an active step")
+                ])
+            }
+            guard step != lead.step else { return [] }
+            return [.leadStepMarked(LeadStepMarked(leadId: id, from: lead.step, to: step, at: at, by: by))]
+        case .assign(let admin):
+            guard admin != lead.responsible else { return [] }
+            return [.leadAssigned(LeadAssigned(leadId: id, from: lead.responsible, to: admin, at: at, by: by))]
+        case .tag(let name):
+            var validator = FieldValidator(limits: c.settings.fieldLimits)
+            let tag = validator.tag(name, field: "tag")
+            try validator.check()
+            guard !lead.hasTag(tag) else { return [] }
+            return [.leadTagged(LeadTagged(leadId: id, tag: tag, at: at, by: by))]
+        case .untag(let name):
+            guard let stored = lead.tags.first(where: { TagName.key($0) == TagName.key(name) }) else { return [] }
+            return [.leadUntagged(LeadUntagged(leadId: id, tag: stored, at: at, by: by))]
+        case .addWatcher(let admin):
+            guard !lead.watchers.contains(admin) else { return [] }
+            return [.watcherAdded(WatcherAdded(leadId: id, watcher: admin, at: at, by: by))]
+        case .removeWatcher(let admin):
+            guard lead.watchers.contains(admin) else { return [] }
+            return [.watcherRemoved(WatcherRemoved(leadId: id, watcher: admin, at: at, by: by))]
+        case .addEntry(let entry):
+            return try addEntry(lead, entry, c)
+        case .pinAction(let actionId):
+            guard try existingAction(lead, actionId).pinned == false else { return [] }
+            return [.actionPinned(ActionPinned(leadId: id, actionId: actionId, at: at, by: by))]
+        case .unpinAction(let actionId):
+            guard try existingAction(lead, actionId).pinned else { return [] }
+            return [.actionUnpinned(ActionUnpinned(leadId: id, actionId: actionId, at: at, by: by))]
+        case .completeAction(let actionId):
+            guard try existingAction(lead, actionId).completed == false else { return [] }
+            return [.actionCompleted(ActionCompleted(leadId: id, actionId: actionId, at: at, by: by))]
+        case .addTask(let task):
+            return try addTask(lead, task, c)
+        case .closeTask(let taskId):
+            guard let task = lead.tasks.first(where: { $0.id == taskId }) else {
+                throw .notFound(
+                    .taskNotFound, field: "taskId", "The lead has no task \(taskId.uuidString.lowercased())")
+            }
+            guard !task.closed else { return [] }
+            return [.taskClosed(TaskClosed(leadId: id, taskId: taskId, at: at, by: by))]
+        case .pause(let until):
+            guard until > c.now else {
+                throw .validation([
+                    FieldError(field: "until", code: .notInFuture, message: "until must be in the future")
+                ])
+            }
+            guard lead.pausedUntil != until else { return [] }
+            return [.leadPaused(LeadPaused(leadId: id, until: until, at: at, by: by))]
+        case .resume:
+            guard lead.pausedUntil != nil else { return [] }
+            return [.leadResumed(LeadResumed(leadId: id, at: at, by: by))]
+        case .copyData(let from, let fields):
+            let changes = try copyData(lead, from: from, fields: fields, related)
+            return changes.isEmpty
+                ? [] : [.leadDataCopied(LeadDataCopied(leadId: id, fromLeadId: from, changes: changes, at: at, by: by))]
+        case .linkCustomer(let customerId):
+            guard related.customers[customerId] != nil else {
+                throw .notFound(
+                    .customerNotFound, field: "customerId", "No customer \(customerId.uuidString.lowercased())")
+            }
+            guard lead.linkedCustomer != customerId else { return [] }
+            return [.leadLinkedToCustomer(LeadLinkedToCustomer(leadId: id, customerId: customerId, at: at, by: by))]
+        case .delete(let reason):
+            var validator = FieldValidator(limits: c.settings.fieldLimits)
+            let reason = validator.text(reason, field: "reason", limit: c.settings.fieldLimits.comment)
+            try validator.check()
+            return [.leadDeleted(LeadDeleted(leadId: id, reason: reason, at: at, by: by))]
+        case .restore:
+            guard lead.deleted else { return [] }
+            return [.leadRestored(LeadRestored(leadId: id, at: at, by: by))]
+        }
+    }
+
+    private static func existingAction(_ lead: LeadState, _ actionId: UUID) throws(DomainError) -> LeadAction {
+        guard let action = lead.actions.first(where: { $0.id == actionId }) else {
+            throw .notFound(
+                .actionNotFound, field: "actionId", "The lead has no action \(actionId.uuidString.lowercased())")
+        }
+        return action
+    }
+}

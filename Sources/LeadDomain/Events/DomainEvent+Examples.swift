@@ -1,0 +1,148 @@
+import Foundation
+
+extension DomainEvent {
+    /// One realistic example of every event type (fixed ids and times), for schema tests, codec tests and the
+    /// fixtures of other modules. `EventKind.allCases` are all covered (a test holds this).
+    public static let examples: [DomainEvent] = {
+        let lead = UUID(uuidString: "6f1c2a4e-8d3b-4c1a-9e7f-0a1b2c3d4e5f")!
+        let other = UUID(uuidString: "7a2d3b5f-9e4c-4d2b-8f80-1b2c3d4e5f60")!
+        let customer = UUID(uuidString: "8b3e4c60-af5d-4e3c-9091-2c3d4e5f6071")!
+        let admin = UUID(uuidString: "9c4f5d71-b06e-4f4d-a1a2-3d4e5f607182")!
+        let manager = UUID(uuidString: "ad506e82-c17f-405e-b2b3-4e5f60718293")!
+        let note = UUID(uuidString: "be617f93-d280-416f-83c4-5f60718293a4")!
+        let action = UUID(uuidString: "cf7280a4-e391-4270-94d5-60718293a4b5")!
+        let task = UUID(uuidString: "d08391b5-f4a2-4381-a5e6-718293a4b5c6")!
+        let token = UUID(uuidString: "e194a2c6-05b3-4492-b6f7-8293a4b5c6d7")!
+        let at = Timestamp(microseconds: 1_763_900_000_000_000)
+        let later = at.adding(seconds: 86_400)
+        let phone = PhoneNumber(typed: "+370 612 34567")
+        let address = Address(country: "LT", city: "Vilnius", street: "Gedimino pr.", building: "9", flat: "12")
+        var changes = LeadFieldChanges()
+        changes.fullName = Change(from: "Jonas", to: "Jonas Jonaitis")
+        changes.company = Change(from: nil, to: "UAB Rasa")
+        changes.phones = Change(from: [], to: [phone])
+        changes.emails = Change(from: [], to: ["jonas@rasa.lt"])
+        changes.address = Change(from: nil, to: address)
+        changes.source = Change(from: "manual", to: "website")
+        changes.priority = Change(from: .normal, to: .high)
+        changes.responsible = Change(from: nil, to: manager)
+        changes.competitor = Change(from: nil, to: "Telia")
+        changes.assessment = Change(from: nil, to: "4")
+        changes.comment = Change(from: "call back", to: nil)
+        changes.customFields = [
+            "budget": Change(from: nil, to: .int(5_000)), "contract-date": Change(from: .date("2026-12-01"), to: nil),
+        ]
+        var copied = LeadFieldChanges()
+        copied.emails = Change(from: [], to: ["jonas@rasa.lt"])
+        var customerChanges = CustomerFieldChanges()
+        customerChanges.company = Change(from: "UAB Rasa", to: "UAB Rasa ir partneriai")
+        customerChanges.phones = Change(from: [phone], to: [phone, PhoneNumber(typed: "8 5 212 3456")])
+        let movedNote = Note(id: note, step: "new", text: "Called, no answer", createdBy: manager, createdAt: at)
+        let movedAction = LeadAction(
+            id: action, step: "contacted", text: "Demo", actionType: "meeting", admin: manager, plannedAt: later,
+            pinned: true, createdBy: manager, createdAt: at)
+        let movedTask = LeadTask(
+            id: task, taskType: "contact-client", description: "Send the offer", responsible: manager, due: later,
+            createdBy: manager, createdAt: at)
+
+        return [
+            .leadCreated(
+                LeadCreated(
+                    leadId: lead, fullName: "Šarūnas Žemaitis", company: "UAB Rasa", phones: [phone],
+                    emails: ["sarunas@rasa.lt"], address: address, source: "website", step: "new", priority: .normal,
+                    responsible: manager, competitor: "Telia", assessment: "3", tags: ["VIP"],
+                    customFields: [
+                        "budget": .int(5_000), "segment": .list("b2b"), "site": .url("https://rasa.lt"),
+                        "newsletter": .flag(true), "contract-date": .date("2026-12-01"),
+                        "notes": .text("two lines\nhere"),
+                        "code": .string("R-1"),
+                    ],
+                    comment: "Met at the fair", at: at, by: admin)),
+            .leadUpdated(LeadUpdated(leadId: lead, changes: changes, at: at, by: admin)),
+            .leadStepMarked(LeadStepMarked(leadId: lead, from: "new", to: "contacted", at: at, by: manager)),
+            .leadAssigned(LeadAssigned(leadId: lead, from: nil, to: manager, at: at, by: admin)),
+            .leadTagged(LeadTagged(leadId: lead, tag: "Kaunas", at: at, by: manager)),
+            .leadUntagged(LeadUntagged(leadId: lead, tag: "VIP", at: at, by: manager)),
+            .watcherAdded(WatcherAdded(leadId: lead, watcher: admin, at: at, by: admin)),
+            .watcherRemoved(WatcherRemoved(leadId: lead, watcher: admin, at: at, by: admin)),
+            .noteAdded(
+                NoteAdded(
+                    leadId: lead, noteId: note, step: "new", text: "Ёлкин перезвонит", format: .markdown, at: at,
+                    by: manager)),
+            .actionLogged(
+                ActionLogged(
+                    leadId: lead, actionId: action, step: "contacted", text: "Demo", actionType: "meeting",
+                    admin: manager, plannedAt: later, at: at, by: manager)),
+            .actionPinned(ActionPinned(leadId: lead, actionId: action, at: at, by: manager)),
+            .actionUnpinned(ActionUnpinned(leadId: lead, actionId: action, at: at, by: manager)),
+            .actionCompleted(ActionCompleted(leadId: lead, actionId: action, at: at, by: manager)),
+            .taskAdded(
+                TaskAdded(
+                    leadId: lead, taskId: task, taskType: "birthday-greeting", description: "Congratulate",
+                    responsible: manager, due: later, at: at, by: manager)),
+            .taskClosed(TaskClosed(leadId: lead, taskId: task, at: at, by: manager)),
+            .leadPaused(LeadPaused(leadId: lead, until: later, at: at, by: manager)),
+            .leadResumed(LeadResumed(leadId: lead, at: at, by: manager)),
+            .leadDataCopied(LeadDataCopied(leadId: lead, fromLeadId: other, changes: copied, at: at, by: manager)),
+            .leadsMerged(
+                LeadsMerged(
+                    leadId: lead, sourceLeadIds: [other], changes: copied, addedTags: ["Kaunas"],
+                    addedWatchers: [admin],
+                    movedNotes: [movedNote], movedActions: [movedAction], movedTasks: [movedTask], at: at, by: admin)),
+            .leadMergedInto(LeadMergedInto(leadId: other, targetLeadId: lead, at: at, by: admin)),
+            .leadLinkedToCustomer(LeadLinkedToCustomer(leadId: lead, customerId: customer, at: at, by: manager)),
+            .leadConverted(LeadConverted(leadId: lead, customerId: customer, at: at, by: manager)),
+            .leadDeleted(LeadDeleted(leadId: lead, reason: "duplicate", at: at, by: admin)),
+            .leadRestored(LeadRestored(leadId: lead, at: at, by: admin)),
+            .customerRegistered(
+                CustomerRegistered(
+                    customerId: customer, fullName: "Šarūnas Žemaitis", company: "UAB Rasa", phones: [phone],
+                    emails: ["sarunas@rasa.lt"], address: address, fromLeadId: lead, at: at, by: manager)),
+            .customerUpdated(CustomerUpdated(customerId: customer, changes: customerChanges, at: at, by: admin)),
+            .stepDefined(
+                StepDefined(
+                    key: "negotiation", name: "Negotiation", colour: "#ffc107", description: "Haggling", at: at,
+                    by: admin)),
+            .stepRenamed(StepRenamed(key: "new", from: "New", to: "Incoming", at: at, by: admin)),
+            .stepsReordered(
+                StepsReordered(
+                    order: ["new", "contacted", "qualified", "negotiation", "proposal", "won"], at: at, by: admin)),
+            .stepRetired(StepRetired(key: "negotiation", at: at, by: admin)),
+            .sourceDefined(SourceDefined(key: "fair", name: "Trade fair", at: at, by: admin)),
+            .sourceRenamed(SourceRenamed(key: "fair", from: "Trade fair", to: "Fair", at: at, by: admin)),
+            .sourceRetired(SourceRetired(key: "fair", at: at, by: admin)),
+            .actionTypeDefined(ActionTypeDefined(key: "sms", name: "SMS", at: at, by: admin)),
+            .actionTypeRetired(ActionTypeRetired(key: "sms", at: at, by: admin)),
+            .tagDefined(TagDefined(name: "VIP", colour: "#f44336", at: at, by: admin)),
+            .tagRemoved(TagRemoved(name: "VIP", at: at, by: admin)),
+            .customFieldDefined(
+                CustomFieldDefined(
+                    field: CustomFieldDefinition(
+                        key: "segment", name: "Segment", type: .list, required: true, options: ["b2b", "b2c"]),
+                    at: at, by: admin)),
+            .customFieldRetired(CustomFieldRetired(key: "segment", at: at, by: admin)),
+            .taskTypeDefined(TaskTypeDefined(key: "send-offer", name: "Send an offer", at: at, by: admin)),
+            .taskTypeRetired(TaskTypeRetired(key: "send-offer", at: at, by: admin)),
+            .defaultsChanged(DefaultsChanged(defaultStep: "contacted", defaultSource: "website", at: at, by: admin)),
+            .fieldLimitsChanged(FieldLimitsChanged(preset: .compact, limits: .compact, at: at, by: admin)),
+            .requiredFieldsChanged(RequiredFieldsChanged(fields: [.phones, .source], at: at, by: admin)),
+            .assessmentScaleChanged(
+                AssessmentScaleChanged(values: ["weak", "equal", "strong"], at: at, by: admin)),
+            .convertedLeadLockChanged(ConvertedLeadLockChanged(locked: true, at: at, by: admin)),
+            .adminCreated(
+                AdminCreated(
+                    adminId: manager, name: "Rūta", email: "ruta@rasa.lt", role: .manager,
+                    permissions: [.leadsReadAll, .reportsRead], at: at, by: admin)),
+            .roleChanged(RoleChanged(adminId: manager, from: .manager, to: .admin, at: at, by: admin)),
+            .permissionsChanged(
+                PermissionsChanged(
+                    adminId: manager, from: [.reportsRead], to: [.leadsDelete, .reportsRead], at: at, by: admin)),
+            .tokenIssued(
+                TokenIssued(
+                    adminId: manager, tokenId: token, label: "phone app",
+                    sha256: String(repeating: "ab", count: 32), expiresAt: later, at: at, by: admin)),
+            .tokenRevoked(TokenRevoked(adminId: manager, tokenId: token, at: at, by: admin)),
+            .adminDisabled(AdminDisabled(adminId: manager, at: at, by: admin)),
+        ]
+    }()
+}

@@ -1,0 +1,9 @@
+// Upcasts from old payload versions to the current ones. The decoder calls them on read; the log is never
+// rewritten. Add one `upcast()` per old version kept in tools/generate-events.py.
+
+extension NoteAddedV1 {
+    /// v1 had no `format`: every v1 note was plain text.
+    func upcast() -> NoteAdded {
+        NoteAdded(leadId: leadId, noteId: noteId, step: step, text: text, format: .plain, at: at, by: by)
+    }
+}

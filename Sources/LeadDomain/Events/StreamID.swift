@@ -1,0 +1,38 @@
+import Foundation
+
+/// Names of the event streams the domain writes to.
+///
+/// Stream ids are `lead-<uuid>`, `customer-<uuid>`, `settings` and `admin-<uuid>`, with the UUID lowercased.
+public enum StreamID {
+    /// The single stream holding every settings event.
+    public static let settings = "settings"
+
+    /// `lead-<uuid>` for a lead.
+    public static func lead(_ id: UUID) -> String { "lead-" + id.uuidString.lowercased() }
+
+    /// `customer-<uuid>` for a customer.
+    public static func customer(_ id: UUID) -> String { "customer-" + id.uuidString.lowercased() }
+
+    /// `admin-<uuid>` for an admin.
+    public static func admin(_ id: UUID) -> String { "admin-" + id.uuidString.lowercased() }
+
+    /// The aggregate a stream id names, or `nil` if the id is not one of the domain's.
+    public static func parse(_ streamID: String) -> Aggregate? {
+        if streamID == settings { return .settings }
+        for (prefix, make) in [
+            ("lead-", Aggregate.lead), ("customer-", Aggregate.customer), ("admin-", Aggregate.admin),
+        ] as [(String, (UUID) -> Aggregate)] where streamID.hasPrefix(prefix) {
+            guard let id = UUID(uuidString: String(streamID.dropFirst(prefix.count))) else { return nil }
+            return make(id)
+        }
+        return nil
+    }
+
+    /// An aggregate instance, identified by its stream.
+    public enum Aggregate: Sendable, Hashable {
+        case lead(UUID)
+        case customer(UUID)
+        case admin(UUID)
+        case settings
+    }
+}

@@ -1,0 +1,7 @@
+/// The four kinds of streams: one per lead, per customer, per admin, and the single settings stream.
+public enum StreamKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case lead
+    case customer
+    case settings
+    case admin
+}

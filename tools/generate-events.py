@@ -1,0 +1,477 @@
+#!/usr/bin/env python3
+"""Generates the LeadDomain event payload types, the DomainEvent codec and the JSON Schemas of every event.
+
+One spec (EVENTS below) is the event catalogue: each event type, its stream, its fields and their doc comments.
+Running this script rewrites
+  Sources/LeadDomain/Events/<Stream>/<Type>.swift     one payload struct per event type (and per old version)
+  Sources/LeadDomain/Events/DomainEvent.swift         the enum every other module uses, with the codec
+  Sources/LeadDomain/Events/EventKind.swift           every type name and its current schema version
+  schemas/events/<Type>.v<N>.json                     JSON Schema (draft 2020-12) of every type and version
+
+History is append-only: to change a payload, add a version (keep the old spec under `old`, write its upcast by
+hand in Events/EventUpcasting.swift), never edit a released version's fields.
+
+Usage: python3 tools/generate-events.py   (from the repository root)
+"""
+import json
+import os
+import shutil
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+SLUG = "^[a-z0-9][a-z0-9-]{0,63}$"
+
+# Field types: uuid, string, key (a settings slug), ts (Timestamp µs), int, bool, sha256, colour, or a shared
+# definition by its Swift name; "[T]" is an array, "{T}" a map from string keys, a trailing "?" optional.
+SCALARS = {
+    "uuid": ("UUID", {"type": "string", "format": "uuid"}),
+    "string": ("String", {"type": "string"}),
+    "key": ("String", {"$ref": "#/$defs/key"}),
+    "ts": ("Timestamp", {"$ref": "#/$defs/timestamp"}),
+    "int": ("Int64", {"type": "integer"}),
+    "bool": ("Bool", {"type": "boolean"}),
+    "sha256": ("String", {"type": "string", "pattern": "^[0-9a-f]{64}$"}),
+    "colour": ("String", {"type": "string", "pattern": "^#[0-9a-f]{6}$"}),
+}
+
+def change(t):
+    return {"type": "object", "properties": {"from": t, "to": t}, "required": ["from", "to"],
+            "additionalProperties": False}
+
+def nullable(t):
+    return {"anyOf": [t, {"type": "null"}]}
+
+STR = {"type": "string"}
+UUID = {"type": "string", "format": "uuid"}
+TS = {"$ref": "#/$defs/timestamp"}
+KEY = {"$ref": "#/$defs/key"}
+
+def obj(props, required):
+    return {"type": "object", "properties": props, "required": required, "additionalProperties": False}
+
+DEFS = {
+    "key": {"type": "string", "pattern": SLUG, "description": "a settings key (slug)"},
+    "timestamp": {"type": "integer", "description": "microseconds since 1970-01-01T00:00:00Z"},
+    "PhoneNumber": obj({"typed": STR, "digits": {"type": "string", "pattern": "^[0-9]*$"},
+                        "hasPlus": {"type": "boolean"}}, ["typed", "digits", "hasPlus"]),
+    "Address": obj({p: STR for p in ["country", "city", "street", "building", "flat"]}, []),
+    "LeadPriority": {"enum": ["low", "normal", "high", "urgent"]},
+    "NoteFormat": {"enum": ["plain", "markdown"]},
+    "CustomFieldType": {"enum": ["string", "int", "list", "text", "flag", "url", "date"]},
+    "CustomFieldValue": {"oneOf": [
+        obj({"type": {"enum": ["string", "list", "text", "url"]}, "value": STR}, ["type", "value"]),
+        obj({"type": {"const": "int"}, "value": {"type": "integer"}}, ["type", "value"]),
+        obj({"type": {"const": "flag"}, "value": {"type": "boolean"}}, ["type", "value"]),
+        obj({"type": {"const": "date"}, "value": {"type": "string", "format": "date"}}, ["type", "value"]),
+    ]},
+    "LeadField": {"enum": ["fullName", "company", "phones", "emails", "address", "source", "priority",
+                           "responsible", "competitor", "assessment", "comment", "customFields"]},
+    "LeadFieldChanges": obj({
+        "fullName": change(STR),
+        "company": change(nullable(STR)),
+        "phones": change({"type": "array", "items": {"$ref": "#/$defs/PhoneNumber"}}),
+        "emails": change({"type": "array", "items": STR}),
+        "address": change(nullable({"$ref": "#/$defs/Address"})),
+        "source": change(KEY),
+        "priority": change({"$ref": "#/$defs/LeadPriority"}),
+        "responsible": change(nullable(UUID)),
+        "competitor": change(nullable(STR)),
+        "assessment": change(nullable(STR)),
+        "comment": change(nullable(STR)),
+        "customFields": {"type": "object", "propertyNames": {"pattern": SLUG},
+                         "additionalProperties": change(nullable({"$ref": "#/$defs/CustomFieldValue"}))},
+    }, []),
+    "CustomerFieldChanges": obj({
+        "fullName": change(STR),
+        "company": change(nullable(STR)),
+        "phones": change({"type": "array", "items": {"$ref": "#/$defs/PhoneNumber"}}),
+        "emails": change({"type": "array", "items": STR}),
+        "address": change(nullable({"$ref": "#/$defs/Address"})),
+    }, []),
+    "Note": obj({"id": UUID, "step": KEY, "text": STR, "format": {"$ref": "#/$defs/NoteFormat"},
+                 "createdBy": UUID, "createdAt": TS}, ["id", "step", "text", "format", "createdBy", "createdAt"]),
+    "LeadAction": obj({"id": UUID, "step": KEY, "text": STR, "actionType": KEY, "admin": UUID, "plannedAt": TS,
+                       "pinned": {"type": "boolean"}, "completed": {"type": "boolean"}, "createdBy": UUID,
+                       "createdAt": TS},
+                      ["id", "step", "text", "pinned", "completed", "createdBy", "createdAt"]),
+    "LeadTask": obj({"id": UUID, "taskType": KEY, "description": STR, "responsible": UUID, "due": TS,
+                     "closed": {"type": "boolean"}, "createdBy": UUID, "createdAt": TS},
+                    ["id", "taskType", "description", "closed", "createdBy", "createdAt"]),
+    "CustomFieldDefinition": obj({"key": KEY, "name": STR, "type": {"$ref": "#/$defs/CustomFieldType"},
+                                  "required": {"type": "boolean"}, "maxLength": {"type": "integer", "minimum": 1},
+                                  "minValue": {"type": "integer"}, "maxValue": {"type": "integer"},
+                                  "options": {"type": "array", "items": STR}, "retired": {"type": "boolean"}},
+                                 ["key", "name", "type", "required", "retired"]),
+    "FieldLimits": obj({k: {"type": "integer", "minimum": 1} for k in
+                        ["name", "customText", "note", "comment", "taskDescription"]},
+                       ["name", "customText", "note", "comment", "taskDescription"]),
+    "FieldLimitsPreset": {"enum": ["default", "compact", "custom"]},
+    "AdminRole": {"enum": ["admin", "manager"]},
+    "Permission": {"enum": ["leads.read.all", "leads.delete", "leads.restore", "leads.merge", "settings.manage",
+                            "admins.manage", "reports.read"]},
+}
+
+# (name, stream, doc, fields[(name, type, doc)], version, old versions {n: fields})
+LEAD, CUSTOMER, SETTINGS, ADMIN = "Lead", "Customer", "Settings", "Admin"
+
+def lead(*fields):
+    return [("leadId", "uuid", "The lead (its stream is `lead-<leadId>`).")] + list(fields)
+
+def customer(*fields):
+    return [("customerId", "uuid", "The customer (its stream is `customer-<customerId>`).")] + list(fields)
+
+def admin(*fields):
+    return [("adminId", "uuid", "The admin (its stream is `admin-<adminId>`).")] + list(fields)
+
+EVENTS = [
+    ("LeadCreated", LEAD, "A lead was created.", lead(
+        ("fullName", "string", "Full name of the person (or the lead's title)."),
+        ("company", "string?", "Company name."),
+        ("phones", "[PhoneNumber]", "Phone numbers, typed form and normalized digits."),
+        ("emails", "[string]", "E-mail addresses as typed (trimmed)."),
+        ("address", "Address?", "Postal address."),
+        ("source", "key", "Where the lead came from (a source key)."),
+        ("step", "key", "The pipeline step the lead starts on."),
+        ("priority", "LeadPriority", "How urgent the lead is."),
+        ("responsible", "uuid?", "The admin responsible for the lead."),
+        ("competitor", "string?", "The competitor the client also talks to."),
+        ("assessment", "string?", "Assessment of the competitor, a value of the settings' assessment scale."),
+        ("tags", "[string]", "Tag names (trimmed; compared case-folded)."),
+        ("customFields", "{CustomFieldValue}", "Custom field values by field key."),
+        ("comment", "string?", "Free comment."),
+    )),
+    ("LeadUpdated", LEAD, "Lead fields changed; only the changed fields are listed, each from → to.", lead(
+        ("changes", "LeadFieldChanges", "The changed fields."))),
+    ("LeadStepMarked", LEAD, "The lead's progress moved to another pipeline step (forward or back).", lead(
+        ("from", "key", "The step the lead was on."), ("to", "key", "The step the lead is on now."))),
+    ("LeadAssigned", LEAD, "The responsible admin changed.", lead(
+        ("from", "uuid?", "The previous responsible admin."), ("to", "uuid?", "The new responsible admin."))),
+    ("LeadTagged", LEAD, "A tag was added to the lead.", lead(("tag", "string", "The tag name."))),
+    ("LeadUntagged", LEAD, "A tag was removed from the lead.", lead(("tag", "string", "The tag name as stored."))),
+    ("WatcherAdded", LEAD, "An admin started watching the lead.", lead(("watcher", "uuid", "The watching admin."))),
+    ("WatcherRemoved", LEAD, "An admin stopped watching the lead.", lead(("watcher", "uuid", "The admin."))),
+    ("NoteAdded", LEAD, "A text-only entry was added on a step.", lead(
+        ("noteId", "uuid", "The note."),
+        ("step", "key", "The step the note belongs to."),
+        ("text", "string", "The note's text."),
+        ("format", "NoteFormat", "How the text is rendered (v2; v1 notes are `plain`)."),
+    ), 2, {1: lead(("noteId", "uuid", "The note."), ("step", "key", "The step the note belongs to."),
+                  ("text", "string", "The note's text."))}),
+    ("ActionLogged", LEAD, "An action (a call, a meeting, anything with a type, an admin or a planned time) was "
+     "logged on a step.", lead(
+        ("actionId", "uuid", "The action."),
+        ("step", "key", "The step the action belongs to."),
+        ("text", "string", "Description (may be empty)."),
+        ("actionType", "key?", "The action type key."),
+        ("admin", "uuid?", "The admin who is to do the action."),
+        ("plannedAt", "ts?", "When the action is planned."),
+    )),
+    ("ActionPinned", LEAD, "An action was pinned to the top of the lead card.", lead(("actionId", "uuid", "The action."))),
+    ("ActionUnpinned", LEAD, "An action was unpinned.", lead(("actionId", "uuid", "The action."))),
+    ("ActionCompleted", LEAD, "An action was marked done.", lead(("actionId", "uuid", "The action."))),
+    ("TaskAdded", LEAD, "A task was added to the lead.", lead(
+        ("taskId", "uuid", "The task."),
+        ("taskType", "key", "The task type key."),
+        ("description", "string", "What to do."),
+        ("responsible", "uuid?", "Who is to do it."),
+        ("due", "ts?", "When it is due."),
+    )),
+    ("TaskClosed", LEAD, "A task was closed.", lead(("taskId", "uuid", "The task."))),
+    ("LeadPaused", LEAD, "The lead was paused until a date.", lead(("until", "ts", "When the pause ends."))),
+    ("LeadResumed", LEAD, "The lead's pause was lifted.", lead()),
+    ("LeadDataCopied", LEAD, "Chosen fields were copied into this lead from another lead.", lead(
+        ("fromLeadId", "uuid", "The lead the data came from."),
+        ("changes", "LeadFieldChanges", "The fields that changed on this lead."),
+    )),
+    ("LeadsMerged", LEAD, "Other leads were merged into this one (the target keeps its id).", lead(
+        ("sourceLeadIds", "[uuid]", "The merged leads, in merge order (furthest step first, then oldest)."),
+        ("changes", "LeadFieldChanges", "The target's fields that were filled from the sources."),
+        ("addedTags", "[string]", "Tags the target gained."),
+        ("addedWatchers", "[uuid]", "Watchers the target gained."),
+        ("movedNotes", "[Note]", "Notes moved from the sources."),
+        ("movedActions", "[LeadAction]", "Actions moved from the sources."),
+        ("movedTasks", "[LeadTask]", "Tasks moved from the sources."),
+    )),
+    ("LeadMergedInto", LEAD, "This lead was merged into another; it is hidden, its history is kept.", lead(
+        ("targetLeadId", "uuid", "The lead it was merged into."))),
+    ("LeadLinkedToCustomer", LEAD, "The lead was linked to a customer.", lead(("customerId", "uuid", "The customer."))),
+    ("LeadConverted", LEAD, "The lead was converted into a customer.", lead(
+        ("customerId", "uuid", "The customer the lead became."))),
+    ("LeadDeleted", LEAD, "The lead was soft-deleted (restorable).", lead(("reason", "string?", "Why."))),
+    ("LeadRestored", LEAD, "A deleted lead was restored exactly as it was.", lead()),
+
+    ("CustomerRegistered", CUSTOMER, "A customer was registered, from a converted lead or directly.", customer(
+        ("fullName", "string", "Full name."),
+        ("company", "string?", "Company name."),
+        ("phones", "[PhoneNumber]", "Phone numbers."),
+        ("emails", "[string]", "E-mail addresses."),
+        ("address", "Address?", "Postal address."),
+        ("fromLeadId", "uuid?", "The converted lead, when registered by a conversion."),
+    )),
+    ("CustomerUpdated", CUSTOMER, "Customer fields changed (only the changed ones, from → to).", customer(
+        ("changes", "CustomerFieldChanges", "The changed fields."))),
+
+    ("StepDefined", SETTINGS, "A pipeline step was added at the end of the active steps.", [
+        ("key", "key", "The step's key."), ("name", "string", "Display name."),
+        ("colour", "colour", "Colour as `#rrggbb`."), ("description", "string?", "What the step means.")]),
+    ("StepRenamed", SETTINGS, "A pipeline step was renamed.", [
+        ("key", "key", "The step."), ("from", "string", "Old name."), ("to", "string", "New name.")]),
+    ("StepsReordered", SETTINGS, "The active pipeline steps were put in a new order.", [
+        ("order", "[key]", "Every active step key, in pipeline order.")]),
+    ("StepRetired", SETTINGS, "A pipeline step was retired (kept for history, no longer active).", [
+        ("key", "key", "The step.")]),
+    ("SourceDefined", SETTINGS, "A lead source was added.", [("key", "key", "The source."), ("name", "string", "Name.")]),
+    ("SourceRenamed", SETTINGS, "A lead source was renamed.", [
+        ("key", "key", "The source."), ("from", "string", "Old name."), ("to", "string", "New name.")]),
+    ("SourceRetired", SETTINGS, "A lead source was retired.", [("key", "key", "The source.")]),
+    ("ActionTypeDefined", SETTINGS, "An action type was added.", [
+        ("key", "key", "The action type."), ("name", "string", "Name.")]),
+    ("ActionTypeRetired", SETTINGS, "An action type was retired.", [("key", "key", "The action type.")]),
+    ("TagDefined", SETTINGS, "A tag was added to the tag catalogue.", [
+        ("name", "string", "The tag name."), ("colour", "colour?", "Colour as `#rrggbb`.")]),
+    ("TagRemoved", SETTINGS, "A tag was removed from the tag catalogue (leads keep it).", [
+        ("name", "string", "The tag name.")]),
+    ("CustomFieldDefined", SETTINGS, "A custom field was defined (or redefined: same key, new definition).", [
+        ("field", "CustomFieldDefinition", "The definition.")]),
+    ("CustomFieldRetired", SETTINGS, "A custom field was retired.", [("key", "key", "The field.")]),
+    ("TaskTypeDefined", SETTINGS, "A task type was added.", [("key", "key", "The task type."), ("name", "string", "Name.")]),
+    ("TaskTypeRetired", SETTINGS, "A task type was retired.", [("key", "key", "The task type.")]),
+    ("DefaultsChanged", SETTINGS, "The default step and source of new leads changed.", [
+        ("defaultStep", "key", "Step of new leads."), ("defaultSource", "key", "Source of new leads.")]),
+    ("FieldLimitsChanged", SETTINGS, "The field length limits changed.", [
+        ("preset", "FieldLimitsPreset", "The preset the limits come from."),
+        ("limits", "FieldLimits", "The limits now in force.")]),
+    ("RequiredFieldsChanged", SETTINGS, "The standard lead fields that must be filled changed.", [
+        ("fields", "[LeadField]", "The required fields (full name is always required).")]),
+    ("AssessmentScaleChanged", SETTINGS, "The competitor assessment scale changed.", [
+        ("values", "[string]", "The allowed values, lowest first.")]),
+    ("ConvertedLeadLockChanged", SETTINGS, "Locking of converted leads was switched.", [
+        ("locked", "bool", "Whether converted leads refuse edits.")]),
+
+    ("AdminCreated", ADMIN, "An admin account was created.", admin(
+        ("name", "string", "Display name."), ("email", "string?", "E-mail address."),
+        ("role", "AdminRole", "The role."), ("permissions", "[Permission]", "Granted permissions, sorted."))),
+    ("RoleChanged", ADMIN, "An admin's role changed.", admin(
+        ("from", "AdminRole", "Old role."), ("to", "AdminRole", "New role."))),
+    ("PermissionsChanged", ADMIN, "An admin's permissions changed.", admin(
+        ("from", "[Permission]", "Old permissions, sorted."), ("to", "[Permission]", "New permissions, sorted."))),
+    ("TokenIssued", ADMIN, "An API token was issued; only its SHA-256 is stored (hashing is the caller's job).",
+     admin(("tokenId", "uuid", "The token's id."), ("label", "string", "What the token is for."),
+           ("sha256", "sha256", "Lowercase hex SHA-256 of the token."),
+           ("expiresAt", "ts?", "When the token expires."))),
+    ("TokenRevoked", ADMIN, "An API token was revoked.", admin(("tokenId", "uuid", "The token."))),
+    ("AdminDisabled", ADMIN, "An admin account was disabled: its tokens no longer authenticate.", admin()),
+]
+
+COMMON = [("at", "ts", "When it happened (µs since 1970)."), ("by", "uuid", "The admin who caused it.")]
+
+def parse(t):
+    optional = t.endswith("?")
+    t = t.rstrip("?")
+    if t.startswith("["):
+        inner, s = parse(t[1:-1])[:2]
+        swift, schema = f"[{inner}]", {"type": "array", "items": s}
+    elif t.startswith("{"):
+        inner, s = parse(t[1:-1])[:2]
+        swift, schema = f"[String: {inner}]", {"type": "object", "propertyNames": {"pattern": SLUG},
+                                               "additionalProperties": s}
+    elif t in SCALARS:
+        swift, schema = SCALARS[t]
+    else:
+        assert t in DEFS, t
+        swift, schema = t, {"$ref": f"#/$defs/{t}"}
+    return swift, schema, optional
+
+def refs(node, acc):
+    if isinstance(node, dict):
+        r = node.get("$ref")
+        if r:
+            name = r.split("/")[-1]
+            if name not in acc:
+                acc.add(name)
+                refs(DEFS[name], acc)
+        for v in node.values():
+            refs(v, acc)
+    elif isinstance(node, list):
+        for v in node:
+            refs(v, acc)
+    return acc
+
+def lower_first(s):
+    return s[0].lower() + s[1:]
+
+def schema_for(name, version, doc, fields):
+    props, required = {}, []
+    for fname, ftype, fdoc in fields + COMMON:
+        _, s, optional = parse(ftype)
+        props[fname] = dict(s, description=fdoc) if "$ref" not in s else {"allOf": [s], "description": fdoc}
+        if not optional:
+            required.append(fname)
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://leadledger.dev/schemas/events/{name}.v{version}.json",
+        "title": f"{name} v{version}",
+        "description": doc,
+        "type": "object",
+        "properties": props,
+        "required": required,
+        "additionalProperties": False,
+    }
+    used = refs(props, set())
+    if used:
+        schema["$defs"] = {k: DEFS[k] for k in sorted(used)}
+    return schema
+
+HEADER = "// Generated by tools/generate-events.py from its event catalogue; edit the catalogue, not this file.\n"
+
+def swift_struct(name, stream, doc, fields, kind_case, version, current):
+    lines = [HEADER, "import Foundation", ""]
+    lines.append(f"/// {doc}" if current else f"/// `{kind_case}` as stored at schema version {version}; upcast on read.")
+    if current:
+        lines.append(f"///")
+        lines.append(f"/// Stream: {'`settings`' if stream == SETTINGS else '`' + stream.lower() + '-<uuid>`'}; "
+                     f"JSON Schema: `schemas/events/{name}.v{version}.json`.")
+    proto = "EventPayload" if current else "Sendable, Hashable, Codable"
+    lines.append(f"public struct {name if current else name + 'V' + str(version)}: {proto} {{")
+    if current:
+        lines.append(f"    public static let kind = EventKind.{kind_case}")
+        lines.append("")
+    params = []
+    for fname, ftype, fdoc in fields + COMMON:
+        swift, _, optional = parse(ftype)
+        swift += "?" if optional else ""
+        lines.append(f"    /// {fdoc}")
+        lines.append(f"    public var {fname}: {swift}")
+        params.append(f"{fname}: {swift}" + (" = nil" if optional else ""))
+    lines.append("")
+    lines.append(f"    public init(")
+    lines.append("        " + ", ".join(params))
+    lines.append("    ) {")
+    for fname, _, _ in fields + COMMON:
+        lines.append(f"        self.{fname} = {fname}")
+    lines.append("    }")
+    if current:
+        lines.append("")
+        lines.append(f"    public var event: DomainEvent {{ .{kind_case}(self) }}")
+    lines.append("}")
+    return "\n".join(wrap(l) for l in lines) + "\n"
+
+def wrap(line, width=120):
+    if len(line) <= width or not line.startswith("        ") or "," not in line:
+        return line
+    indent = "        "
+    parts = line.strip().split(", ")
+    out, cur = [], indent
+    for i, p in enumerate(parts):
+        piece = p + ("," if i < len(parts) - 1 else "")
+        if len(cur) + len(piece) + 1 > width and cur.strip():
+            out.append(cur.rstrip())
+            cur = indent
+        cur += piece + " "
+    out.append(cur.rstrip())
+    return "\n".join(out)
+
+def main():
+    events_dir = os.path.join(ROOT, "Sources/LeadDomain/Events")
+    schema_dir = os.path.join(ROOT, "schemas/events")
+    os.makedirs(schema_dir, exist_ok=True)
+    kinds = []
+    for entry in EVENTS:
+        name, stream, doc, fields = entry[:4]
+        version = entry[4] if len(entry) > 4 else 1
+        old = entry[5] if len(entry) > 5 else {}
+        case = lower_first(name)
+        kinds.append((name, case, stream, version, sorted(old)))
+        d = os.path.join(events_dir, stream)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, f"{name}.swift"), "w") as f:
+            f.write(swift_struct(name, stream, doc, fields, case, version, True))
+        for v, ofields in old.items():
+            with open(os.path.join(d, f"{name}V{v}.swift"), "w") as f:
+                f.write(swift_struct(name, stream, doc, ofields, case, v, False))
+            write_json(os.path.join(schema_dir, f"{name}.v{v}.json"), schema_for(name, v, doc, ofields))
+        write_json(os.path.join(schema_dir, f"{name}.v{version}.json"), schema_for(name, version, doc, fields))
+
+    with open(os.path.join(events_dir, "EventKind.swift"), "w") as f:
+        f.write(HEADER + "\n")
+        f.write("/// Every event type of the domain: its type name (the raw value), stream kind and current schema "
+                "version.\n")
+        f.write("public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {\n")
+        for name, case, stream, version, _ in kinds:
+            f.write(f"    case {case} = \"{name}\"\n")
+        f.write("\n    /// The schema version new events of this type are written with.\n")
+        f.write("    public var schemaVersion: UInt16 {\n        switch self {\n")
+        for version in sorted({k[3] for k in kinds}):
+            cases = [k[1] for k in kinds if k[3] == version]
+            f.write(wrap_case(cases, f"return {version}"))
+        f.write("        }\n    }\n\n")
+        f.write("    /// The kind of stream events of this type are appended to.\n")
+        f.write("    public var streamKind: StreamKind {\n        switch self {\n")
+        for stream in [LEAD, CUSTOMER, SETTINGS, ADMIN]:
+            cases = [k[1] for k in kinds if k[2] == stream]
+            f.write(wrap_case(cases, f"return .{stream.lower()}"))
+        f.write("        }\n    }\n}\n")
+
+    with open(os.path.join(events_dir, "DomainEvent.swift"), "w") as f:
+        f.write(HEADER + DOMAIN_EVENT_DOC)
+        f.write("public enum DomainEvent: Sendable, Hashable {\n")
+        for name, case, *_ in kinds:
+            f.write(f"    case {case}({name})\n")
+        f.write("\n    /// The payload, for code that treats every event alike (encoding, `at`, `by`).\n")
+        f.write("    public var payload: any EventPayload {\n        switch self {\n")
+        for name, case, *_ in kinds:
+            f.write(f"        case .{case}(let payload): payload\n")
+        f.write("        }\n    }\n\n")
+        f.write("    /// Decodes a payload of `type` stored at `schemaVersion` into the current event, upcasting old "
+                "versions.\n")
+        f.write("    static func decodeKnown(\n        _ kind: EventKind, schemaVersion: UInt16, payload: Data, "
+                "decoder: JSONDecoder\n    ) throws -> DomainEvent {\n        switch (kind, schemaVersion) {\n")
+        for name, case, stream, version, olds in kinds:
+            for v in olds:
+                f.write(f"        case (.{case}, {v}):\n            return .{case}(try decoder.decode({name}V{v}.self, "
+                        f"from: payload).upcast())\n")
+            f.write(f"        case (.{case}, {version}): return .{case}(try decoder.decode({name}.self, from: "
+                    f"payload))\n" if len(case) + 2 * len(name) < 62 else
+                    f"        case (.{case}, {version}):\n            return .{case}(try decoder.decode({name}.self, "
+                    f"from: payload))\n")
+        f.write("        default:\n            throw EventCodecError.unsupportedSchemaVersion(type: kind.rawValue, "
+                "schemaVersion: schemaVersion)\n")
+        f.write("        }\n    }\n}\n")
+
+    # Keep the output exactly as the formatter leaves it, so regenerating shows no diff.
+    if shutil.which("swift"):
+        subprocess.run(["swift", "format", "-i", "-r", events_dir], check=False)
+
+def wrap_case(cases, body):
+    out, cur = [], "        case "
+    for i, c in enumerate(cases):
+        piece = "." + c + ("," if i < len(cases) - 1 else ":")
+        if len(cur) + len(piece) + 1 > 118:
+            out.append(cur.rstrip())
+            cur = "            "
+        cur += piece + " "
+    out.append(cur.rstrip())
+    return "\n".join(out) + "\n            " + body + "\n"
+
+DOMAIN_EVENT_DOC = '''
+import Foundation
+
+/// Every event of the domain: the one type the rest of the system reads and writes.
+///
+/// The codec (`typeName`, `schemaVersion`, `encodedPayload()`, `decode(type:schemaVersion:payload:)`) lives in
+/// `DomainEvent+Codec.swift`; payload JSON is camelCase with sorted keys, times are integer microseconds.
+///
+/// ```swift
+/// let bytes = try event.encodedPayload()
+/// let same = try DomainEvent.decode(type: event.typeName, schemaVersion: event.schemaVersion, payload: bytes)
+/// ```
+'''
+
+def write_json(path, value):
+    with open(path, "w") as f:
+        json.dump(value, f, indent=2, sort_keys=False, ensure_ascii=False)
+        f.write("\n")
+
+if __name__ == "__main__":
+    main()
