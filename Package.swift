@@ -13,7 +13,6 @@ let package = Package(
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "LeadDomain", targets: ["LeadDomain"]),
         .library(name: "LeadLedgerCore", targets: ["LeadLedgerCore"]),
-        .library(name: "LeadLedgerHTTP", targets: ["LeadLedgerHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -52,23 +51,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The HTTP API (Hummingbird 2).
-        .target(
-            name: "LeadLedgerHTTP",
-            dependencies: [
-                "LeadLedgerCore", "LeadDomain", "EventLog",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-            ],
-            swiftSettings: strict
-        ),
         // The `leadledger` CLI: serve, rebuild, history, replay, verify, snapshot, stats, bench, generate.
         .executableTarget(
             name: "leadledger",
             dependencies: [
-                "EventLog", "LeadDomain", "LeadLedgerCore", "LeadLedgerHTTP",
+                "EventLog", "LeadDomain", "LeadLedgerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -78,16 +65,8 @@ let package = Package(
         // and prints every acknowledged position.
         .executableTarget(name: "log-append-probe", dependencies: ["EventLog"], swiftSettings: strict),
 
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CLMDB", "log-append-probe"]),
         .testTarget(name: "LeadDomainTests", dependencies: ["LeadDomain"]),
         .testTarget(name: "LeadLedgerCoreTests", dependencies: ["LeadLedgerCore", "LeadDomain", "EventLog"]),
-        .testTarget(
-            name: "LeadLedgerHTTPTests",
-            dependencies: [
-                "LeadLedgerHTTP", "LeadLedgerCore", "LeadDomain", "EventLog",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
-        ),
         .testTarget(name: "CLITests", dependencies: ["leadledger"]),
     ],
     swiftLanguageModes: [.v6]
