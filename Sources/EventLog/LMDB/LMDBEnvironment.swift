@@ -1,0 +1,233 @@
+import CLMDB
+import Foundation
+
+/// A thin, typed layer over an LMDB environment.
+///
+/// Transactions and cursors exist only inside the synchronous closures that receive them
+/// (`read { txn in }`, `writeTransaction { txn in }`): they are non-copyable and passed `borrowing`,
+/// so they cannot be stored or returned, and byte buffers handed to closures must be copied out
+/// before the closure returns. No `await` can happen inside (the closures are synchronous).
+///
+/// The environment is opened with `MDB_NOTLS` (read transactions are not tied to threads, so the
+/// cooperative pool may run them anywhere) and stale reader slots are cleared at open.
+///
+/// Map growth (`mdb_env_set_mapsize`) requires that no transaction is active in this process:
+/// every read transaction holds the read side of `gate`, and `growMap` takes the write side.
+final class LMDBEnvironment: @unchecked Sendable {
+    // @unchecked: `handle` is only used through LMDB calls that are safe across threads with MDB_NOTLS,
+    // and `mdb_env_set_mapsize`/`mdb_env_close` run under the exclusive side of `gate`.
+    private let handle: OpaquePointer
+    private let gate = ReadersWriterLock()
+    private let closedFlag = LockedValue(false)
+
+    init(directory: String, mapSize: Int, maxDatabases: UInt32, maxReaders: UInt32) throws {
+        var env: OpaquePointer?
+        try LMDBEnvironment.check(mdb_env_create(&env), "mdb_env_create")
+        guard let env else { throw EventLogError.lmdb(code: -1, message: "mdb_env_create returned no environment") }
+        handle = env
+        do {
+            try LMDBEnvironment.check(mdb_env_set_maxdbs(env, MDB_dbi(maxDatabases)), "mdb_env_set_maxdbs")
+            try LMDBEnvironment.check(mdb_env_set_maxreaders(env, maxReaders), "mdb_env_set_maxreaders")
+            try LMDBEnvironment.check(mdb_env_set_mapsize(env, mapSize), "mdb_env_set_mapsize")
+            // Durable commits: no MDB_NOSYNC / MDB_NOMETASYNC / MDB_WRITEMAP.
+            try LMDBEnvironment.check(mdb_env_open(env, directory, UInt32(MDB_NOTLS), 0o644), "mdb_env_open")
+            var dead: Int32 = 0
+            try LMDBEnvironment.check(mdb_reader_check(env, &dead), "mdb_reader_check")
+        } catch {
+            mdb_env_close(env)
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    /// Closes the environment once every running read transaction has finished.
+    func close() {
+        gate.withWriteLock {
+            let wasClosed = closedFlag.withLock { closed in
+                defer { closed = true }
+                return closed
+            }
+            if !wasClosed { mdb_env_close(handle) }
+        }
+    }
+
+    var isClosed: Bool { closedFlag.withLock { $0 } }
+
+    /// The current map size in bytes.
+    var mapSize: Int {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        return info.me_mapsize
+    }
+
+    /// Grows the map to `newSize` bytes. Waits until no read transaction is running; must be called
+    /// by the writer while it has no write transaction open.
+    func growMap(to newSize: Int) throws {
+        var result: Int32 = 0
+        gate.withWriteLock {
+            result = mdb_env_set_mapsize(handle, newSize)
+        }
+        try LMDBEnvironment.check(result, "mdb_env_set_mapsize")
+    }
+
+    /// Runs `body` inside one read-only transaction.
+    func read<T>(_ body: (borrowing LMDBTransaction) throws -> T) throws -> T {
+        gate.lockRead()
+        defer { gate.unlockRead() }
+        if isClosed { throw EventLogError.closed() }
+        var txn: OpaquePointer?
+        try LMDBEnvironment.check(mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn), "mdb_txn_begin(read)")
+        let transaction = LMDBTransaction(txn!)
+        defer { mdb_txn_abort(txn) }
+        return try body(transaction)
+    }
+
+    /// Runs `body` inside a write transaction and commits it (durably) when `body` returns; aborts it
+    /// when `body` throws. Only the writer thread calls this (LMDB allows one write transaction).
+    func write<T>(_ body: (borrowing LMDBTransaction) throws -> T) throws -> T {
+        if isClosed { throw EventLogError.closed() }
+        var txn: OpaquePointer?
+        try LMDBEnvironment.check(mdb_txn_begin(handle, nil, 0, &txn), "mdb_txn_begin(write)")
+        let value: T
+        do {
+            value = try body(LMDBTransaction(txn!))
+        } catch {
+            mdb_txn_abort(txn)
+            throw error
+        }
+        // mdb_txn_commit frees the transaction even when it fails.
+        try LMDBEnvironment.check(mdb_txn_commit(txn), "mdb_txn_commit")
+        return value
+    }
+
+    static func check(_ code: Int32, _ operation: String) throws {
+        if code != 0 { throw EventLogError.lmdb(code: code, operation: operation) }
+    }
+}
+
+/// A database handle (`MDB_dbi`) opened once at start-up.
+struct LMDBDatabase: Sendable, Hashable {
+    let dbi: MDB_dbi
+}
+
+/// A transaction, valid only inside the closure that receives it.
+struct LMDBTransaction: ~Copyable {
+    fileprivate let txn: OpaquePointer
+
+    fileprivate init(_ txn: OpaquePointer) { self.txn = txn }
+
+    func openDatabase(_ name: String, create: Bool) throws -> LMDBDatabase {
+        var dbi: MDB_dbi = 0
+        try LMDBEnvironment.check(
+            mdb_dbi_open(txn, name, create ? UInt32(MDB_CREATE) : 0, &dbi), "mdb_dbi_open(\(name))")
+        return LMDBDatabase(dbi: dbi)
+    }
+
+    /// Runs `body` inside a nested transaction: committed into this one when `body` returns,
+    /// rolled back alone when it throws.
+    func nested<T>(_ body: (borrowing LMDBTransaction) throws -> T) throws -> T {
+        var child: OpaquePointer?
+        try LMDBEnvironment.check(mdb_txn_begin(mdb_txn_env(txn), txn, 0, &child), "mdb_txn_begin(nested)")
+        let value: T
+        do {
+            value = try body(LMDBTransaction(child!))
+        } catch {
+            mdb_txn_abort(child)
+            throw error
+        }
+        try LMDBEnvironment.check(mdb_txn_commit(child), "mdb_txn_commit(nested)")
+        return value
+    }
+
+    /// Looks `key` up and hands the value (valid only inside `body`) to `body`; nil when absent.
+    func get<T>(
+        _ db: LMDBDatabase, key: UnsafeRawBufferPointer,
+        _ body: (UnsafeRawBufferPointer) throws -> T
+    ) throws -> T? {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val()
+        let rc = mdb_get(txn, db.dbi, &k, &v)
+        if rc == MDB_NOTFOUND { return nil }
+        try LMDBEnvironment.check(rc, "mdb_get")
+        return try body(UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
+    }
+
+    /// Stores `value` under `key`. `append` uses MDB_APPEND (the key must sort after every existing key);
+    /// `noOverwrite` fails with MDB_KEYEXIST when the key exists.
+    func put(
+        _ db: LMDBDatabase, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer,
+        append: Bool = false, noOverwrite: Bool = false
+    ) throws {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
+        var flags: UInt32 = 0
+        if append { flags |= UInt32(MDB_APPEND) }
+        if noOverwrite { flags |= UInt32(MDB_NOOVERWRITE) }
+        try LMDBEnvironment.check(mdb_put(txn, db.dbi, &k, &v, flags), "mdb_put")
+    }
+
+    /// Number of entries in `db`.
+    func count(_ db: LMDBDatabase) throws -> Int {
+        var stat = MDB_stat()
+        try LMDBEnvironment.check(mdb_stat(txn, db.dbi, &stat), "mdb_stat")
+        return stat.ms_entries
+    }
+
+    /// Runs `body` with a cursor over `db`, closed when `body` returns.
+    func withCursor<T>(
+        _ db: LMDBDatabase, _ body: (borrowing LMDBCursor) throws -> T
+    ) throws -> T {
+        var cursor: OpaquePointer?
+        try LMDBEnvironment.check(mdb_cursor_open(txn, db.dbi, &cursor), "mdb_cursor_open")
+        defer { mdb_cursor_close(cursor) }
+        return try body(LMDBCursor(cursor!))
+    }
+}
+
+/// A cursor, valid only inside the closure that receives it. Positioning calls hand the key and value
+/// to a closure; the buffers are valid only inside that closure.
+struct LMDBCursor: ~Copyable {
+    fileprivate let cursor: OpaquePointer
+
+    fileprivate init(_ cursor: OpaquePointer) { self.cursor = cursor }
+
+    /// Visits entries in key order starting at the first key ≥ `start` (or the first key when nil),
+    /// until `body` returns false or the database ends.
+    func scan(
+        from start: UnsafeRawBufferPointer?,
+        _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
+        var k = MDB_val()
+        var v = MDB_val()
+        var op = MDB_FIRST
+        if let start {
+            k = MDB_val(mv_size: start.count, mv_data: UnsafeMutableRawPointer(mutating: start.baseAddress))
+            op = MDB_SET_RANGE
+        }
+        while true {
+            let rc = mdb_cursor_get(cursor, &k, &v, op)
+            if rc == MDB_NOTFOUND { return }
+            try LMDBEnvironment.check(rc, "mdb_cursor_get")
+            let go = try body(
+                UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size),
+                UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
+            if !go { return }
+            op = MDB_NEXT
+        }
+    }
+
+    /// Hands the last entry to `body`; nil when the database is empty.
+    func last<T>(
+        _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> T
+    ) throws -> T? {
+        var k = MDB_val()
+        var v = MDB_val()
+        let rc = mdb_cursor_get(cursor, &k, &v, MDB_LAST)
+        if rc == MDB_NOTFOUND { return nil }
+        try LMDBEnvironment.check(rc, "mdb_cursor_get(last)")
+        return try body(
+            UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size),
+            UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
+    }
+}
