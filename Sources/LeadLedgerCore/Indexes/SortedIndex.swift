@@ -1,0 +1,167 @@
+/// An ordered set kept as a list of sorted chunks: the index behind keyset pagination.
+///
+/// Lists, kanban columns and per-manager views page through leads in a stable order
+/// (for example `(updatedAt, id)`), starting after a cursor. A flat sorted array would make each
+/// update an O(n) move at 10^6 leads; a chunked array keeps inserts and removals to a binary
+/// search plus a move inside one chunk of at most `maxChunk` elements, and iteration from any
+/// key to a binary search over chunk bounds.
+///
+/// ```swift
+/// var index = SortedIndex<LeadSortKey>()
+/// index.insert(key)
+/// index.forEach(after: cursorKey, descending: true) { key in rows.append(key); return rows.count < 50 }
+/// ```
+public struct SortedIndex<Element: Comparable & Sendable>: Sendable {
+    /// Chunks are non-empty, each sorted, and every element of chunk i is below every element of chunk i+1.
+    private var chunks: [[Element]] = []
+    public private(set) var count = 0
+
+    static var maxChunk: Int { 512 }
+
+    public init() {}
+
+    /// Builds the index from any sequence in O(n log n); duplicates are dropped.
+    public init<S: Sequence>(_ elements: S) where S.Element == Element {
+        var all = Array(elements)
+        all.sort()
+        var unique: [Element] = []
+        unique.reserveCapacity(all.count)
+        for element in all where unique.last != element { unique.append(element) }
+        count = unique.count
+        let half = Self.maxChunk / 2
+        var start = 0
+        while start < unique.count {
+            let end = Swift.min(start + half, unique.count)
+            chunks.append(Array(unique[start..<end]))
+            start = end
+        }
+    }
+
+    public var isEmpty: Bool { count == 0 }
+    public var first: Element? { chunks.first?.first }
+    public var last: Element? { chunks.last?.last }
+
+    /// Index of the first chunk whose last element is >= `element` (or `chunks.count`).
+    private func chunkIndex(for element: Element) -> Int {
+        var low = 0
+        var high = chunks.count
+        while low < high {
+            let mid = (low + high) / 2
+            if chunks[mid][chunks[mid].count - 1] < element { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    private static func lowerBound(of element: Element, in chunk: [Element]) -> Int {
+        var low = 0
+        var high = chunk.count
+        while low < high {
+            let mid = (low + high) / 2
+            if chunk[mid] < element { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    public func contains(_ element: Element) -> Bool {
+        let c = chunkIndex(for: element)
+        guard c < chunks.count else { return false }
+        let i = Self.lowerBound(of: element, in: chunks[c])
+        return i < chunks[c].count && chunks[c][i] == element
+    }
+
+    /// Inserts `element`; returns false when it was already present.
+    @discardableResult
+    public mutating func insert(_ element: Element) -> Bool {
+        if chunks.isEmpty {
+            chunks.append([element])
+            count = 1
+            return true
+        }
+        // Past the last element: append to the last chunk.
+        var c = chunkIndex(for: element)
+        if c == chunks.count { c -= 1 }
+        let i = Self.lowerBound(of: element, in: chunks[c])
+        if i < chunks[c].count && chunks[c][i] == element { return false }
+        chunks[c].insert(element, at: i)
+        count += 1
+        if chunks[c].count > Self.maxChunk {
+            let upper = Array(chunks[c][(Self.maxChunk / 2)...])
+            chunks[c].removeSubrange((Self.maxChunk / 2)...)
+            chunks.insert(upper, at: c + 1)
+        }
+        return true
+    }
+
+    /// Removes `element`; returns false when it was not present.
+    @discardableResult
+    public mutating func remove(_ element: Element) -> Bool {
+        let c = chunkIndex(for: element)
+        guard c < chunks.count else { return false }
+        let i = Self.lowerBound(of: element, in: chunks[c])
+        guard i < chunks[c].count && chunks[c][i] == element else { return false }
+        chunks[c].remove(at: i)
+        count -= 1
+        if chunks[c].isEmpty {
+            chunks.remove(at: c)
+        } else if chunks[c].count < Self.maxChunk / 8, c + 1 < chunks.count,
+            chunks[c].count + chunks[c + 1].count <= Self.maxChunk
+        {
+            // Merge small neighbours so the chunk count stays proportional to n / maxChunk.
+            chunks[c].append(contentsOf: chunks[c + 1])
+            chunks.remove(at: c + 1)
+        }
+        return true
+    }
+
+    /// Visits elements in order, starting strictly after `after` (or at the start when nil),
+    /// until `body` returns false. With `descending`, visits from the largest element down,
+    /// starting strictly before `after`.
+    public func forEach(after: Element? = nil, descending: Bool = false, _ body: (Element) throws -> Bool) rethrows {
+        guard !chunks.isEmpty else { return }
+        if !descending {
+            var c = 0
+            var i = 0
+            if let after {
+                c = chunkIndex(for: after)
+                guard c < chunks.count else { return }
+                i = Self.lowerBound(of: after, in: chunks[c])
+                if i < chunks[c].count && chunks[c][i] == after { i += 1 }
+            }
+            while c < chunks.count {
+                let chunk = chunks[c]
+                while i < chunk.count {
+                    if try !body(chunk[i]) { return }
+                    i += 1
+                }
+                c += 1
+                i = 0
+            }
+        } else {
+            var c = chunks.count - 1
+            var i = chunks[c].count - 1
+            if let after {
+                let found = chunkIndex(for: after)
+                if found < chunks.count {
+                    c = found
+                    i = Self.lowerBound(of: after, in: chunks[c]) - 1  // strictly below `after`
+                }
+            }
+            while c >= 0 {
+                let chunk = chunks[c]
+                while i >= 0 {
+                    if try !body(chunk[i]) { return }
+                    i -= 1
+                }
+                c -= 1
+                if c >= 0 { i = chunks[c].count - 1 }
+            }
+        }
+    }
+
+    /// All elements in ascending order.
+    public var elements: [Element] { chunks.flatMap { $0 } }
+}
+
+extension SortedIndex: Equatable where Element: Equatable {
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.count == rhs.count && lhs.elements == rhs.elements }
+}

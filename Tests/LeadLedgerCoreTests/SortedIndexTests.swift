@@ -1,0 +1,76 @@
+import Testing
+
+@testable import LeadLedgerCore
+
+@Suite("SortedIndex")
+struct SortedIndexTests {
+    @Test("random inserts and removals keep the same elements, in order, as a set would")
+    func matchesASetModel() {
+        var generator = SplitMix64(seed: 42)
+        for round in 0..<20 {
+            var index = SortedIndex<Int>()
+            var model = Set<Int>()
+            let upper = round.isMultiple(of: 2) ? 3_000 : 100_000
+            for _ in 0..<10_000 {
+                let value = Int(generator.next() % UInt64(upper))
+                if generator.next().isMultiple(of: 2) {
+                    #expect(index.insert(value) == model.insert(value).inserted)
+                } else {
+                    #expect(index.remove(value) == (model.remove(value) != nil))
+                }
+            }
+            #expect(index.elements == model.sorted())
+            #expect(index.count == model.count)
+        }
+    }
+
+    @Test("paging after a key returns the next elements, ascending and descending")
+    func pagesFromAKey() {
+        let values = stride(from: 0, to: 10_000, by: 3).map { $0 }
+        let index = SortedIndex(values.shuffled())
+        for key in [-1, 0, 1, 2_999, 3_000, 5_001, 9_999, 10_000] {
+            var ascending: [Int] = []
+            index.forEach(after: key) { ascending.append($0); return ascending.count < 50 }
+            #expect(ascending == Array(values.filter { $0 > key }.prefix(50)))
+
+            var descending: [Int] = []
+            index.forEach(after: key, descending: true) { descending.append($0); return descending.count < 50 }
+            #expect(descending == Array(values.filter { $0 < key }.reversed().prefix(50)))
+        }
+    }
+
+    @Test("duplicates are stored once and removing a missing element changes nothing")
+    func duplicatesAndMissing() {
+        var index = SortedIndex([5, 1, 5, 3, 1])
+        #expect(index.elements == [1, 3, 5])
+        #expect(!index.insert(3))
+        #expect(!index.remove(4))
+        #expect(index.count == 3)
+        #expect(index.contains(5) && !index.contains(4))
+        #expect(index.first == 1 && index.last == 5)
+    }
+
+    @Test("an emptied index pages nothing")
+    func emptied() {
+        var index = SortedIndex(0..<1_000)
+        for value in 0..<1_000 { index.remove(value) }
+        #expect(index.isEmpty)
+        var visited = 0
+        index.forEach(descending: true) { _ in visited += 1; return true }
+        index.forEach(after: 10) { _ in visited += 1; return true }
+        #expect(visited == 0)
+    }
+}
+
+/// Deterministic generator so a failure reproduces.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
