@@ -9,20 +9,14 @@ let package = Package(
     name: "LeadLedger",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "leadledger", targets: ["leadledger"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "LeadDomain", targets: ["LeadDomain"]),
         .library(name: "LeadLedgerCore", targets: ["LeadLedgerCore"]),
-        .library(name: "LeadLedgerHTTP", targets: ["LeadLedgerHTTP"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
     ],
     targets: [
         // C libraries, through pkg-config; `make deps` installs the Debian packages.
@@ -52,43 +46,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The HTTP API (Hummingbird 2).
-        .target(
-            name: "LeadLedgerHTTP",
-            dependencies: [
-                "LeadLedgerCore", "LeadDomain", "EventLog",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-            ],
-            swiftSettings: strict
-        ),
-        // The `leadledger` CLI: serve, rebuild, history, replay, verify, snapshot, stats, bench, generate.
-        .executableTarget(
-            name: "leadledger",
-            dependencies: [
-                "EventLog", "LeadDomain", "LeadLedgerCore", "LeadLedgerHTTP",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: strict
-        ),
-        // A tiny program the crash-safety test runs and kills with SIGKILL: it appends in a loop
-        // and prints every acknowledged position.
-        .executableTarget(name: "log-append-probe", dependencies: ["EventLog"], swiftSettings: strict),
-
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CLMDB", "log-append-probe"]),
         .testTarget(name: "LeadDomainTests", dependencies: ["LeadDomain"]),
         .testTarget(name: "LeadLedgerCoreTests", dependencies: ["LeadLedgerCore", "LeadDomain", "EventLog"]),
-        .testTarget(
-            name: "LeadLedgerHTTPTests",
-            dependencies: [
-                "LeadLedgerHTTP", "LeadLedgerCore", "LeadDomain", "EventLog",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
-        ),
-        .testTarget(name: "CLITests", dependencies: ["leadledger"]),
     ],
     swiftLanguageModes: [.v6]
 )
