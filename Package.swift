@@ -65,6 +65,7 @@ let package = Package(
         // and prints every acknowledged position.
         .executableTarget(name: "log-append-probe", dependencies: ["EventLog"], swiftSettings: strict),
 
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CLMDB", "log-append-probe"]),
         .testTarget(name: "LeadDomainTests", dependencies: ["LeadDomain"]),
         .testTarget(name: "LeadLedgerCoreTests", dependencies: ["LeadLedgerCore", "LeadDomain", "EventLog"]),
         .testTarget(name: "CLITests", dependencies: ["leadledger"]),
