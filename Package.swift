@@ -58,8 +58,7 @@ let package = Package(
         .target(
             name: "LeadLedgerHTTP",
             dependencies: [
-                // TODO(integration): restore "LeadLedgerCore", "LeadDomain" (no sources yet on branch `http`).
-                "EventLog",
+                "EventLog", "LeadDomain", "LeadLedgerCore",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -76,7 +75,10 @@ let package = Package(
             dependencies: [
                 "EventLog", "LeadDomain", "LeadLedgerCore", "LeadLedgerHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),
@@ -90,8 +92,7 @@ let package = Package(
         .testTarget(
             name: "LeadLedgerHTTPTests",
             dependencies: [
-                // TODO(integration): restore "LeadLedgerCore", "LeadDomain".
-                "LeadLedgerHTTP", "EventLog",
+                "LeadLedgerHTTP", "LeadLedgerCore", "LeadDomain", "EventLog",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
