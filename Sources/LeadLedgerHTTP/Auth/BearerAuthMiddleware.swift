@@ -1,4 +1,5 @@
 public import Hummingbird
+import LeadLedgerCore
 
 /// Authenticates `Authorization: Bearer <token>` and puts the ``Principal`` on the context.
 ///
@@ -24,7 +25,7 @@ public struct BearerAuthMiddleware: RouterMiddleware {
         guard let token = Self.bearerToken(from: header), AccessToken.isWellFormed(token) else {
             throw APIError.unauthenticated(detail: "The access token is not valid.", invalidToken: true)
         }
-        guard let principal = try await verifier.principal(forTokenHash: AccessToken.hash(token)) else {
+        guard let principal = try await verifier.principal(forTokenHash: APITokenHash.sha256Hex(token)) else {
             throw APIError.unauthenticated(detail: "The access token is not valid.", invalidToken: true)
         }
         var context = context

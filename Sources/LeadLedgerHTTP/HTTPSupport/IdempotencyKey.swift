@@ -9,8 +9,10 @@ public import Foundation
 
 /// The `Idempotency-Key` of a command: 1–200 visible ASCII characters.
 ///
-/// The command service uses ``eventId(actor:index:)`` as the id of the n-th event it appends, so a retried
-/// command produces the same event ids and the log's idempotent append writes nothing twice.
+/// The core (`Ledger.execute(_:actor:expectedVersion:idempotencyKey:)`) derives the events' ids from the key, so
+/// a retry appends nothing. What the HTTP layer adds is ``newResourceId(actor:)``: the id of the thing a command
+/// creates (a lead, a note, a task, an admin…) is generated here, and with a key it must be the same on a retry,
+/// or the retry would address a different stream.
 public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
     public let value: String
 
@@ -26,18 +28,16 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { value }
 
-    /// The event id for the `index`-th event (0-based) of the command this key identifies, issued by `actor`.
+    /// The id of the resource created by the command this key identifies, issued by `actor`.
     ///
     /// SHA-256 over a domain tag and the length-prefixed fields, first 16 bytes, with the version (8) and
     /// variant (RFC 9562) bits set. Two actors using the same key get different ids.
-    public func eventId(actor: String, index: Int) -> UUID {
-        precondition(index >= 0, "event index must not be negative")
-        var input: [UInt8] = Array("leadledger.event-id.v1".utf8)
-        for field in [Array(actor.utf8), Array(value.utf8)] {
+    public func newResourceId(actor: UUID) -> UUID {
+        var input: [UInt8] = Array("leadledger.resource-id.v1".utf8)
+        for field in [Array(actor.uuidString.lowercased().utf8), Array(value.utf8)] {
             input += Self.bigEndianBytes(UInt32(field.count))
             input += field
         }
-        input += Self.bigEndianBytes(UInt32(index))
         var bytes = Array(SHA256.hash(data: input).prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x80  // version 8
         bytes[8] = (bytes[8] & 0x3F) | 0x80  // variant 10
