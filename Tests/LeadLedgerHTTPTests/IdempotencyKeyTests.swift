@@ -47,6 +47,11 @@ struct IdempotencyKeyTests {
         }
     }
 
+    @Test("the derivation is pinned: a change would make retries across an upgrade write twice")
+    func pinned() {
+        #expect(IdempotencyKey("order-42")!.eventId(actor: "admin:1", index: 0).uuidString == "FE732DC5-CBDC-8E9D-82E7-7349F8180AAB")  // checked with Python hashlib
+    }
+
     @Test("the header is read from requests; a bad one is a 400 naming Idempotency-Key")
     func header() async throws {
         let app = makeTestApplication { routes in

@@ -42,6 +42,7 @@ struct ObservabilityTests {
             }
             try await client.execute(uri: "/v1/leads/d", method: .get) { #expect($0.status == .unauthorized) }
             try await client.execute(uri: "/v1/leads/e", method: .post) { #expect($0.status == .methodNotAllowed) }
+            try await client.execute(uri: "/v1/leads/f", method: HTTPRequest.Method("PROPFIND")!) { #expect($0.status == .methodNotAllowed) }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
                 let text = response.text
@@ -49,6 +50,7 @@ struct ObservabilityTests {
                 #expect(text.contains(#"http_requests_total{method="GET",route="/v1/leads/{id}",status="401"} 1"#))
                 #expect(text.contains(#"http_requests_total{method="POST",route="NotFound",status="405"} 1"#))
                 #expect(text.contains(#"http_request_duration_seconds_count{method="GET",route="/v1/leads/{id}"} 4"#))
+                #expect(text.contains(#"http_requests_total{method="OTHER",route="NotFound",status="405"} 1"#))
                 #expect(!text.contains("/v1/leads/a"))
             }
         }

@@ -85,3 +85,31 @@ struct ServerSentEventTests {
         }
     }
 }
+
+@Suite("server-sent events and graceful shutdown")
+struct ServerSentEventShutdownTests {
+    @Test("an open stream ends cleanly when the server shuts down gracefully", .timeLimit(.minutes(1)))
+    func endsOnShutdown() async throws {
+        let app = makeTestApplication { routes in
+            routes.get("/v1/events/stream") { _, _ in
+                // Never yields and never ends by itself.
+                let events = AsyncStream<ServerSentEvent> { _ in }
+                return ServerSentEventStream.response(events: events, heartbeat: .seconds(60))
+            }
+        }
+        let reader = try await app.test(.live) { client in
+            let request =
+                "GET /v1/events/stream HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(Fixtures.adminToken)\r\n\r\n"
+            let port = client.port!
+            // Reads until the server closes the connection or ends the chunked body.
+            let reader = Task { try await RawSocket.exchange(port: port, send: request) { $0.hasSuffix("0\r\n\r\n") } }
+            try await Task.sleep(for: .milliseconds(300))
+            return reader
+        }
+        // `test` returned, so the server drained although a stream was open.
+        let received = try await reader.value
+        #expect(received.hasPrefix("HTTP/1.1 200"))
+        #expect(received.contains(": stream open"))
+        #expect(received.hasSuffix("0\r\n\r\n"))
+    }
+}
