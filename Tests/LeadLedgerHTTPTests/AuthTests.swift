@@ -24,7 +24,8 @@ struct AuthTests {
     @Test("a valid token puts its principal on the context", arguments: [TestingSetup.router, .live])
     func validToken(setup: TestingSetup) async throws {
         try await makeTestApplication(routes: routes).test(setup) { client in
-            try await client.execute(uri: "/v1/me", method: .get, headers: Fixtures.bearer(Fixtures.managerToken)) { response in
+            try await client.execute(uri: "/v1/me", method: .get, headers: Fixtures.bearer(Fixtures.managerToken)) {
+                response in
                 #expect(response.status == .ok)
                 #expect(response.text == "Max Manager|manager")
             }
@@ -54,7 +55,9 @@ struct AuthTests {
     @Test("the scheme is case-insensitive")
     func schemeCase() async throws {
         try await makeTestApplication(routes: routes).test(.router) { client in
-            try await client.execute(uri: "/v1/me", method: .get, headers: [.authorization: "bearer \(Fixtures.adminToken)"]) {
+            try await client.execute(
+                uri: "/v1/me", method: .get, headers: [.authorization: "bearer \(Fixtures.adminToken)"]
+            ) {
                 #expect($0.status == .ok)
             }
         }
@@ -63,16 +66,21 @@ struct AuthTests {
     @Test("a missing permission is 403; admins hold every permission")
     func permissions() async throws {
         try await makeTestApplication(routes: routes).test(.live) { client in
-            try await client.execute(uri: "/v1/all-leads", method: .get, headers: Fixtures.bearer(Fixtures.managerToken)) { response in
+            try await client.execute(
+                uri: "/v1/all-leads", method: .get, headers: Fixtures.bearer(Fixtures.managerToken)
+            ) { response in
                 #expect(response.status == .forbidden)
                 let problem = try response.problem()
                 #expect(problem.code == "forbidden")
                 #expect(problem.errors.first?.message == "leads.read.all")
             }
-            try await client.execute(uri: "/v1/some-leads", method: .get, headers: Fixtures.bearer(Fixtures.managerToken)) {
+            try await client.execute(
+                uri: "/v1/some-leads", method: .get, headers: Fixtures.bearer(Fixtures.managerToken)
+            ) {
                 #expect($0.status == .ok)
             }
-            try await client.execute(uri: "/v1/all-leads", method: .get, headers: Fixtures.bearer(Fixtures.adminToken)) {
+            try await client.execute(uri: "/v1/all-leads", method: .get, headers: Fixtures.bearer(Fixtures.adminToken))
+            {
                 #expect($0.status == .ok)
             }
         }

@@ -20,11 +20,13 @@ struct BodyLimitTests {
     @Test("a body at the limit passes, one byte more is 413", arguments: [TestingSetup.router, .live])
     func limitBoundary(setup: TestingSetup) async throws {
         try await makeTestApplication(maxBodySize: 1000, routes: routes).test(setup) { client in
-            try await client.execute(uri: "/v1/echo", method: .post, body: ByteBuffer(repeating: 0x61, count: 1000)) { response in
+            try await client.execute(uri: "/v1/echo", method: .post, body: ByteBuffer(repeating: 0x61, count: 1000)) {
+                response in
                 #expect(response.status == .ok)
                 #expect(response.text == "1000")
             }
-            try await client.execute(uri: "/v1/echo", method: .post, body: ByteBuffer(repeating: 0x61, count: 1001)) { response in
+            try await client.execute(uri: "/v1/echo", method: .post, body: ByteBuffer(repeating: 0x61, count: 1001)) {
+                response in
                 #expect(response.status == .contentTooLarge)
                 #expect(response.headers[.contentType] == "application/problem+json")
                 let value1 = try response.problem().code
@@ -40,7 +42,8 @@ struct BodyLimitTests {
             try await client.execute(uri: "/v1/decode", method: .post, body: ByteBuffer(string: json)) { response in
                 #expect(response.status == .contentTooLarge)
             }
-            try await client.execute(uri: "/v1/decode", method: .post, body: ByteBuffer(string: #"["a","b"]"#)) { response in
+            try await client.execute(uri: "/v1/decode", method: .post, body: ByteBuffer(string: #"["a","b"]"#)) {
+                response in
                 #expect(response.text == "2")
             }
         }

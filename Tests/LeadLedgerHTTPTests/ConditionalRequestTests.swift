@@ -24,7 +24,9 @@ struct ConditionalRequestTests {
         )
     }
 
-    @Test("malformed header values are rejected", arguments: ["v1", "\"v1", "\"v1\" x", "*, \"v1\"", "", "W/v1", "\"a b\""])
+    @Test(
+        "malformed header values are rejected",
+        arguments: ["v1", "\"v1", "\"v1\" x", "*, \"v1\"", "", "W/v1", "\"a b\""])
     func malformed(value: String) {
         #expect(EntityTagCondition.parse([value]) == nil)
     }
@@ -46,7 +48,9 @@ struct ConditionalRequestTests {
         routes.patch("/v1/leads/{id}") { request, _ in
             try request.checkIfMatch(current: .streamVersion(3))
             let expected = try request.expectedStreamVersion()
-            var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "expected \(expected.map(String.init) ?? "any")")))
+            var response = Response(
+                status: .ok,
+                body: .init(byteBuffer: ByteBuffer(string: "expected \(expected.map(String.init) ?? "any")")))
             response.setVersioning(etag: .streamVersion(4), logPosition: 1234)
             return response
         }

@@ -13,9 +13,11 @@ struct IdempotencyKeyTests {
         #expect(IdempotencyKey("9f1c-4b7e_retry.1~!") != nil)
     }
 
-    @Test("empty, long, spaced, control and non-ASCII keys are rejected", arguments: [
-        "", String(repeating: "k", count: 201), "two words", "tab\there", "kéy", "line\n",
-    ])
+    @Test(
+        "empty, long, spaced, control and non-ASCII keys are rejected",
+        arguments: [
+            "", String(repeating: "k", count: 201), "two words", "tab\there", "kéy", "line\n",
+        ])
     func invalidKeys(key: String) {
         #expect(IdempotencyKey(key) == nil)
     }
@@ -49,7 +51,9 @@ struct IdempotencyKeyTests {
 
     @Test("the derivation is pinned: a change would make retries across an upgrade write twice")
     func pinned() {
-        #expect(IdempotencyKey("order-42")!.eventId(actor: "admin:1", index: 0).uuidString == "FE732DC5-CBDC-8E9D-82E7-7349F8180AAB")  // checked with Python hashlib
+        #expect(
+            IdempotencyKey("order-42")!.eventId(actor: "admin:1", index: 0).uuidString
+                == "FE732DC5-CBDC-8E9D-82E7-7349F8180AAB")  // checked with Python hashlib
     }
 
     @Test("the header is read from requests; a bad one is a 400 naming Idempotency-Key")
@@ -63,7 +67,9 @@ struct IdempotencyKeyTests {
             var headers = Fixtures.bearer(Fixtures.adminToken)
             try await client.execute(uri: "/v1/things", method: .post, headers: headers) { #expect($0.text == "none") }
             headers[.idempotencyKey] = "retry-1"
-            try await client.execute(uri: "/v1/things", method: .post, headers: headers) { #expect($0.text == "retry-1") }
+            try await client.execute(uri: "/v1/things", method: .post, headers: headers) {
+                #expect($0.text == "retry-1")
+            }
             headers[.idempotencyKey] = String(repeating: "x", count: 201)
             try await client.execute(uri: "/v1/things", method: .post, headers: headers) { response in
                 #expect(response.status == .badRequest)

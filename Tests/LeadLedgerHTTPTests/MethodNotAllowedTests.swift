@@ -15,7 +15,8 @@ struct MethodNotAllowedTests {
     @Test("PUT on a lead lists DELETE, GET, PATCH", arguments: [TestingSetup.router, .live])
     func putOnLead(setup: TestingSetup) async throws {
         try await makeTestApplication(routes: routes).test(setup) { client in
-            try await client.execute(uri: "/v1/leads/42", method: .put, headers: Fixtures.bearer(Fixtures.adminToken)) { response in
+            try await client.execute(uri: "/v1/leads/42", method: .put, headers: Fixtures.bearer(Fixtures.adminToken)) {
+                response in
                 #expect(response.status == .methodNotAllowed)
                 #expect(response.headers[.allow] == "DELETE, GET, PATCH")
                 #expect(response.headers[.contentType] == "application/problem+json")

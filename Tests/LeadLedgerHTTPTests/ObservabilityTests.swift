@@ -13,7 +13,8 @@ struct ObservabilityTests {
         try await app.test(.router) { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
-                let json = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+                let json =
+                    try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
                 #expect(json?["status"] as? String == "ok")
                 #expect(json?["logPosition"] as? Int == 1234)
                 #expect(json?["projections"] as? String == "ready")
@@ -38,11 +39,15 @@ struct ObservabilityTests {
         try await app.test(.router) { client in
             let auth = Fixtures.bearer(Fixtures.adminToken)
             for id in ["a", "b", "c"] {
-                try await client.execute(uri: "/v1/leads/\(id)", method: .get, headers: auth) { #expect($0.status == .ok) }
+                try await client.execute(uri: "/v1/leads/\(id)", method: .get, headers: auth) {
+                    #expect($0.status == .ok)
+                }
             }
             try await client.execute(uri: "/v1/leads/d", method: .get) { #expect($0.status == .unauthorized) }
             try await client.execute(uri: "/v1/leads/e", method: .post) { #expect($0.status == .methodNotAllowed) }
-            try await client.execute(uri: "/v1/leads/f", method: HTTPRequest.Method("PROPFIND")!) { #expect($0.status == .methodNotAllowed) }
+            try await client.execute(uri: "/v1/leads/f", method: HTTPRequest.Method("PROPFIND")!) {
+                #expect($0.status == .methodNotAllowed)
+            }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
                 let text = response.text
@@ -83,7 +88,8 @@ struct ObservabilityTests {
             headers[.requestId] = "log-test-1"
             try await client.execute(uri: "/v1/leads/7", method: .get, headers: headers) { #expect($0.status == .ok) }
         }
-        let line = try #require(capture.all.first { $0.message == "request" && $0.metadata["request_id"] == "log-test-1" })
+        let line = try #require(
+            capture.all.first { $0.message == "request" && $0.metadata["request_id"] == "log-test-1" })
         #expect(line.metadata["http.method"] == "GET")
         #expect(line.metadata["http.route"] == "/v1/leads/{id}")
         #expect(line.metadata["http.status"] == "200")

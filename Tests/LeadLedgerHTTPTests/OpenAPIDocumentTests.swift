@@ -11,7 +11,8 @@ struct OpenAPIDocumentTests {
     /// The routes of the real application. When controllers exist, add them here (the same list `serve` uses).
     static func servedRoutes() -> [RouteTable.Entry] {
         let table = RouteTable()
-        _ = buildRouter(configuration: .init(), verifier: Fixtures.verifier, metrics: .init(), routeTable: table, routes: [])
+        _ = buildRouter(
+            configuration: .init(), verifier: Fixtures.verifier, metrics: .init(), routeTable: table, routes: [])
         return table.all
     }
 
@@ -20,8 +21,12 @@ struct OpenAPIDocumentTests {
         let document = try String(contentsOf: Self.documentURL, encoding: .utf8)
         let documented = try OpenAPIPathExtractor.operations(inYAML: document)
         let served = Self.servedRoutes()
-        #expect(Set(documented).subtracting(served).isEmpty, "documented but not served: \(Set(documented).subtracting(served))")
-        #expect(Set(served).subtracting(documented).isEmpty, "served but not documented: \(Set(served).subtracting(documented))")
+        #expect(
+            Set(documented).subtracting(served).isEmpty,
+            "documented but not served: \(Set(documented).subtracting(served))")
+        #expect(
+            Set(served).subtracting(documented).isEmpty,
+            "served but not documented: \(Set(served).subtracting(documented))")
         #expect(documented.count == Set(documented).count, "an operation is documented twice")
     }
 

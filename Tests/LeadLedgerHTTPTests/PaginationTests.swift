@@ -32,7 +32,9 @@ struct PaginationTests {
         let edited = String(decoding: bytes, as: UTF8.self)
         let candidates = ["", "!!!", "abc", "eyJrIjoxfQ", String(good.dropLast(3)), edited, good + "A"]
         for candidate in candidates {
-            #expect(throws: APIError.self, "\(candidate)") { try PageCursor<Int>.decode(query: candidate, scope: "leads:name") }
+            #expect(throws: APIError.self, "\(candidate)") {
+                try PageCursor<Int>.decode(query: candidate, scope: "leads:name")
+            }
         }
         #expect(throws: APIError.self) { try PageCursor<Int>.decode(query: good, scope: "leads:updatedAt") }
         #expect(throws: APIError.self) { try PageCursor<String>.decode(query: good, scope: "leads:name") }
@@ -65,7 +67,8 @@ struct PaginationTests {
         let app = makeTestApplication { routes in
             routes.get("/v1/items") { request, _ in
                 let limit = try PageLimit.parse(query: request.uri.queryParameters["limit"].map(String.init))
-                let cursor = try PageCursor<Int>.decode(query: request.uri.queryParameters["cursor"].map(String.init), scope: "items")
+                let cursor = try PageCursor<Int>.decode(
+                    query: request.uri.queryParameters["cursor"].map(String.init), scope: "items")
                 return "\(limit.value) after \(cursor?.key ?? 0)"
             }
         }

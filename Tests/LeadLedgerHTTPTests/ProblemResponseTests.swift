@@ -61,9 +61,11 @@ struct ProblemResponseTests {
         }
     }
 
-    @Test("a domain error maps to its status, code and field list", arguments: [
-        ("validation", 422), ("notFound", 404), ("conflict", 409), ("forbidden", 403), ("precondition", 412),
-    ])
+    @Test(
+        "a domain error maps to its status, code and field list",
+        arguments: [
+            ("validation", 422), ("notFound", 404), ("conflict", 409), ("forbidden", 403), ("precondition", 412),
+        ])
     func domainErrorMapping(kind: String, status: Int) async throws {
         try await makeTestApplication(routes: routes).test(.router) { client in
             try await client.execute(uri: "/v1/domain/\(kind)", method: .get) { response in
@@ -82,7 +84,8 @@ struct ProblemResponseTests {
     @Test("malformed JSON is a 400 naming the body")
     func malformedJSON() async throws {
         try await makeTestApplication(routes: routes).test(.router) { client in
-            try await client.execute(uri: "/v1/things", method: .post, body: ByteBuffer(string: "{not json")) { response in
+            try await client.execute(uri: "/v1/things", method: .post, body: ByteBuffer(string: "{not json")) {
+                response in
                 #expect(response.status == .badRequest)
                 let problem = try response.problem()
                 #expect(problem.errors.first?.field == "body")
@@ -98,7 +101,10 @@ struct ProblemResponseTests {
             try await client.execute(uri: "/v1/things", method: .post, body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .badRequest)
                 let problem = try response.problem()
-                #expect(problem.errors == [.init(field: "contacts.1.phone", code: "wrong_type", message: "Expected a string.")])
+                #expect(
+                    problem.errors == [
+                        .init(field: "contacts.1.phone", code: "wrong_type", message: "Expected a string.")
+                    ])
             }
         }
     }
@@ -106,7 +112,9 @@ struct ProblemResponseTests {
     @Test("a missing field is a 400 naming it")
     func missingField() async throws {
         try await makeTestApplication(routes: routes).test(.router) { client in
-            try await client.execute(uri: "/v1/things", method: .post, body: ByteBuffer(string: #"{"name": "a", "contacts": []}"#)) {
+            try await client.execute(
+                uri: "/v1/things", method: .post, body: ByteBuffer(string: #"{"name": "a", "contacts": []}"#)
+            ) {
                 response in
                 #expect(response.status == .badRequest)
                 let value3 = try response.firstErrorField()

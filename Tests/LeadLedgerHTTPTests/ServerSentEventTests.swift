@@ -8,7 +8,9 @@ import Testing
 struct ServerSentEventTests {
     @Test("events encode id, event name and multi-line data; id and event stay on one line")
     func encoding() {
-        #expect(ServerSentEvent(id: "7", event: "lead.created", data: "{\"a\":1}").encoded == "id: 7\nevent: lead.created\ndata: {\"a\":1}\n\n")
+        #expect(
+            ServerSentEvent(id: "7", event: "lead.created", data: "{\"a\":1}").encoded
+                == "id: 7\nevent: lead.created\ndata: {\"a\":1}\n\n")
         #expect(ServerSentEvent(data: "one\ntwo").encoded == "data: one\ndata: two\n\n")
         #expect(ServerSentEvent(id: "1\n2", event: "x\ry", data: "").encoded == "id: 12\nevent: xy\ndata: \n\n")
     }
@@ -21,7 +23,8 @@ struct ServerSentEventTests {
                 let events = AsyncStream<ServerSentEvent> { continuation in
                     Task {
                         for position in (after + 1)...(after + 3) {
-                            continuation.yield(ServerSentEvent(id: "\(position)", event: "tick", data: "{\"position\":\(position)}"))
+                            continuation.yield(
+                                ServerSentEvent(id: "\(position)", event: "tick", data: "{\"position\":\(position)}"))
                             try? await Task.sleep(for: .milliseconds(150))
                         }
                         // Then stay open without events, so only heartbeats flow.
@@ -79,7 +82,9 @@ struct ServerSentEventTests {
             }
         }
         try await app.test(.router) { client in
-            try await client.execute(uri: "/v1/events/stream", method: .get, headers: Fixtures.bearer(Fixtures.adminToken)) { response in
+            try await client.execute(
+                uri: "/v1/events/stream", method: .get, headers: Fixtures.bearer(Fixtures.adminToken)
+            ) { response in
                 #expect(response.text == ": stream open\n\nid: 1\ndata: a\n\nid: 2\ndata: b\n\n")
             }
         }
