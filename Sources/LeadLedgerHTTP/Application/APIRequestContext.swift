@@ -2,9 +2,9 @@ public import Hummingbird
 import Logging
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The request context of every LeadLedger route: who is calling and which request this is.

@@ -40,27 +40,37 @@ public struct APIRoutes {
     }
 
     @discardableResult
-    public func get(_ path: String, access: RouteAccess = .authenticated, use handler: @escaping Handler<some ResponseGenerator>) -> APIRoutes {
+    public func get(
+        _ path: String, access: RouteAccess = .authenticated, use handler: @escaping Handler<some ResponseGenerator>
+    ) -> APIRoutes {
         on(path, method: .get, access: access, use: handler)
     }
 
     @discardableResult
-    public func post(_ path: String, access: RouteAccess = .authenticated, use handler: @escaping Handler<some ResponseGenerator>) -> APIRoutes {
+    public func post(
+        _ path: String, access: RouteAccess = .authenticated, use handler: @escaping Handler<some ResponseGenerator>
+    ) -> APIRoutes {
         on(path, method: .post, access: access, use: handler)
     }
 
     @discardableResult
-    public func put(_ path: String, access: RouteAccess = .authenticated, use handler: @escaping Handler<some ResponseGenerator>) -> APIRoutes {
+    public func put(
+        _ path: String, access: RouteAccess = .authenticated, use handler: @escaping Handler<some ResponseGenerator>
+    ) -> APIRoutes {
         on(path, method: .put, access: access, use: handler)
     }
 
     @discardableResult
-    public func patch(_ path: String, access: RouteAccess = .authenticated, use handler: @escaping Handler<some ResponseGenerator>) -> APIRoutes {
+    public func patch(
+        _ path: String, access: RouteAccess = .authenticated, use handler: @escaping Handler<some ResponseGenerator>
+    ) -> APIRoutes {
         on(path, method: .patch, access: access, use: handler)
     }
 
     @discardableResult
-    public func delete(_ path: String, access: RouteAccess = .authenticated, use handler: @escaping Handler<some ResponseGenerator>) -> APIRoutes {
+    public func delete(
+        _ path: String, access: RouteAccess = .authenticated, use handler: @escaping Handler<some ResponseGenerator>
+    ) -> APIRoutes {
         on(path, method: .delete, access: access, use: handler)
     }
 

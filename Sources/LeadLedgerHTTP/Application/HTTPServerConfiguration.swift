@@ -9,7 +9,9 @@ public struct HTTPServerConfiguration: Sendable {
     /// Sent as the `Server` header when set.
     public var serverName: String?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodySize: Int = defaultMaxBodySize, serverName: String? = nil) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, maxBodySize: Int = defaultMaxBodySize, serverName: String? = nil
+    ) {
         precondition(maxBodySize > 0, "maxBodySize must be positive")
         self.host = host
         self.port = port

@@ -2,9 +2,9 @@ import Hummingbird
 public import Prometheus
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// `GET /healthz` and `GET /metrics`: the two public routes, added by ``buildRouter(configuration:verifier:metrics:routeTable:health:routes:)``.
@@ -36,7 +36,8 @@ public struct ObservabilityRoutes: APIRouteCollection {
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             headers[.cacheControl] = "no-store"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+            return Response(
+                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
     }
 }

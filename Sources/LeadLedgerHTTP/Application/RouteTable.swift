@@ -42,9 +42,10 @@ public final class RouteTable: Sendable {
 
     /// `/v1/leads/:id/` → `/v1/leads/{id}`.
     static func normalize(_ path: String) -> String {
-        "/" + segments(path).map { segment in
-            segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : segment
-        }.joined(separator: "/")
+        "/"
+            + segments(path).map { segment in
+                segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : segment
+            }.joined(separator: "/")
     }
 
     private static func segments(_ path: String) -> [Substring] {

@@ -4,9 +4,9 @@ import LeadLedgerCore
 ///
 /// Generating and hashing tokens is the core's (`APITokenHash`): one implementation, used by the bootstrap,
 /// the admin routes and ``BearerAuthMiddleware``.
-enum AccessToken {
+public enum AccessToken {
     /// `llt_` followed by 43 base64url characters (32 bytes, no padding).
-    static func isWellFormed(_ token: String) -> Bool {
+    public static func isWellFormed(_ token: String) -> Bool {
         let prefix = APITokenHash.prefix
         guard token.hasPrefix(prefix), token.utf8.count == prefix.utf8.count + 43 else { return false }
         return token.utf8.dropFirst(prefix.utf8.count).allSatisfy(Base64URL.isAlphabetByte)

@@ -47,7 +47,8 @@ extension APIError {
     /// 401 with the `WWW-Authenticate` challenge RFC 6750 asks for.
     public static func unauthenticated(detail: String, invalidToken: Bool) -> APIError {
         var headers = HTTPFields()
-        headers[.wwwAuthenticate] = invalidToken ? #"Bearer realm="leadledger", error="invalid_token""# : #"Bearer realm="leadledger""#
+        headers[.wwwAuthenticate] =
+            invalidToken ? #"Bearer realm="leadledger", error="invalid_token""# : #"Bearer realm="leadledger""#
         return APIError(.unauthenticated, code: "unauthenticated", detail: detail, headers: headers)
     }
 }

@@ -2,9 +2,9 @@ public import HTTPTypes
 public import Hummingbird
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// An error that reaches the client as `application/problem+json`.
@@ -69,7 +69,9 @@ public struct APIError: Error, HTTPResponseError, Sendable, Hashable {
 extension APIError {
     /// 400 naming one bad input (a body field path, query parameter or header).
     public static func badRequest(field: String, code: String, message: String) -> APIError {
-        APIError(.badRequest, code: "bad_request", detail: message, errors: [.init(field: field, code: code, message: message)])
+        APIError(
+            .badRequest, code: "bad_request", detail: message,
+            errors: [.init(field: field, code: code, message: message)])
     }
 
     /// 422 naming one input that was read but breaks a rule.
@@ -111,7 +113,9 @@ extension APIError {
             .precondition,
             code: "version_mismatch",
             detail: "The resource has changed since the version named in If-Match.",
-            errors: [.init(field: "If-Match", code: "version_mismatch", message: "Does not match the current version.")],
+            errors: [
+                .init(field: "If-Match", code: "version_mismatch", message: "Does not match the current version.")
+            ],
             headers: headers
         )
     }

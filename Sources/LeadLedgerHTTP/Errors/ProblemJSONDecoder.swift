@@ -1,9 +1,9 @@
 public import Hummingbird
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The request decoder of ``APIRequestContext``: JSON with ISO-8601 dates, where a `DecodingError` becomes a
@@ -14,7 +14,9 @@ import Foundation
 public struct ProblemJSONDecoder: RequestDecoder {
     public init() {}
 
-    public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+    public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws
+        -> T
+    {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601

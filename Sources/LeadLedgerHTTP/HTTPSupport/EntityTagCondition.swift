@@ -26,7 +26,8 @@ public enum EntityTagCondition: Sendable, Hashable {
                     rest = rest.dropFirst()
                     guard let close = rest.firstIndex(of: "\"") else { return nil }
                     let opaque = rest[..<close]
-                    guard opaque.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value <= 0x7E && $0 != "\"" }) else {
+                    guard opaque.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value <= 0x7E && $0 != "\"" })
+                    else {
                         return nil
                     }
                     tags.append(EntityTag(String(opaque), weak: weak))

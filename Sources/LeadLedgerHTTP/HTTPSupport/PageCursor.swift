@@ -1,9 +1,9 @@
 import Crypto
 
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// An opaque keyset-pagination cursor: the sort key and id of the last row of a page.

@@ -60,7 +60,8 @@ extension Request {
         let values = headers[values: name]
         guard !values.isEmpty else { return nil }
         guard let condition = EntityTagCondition.parse(values) else {
-            throw APIError.badRequest(field: name.canonicalName, code: "invalid_etag", message: "\(name) is not a list of quoted ETags or *.")
+            throw APIError.badRequest(
+                field: name.rawName, code: "invalid_etag", message: "\(name) is not a list of quoted ETags or *.")
         }
         return condition
     }

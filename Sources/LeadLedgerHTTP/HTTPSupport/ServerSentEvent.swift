@@ -23,7 +23,8 @@ public struct ServerSentEvent: Sendable, Hashable {
         if let id { text += "id: \(Self.singleLine(id))\n" }
         if let event { text += "event: \(Self.singleLine(event))\n" }
         if let retryMilliseconds { text += "retry: \(retryMilliseconds)\n" }
-        let lines = data.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+        let lines = data.split(
+            omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
         for line in lines { text += "data: \(line)\n" }
         return text + "\n"
     }

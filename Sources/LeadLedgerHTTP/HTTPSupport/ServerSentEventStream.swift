@@ -71,7 +71,8 @@ public enum ServerSentEventStream {
     public static func lastEventPosition(_ request: Request) throws -> UInt64? {
         guard let raw = lastEventId(request) else { return nil }
         guard let position = UInt64(raw) else {
-            throw APIError.badRequest(field: "Last-Event-ID", code: "invalid_position", message: "Last-Event-ID must be a log position.")
+            throw APIError.badRequest(
+                field: "Last-Event-ID", code: "invalid_position", message: "Last-Event-ID must be a log position.")
         }
         return position
     }

@@ -50,7 +50,9 @@ public struct ProblemMiddleware: RouterMiddleware {
         }
     }
 
-    private static func apiError(forStatus status: HTTPResponse.Status, message: String?, headers: HTTPFields) -> APIError {
+    private static func apiError(forStatus status: HTTPResponse.Status, message: String?, headers: HTTPFields)
+        -> APIError
+    {
         let category = ProblemCategory(status: status)
         switch category {
         case .internalError:

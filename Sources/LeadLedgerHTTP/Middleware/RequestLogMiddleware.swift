@@ -34,7 +34,9 @@ public struct RequestLogMiddleware: RouterMiddleware {
         }
     }
 
-    private func log(request: Request, context: APIRequestContext, status: HTTPResponse.Status, start: ContinuousClock.Instant) {
+    private func log(
+        request: Request, context: APIRequestContext, status: HTTPResponse.Status, start: ContinuousClock.Instant
+    ) {
         let elapsed = ContinuousClock.now - start
         let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         context.logger.log(

@@ -7,6 +7,8 @@ public struct RequestMetricsMiddleware: RouterMiddleware {
     public typealias Context = APIRequestContext
 
     let metrics: HTTPMetrics
+    /// Any other method is counted as `OTHER`: a client must not be able to create label values at will.
+    static let knownMethods: Set<HTTPRequest.Method> = [.get, .head, .post, .put, .patch, .delete, .options]
 
     public init(metrics: HTTPMetrics) {
         self.metrics = metrics
@@ -30,7 +32,7 @@ public struct RequestMetricsMiddleware: RouterMiddleware {
 
     private func record(_ request: Request, _ context: APIRequestContext, status: Int, start: ContinuousClock.Instant) {
         metrics.record(
-            method: request.method.rawValue,
+            method: Self.knownMethods.contains(request.method) ? request.method.rawValue : "OTHER",
             route: context.endpointPath ?? "NotFound",
             status: status,
             duration: ContinuousClock.now - start

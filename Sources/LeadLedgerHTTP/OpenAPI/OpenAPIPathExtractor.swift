@@ -40,10 +40,10 @@ public enum OpenAPIPathExtractor {
             guard inPaths else { continue }
             switch indent {
             case 2:
-                guard trimmed.hasPrefix("/"), trimmed.hasSuffix(":") else {
+                let path = String(trimmed.dropLast()).trimmingQuotes()
+                guard trimmed.hasSuffix(":"), path.hasPrefix("/") else {
                     throw Failure(line: lineNumber, message: "expected a path key like `/v1/leads:`")
                 }
-                let path = String(trimmed.dropLast()).trimmingQuotes()
                 guard !path.contains(" ") else { throw Failure(line: lineNumber, message: "space in path `\(path)`") }
                 currentPath = path
             case 4:
