@@ -3,7 +3,6 @@ import Hummingbird
 import LeadLedgerCore
 import LeadLedgerHTTP
 import Logging
-import Metrics
 import Prometheus
 
 /// `leadledger serve`: the HTTP API over a data directory.
@@ -39,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "leadledger.serve")
         // swift-metrics is bootstrapped once per process, here; /metrics serves the same registry.
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        HTTPMetrics.bootstrapProcessMetrics(registry: registry)
 
         var ledgerConfiguration = LedgerConfiguration(dataDirectory: data)
         ledgerConfiguration.logger = Logger(label: "leadledger.core")

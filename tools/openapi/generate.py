@@ -26,7 +26,7 @@ def schema(name):
 UUID = {"type": "string", "format": "uuid"}
 TIME = {"type": "string", "format": "date-time", "description": "ISO-8601 in UTC, microseconds when not whole seconds."}
 KEY = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"}
-TEXT = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"}
+TEXT = {"type": "string", "minLength": 1, "pattern": "\\S"}
 NULLABLE_UUID = {"type": ["string", "null"], "format": "uuid"}
 
 ERRORS = {
@@ -132,7 +132,7 @@ lead_paths = {
                        query("updatedFrom", "Updated at or after.", TIME),
                        query("updatedTo", "Updated before.", TIME),
                        query("q", "Search words: name, company, e-mail by prefix (case- and diacritic-insensitive), phones by digits.",
-                             {"type": "string", "maxLength": 200}),
+                             {"type": "string"}),
                        query("sort", "Sort key.", {"type": "string", "enum": ["updated", "created", "name", "step"], "default": "updated"}),
                        query("order", "Sort order.", {"type": "string", "enum": ["asc", "desc"], "default": "desc"}),
                        ref("parameters", "limit"),
@@ -152,7 +152,7 @@ lead_paths = {
                    description="The ETag is the lead's stream version (usable in If-Match)."),
         "patch": command("updateLead", "Change a lead's data fields", "leads", params=[ID], body="LeadPatch", errors=LEAD_ERRORS),
         "delete": command("deleteLead", "Soft-delete a lead (needs `leads.delete`)", "leads",
-                          params=[ID, query("reason", "Why.", {"type": "string", "maxLength": 500})], errors=LEAD_ERRORS),
+                          params=[ID, query("reason", "Why.", {"type": "string"})], errors=LEAD_ERRORS),
     },
     "/v1/leads/{id}/history": {
         "get": get("getLeadHistory", "Who changed what and when", "leads",
@@ -179,8 +179,8 @@ lead_paths = {
         "delete": command("removeWatcher", "Remove a watcher", "leads", params=[ID, path_param("adminId", "The watching admin.")], errors=LEAD_ERRORS),
     },
     "/v1/leads/{id}/tags/{tag}": {
-        "put": command("tagLead", "Tag a lead", "leads", params=[ID, path_param("tag", "The tag name.", {"type": "string", "minLength": 1, "maxLength": 64})], errors=LEAD_ERRORS),
-        "delete": command("untagLead", "Remove a tag", "leads", params=[ID, path_param("tag", "The tag name.", {"type": "string", "minLength": 1, "maxLength": 64})], errors=LEAD_ERRORS),
+        "put": command("tagLead", "Tag a lead", "leads", params=[ID, path_param("tag", "The tag name.", {"type": "string", "minLength": 1})], errors=LEAD_ERRORS),
+        "delete": command("untagLead", "Remove a tag", "leads", params=[ID, path_param("tag", "The tag name.", {"type": "string", "minLength": 1})], errors=LEAD_ERRORS),
     },
     "/v1/leads/{id}/assign": {"post": command("assignLead", "Make an admin responsible (or nobody)", "leads", params=[ID], body="Assign", errors=LEAD_ERRORS)},
     "/v1/leads/{id}/pause": {"post": command("pauseLead", "Pause until a future time", "leads", params=[ID], body="Pause", errors=LEAD_ERRORS)},
@@ -192,7 +192,7 @@ lead_paths = {
 }
 
 SETTINGS_ERRORS = (409, 422)
-KEY_PARAM = path_param("key", "The entry's key.", {"type": "string", "minLength": 1, "maxLength": 64})
+KEY_PARAM = path_param("key", "The entry's key.", {"type": "string", "minLength": 1})
 
 
 def settings_command(op_id, summary, params=(), body=None):
@@ -219,7 +219,7 @@ settings_paths = {
     "/v1/settings/task-types/{key}": {"delete": settings_command("retireTaskType", "Retire a task type", params=[KEY_PARAM])},
     "/v1/settings/tags": {"post": settings_command("defineTag", "Define a tag", body="DefineTag")},
     "/v1/settings/tags/{name}": {"delete": settings_command("removeTag", "Remove a tag definition",
-                                                            params=[path_param("name", "The tag.", {"type": "string", "minLength": 1, "maxLength": 64})])},
+                                                            params=[path_param("name", "The tag.", {"type": "string", "minLength": 1})])},
     "/v1/settings/custom-fields/{key}": {
         "put": settings_command("defineCustomField", "Define or redefine a custom field", params=[KEY_PARAM], body="CustomField"),
         "delete": settings_command("retireCustomField", "Retire a custom field", params=[KEY_PARAM]),

@@ -140,7 +140,7 @@ struct LeadRoutes: APIRouteCollection {
             let asOf = try Self.asOf(request)
             let found = try asOf.map { try reads.lead(id, asOf: $0) } ?? reads.lead(id)
             guard let found, principal.canReach(found.state) else { throw Self.notFound(id) }
-            let position = asOf == nil ? max(reads.appliedPosition, found.position) : found.position
+            let position = found.position
             return try await request.conditionalGET(etag: .streamVersion(found.streamVersion), context: context) {
                 var response = try JSONResponse.make(LeadResource(found.state, now: reads.now))
                 response.headers[.logPosition] = String(position)
@@ -151,7 +151,7 @@ struct LeadRoutes: APIRouteCollection {
             let principal = try context.principalOrThrow()
             let id = try context.uuidParameter("id")
             let asOf = try Self.asOf(request)
-            guard let current = try reads.lead(id), principal.canReach(current.state) else { throw Self.notFound(id) }
+            guard let current = reads.lead(id), principal.canReach(current.state) else { throw Self.notFound(id) }
             let entries = try reads.history(of: id, asOf: asOf)
             let position = entries.last?.position ?? 0
             return try await request.conditionalGET(etag: .logPosition(position), context: context) {

@@ -52,7 +52,7 @@ struct CommandResponder: Sendable {
         if case .create = command {
         } else if principal.seesOnlyOwnLeads {
             // Outside their reach, a lead does not exist for a manager: 404, never 403, so ids do not leak.
-            guard let current = try reads.lead(id), principal.canReach(current.state) else {
+            guard let current = reads.lead(id), principal.canReach(current.state) else {
                 throw LeadRoutes.notFound(id)
             }
         }

@@ -28,10 +28,24 @@ struct LedgerReads: Sendable {
         return (admin, token)
     }
 
-    /// A lead as it is now (read from its stream, so it reflects every acknowledged command).
-    func lead(_ id: UUID) throws -> LeadAsOf? { try ledger.lead(id) }
+    /// A lead, its stream version and the log position the answer reflects.
+    struct LeadRead: Sendable {
+        var state: LeadState
+        var streamVersion: UInt64
+        var position: UInt64
+    }
 
-    func lead(_ id: UUID, asOf: AsOf) throws -> LeadAsOf? { try ledger.lead(id, asOf: asOf) }
+    /// A lead as it is now, from the lead directory (which has applied every acknowledged command).
+    func lead(_ id: UUID) -> LeadRead? {
+        ledger.read { projections in
+            projections.lead(id).map { LeadRead(state: $0, streamVersion: $0.version, position: projections.position) }
+        }
+    }
+
+    /// A lead as it was at a time or position, replayed from its stream.
+    func lead(_ id: UUID, asOf: AsOf) throws -> LeadRead? {
+        try ledger.lead(id, asOf: asOf).map { LeadRead(state: $0.state, streamVersion: $0.streamVersion, position: $0.position) }
+    }
 
     func history(of id: UUID, asOf: AsOf?) throws -> [HistoryEntry] { try ledger.history(of: id, asOf: asOf) }
 
