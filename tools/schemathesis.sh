@@ -55,13 +55,12 @@ token="${LEADLEDGER_TOKEN:-$(sed -n 's/^LEADLEDGER_ADMIN_TOKEN=//p' "$data/serve
 [ -n "$token" ] || { echo "schemathesis.sh: no admin token in the server's output" >&2; cat "$data/server.log" >&2; exit 1; }
 
 status=0
-schemathesis run "$schema" \
+schemathesis --config-file "$root/tools/schemathesis.toml" --no-color run "$schema" \
     --url "http://127.0.0.1:$port" \
     -H "Authorization: Bearer $token" \
     --checks all \
     --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-10}" \
     --seed "${SCHEMATHESIS_SEED:-1}" \
-    --no-color \
     "$@" || status=$?
 
 # A graceful stop must exit cleanly (drain, snapshot).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Hummingbird
 import LeadLedgerCore
 import LeadLedgerHTTP
@@ -45,8 +46,14 @@ struct ServeCommand: AsyncParsableCommand {
         let ledger = try await Ledger.open(ledgerConfiguration)
         do {
             if let (adminId, token) = try await ledger.bootstrapAdminIfNeeded() {
-                print("First start: created admin \(adminId.uuidString.lowercased()). Its access token, shown only once:")
-                print("LEADLEDGER_ADMIN_TOKEN=\(token)")
+                // Written unbuffered (print is block-buffered into a file or pipe): the token is there before requests come.
+                FileHandle.standardOutput.write(
+                    Data(
+                        """
+                        First start: created admin \(adminId.uuidString.lowercased()). Its access token, shown only once:
+                        LEADLEDGER_ADMIN_TOKEN=\(token)
+
+                        """.utf8))
             }
             let app = buildLedgerApplication(
                 ledger: ledger,

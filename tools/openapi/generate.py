@@ -251,7 +251,12 @@ event_paths = {
     "/v1/events/stream": {"get": get("streamEvents", "The event feed as server-sent events, live after catch-up (needs `leads.read.all`)", "events",
                                      params=[query("after", "Start after this position (Last-Event-ID wins).", {"type": "integer", "minimum": 0}),
                                              ref("parameters", "LastEventID")],
-                                     content_type="text/event-stream", response_schema={"type": "string"}, errors=(403,), etag=False,
+                                     content_type="text/event-stream", response_schema={
+                                         "type": "object", "description": "One server-sent event.", "required": ["id", "data"],
+                                         "properties": {
+                                             "id": {"type": "string", "pattern": "^[0-9]+$", "description": "The log position."},
+                                             "event": {"type": "string"},
+                                             "data": {"type": "string", "description": "The event's JSON, as in /v1/events."}}}, errors=(403,), etag=False,
                                      description="Each event: `id: <position>` and `data: <the event's JSON, as in /v1/events>`; a comment line every 15 s.")},
 }
 
@@ -267,7 +272,7 @@ def report(op_id, summary, resource, params=()):
 view_paths = {
     "/v1/kanban": {"get": get("getKanban", "The kanban board: one column per active step, each paged", "views",
                               params=[p for p in LIST_FILTERS if p.get("name") != "step"] + [
-                                  query("step", "Only this column (to page it with `cursor`).", {"type": "string"}),
+                                  query("step", "Only this column (to page it with `cursor`, which needs `step`).", {"type": "string"}),
                                   query("limit", "Rows per column.", {"type": "integer", "minimum": 1, "maximum": 200, "default": 20}),
                                   ref("parameters", "cursor")],
                               resource="Kanban", errors=(422,))},
@@ -387,7 +392,9 @@ schemas = {
     "HistoryPage": obj(["items", "nextCursor"], {
         "items": {"type": "array", "items": obj(["position", "recordedAt", "actor", "type", "summary", "changes"], {
             "position": {"type": "integer", "minimum": 1}, "recordedAt": TIME, "actor": {"type": "string"},
-            "type": {"type": "string"}, "summary": {"type": "string"}, "changes": STRING_LIST})},
+            "type": {"type": "string"}, "summary": {"type": "string"},
+            "changes": {"type": "array", "items": obj(["field"], {"field": {"type": "string"},
+                                                                 "from": {"type": "string"}, "to": {"type": "string"}})}})},
         "nextCursor": {"type": ["string", "null"]}}),
     "Event": obj(["position", "id", "streamId", "streamVersion", "type", "schemaVersion", "recordedAt", "recordedAtMicros", "actor", "data"], {
         "position": {"type": "integer", "minimum": 1}, "id": UUID, "streamId": {"type": "string"},
@@ -555,8 +562,8 @@ document = {
                                "description": "Makes a retried command write nothing twice. 1–200 visible ASCII characters.",
                                "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"}},
             "LastEventID": {"name": "Last-Event-ID", "in": "header", "required": False,
-                            "description": "The last event id (log position) a reconnecting client saw.",
-                            "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"}},
+                            "description": "The last event id (log position) a reconnecting client saw; empty means none.",
+                            "schema": {"type": "string", "pattern": "^[0-9]{0,18}$"}},
         },
         "schemas": schemas,
         "responses": responses,

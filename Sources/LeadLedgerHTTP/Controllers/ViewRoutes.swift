@@ -25,6 +25,8 @@ struct ViewRoutes: APIRouteCollection {
                 if let cursor = try PageCursor<LeadCursor>.decode(query: reader.text("cursor"), scope: scope) {
                     query.cursors[step] = cursor.key
                 }
+            } else if reader.text("cursor") != nil {
+                throw APIError.badRequest(field: "cursor", code: "cursor_needs_step", message: "cursor pages one column: give its step.")
             }
             if principal.seesOnlyOwnLeads { query.visibleTo = principal.adminId }
             let now = reads.now

@@ -55,7 +55,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, Hashable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let requestId = (context as? APIRequestContext)?.requestId
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(problem(requestId: requestId))
         var headers = self.headers
         headers[.contentType] = ProblemDetails.mediaType

@@ -57,8 +57,19 @@ struct AddTaskRequest: Decodable, Sendable {
 }
 
 struct AssignRequest: Decodable, Sendable {
-    /// `null` makes nobody responsible.
+    /// `null` makes nobody responsible; the key itself is required, so a typo does not unassign.
     var responsible: UUID?
+
+    private enum CodingKeys: String, CodingKey { case responsible }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard container.contains(.responsible) else {
+            throw DecodingError.keyNotFound(
+                CodingKeys.responsible, .init(codingPath: [], debugDescription: "responsible is required (null for nobody)"))
+        }
+        responsible = try container.decodeIfPresent(UUID.self, forKey: .responsible)
+    }
 }
 
 struct PauseRequest: Decodable, Sendable {
