@@ -70,6 +70,7 @@ public struct DuplicateIndex: Sendable, Equatable {
     public init() {}
 
     public mutating func update(from old: LeadState?, to new: LeadState?) {
+        if old?.phones == new?.phones && old?.emails == new?.emails && old?.isLive == new?.isLive { return }
         let before = old.flatMap { $0.isLive ? DuplicateKey.keys(of: $0) : nil } ?? []
         let after = new.flatMap { $0.isLive ? DuplicateKey.keys(of: $0) : nil } ?? []
         guard before != after, let id = new?.id ?? old?.id else { return }

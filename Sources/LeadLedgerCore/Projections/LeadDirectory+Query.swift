@@ -66,7 +66,7 @@ extension LeadDirectory {
         if let best, best.count <= 2_000 || best.count * best.count <= 4 * limit * Swift.max(count, 1) {
             var keyed: [(key: LeadOrderKey, lead: LeadState)] = []
             best.forEach { id in
-                if let lead = leads[id], accepts(lead) { keyed.append((orderKey(lead, query.sort), lead)) }
+                if let record = records[id], accepts(record.state) { keyed.append((orderKey(record, query.sort), record.state)) }
             }
             let total = keyed.count
             keyed.sort { descending ? $0.key > $1.key : $0.key < $1.key }
@@ -92,12 +92,12 @@ extension LeadDirectory {
         let (start, stop) = walkBounds(filter, query.sort, descending: descending, cursor: cursor)
         orderIndex(query.sort).forEach(after: start, descending: descending) { key in
             if let stop, stop(key) { return false }
-            guard let lead = leads[key.id.uuid], accepts(lead) else { return true }
+            guard let record = records[key.id.uuid], accepts(record.state) else { return true }
             if rows.count == limit {
                 more = true
                 return false
             }
-            rows.append(lead)
+            rows.append(record.state)
             lastKey = key
             return true
         }
@@ -125,7 +125,7 @@ extension LeadDirectory {
             pausedNow += 1
             if convertedLive.contains(id) { pausedConverted += 1 }
         }
-        let live = leads.count - deletedSet.count - mergedSet.count
+        let live = records.count - deletedSet.count - mergedSet.count
         let converted = convertedLive.count - pausedConverted
         return [
             .active: live - pausedNow - converted, .paused: pausedNow, .converted: converted,
@@ -232,9 +232,9 @@ extension LeadDirectory {
         }
         var total = 0
         if let best {
-            best.forEach { id in if let lead = leads[id], accepts(lead) { total += 1 } }
+            best.forEach { id in if let record = records[id], accepts(record.state) { total += 1 } }
         } else {
-            for lead in leads.values where accepts(lead) { total += 1 }
+            for record in records.values where accepts(record.state) { total += 1 }
         }
         return total
     }
