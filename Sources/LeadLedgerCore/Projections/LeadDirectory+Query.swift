@@ -19,6 +19,15 @@ enum CandidateSet {
         }
     }
 
+    func contains(_ id: UUID) -> Bool {
+        switch self {
+        case .tree(let s): s.contains(id)
+        case .union(let sets): sets.contains { $0.contains(id) }
+        case .set(let s): s.contains(id)
+        case .paused(let d): d[id] != nil
+        }
+    }
+
     func forEach(_ body: (UUID) -> Void) {
         switch self {
         case .tree(let s): for id in s { body(id) }
@@ -60,8 +69,20 @@ extension LeadDirectory {
         let accepts = { (lead: LeadState) in
             Self.matches(lead, filter, visibleTo: visibleTo, search: search, now: now)
         }
-        let candidates = candidateSets(filter, visibleTo: visibleTo, search: search)
-        let best = candidates.min { $0.count < $1.count }
+        let candidates = candidateSets(filter, visibleTo: visibleTo, search: search).sorted { $0.count < $1.count }
+        var best = candidates.first
+        if let smallest = best, candidates.count >= 2, smallest.count > 2_000 {
+            // Several large sets: if walking the sort index is expected to visit more leads than the smallest
+            // set holds (limit / product of selectivities), intersect the sets by membership first.
+            let n = Double(Swift.max(count, 1))
+            let selectivity = candidates.reduce(1.0) { $0 * Double($1.count) / n }
+            if Double(limit) / Swift.max(selectivity, 1e-12) > Double(smallest.count) {
+                var ids = Set<UUID>()
+                let others = candidates.dropFirst()
+                smallest.forEach { id in if others.allSatisfy({ $0.contains(id) }) { ids.insert(id) } }
+                best = .set(ids)
+            }
+        }
 
         if let best, best.count <= 2_000 || best.count * best.count <= 4 * limit * Swift.max(count, 1) {
             var keyed: [(key: LeadOrderKey, lead: LeadState)] = []
