@@ -7,7 +7,7 @@ import HashTreeCollections
 /// writer shares almost all of its structure (an update copies O(log n) nodes, not the index). Empty sets are
 /// removed, so two indexes holding the same memberships are equal however they got there.
 public struct KeyedSets<Key: Hashable & Sendable>: Sendable, Equatable {
-    private(set) var sets: TreeDictionary<Key, TreeSet<UUID>> = [:]
+    var sets: TreeDictionary<Key, TreeSet<UUID>> = [:]
 
     public init() {}
 

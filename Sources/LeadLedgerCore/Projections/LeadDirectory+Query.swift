@@ -76,7 +76,9 @@ extension LeadDirectory {
             // set holds (limit / product of selectivities), intersect the sets by membership first.
             let n = Double(Swift.max(count, 1))
             let selectivity = candidates.reduce(1.0) { $0 * Double($1.count) / n }
-            if Double(limit) / Swift.max(selectivity, 1e-12) > Double(smallest.count) {
+            // Up to 50,000 members the intersection is cheap (membership tests only) and also makes the
+            // total exact without touching leads, so it is always done.
+            if smallest.count <= 50_000 || Double(limit) / Swift.max(selectivity, 1e-12) > Double(smallest.count) {
                 var ids = Set<UUID>()
                 let others = candidates.dropFirst()
                 smallest.forEach { id in if others.allSatisfy({ $0.contains(id) }) { ids.insert(id) } }
@@ -254,6 +256,15 @@ extension LeadDirectory {
         var total = 0
         if let best {
             best.forEach { id in if let record = records[id], accepts(record.state) { total += 1 } }
+        } else if f.createdFrom != nil || f.createdTo != nil || f.updatedFrom != nil || f.updatedTo != nil {
+            // A time range bounds a walk of its ordered index: O(leads in the range).
+            let sort: LeadSort = f.createdFrom != nil || f.createdTo != nil ? .created : .updated
+            let (start, stop) = walkBounds(f, sort, descending: false, cursor: nil)
+            orderIndex(sort).forEach(after: start) { key in
+                if let stop, stop(key) { return false }
+                if let record = records[key.id.uuid], accepts(record.state) { total += 1 }
+                return true
+            }
         } else {
             for record in records.values where accepts(record.state) { total += 1 }
         }

@@ -16,35 +16,35 @@ import LeadDomain
 public struct LeadDirectory: Sendable, Equatable {
     /// Every lead (deleted and merged ones included), boxed: reading a lead while walking an index costs one
     /// retain instead of a copy of every field.
-    public private(set) var records: TreeDictionary<UUID, LeadRecord> = [:]
+    public internal(set) var records: TreeDictionary<UUID, LeadRecord> = [:]
 
-    private(set) var byStep = KeyedSets<String>()
-    private(set) var byResponsible = KeyedSets<UUID>()
-    private(set) var byTag = KeyedSets<String>()
-    private(set) var bySource = KeyedSets<String>()
-    private(set) var byWatcher = KeyedSets<UUID>()
-    private(set) var byCustomer = KeyedSets<UUID>()
+    var byStep = KeyedSets<String>()
+    var byResponsible = KeyedSets<UUID>()
+    var byTag = KeyedSets<String>()
+    var bySource = KeyedSets<String>()
+    var byWatcher = KeyedSets<UUID>()
+    var byCustomer = KeyedSets<UUID>()
     /// Live converted leads.
-    private(set) var convertedLive: TreeSet<UUID> = []
+    var convertedLive: TreeSet<UUID> = []
     /// Deleted leads that were not merged.
-    private(set) var deletedSet: TreeSet<UUID> = []
-    private(set) var mergedSet: TreeSet<UUID> = []
+    var deletedSet: TreeSet<UUID> = []
+    var mergedSet: TreeSet<UUID> = []
     /// Live leads with a pause date (past or future).
-    private(set) var pausedUntil: TreeDictionary<UUID, Timestamp> = [:]
+    var pausedUntil: TreeDictionary<UUID, Timestamp> = [:]
 
-    private(set) var updatedOrder = SortedIndex<LeadOrderKey>()
-    private(set) var createdOrder = SortedIndex<LeadOrderKey>()
-    private(set) var nameOrder = SortedIndex<LeadOrderKey>()
-    private(set) var stepOrder = SortedIndex<LeadOrderKey>()
+    var updatedOrder = SortedIndex<LeadOrderKey>()
+    var createdOrder = SortedIndex<LeadOrderKey>()
+    var nameOrder = SortedIndex<LeadOrderKey>()
+    var stepOrder = SortedIndex<LeadOrderKey>()
     /// Pipeline rank of each step key: the index in `SettingsState.steps` (active steps in pipeline order,
     /// retired ones keep their place); unknown steps sort last.
-    private(set) var stepRanks: [String: Int64] = [:]
+    var stepRanks: [String: Int64] = [:]
 
-    private(set) var textTokens = KeyedSets<String>()
-    private(set) var tokenOrder = SortedIndex<String>()
-    private(set) var phoneDigits = KeyedSets<String>()
-    private(set) var phoneOrder = SortedIndex<String>()
-    private(set) var phoneReversedOrder = SortedIndex<String>()
+    var textTokens = KeyedSets<String>()
+    var tokenOrder = SortedIndex<String>()
+    var phoneDigits = KeyedSets<String>()
+    var phoneOrder = SortedIndex<String>()
+    var phoneReversedOrder = SortedIndex<String>()
 
     public init(settings: SettingsState = .defaults) {
         stepRanks = Self.ranks(settings)
@@ -158,8 +158,8 @@ public struct LeadDirectory: Sendable, Equatable {
         }
 
         if old?.fullName != new?.fullName || old?.company != new?.company || old?.emails != new?.emails {
-            let before = old.map(LeadSearch.textTokens) ?? []
-            let after = new.map(LeadSearch.textTokens) ?? []
+            let before = oldRecord.map { LeadSearch.textTokens(of: $0.state, nameKey: $0.nameKey) } ?? []
+            let after = newRecord.map { LeadSearch.textTokens(of: $0.state, nameKey: $0.nameKey) } ?? []
             let (appeared, vanished) = Self.reindexTokens(&textTokens, id, before, after)
             for token in vanished { tokenOrder.remove(token) }
             for token in appeared { tokenOrder.insert(token) }
