@@ -126,7 +126,7 @@ public struct DuplicateIndex: Sendable, Equatable {
     public func possibleDuplicates(of lead: LeadState) -> [(leadId: UUID, keys: [DuplicateKey])] {
         var shared: [UUID: [DuplicateKey]] = [:]
         for key in DuplicateKey.keys(of: lead).sorted() {
-            for other in byKey[key] where other != lead.id { shared[other, default: []].append(key) }
+            byKey.forEachMember(of: key) { other in if other != lead.id { shared[other, default: []].append(key) } }
         }
         return shared.sorted { UUID.canonicalOrder($0.key, $1.key) }.map { ($0.key, $0.value) }
     }

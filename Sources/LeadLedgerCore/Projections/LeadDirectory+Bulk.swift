@@ -6,7 +6,8 @@ extension KeyedSets {
     /// Builds the index in one pass from grouped ids (faster than one insert at a time).
     init(grouped: [Key: [UUID]]) {
         self.init()
-        sets = TreeDictionary(uniqueKeysWithValues: grouped.map { ($0.key, TreeSet($0.value)) })
+        sets = TreeDictionary(
+            uniqueKeysWithValues: grouped.map { ($0.key, $0.value.count == 1 ? .one($0.value[0]) : .many(TreeSet($0.value))) })
     }
 }
 

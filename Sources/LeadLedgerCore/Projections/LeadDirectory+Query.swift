@@ -287,7 +287,7 @@ extension LeadDirectory {
                 if digits.count >= 4 {
                     let reversed = String(digits.reversed())
                     Self.forEachWithPrefix(phoneReversedOrder, reversed) { r in
-                        found.formUnion(phoneDigits[String(r.reversed())])
+                        phoneDigits.forEachMember(of: String(r.reversed())) { found.insert($0) }
                     }
                 }
             }
@@ -309,6 +309,6 @@ extension LeadDirectory {
     private static func prefixUnion(
         _ sets: KeyedSets<String>, _ order: SortedIndex<String>, _ prefix: String, into found: inout Set<UUID>
     ) {
-        forEachWithPrefix(order, prefix) { found.formUnion(sets[$0]) }
+        forEachWithPrefix(order, prefix) { token in sets.forEachMember(of: token) { found.insert($0) } }
     }
 }
