@@ -21,7 +21,7 @@ struct RebuildCommand: AsyncParsableCommand {
         progress.finish()
         let seconds = Date().timeIntervalSince(started)
         let events = projections.position
-        let leads = projections.directory.leads.count
+        let leads = projections.directory.count
         if !noSnapshot {
             let written = try options.snapshots.write(projections)
             print("snapshot: \(written.path) (\(written.bytes) bytes)")

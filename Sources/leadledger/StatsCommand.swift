@@ -27,7 +27,7 @@ struct StatsCommand: AsyncParsableCommand {
         let ratio = stats.payloadBytesStored > 0 ? Double(stats.payloadBytesRaw) / Double(stats.payloadBytesStored) : 0
         var values: [(String, String)] = [
             ("head", "\(stats.head)"), ("events", "\(stats.events)"), ("streams", "\(stats.streams)"),
-            ("leads", "\(projections.directory.leads.count)"),
+            ("leads", "\(projections.directory.count)"),
         ]
         for status in LeadStatus.allCases { values.append(("leads.\(status.rawValue)", "\(counts[status] ?? 0)")) }
         values += [
