@@ -77,3 +77,16 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("SortedIndex ranks")
+struct SortedIndexRankTests {
+    @Test("element(at:) returns the element of that rank across chunks, nil out of range")
+    func elementAtRank() {
+        var index = SortedIndex(stride(from: 0, to: 3_000, by: 3))
+        for value in stride(from: 1, to: 3_000, by: 3) { index.insert(value) }
+        let all = index.elements
+        for offset in [0, 1, 511, 512, 1_000, all.count - 1] { #expect(index.element(at: offset) == all[offset]) }
+        #expect(index.element(at: -1) == nil)
+        #expect(index.element(at: all.count) == nil)
+    }
+}

@@ -83,9 +83,14 @@ final class DecompressionContextPool: @unchecked Sendable {
     }
 }
 
-/// Decompresses payloads with one borrowed context.
-struct PayloadDecompressor {
+/// Decompresses payloads with one borrowed context. Remembers the last dictionary it looked up, so a
+/// replay takes the registry's lock once per dictionary, not once per event.
+final class PayloadDecompressor {
     let context: OpaquePointer
+    private var cachedId: UInt32 = 0
+    private var cached: DecompressionDictionary?
+
+    init(context: OpaquePointer) { self.context = context }
 
     /// Returns the payload of `record` as a fresh array (the bytes readers receive).
     func payload(of record: RecordView, dictionaries: DictionaryRegistry) throws -> [UInt8] {
@@ -96,7 +101,11 @@ struct PayloadDecompressor {
         let position = record.position
         var dictionary: DecompressionDictionary?
         if record.dictionaryId != 0 {
-            dictionary = dictionaries.dictionary(record.dictionaryId)
+            if record.dictionaryId != cachedId || cached == nil {
+                cached = dictionaries.dictionary(record.dictionaryId)
+                cachedId = record.dictionaryId
+            }
+            dictionary = cached
             if dictionary == nil {
                 throw EventLogError.corrupted(position: position, reason: "unknown dictionary \(record.dictionaryId)")
             }

@@ -163,8 +163,7 @@ struct ByteReader {
     @inline(__always)
     mutating func uuid() throws -> UUID {
         try need(16)
-        var raw: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &raw) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + 16])) }
+        let raw = bytes.loadUnaligned(fromByteOffset: offset, as: uuid_t.self)
         offset += 16
         return UUID(uuid: raw)
     }

@@ -69,7 +69,18 @@ public struct DuplicateIndex: Sendable, Equatable {
 
     public init() {}
 
+    /// Builds the index from a set of leads in one pass (snapshot loading); equal to updating lead by lead.
+    init(bulk leads: [LeadState]) {
+        var grouped: [DuplicateKey: [UUID]] = [:]
+        for lead in leads where lead.isLive {
+            for key in DuplicateKey.keys(of: lead) { grouped[key, default: []].append(lead.id) }
+        }
+        byKey = KeyedSets(grouped: grouped)
+        groups = SortedIndex(grouped.compactMap { $0.value.count >= 2 ? DuplicateGroupCursor(negatedSize: -$0.value.count, key: $0.key) : nil })
+    }
+
     public mutating func update(from old: LeadState?, to new: LeadState?) {
+        if old?.phones == new?.phones && old?.emails == new?.emails && old?.isLive == new?.isLive { return }
         let before = old.flatMap { $0.isLive ? DuplicateKey.keys(of: $0) : nil } ?? []
         let after = new.flatMap { $0.isLive ? DuplicateKey.keys(of: $0) : nil } ?? []
         guard before != after, let id = new?.id ?? old?.id else { return }
@@ -115,7 +126,7 @@ public struct DuplicateIndex: Sendable, Equatable {
     public func possibleDuplicates(of lead: LeadState) -> [(leadId: UUID, keys: [DuplicateKey])] {
         var shared: [UUID: [DuplicateKey]] = [:]
         for key in DuplicateKey.keys(of: lead).sorted() {
-            for other in byKey[key] where other != lead.id { shared[other, default: []].append(key) }
+            byKey.forEachMember(of: key) { other in if other != lead.id { shared[other, default: []].append(key) } }
         }
         return shared.sorted { UUID.canonicalOrder($0.key, $1.key) }.map { ($0.key, $0.value) }
     }

@@ -4,43 +4,94 @@ import HashTreeCollections
 /// An inverted index: for each key, the set of lead ids carrying it.
 ///
 /// Backed by persistent hash trees, so a projection value that is copied for a reader and then mutated by the
-/// writer shares almost all of its structure (an update copies O(log n) nodes, not the index). Empty sets are
-/// removed, so two indexes holding the same memberships are equal however they got there.
+/// writer shares almost all of its structure (an update copies O(log n) nodes, not the index). Most keys of the
+/// search and duplicate indexes belong to one lead, so a key with one member stores the id inline instead of a
+/// set. Empty keys are removed, so two indexes holding the same memberships are equal however they got there.
 public struct KeyedSets<Key: Hashable & Sendable>: Sendable, Equatable {
-    private(set) var sets: TreeDictionary<Key, TreeSet<UUID>> = [:]
+    /// One id inline, or a set of two or more (never fewer: the form is canonical, so equality is structural).
+    enum Members: Sendable, Equatable {
+        case one(UUID)
+        case many(TreeSet<UUID>)
+
+        var count: Int {
+            switch self {
+            case .one: 1
+            case .many(let set): set.count
+            }
+        }
+
+        func contains(_ id: UUID) -> Bool {
+            switch self {
+            case .one(let member): member == id
+            case .many(let set): set.contains(id)
+            }
+        }
+    }
+
+    var sets: TreeDictionary<Key, Members> = [:]
 
     public init() {}
 
     /// The leads carrying `key` (empty when none).
-    public subscript(key: Key) -> TreeSet<UUID> { sets[key] ?? [] }
+    public subscript(key: Key) -> TreeSet<UUID> {
+        switch sets[key] {
+        case nil: []
+        case .one(let id): [id]
+        case .many(let set): set
+        }
+    }
 
     public func count(_ key: Key) -> Int { sets[key]?.count ?? 0 }
 
-    public var keys: [Key] { Array(sets.keys) }
+    public func contains(_ id: UUID, for key: Key) -> Bool { sets[key]?.contains(id) ?? false }
 
-    /// Every key with its set (hash order: sort before writing out).
-    public var entries: TreeDictionary<Key, TreeSet<UUID>> { sets }
-
-    /// Returns true when the set of `key` went from empty to one member.
-    @discardableResult
-    public mutating func insert(_ id: UUID, for key: Key) -> Bool {
-        var created = false
-        sets[key, default: []].insert(id)
-        if sets[key]?.count == 1 { created = true }
-        return created
+    /// Visits the leads carrying `key` without building a set.
+    public func forEachMember(of key: Key, _ body: (UUID) -> Void) {
+        switch sets[key] {
+        case nil: return
+        case .one(let id): body(id)
+        case .many(let set): for id in set { body(id) }
+        }
     }
 
-    /// Returns true when the set of `key` became empty (and was dropped).
+    public var keys: [Key] { Array(sets.keys) }
+
+    /// Adds `id` under `key`; returns true when the key had no member before.
     @discardableResult
-    public mutating func remove(_ id: UUID, for key: Key) -> Bool {
-        guard var set = sets[key] else { return false }
-        set.remove(id)
-        if set.isEmpty {
-            sets[key] = nil
+    public mutating func insert(_ id: UUID, for key: Key) -> Bool {
+        guard let members = sets[key] else {
+            sets[key] = .one(id)
             return true
         }
-        sets[key] = set
+        switch members {
+        case .one(let other):
+            if other != id { sets[key] = .many([other, id]) }
+        case .many(var set):
+            if !set.contains(id) {
+                sets[key] = nil  // drop the tree's reference so the set is uniquely held and grows in place
+                set.insert(id)
+                sets[key] = .many(set)
+            }
+        }
         return false
+    }
+
+    /// Removes `id` from `key`; returns true when the key lost its last member (and was dropped).
+    @discardableResult
+    public mutating func remove(_ id: UUID, for key: Key) -> Bool {
+        switch sets[key] {
+        case nil: return false
+        case .one(let member):
+            guard member == id else { return false }
+            sets[key] = nil
+            return true
+        case .many(var set):
+            guard set.contains(id) else { return false }
+            sets[key] = nil
+            set.remove(id)
+            sets[key] = set.count == 1 ? .one(set.first!) : .many(set)
+            return false
+        }
     }
 
     /// Moves `id` from the keys in `old` to the keys in `new`, touching only the difference.

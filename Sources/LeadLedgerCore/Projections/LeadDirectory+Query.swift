@@ -19,6 +19,15 @@ enum CandidateSet {
         }
     }
 
+    func contains(_ id: UUID) -> Bool {
+        switch self {
+        case .tree(let s): s.contains(id)
+        case .union(let sets): sets.contains { $0.contains(id) }
+        case .set(let s): s.contains(id)
+        case .paused(let d): d[id] != nil
+        }
+    }
+
     func forEach(_ body: (UUID) -> Void) {
         switch self {
         case .tree(let s): for id in s { body(id) }
@@ -60,13 +69,27 @@ extension LeadDirectory {
         let accepts = { (lead: LeadState) in
             Self.matches(lead, filter, visibleTo: visibleTo, search: search, now: now)
         }
-        let candidates = candidateSets(filter, visibleTo: visibleTo, search: search)
-        let best = candidates.min { $0.count < $1.count }
+        let candidates = candidateSets(filter, visibleTo: visibleTo, search: search).sorted { $0.count < $1.count }
+        var best = candidates.first
+        if let smallest = best, candidates.count >= 2, smallest.count > 2_000 {
+            // Several large sets: if walking the sort index is expected to visit more leads than the smallest
+            // set holds (limit / product of selectivities), intersect the sets by membership first.
+            let n = Double(Swift.max(count, 1))
+            let selectivity = candidates.reduce(1.0) { $0 * Double($1.count) / n }
+            // Up to 50,000 members the intersection is cheap (membership tests only) and also makes the
+            // total exact without touching leads, so it is always done.
+            if smallest.count <= 50_000 || Double(limit) / Swift.max(selectivity, 1e-12) > Double(smallest.count) {
+                var ids = Set<UUID>()
+                let others = candidates.dropFirst()
+                smallest.forEach { id in if others.allSatisfy({ $0.contains(id) }) { ids.insert(id) } }
+                best = .set(ids)
+            }
+        }
 
         if let best, best.count <= 2_000 || best.count * best.count <= 4 * limit * Swift.max(count, 1) {
             var keyed: [(key: LeadOrderKey, lead: LeadState)] = []
             best.forEach { id in
-                if let lead = leads[id], accepts(lead) { keyed.append((orderKey(lead, query.sort), lead)) }
+                if let record = records[id], accepts(record.state) { keyed.append((orderKey(record, query.sort), record.state)) }
             }
             let total = keyed.count
             keyed.sort { descending ? $0.key > $1.key : $0.key < $1.key }
@@ -92,12 +115,12 @@ extension LeadDirectory {
         let (start, stop) = walkBounds(filter, query.sort, descending: descending, cursor: cursor)
         orderIndex(query.sort).forEach(after: start, descending: descending) { key in
             if let stop, stop(key) { return false }
-            guard let lead = leads[key.id.uuid], accepts(lead) else { return true }
+            guard let record = records[key.id.uuid], accepts(record.state) else { return true }
             if rows.count == limit {
                 more = true
                 return false
             }
-            rows.append(lead)
+            rows.append(record.state)
             lastKey = key
             return true
         }
@@ -125,7 +148,7 @@ extension LeadDirectory {
             pausedNow += 1
             if convertedLive.contains(id) { pausedConverted += 1 }
         }
-        let live = leads.count - deletedSet.count - mergedSet.count
+        let live = records.count - deletedSet.count - mergedSet.count
         let converted = convertedLive.count - pausedConverted
         return [
             .active: live - pausedNow - converted, .paused: pausedNow, .converted: converted,
@@ -232,9 +255,18 @@ extension LeadDirectory {
         }
         var total = 0
         if let best {
-            best.forEach { id in if let lead = leads[id], accepts(lead) { total += 1 } }
+            best.forEach { id in if let record = records[id], accepts(record.state) { total += 1 } }
+        } else if f.createdFrom != nil || f.createdTo != nil || f.updatedFrom != nil || f.updatedTo != nil {
+            // A time range bounds a walk of its ordered index: O(leads in the range).
+            let sort: LeadSort = f.createdFrom != nil || f.createdTo != nil ? .created : .updated
+            let (start, stop) = walkBounds(f, sort, descending: false, cursor: nil)
+            orderIndex(sort).forEach(after: start) { key in
+                if let stop, stop(key) { return false }
+                if let record = records[key.id.uuid], accepts(record.state) { total += 1 }
+                return true
+            }
         } else {
-            for lead in leads.values where accepts(lead) { total += 1 }
+            for record in records.values where accepts(record.state) { total += 1 }
         }
         return total
     }
@@ -255,7 +287,7 @@ extension LeadDirectory {
                 if digits.count >= 4 {
                     let reversed = String(digits.reversed())
                     Self.forEachWithPrefix(phoneReversedOrder, reversed) { r in
-                        found.formUnion(phoneDigits[String(r.reversed())])
+                        phoneDigits.forEachMember(of: String(r.reversed())) { found.insert($0) }
                     }
                 }
             }
@@ -277,6 +309,6 @@ extension LeadDirectory {
     private static func prefixUnion(
         _ sets: KeyedSets<String>, _ order: SortedIndex<String>, _ prefix: String, into found: inout Set<UUID>
     ) {
-        forEachWithPrefix(order, prefix) { found.formUnion(sets[$0]) }
+        forEachWithPrefix(order, prefix) { token in sets.forEachMember(of: token) { found.insert($0) } }
     }
 }

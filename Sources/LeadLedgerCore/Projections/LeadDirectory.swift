@@ -14,43 +14,50 @@ import LeadDomain
 /// Updated by `update(from:to:)` with a lead's state before and after an event; only indexes whose keys changed
 /// are touched. Queries: `query(_:now:)` (see `LeadDirectory+Query.swift`).
 public struct LeadDirectory: Sendable, Equatable {
-    public private(set) var leads: TreeDictionary<UUID, LeadState> = [:]
+    /// Every lead (deleted and merged ones included), boxed: reading a lead while walking an index costs one
+    /// retain instead of a copy of every field.
+    public internal(set) var records: TreeDictionary<UUID, LeadRecord> = [:]
 
-    private(set) var byStep = KeyedSets<String>()
-    private(set) var byResponsible = KeyedSets<UUID>()
-    private(set) var byTag = KeyedSets<String>()
-    private(set) var bySource = KeyedSets<String>()
-    private(set) var byWatcher = KeyedSets<UUID>()
-    private(set) var byCustomer = KeyedSets<UUID>()
+    var byStep = KeyedSets<String>()
+    var byResponsible = KeyedSets<UUID>()
+    var byTag = KeyedSets<String>()
+    var bySource = KeyedSets<String>()
+    var byWatcher = KeyedSets<UUID>()
+    var byCustomer = KeyedSets<UUID>()
     /// Live converted leads.
-    private(set) var convertedLive: TreeSet<UUID> = []
+    var convertedLive: TreeSet<UUID> = []
     /// Deleted leads that were not merged.
-    private(set) var deletedSet: TreeSet<UUID> = []
-    private(set) var mergedSet: TreeSet<UUID> = []
+    var deletedSet: TreeSet<UUID> = []
+    var mergedSet: TreeSet<UUID> = []
     /// Live leads with a pause date (past or future).
-    private(set) var pausedUntil: TreeDictionary<UUID, Timestamp> = [:]
+    var pausedUntil: TreeDictionary<UUID, Timestamp> = [:]
 
-    private(set) var updatedOrder = SortedIndex<LeadOrderKey>()
-    private(set) var createdOrder = SortedIndex<LeadOrderKey>()
-    private(set) var nameOrder = SortedIndex<LeadOrderKey>()
-    private(set) var stepOrder = SortedIndex<LeadOrderKey>()
+    var updatedOrder = SortedIndex<LeadOrderKey>()
+    var createdOrder = SortedIndex<LeadOrderKey>()
+    var nameOrder = SortedIndex<LeadOrderKey>()
+    var stepOrder = SortedIndex<LeadOrderKey>()
     /// Pipeline rank of each step key: the index in `SettingsState.steps` (active steps in pipeline order,
     /// retired ones keep their place); unknown steps sort last.
-    private(set) var stepRanks: [String: Int64] = [:]
+    var stepRanks: [String: Int64] = [:]
 
-    private(set) var textTokens = KeyedSets<String>()
-    private(set) var tokenOrder = SortedIndex<String>()
-    private(set) var phoneDigits = KeyedSets<String>()
-    private(set) var phoneOrder = SortedIndex<String>()
-    private(set) var phoneReversedOrder = SortedIndex<String>()
+    var textTokens = KeyedSets<String>()
+    var tokenOrder = SortedIndex<String>()
+    var phoneDigits = KeyedSets<String>()
+    var phoneOrder = SortedIndex<String>()
+    var phoneReversedOrder = SortedIndex<String>()
 
     public init(settings: SettingsState = .defaults) {
         stepRanks = Self.ranks(settings)
     }
 
-    public var count: Int { leads.count }
+    public var count: Int { records.count }
 
-    public subscript(id: UUID) -> LeadState? { leads[id] }
+    public subscript(id: UUID) -> LeadState? { records[id]?.state }
+
+    /// Every lead, in canonical (`LeadKey`) order.
+    public var sortedLeads: [LeadState] {
+        records.values.map(\.state).sorted { LeadKey($0.id) < LeadKey($1.id) }
+    }
 
     // MARK: - Keys
 
@@ -64,11 +71,19 @@ public struct LeadDirectory: Sendable, Equatable {
 
     /// The sort key of `lead` in `sort`.
     public func orderKey(_ lead: LeadState, _ sort: LeadSort) -> LeadOrderKey {
+        orderKey(lead, sort, nameKey: sort == .name ? LeadSearch.nameKey(of: lead) : "")
+    }
+
+    func orderKey(_ record: LeadRecord, _ sort: LeadSort) -> LeadOrderKey {
+        orderKey(record.state, sort, nameKey: record.nameKey)
+    }
+
+    private func orderKey(_ lead: LeadState, _ sort: LeadSort, nameKey: String) -> LeadOrderKey {
         let id = LeadKey(lead.id)
         switch sort {
         case .updated: return LeadOrderKey(primary: lead.updatedAt.rawValue, id: id)
         case .created: return LeadOrderKey(primary: lead.createdAt.rawValue, id: id)
-        case .name: return LeadOrderKey(text: LeadSearch.nameKey(of: lead), id: id)
+        case .name: return LeadOrderKey(text: nameKey, id: id)
         case .step: return LeadOrderKey(primary: stepRank(lead.step), secondary: lead.updatedAt.rawValue, id: id)
         }
     }
@@ -89,30 +104,41 @@ public struct LeadDirectory: Sendable, Equatable {
         let ranks = Self.ranks(settings)
         guard ranks != stepRanks else { return }
         stepRanks = ranks
-        stepOrder = SortedIndex(leads.values.map { orderKey($0, .step) })
+        stepOrder = SortedIndex(records.values.map { orderKey($0, .step) })
     }
 
     /// Moves a lead from its state before an event to its state after it (either may be nil).
     public mutating func update(from old: LeadState?, to new: LeadState?) {
         guard let id = new?.id ?? old?.id else { return }
-        leads[id] = new
+        let oldRecord = records[id]
+        let newRecord = new.map { lead in
+            let nameKey =
+                oldRecord.flatMap { $0.state.fullName == lead.fullName ? $0.nameKey : nil } ?? LeadSearch.nameKey(of: lead)
+            return LeadRecord(state: lead, nameKey: nameKey)
+        }
+        records[id] = newRecord
         let oldLive = old?.isLive ?? false
         let newLive = new?.isLive ?? false
         func live<K>(_ state: LeadState?, _ isLive: Bool, _ keys: (LeadState) -> [K]) -> [K] {
             guard isLive, let state else { return [] }
             return keys(state)
         }
-        func reindex<K: Hashable & Sendable>(_ index: inout KeyedSets<K>, _ keys: (LeadState) -> [K]) {
+        let sameLiveness = oldLive == newLive && (old == nil) == (new == nil)
+        // `unchanged`: the field the keys come from is equal before and after, so nothing moves.
+        func reindex<K: Hashable & Sendable>(
+            _ index: inout KeyedSets<K>, unchanged: Bool, _ keys: (LeadState) -> [K]
+        ) {
+            if sameLiveness && unchanged { return }
             let before = live(old, oldLive, keys)
             let after = live(new, newLive, keys)
             if before != after { index.replace(id, from: Set(before), to: Set(after)) }
         }
-        reindex(&byStep) { [$0.step] }
-        reindex(&byResponsible) { $0.responsible.map { [$0] } ?? [] }
-        reindex(&byTag) { $0.tags.map(TagName.key) }
-        reindex(&bySource) { [$0.source] }
-        reindex(&byWatcher) { $0.watchers }
-        reindex(&byCustomer) { $0.linkedCustomer.map { [$0] } ?? [] }
+        reindex(&byStep, unchanged: old?.step == new?.step) { [$0.step] }
+        reindex(&byResponsible, unchanged: old?.responsible == new?.responsible) { $0.responsible.map { [$0] } ?? [] }
+        reindex(&byTag, unchanged: old?.tags == new?.tags) { $0.tags.map(TagName.key) }
+        reindex(&bySource, unchanged: old?.source == new?.source) { [$0.source] }
+        reindex(&byWatcher, unchanged: old?.watchers == new?.watchers) { $0.watchers }
+        reindex(&byCustomer, unchanged: old?.linkedCustomer == new?.linkedCustomer) { $0.linkedCustomer.map { [$0] } ?? [] }
         Self.setMember(&convertedLive, id, newLive && new?.converted == true)
         Self.setMember(&deletedSet, id, new.map { $0.deleted && $0.mergedInto == nil } ?? false)
         Self.setMember(&mergedSet, id, new?.mergedInto != nil)
@@ -120,8 +146,8 @@ public struct LeadDirectory: Sendable, Equatable {
         if pausedUntil[id] != pause { pausedUntil[id] = pause }
 
         for sort in LeadSort.allCases {
-            let before = old.map { orderKey($0, sort) }
-            let after = new.map { orderKey($0, sort) }
+            let before = oldRecord.map { orderKey($0, sort) }
+            let after = newRecord.map { orderKey($0, sort) }
             guard before != after else { continue }
             switch sort {
             case .updated: Self.move(&updatedOrder, before, after)
@@ -132,8 +158,8 @@ public struct LeadDirectory: Sendable, Equatable {
         }
 
         if old?.fullName != new?.fullName || old?.company != new?.company || old?.emails != new?.emails {
-            let before = old.map(LeadSearch.textTokens) ?? []
-            let after = new.map(LeadSearch.textTokens) ?? []
+            let before = oldRecord.map { LeadSearch.textTokens(of: $0.state, nameKey: $0.nameKey) } ?? []
+            let after = newRecord.map { LeadSearch.textTokens(of: $0.state, nameKey: $0.nameKey) } ?? []
             let (appeared, vanished) = Self.reindexTokens(&textTokens, id, before, after)
             for token in vanished { tokenOrder.remove(token) }
             for token in appeared { tokenOrder.insert(token) }
@@ -176,4 +202,18 @@ public struct LeadDirectory: Sendable, Equatable {
         }
         return (appeared, vanished)
     }
+}
+
+/// One lead in the directory: its state and its precomputed name sort key. Immutable; replaced on change.
+public final class LeadRecord: Sendable, Equatable {
+    public let state: LeadState
+    /// `SearchText.fold(fullName)`.
+    public let nameKey: String
+
+    init(state: LeadState, nameKey: String) {
+        self.state = state
+        self.nameKey = nameKey
+    }
+
+    public static func == (a: LeadRecord, b: LeadRecord) -> Bool { a === b || (a.state == b.state && a.nameKey == b.nameKey) }
 }

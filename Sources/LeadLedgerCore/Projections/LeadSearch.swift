@@ -19,8 +19,13 @@ public enum LeadSearch {
 
     /// Text tokens of a lead.
     public static func textTokens(of lead: LeadState) -> Set<String> {
+        textTokens(of: lead, nameKey: nameKey(of: lead))
+    }
+
+    /// Text tokens of a lead whose folded name is already known.
+    static func textTokens(of lead: LeadState, nameKey: String) -> Set<String> {
         var tokens = Set<String>()
-        addWords(SearchText.fold(lead.fullName), to: &tokens)
+        addWords(nameKey, to: &tokens)
         if let company = lead.company { addWords(SearchText.fold(company), to: &tokens) }
         for email in lead.emails {
             let folded = SearchText.fold(EmailAddress.normalize(email))

@@ -140,10 +140,17 @@ public struct Projections: Sendable, Equatable {
         self.position = position
         self.lastRecordedAt = lastRecordedAt
         self.settings = settings
-        directory = LeadDirectory(settings: settings)
         for admin in admins { self.admins.restore(admin) }
         for customer in customers { self.customers.restore(customer) }
-        for (lead, facts) in leads { replaceLead(old: nil, oldFacts: nil, new: lead, newFacts: facts) }
+        // The same result as `replaceLead(old: nil, ...)` for each lead, built in bulk passes.
+        let states = leads.map(\.0)
+        directory = LeadDirectory(bulk: states, settings: settings)
+        duplicates = DuplicateIndex(bulk: states)
+        facts = TreeDictionary(uniqueKeysWithValues: leads.compactMap { lead, facts in facts.map { (lead.id, $0) } })
+        for (lead, facts) in leads {
+            agenda.update(from: nil, to: lead)
+            reports.update(from: nil, to: LeadReports.Slice(lead, facts))
+        }
         reports.restoreHistory(actionsCompleted: actionsCompleted, stays: stays)
     }
 }

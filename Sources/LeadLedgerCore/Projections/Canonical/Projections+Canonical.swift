@@ -26,7 +26,7 @@ extension Projections {
         w.write(varint: UInt64(admins.count))
         for admin in admins { w.write(bytes: Array(try json.encode(admin))) }
         w.write(customers.customers.values.sorted { LeadKey($0.id) < LeadKey($1.id) }) { $0.write(customer: $1) }
-        let leads = directory.leads.values.sorted { LeadKey($0.id) < LeadKey($1.id) }
+        let leads = directory.sortedLeads
         w.write(varint: UInt64(leads.count))
         for lead in leads {
             w.write(lead: lead)

@@ -72,7 +72,7 @@ extension Projections {
         let counts = directory.statusCounts(now: now)
         let directoryValue = GoldenDirectory(
             position: position, statusCounts: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
-            leads: directory.leads.values.sorted { LeadKey($0.id) < LeadKey($1.id) })
+            leads: directory.sortedLeads)
         let board = kanban(KanbanQuery(sort: .created, order: .ascending, pageSize: 200), now: now)
         let columns = board.columns.map { GoldenColumn(step: $0.step.key, count: $0.count, leadIds: ids($0.page.rows)) }
         var watcherIDs = Set(directory.byWatcher.keys).union(agenda.byAdmin.keys)
