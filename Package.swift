@@ -17,12 +17,14 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
     ],
     targets: [
         // C libraries, through pkg-config; `make deps` installs the Debian packages.
@@ -56,11 +58,14 @@ let package = Package(
         .target(
             name: "LeadLedgerHTTP",
             dependencies: [
-                "LeadLedgerCore", "LeadDomain", "EventLog",
+                "EventLog", "LeadDomain", "LeadLedgerCore",
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -70,7 +75,9 @@ let package = Package(
             dependencies: [
                 "EventLog", "LeadDomain", "LeadLedgerCore", "LeadLedgerHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),
@@ -86,9 +93,25 @@ let package = Package(
             dependencies: [
                 "LeadLedgerHTTP", "LeadLedgerCore", "LeadDomain", "EventLog",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .testTarget(name: "CLITests", dependencies: ["leadledger"]),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// TODO(integration): delete this block. Branch `http` is built before the domain, core and CLI have sources,
+// and SwiftPM rejects targets without sources, so the targets whose folder does not exist yet are left out here.
+#if canImport(Foundation)
+import Foundation
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+let unbuiltTargets = Set(package.targets.compactMap { target -> String? in
+    guard target.type != .system else { return nil }
+    let folder = target.type == .test ? "Tests" : "Sources"
+    let exists = FileManager.default.fileExists(atPath: packageRoot.appendingPathComponent("\(folder)/\(target.name)").path)
+    return exists ? nil : target.name
+})
+package.targets.removeAll { unbuiltTargets.contains($0.name) }
+package.products.removeAll { unbuiltTargets.contains($0.name) }  // each product here is named after its target
+#endif

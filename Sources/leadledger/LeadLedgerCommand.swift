@@ -6,7 +6,10 @@ struct LeadLedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leadledger",
         abstract: "LeadLedger: an event-sourced CRM backend for leads.",
-        subcommands: [Bench.self]
+        subcommands: [
+            ServeCommand.self, RebuildCommand.self, HistoryCommand.self, ReplayCommand.self, VerifyCommand.self, SnapshotCommand.self,
+            StatsCommand.self, GenerateCommand.self, Bench.self,
+        ]
     )
 }
 

@@ -43,8 +43,11 @@ struct SortedIndexTests {
     func duplicatesAndMissing() {
         var index = SortedIndex([5, 1, 5, 3, 1])
         #expect(index.elements == [1, 3, 5])
-        #expect(!index.insert(3))
-        #expect(!index.remove(4))
+        // Mutations outside #expect: the macro cannot expand a mutating call on its captured value (Swift 6.3).
+        let reinserted = index.insert(3)
+        let removedMissing = index.remove(4)
+        #expect(!reinserted)
+        #expect(!removedMissing)
         #expect(index.count == 3)
         #expect(index.contains(5) && !index.contains(4))
         #expect(index.first == 1 && index.last == 5)
@@ -72,5 +75,18 @@ struct SplitMix64: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+@Suite("SortedIndex ranks")
+struct SortedIndexRankTests {
+    @Test("element(at:) returns the element of that rank across chunks, nil out of range")
+    func elementAtRank() {
+        var index = SortedIndex(stride(from: 0, to: 3_000, by: 3))
+        for value in stride(from: 1, to: 3_000, by: 3) { index.insert(value) }
+        let all = index.elements
+        for offset in [0, 1, 511, 512, 1_000, all.count - 1] { #expect(index.element(at: offset) == all[offset]) }
+        #expect(index.element(at: -1) == nil)
+        #expect(index.element(at: all.count) == nil)
     }
 }

@@ -158,6 +158,17 @@ public struct SortedIndex<Element: Comparable & Sendable>: Sendable {
         }
     }
 
+    /// The element at `offset` in ascending order (0 = first), or nil when out of range: O(n / chunk size).
+    public func element(at offset: Int) -> Element? {
+        guard offset >= 0, offset < count else { return nil }
+        var remaining = offset
+        for chunk in chunks {
+            if remaining < chunk.count { return chunk[remaining] }
+            remaining -= chunk.count
+        }
+        return nil
+    }
+
     /// All elements in ascending order.
     public var elements: [Element] { chunks.flatMap { $0 } }
 }

@@ -1,0 +1,36 @@
+import Crypto
+import Foundation
+
+/// Deterministic event and correlation ids for commands sent with an idempotency key: the same
+/// (actor, key) always names the same events, so a retry is recognised (and the log's idempotent append
+/// answers a racing duplicate with the original positions).
+enum EventIdentity {
+    /// The id of event `eventIndex` of stream `streamIndex` of the decision.
+    static func eventId(actor: UUID, key: String, streamIndex: Int, eventIndex: Int) -> UUID {
+        derive(actor: actor, key: key, a: UInt32(truncatingIfNeeded: streamIndex), b: UInt32(truncatingIfNeeded: eventIndex))
+    }
+
+    /// The correlation id every event of the command carries.
+    static func correlationId(actor: UUID, key: String) -> UUID {
+        derive(actor: actor, key: key, a: .max, b: .max)
+    }
+
+    private static func derive(actor: UUID, key: String, a: UInt32, b: UInt32) -> UUID {
+        var hasher = SHA256()
+        hasher.update(data: Array("leadledger.idempotency.v1".utf8))
+        withUnsafeBytes(of: actor.uuid) { hasher.update(bufferPointer: $0) }
+        let keyBytes = Array(key.utf8)
+        withUnsafeBytes(of: UInt32(keyBytes.count).bigEndian) { hasher.update(bufferPointer: $0) }
+        hasher.update(data: keyBytes)
+        withUnsafeBytes(of: a.bigEndian) { hasher.update(bufferPointer: $0) }
+        withUnsafeBytes(of: b.bigEndian) { hasher.update(bufferPointer: $0) }
+        var bytes = Array(hasher.finalize().prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x80  // RFC 9562 version 8 (custom)
+        bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9],
+                bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            ))
+    }
+}

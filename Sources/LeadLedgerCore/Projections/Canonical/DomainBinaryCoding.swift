@@ -1,0 +1,253 @@
+import Foundation
+import LeadDomain
+
+// Hand-written binary forms of the domain state types, field by field in declaration order.
+// Dictionaries are written sorted by key so the bytes are canonical. Adding a field means bumping
+// `Projections.canonicalFormatVersion`.
+
+extension BinaryReader {
+    mutating func readEnum<E: RawRepresentable>(_: E.Type) throws(SnapshotDecodingError) -> E where E.RawValue == String {
+        let raw = try readString()
+        guard let value = E(rawValue: raw) else { throw fail("unknown \(E.self) \(raw)") }
+        return value
+    }
+}
+
+extension BinaryWriter {
+    mutating func write(phone: PhoneNumber) {
+        write(phone.typed)
+        write(phone.digits)
+        write(phone.hasPlus)
+    }
+
+    mutating func write(address a: Address) {
+        for part in [a.country, a.city, a.street, a.building, a.flat] { write(part) { $0.write($1) } }
+    }
+
+    mutating func write(customField value: CustomFieldValue) {
+        write(value.type.rawValue)
+        switch value {
+        case .string(let s), .list(let s), .text(let s), .url(let s), .date(let s): write(s)
+        case .int(let i): write(i)
+        case .flag(let b): write(b)
+        }
+    }
+
+    mutating func write(lead l: LeadState) {
+        write(l.id)
+        write(l.fullName)
+        write(l.company) { $0.write($1) }
+        write(l.phones) { $0.write(phone: $1) }
+        write(l.emails) { $0.write($1) }
+        write(l.address) { $0.write(address: $1) }
+        write(l.source)
+        write(l.step)
+        write(l.responsible) { $0.write($1) }
+        write(l.priority.rawValue)
+        write(l.competitor) { $0.write($1) }
+        write(l.assessment) { $0.write($1) }
+        write(l.tags) { $0.write($1) }
+        write(l.customFields.sorted { $0.key < $1.key }) {
+            $0.write($1.key)
+            $0.write(customField: $1.value)
+        }
+        write(l.comment) { $0.write($1) }
+        write(l.watchers) { $0.write($1) }
+        write(l.notes) { w, n in
+            w.write(n.id)
+            w.write(n.step)
+            w.write(n.text)
+            w.write(n.format.rawValue)
+            w.write(n.createdBy)
+            w.write(n.createdAt)
+        }
+        write(l.actions) { w, a in
+            w.write(a.id)
+            w.write(a.step)
+            w.write(a.text)
+            w.write(a.actionType) { $0.write($1) }
+            w.write(a.admin) { $0.write($1) }
+            w.write(a.plannedAt) { $0.write($1) }
+            w.write(a.pinned)
+            w.write(a.completed)
+            w.write(a.createdBy)
+            w.write(a.createdAt)
+        }
+        write(l.tasks) { w, t in
+            w.write(t.id)
+            w.write(t.taskType)
+            w.write(t.description)
+            w.write(t.responsible) { $0.write($1) }
+            w.write(t.due) { $0.write($1) }
+            w.write(t.closed)
+            w.write(t.createdBy)
+            w.write(t.createdAt)
+        }
+        write(l.pausedUntil) { $0.write($1) }
+        write(l.linkedCustomer) { $0.write($1) }
+        write(l.converted)
+        write(l.mergedInto) { $0.write($1) }
+        write(l.mergedFrom) { $0.write($1) }
+        write(l.deleted)
+        write(l.createdBy)
+        write(l.createdAt)
+        write(l.updatedBy)
+        write(l.updatedAt)
+        write(l.version)
+    }
+
+    mutating func write(facts f: LeadFacts) {
+        write(f.reached) { $0.write($1) }
+        write(f.stepEnteredAt)
+        write(f.convertedAt) { $0.write($1) }
+    }
+
+    mutating func write(customer c: CustomerState) {
+        write(c.id)
+        write(c.fullName)
+        write(c.company) { $0.write($1) }
+        write(c.phones) { $0.write(phone: $1) }
+        write(c.emails) { $0.write($1) }
+        write(c.address) { $0.write(address: $1) }
+        write(c.fromLeadId) { $0.write($1) }
+        write(c.createdBy)
+        write(c.createdAt)
+        write(c.updatedBy)
+        write(c.updatedAt)
+        write(c.version)
+    }
+}
+
+extension BinaryReader {
+    mutating func readString(optional: Void) throws(SnapshotDecodingError) -> String? {
+        try readOptional { r throws(SnapshotDecodingError) in try r.readString() }
+    }
+
+    mutating func readUUID(optional: Void) throws(SnapshotDecodingError) -> UUID? {
+        try readOptional { r throws(SnapshotDecodingError) in try r.readUUID() }
+    }
+
+    mutating func readTimestamp(optional: Void) throws(SnapshotDecodingError) -> Timestamp? {
+        try readOptional { r throws(SnapshotDecodingError) in try r.readTimestamp() }
+    }
+
+    mutating func readStrings() throws(SnapshotDecodingError) -> [String] {
+        try readArray { r throws(SnapshotDecodingError) in try r.readString() }
+    }
+
+    mutating func readUUIDs() throws(SnapshotDecodingError) -> [UUID] {
+        try readArray { r throws(SnapshotDecodingError) in try r.readUUID() }
+    }
+
+    mutating func readPhone() throws(SnapshotDecodingError) -> PhoneNumber {
+        var phone = PhoneNumber(typed: try readString())
+        phone.digits = try readString()
+        phone.hasPlus = try readBool()
+        return phone
+    }
+
+    mutating func readPhones() throws(SnapshotDecodingError) -> [PhoneNumber] {
+        try readArray { r throws(SnapshotDecodingError) in try r.readPhone() }
+    }
+
+    mutating func readAddress() throws(SnapshotDecodingError) -> Address? {
+        try readOptional { r throws(SnapshotDecodingError) in
+            Address(
+                country: try r.readString(optional: ()), city: try r.readString(optional: ()),
+                street: try r.readString(optional: ()), building: try r.readString(optional: ()),
+                flat: try r.readString(optional: ()))
+        }
+    }
+
+    mutating func readCustomField() throws(SnapshotDecodingError) -> CustomFieldValue {
+        switch try readEnum(CustomFieldType.self) {
+        case .string: return .string(try readString())
+        case .int: return .int(try readInt64())
+        case .list: return .list(try readString())
+        case .text: return .text(try readString())
+        case .flag: return .flag(try readBool())
+        case .url: return .url(try readString())
+        case .date: return .date(try readString())
+        }
+    }
+
+    mutating func readLead() throws(SnapshotDecodingError) -> LeadState {
+        let id = try readUUID()
+        let fullName = try readString()
+        let company = try readString(optional: ())
+        let phones = try readPhones()
+        let emails = try readStrings()
+        let address = try readAddress()
+        let source = try readString()
+        let step = try readString()
+        let responsible = try readUUID(optional: ())
+        let priority = try readEnum(LeadPriority.self)
+        let competitor = try readString(optional: ())
+        let assessment = try readString(optional: ())
+        let tags = try readStrings()
+        let fields = try readArray { r throws(SnapshotDecodingError) in (try r.readString(), try r.readCustomField()) }
+        let comment = try readString(optional: ())
+        let placeholder = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        var lead = LeadState(
+            created: LeadCreated(
+                leadId: id, fullName: fullName, company: company, phones: phones, emails: emails, address: address,
+                source: source, step: step, priority: priority, responsible: responsible, competitor: competitor,
+                assessment: assessment, tags: tags, customFields: Dictionary(fields, uniquingKeysWith: { $1 }),
+                comment: comment, at: Timestamp(rawValue: 0), by: placeholder))
+        lead.watchers = try readUUIDs()
+        lead.notes = try readArray { r throws(SnapshotDecodingError) in
+            Note(
+                id: try r.readUUID(), step: try r.readString(), text: try r.readString(),
+                format: try r.readEnum(NoteFormat.self), createdBy: try r.readUUID(), createdAt: try r.readTimestamp())
+        }
+        lead.actions = try readArray { r throws(SnapshotDecodingError) in
+            LeadAction(
+                id: try r.readUUID(), step: try r.readString(), text: try r.readString(),
+                actionType: try r.readString(optional: ()), admin: try r.readUUID(optional: ()),
+                plannedAt: try r.readTimestamp(optional: ()), pinned: try r.readBool(), completed: try r.readBool(),
+                createdBy: try r.readUUID(), createdAt: try r.readTimestamp())
+        }
+        lead.tasks = try readArray { r throws(SnapshotDecodingError) in
+            LeadTask(
+                id: try r.readUUID(), taskType: try r.readString(), description: try r.readString(),
+                responsible: try r.readUUID(optional: ()), due: try r.readTimestamp(optional: ()),
+                closed: try r.readBool(), createdBy: try r.readUUID(), createdAt: try r.readTimestamp())
+        }
+        lead.pausedUntil = try readTimestamp(optional: ())
+        lead.linkedCustomer = try readUUID(optional: ())
+        lead.converted = try readBool()
+        lead.mergedInto = try readUUID(optional: ())
+        lead.mergedFrom = try readUUIDs()
+        lead.deleted = try readBool()
+        lead.createdBy = try readUUID()
+        lead.createdAt = try readTimestamp()
+        lead.updatedBy = try readUUID()
+        lead.updatedAt = try readTimestamp()
+        lead.version = try readUInt64()
+        return lead
+    }
+
+    mutating func readFacts() throws(SnapshotDecodingError) -> LeadFacts {
+        LeadFacts(reached: try readStrings(), stepEnteredAt: try readTimestamp(), convertedAt: try readTimestamp(optional: ()))
+    }
+
+    mutating func readCustomer() throws(SnapshotDecodingError) -> CustomerState {
+        let id = try readUUID()
+        let fullName = try readString()
+        let company = try readString(optional: ())
+        let phones = try readPhones()
+        let emails = try readStrings()
+        let address = try readAddress()
+        let fromLeadId = try readUUID(optional: ())
+        let createdBy = try readUUID()
+        let createdAt = try readTimestamp()
+        var customer = CustomerState(
+            registered: CustomerRegistered(
+                customerId: id, fullName: fullName, company: company, phones: phones, emails: emails,
+                address: address, fromLeadId: fromLeadId, at: createdAt, by: createdBy))
+        customer.updatedBy = try readUUID()
+        customer.updatedAt = try readTimestamp()
+        customer.version = try readUInt64()
+        return customer
+    }
+}

@@ -1,0 +1,91 @@
+import EventLog
+import Foundation
+import LeadDomain
+
+/// Replays the log into projections or into one aggregate's state: rebuilds, as-of views, history.
+/// Pure functions of the log's contents, so two replays of the same log give byte-identical projections.
+public enum Replayer {
+    /// Progress of a long replay: events applied so far and the position to reach.
+    public struct Progress: Sendable, Hashable {
+        public var applied: UInt64
+        public var position: UInt64
+        public var target: UInt64
+    }
+
+    /// Applies the events after `projections.position` through `asOf` (default: the head), in order.
+    /// On an error the events before the failing one stay applied. `progress` is called about every `progressEvery` events.
+    public static func catchUp(
+        _ projections: inout Projections, log: EventLog, through asOf: AsOf? = nil, progressEvery: UInt64 = 65_536,
+        progress: ((Progress) -> Void)? = nil
+    ) throws {
+        let head = log.head
+        var target = head
+        if case .position(let limit) = asOf { target = min(limit, head) }
+        guard projections.position < target else { return }
+        var applied: UInt64 = 0
+        var nextReport = progressEvery
+        var failure: (any Error)?
+        try log.forEach(after: projections.position, through: target) { recorded in
+            if case .time(let limit) = asOf, recorded.recordedAt > limit.rawValue { return false }
+            do {
+                projections.apply(try AppliedEvent(recorded: recorded))
+            } catch {
+                failure = error
+                return false
+            }
+            applied += 1
+            if applied >= nextReport {
+                nextReport += progressEvery
+                progress?(Progress(applied: applied, position: recorded.position, target: target))
+            }
+            return true
+        }
+        if let failure { throw failure }
+        progress?(Progress(applied: applied, position: projections.position, target: target))
+    }
+
+    /// Fresh projections replayed from position 0 through `asOf` (default: the head).
+    public static func projections(
+        log: EventLog, asOf: AsOf? = nil, progress: ((Progress) -> Void)? = nil
+    ) throws -> Projections {
+        var projections = Projections()
+        try catchUp(&projections, log: log, through: asOf, progress: progress)
+        return projections
+    }
+
+    /// A stream's decoded events as of a point (all of them when `asOf` is nil).
+    public static func stream(_ streamId: String, log: EventLog, asOf: AsOf? = nil) throws -> [AppliedEvent] {
+        var throughPosition: UInt64? = nil
+        if case .position(let limit) = asOf { throughPosition = limit }
+        var events: [AppliedEvent] = []
+        for recorded in try log.readStream(streamId, throughPosition: throughPosition) {
+            if let asOf, !asOf.includes(position: recorded.position, recordedAt: recorded.recordedAt) { break }
+            events.append(try AppliedEvent(recorded: recorded))
+        }
+        return events
+    }
+
+    /// A lead's state as of a point; nil when it did not exist then.
+    public static func lead(_ id: UUID, log: EventLog, asOf: AsOf? = nil) throws -> LeadAsOf? {
+        let events = try stream(StreamID.lead(id), log: log, asOf: asOf)
+        guard let last = events.last, let state = LeadState.replay(events.map(\.event)) else { return nil }
+        return LeadAsOf(state: state, streamVersion: last.streamVersion, position: last.position, recordedAt: last.recordedAt)
+    }
+
+    /// A lead's history (timeline) as of a point; step, source and admin names come from `names` (e.g. the
+    /// live projections or projections replayed to the same point).
+    public static func history(of id: UUID, log: EventLog, asOf: AsOf? = nil, names: Projections) throws
+        -> [HistoryEntry]
+    {
+        LeadHistory.render(try stream(StreamID.lead(id), log: log, asOf: asOf), settings: names.settings, admins: names.admins)
+    }
+}
+
+/// A lead as it was at some point: its state, the stream version and position of its last event then.
+public struct LeadAsOf: Sendable, Hashable {
+    public var state: LeadState
+    public var streamVersion: UInt64
+    public var position: UInt64
+    /// When that last event was recorded (µs).
+    public var recordedAt: Int64
+}

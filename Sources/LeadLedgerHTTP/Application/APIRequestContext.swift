@@ -1,0 +1,42 @@
+public import Hummingbird
+import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// The request context of every LeadLedger route: who is calling and which request this is.
+///
+/// `principal` is set by ``BearerAuthMiddleware`` on authenticated routes; read it with
+/// ``principalOrThrow()`` or check permissions with ``require(permission:)``.
+public struct APIRequestContext: RequestContext {
+    public typealias Decoder = ProblemJSONDecoder
+
+    public var coreContext: CoreRequestContextStorage
+    /// The authenticated caller; `nil` on public routes.
+    public var principal: Principal? {
+        didSet { slot.principal = principal }
+    }
+    /// The `X-Request-Id` of this request (the client's if it sent a usable one, otherwise generated).
+    public var requestId: String {
+        didSet { slot.requestId = requestId }
+    }
+    /// Set by ``BodyLimitMiddleware`` from the configuration; Hummingbird's decoders honour it.
+    public var maxUploadSize: Int
+    /// Shared with the middleware that wrap this one, so logging and metrics see the principal that an inner
+    /// middleware authenticated (the context itself is a value, copied on the way in).
+    let slot: RequestSlot
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.principal = nil
+        self.requestId = UUID().uuidString.lowercased()
+        self.maxUploadSize = HTTPServerConfiguration.defaultMaxBodySize
+        self.slot = RequestSlot()
+        self.slot.requestId = requestId
+    }
+
+    public var requestDecoder: ProblemJSONDecoder { ProblemJSONDecoder() }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+import LeadDomain
+import LeadLedgerCore
+
+/// Views over the projections: the kanban board, an admin's watched leads and actions for today, duplicate
+/// groups, and a customer's leads. Every view answers with `X-Log-Position` and a `"p<position>"` ETag.
+struct ViewRoutes: APIRouteCollection {
+    let reads: LedgerReads
+
+    func register(on routes: APIRoutes) {
+        let reads = reads
+        routes.get("/v1/kanban") { request, context in
+            let principal = try context.principalOrThrow()
+            let parameters = request.uri.queryParameters
+            let list = try LeadListRoutes.query(parameters, settings: reads.settings())
+            let reader = QueryReader(parameters)
+            let pageSize = try PageLimit.parse(query: reader.text("limit") ?? "20").value
+            var query = KanbanQuery(filter: list.filter, q: list.q, sort: list.sort, order: list.order, pageSize: pageSize)
+            if let step = reader.text("step") {
+                // With `step`, one column (the "load more" of that column), continued from `cursor`.
+                query.steps = [step]
+                query.filter.step = nil
+                let scope = "kanban:\(step):\(list.sort.rawValue)-\(list.order.rawValue)"
+                if let cursor = try PageCursor<LeadCursor>.decode(query: reader.text("cursor"), scope: scope) {
+                    query.cursors[step] = cursor.key
+                }
+            } else if reader.text("cursor") != nil {
+                throw APIError.badRequest(field: "cursor", code: "cursor_needs_step", message: "cursor pages one column: give its step.")
+            }
+            if principal.seesOnlyOwnLeads { query.visibleTo = principal.adminId }
+            let now = reads.now
+            let (board, position) = reads.ledger.read { ($0.kanban(query, now: now), $0.position) }
+            return try await request.conditionalGET(etag: .logPosition(position), context: context) {
+                let columns = board.columns.map { column in
+                    let scope = "kanban:\(column.step.key):\(list.sort.rawValue)-\(list.order.rawValue)"
+                    return KanbanResource.Column(
+                        step: column.step.key, name: column.step.name, colour: column.step.colour, count: column.count,
+                        items: column.page.rows.map { LeadSummaryResource($0, now: now) },
+                        nextCursor: column.page.next.map { PageCursor(scope: scope, key: $0, id: $0.key.id.uuid).encoded() })
+                }
+                return try JSONResponse.make(KanbanResource(columns: columns), logPosition: position)
+            }
+        }
+        routes.get("/v1/admins/{id}/watched") { request, context in
+            let adminId = try Self.selfOrReader(context)
+            let parameters = request.uri.queryParameters
+            var query = try LeadListRoutes.query(parameters, settings: reads.settings())
+            let scope = "watched:" + LeadListRoutes.cursorScope(query)
+            query.after = try PageCursor<LeadCursor>.decode(query: QueryReader(parameters).text("cursor"), scope: scope)?.key
+            let now = reads.now
+            let (page, position) = reads.ledger.read { ($0.watchedLeads(by: adminId, query, now: now), $0.position) }
+            return try await request.conditionalGET(etag: .logPosition(position), context: context) {
+                let resource = PageResource(
+                    items: page.rows.map { LeadSummaryResource($0, now: now) },
+                    nextCursor: page.next.map { PageCursor(scope: scope, key: $0, id: $0.key.id.uuid).encoded() },
+                    total: page.total)
+                return try JSONResponse.make(resource, logPosition: position)
+            }
+        }
+        routes.get("/v1/admins/{id}/actions/today") { request, context in
+            let adminId = try Self.selfOrReader(context)
+            let reader = QueryReader(request.uri.queryParameters)
+            let offset = try Self.utcOffset(reader)
+            let now = try reader.time("now") ?? reads.now
+            let (today, position) = reads.ledger.read {
+                ($0.actionsForToday(admin: adminId, now: now, utcOffsetSeconds: offset), $0.position)
+            }
+            return try await request.conditionalGET(etag: .logPosition(position), context: context) {
+                try JSONResponse.make(
+                    TodayActionsResource(
+                        today: today.today.map(AgendaItemResource.init), overdue: today.overdue.map(AgendaItemResource.init)),
+                    logPosition: position)
+            }
+        }
+        routes.get("/v1/duplicates") { request, context in
+            try context.require(.leadsReadAll)
+            let reader = QueryReader(request.uri.queryParameters)
+            let limit = try PageLimit.parse(query: reader.text("limit")).value
+            let after = try PageCursor<DuplicateGroupCursor>.decode(query: reader.text("cursor"), scope: "duplicates")?.key
+            let (page, position) = reads.ledger.read { ($0.duplicateGroups(after: after, limit: limit), $0.position) }
+            return try await request.conditionalGET(etag: .logPosition(position), context: context) {
+                let resource = PageResource(
+                    items: page.groups.map {
+                        DuplicateGroupResource(kind: $0.key.kind.rawValue, value: $0.key.value, leadIds: $0.leadIds.lowercased)
+                    },
+                    nextCursor: page.next.map { PageCursor(scope: "duplicates", key: $0, id: $0.key.value).encoded() },
+                    total: page.total)
+                return try JSONResponse.make(resource, logPosition: position)
+            }
+        }
+        routes.get("/v1/customers/{id}/leads") { request, context in
+            try await Self.customerLeads(request, context, reads) { $0.linkedLeads(ofCustomer: $1) }
+        }
+        routes.get("/v1/customers/{id}/matching-leads") { request, context in
+            try await Self.customerLeads(request, context, reads) { $0.leadsMatchingByEmail(customer: $1) }
+        }
+    }
+
+    /// The `{id}` admin when it is the caller, or when the caller may read every lead.
+    static func selfOrReader(_ context: APIRequestContext) throws -> UUID {
+        let principal = try context.principalOrThrow()
+        let id = try context.uuidParameter("id")
+        guard id == principal.adminId || principal.has(.leadsReadAll) else {
+            throw APIError.forbidden(missing: .leadsReadAll)
+        }
+        return id
+    }
+
+    /// `utcOffset` in minutes east of UTC (-840…840), for where "today" is.
+    static func utcOffset(_ reader: QueryReader) throws -> Int64 {
+        guard let raw = reader.text("utcOffset") else { return 0 }
+        guard let minutes = Int64(raw) else {
+            throw APIError.badRequest(field: "utcOffset", code: "not_an_integer", message: "utcOffset must be minutes.")
+        }
+        guard (-840...840).contains(minutes) else {
+            throw APIError.invalid(field: "utcOffset", code: "out_of_range", message: "utcOffset must be within ±840 minutes.")
+        }
+        return minutes * 60
+    }
+
+    static func customerLeads(
+        _ request: Request, _ context: APIRequestContext, _ reads: LedgerReads,
+        _ select: @escaping @Sendable (borrowing Projections, UUID) -> [LeadState]
+    ) async throws -> Response {
+        let principal = try context.principalOrThrow()
+        let id = try context.uuidParameter("id")
+        let now = reads.now
+        let (customer, leads, position) = reads.ledger.read { ($0.customer(id), select($0, id), $0.position) }
+        guard customer != nil else { throw DomainError(.customerNotFound, "No customer \(id.lowercased).") }
+        let visible = leads.filter(principal.canReach)
+        return try await request.conditionalGET(etag: .logPosition(position), context: context) {
+            try JSONResponse.make(
+                PageResource(items: visible.map { LeadSummaryResource($0, now: now) }, nextCursor: nil), logPosition: position)
+        }
+    }
+}

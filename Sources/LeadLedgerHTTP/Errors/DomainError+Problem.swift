@@ -1,0 +1,53 @@
+import EventLog
+import HTTPTypes
+import LeadDomain
+import LeadLedgerCore
+
+// The one place the domain's and the runtime's errors become problems. Handlers just `throw`.
+//
+// | error | status | `code` |
+// |---|---|---|
+// | `DomainError`, category validation | 422 | the domain code, e.g. `validationFailed`, with every field error |
+// | `DomainError`, category notFound | 404 | e.g. `leadNotFound` |
+// | `DomainError`, category conflict | 409 | e.g. `leadDeleted`, `leadLocked`, `alreadyExists` |
+// | `DomainError`, category forbidden | 403 | `forbidden` |
+// | `LedgerError.preconditionFailed` | 412 | `version_mismatch`, with the current `ETag` |
+// | `LedgerError.concurrentModification` | 409 | `concurrent_modification` |
+// | `LedgerError.invalidArgument` | 400 | `invalid_argument` |
+// | `LedgerError.closed` | 503 | `unavailable` |
+// | anything else from the core or the log | 500 | `internal_error` (logged, never shown) |
+
+extension DomainError: ProblemConvertible {
+    public var apiError: APIError {
+        let category: ProblemCategory =
+            switch self.category {
+            case .validation: .validation
+            case .notFound: .notFound
+            case .conflict: .conflict
+            case .forbidden: .forbidden
+            }
+        return APIError(
+            category,
+            code: code.rawValue,
+            detail: message,
+            errors: fieldErrors.map { .init(field: $0.field, code: $0.code.rawValue, message: $0.message) }
+        )
+    }
+}
+
+extension LedgerError: ProblemConvertible {
+    public var apiError: APIError {
+        switch code {
+        case .preconditionFailed:
+            return .preconditionFailed(current: actualVersion.map { EntityTag.streamVersion($0) })
+        case .concurrentModification:
+            return APIError(.conflict, code: "concurrent_modification", detail: "The resource changed concurrently; retry.")
+        case .invalidArgument:
+            return APIError(.badRequest, code: "invalid_argument", detail: message)
+        case .closed:
+            return APIError(.unavailable, code: "unavailable", detail: "The server is shutting down.")
+        default:
+            return .internalError
+        }
+    }
+}

@@ -1,0 +1,9 @@
+public import HTTPTypes
+
+extension HTTPField.Name {
+    /// The log position a response reflects (after a command: the position of its last event).
+    public static let logPosition = Self("X-Log-Position")!
+    public static let requestId = Self("X-Request-Id")!
+    public static let idempotencyKey = Self("Idempotency-Key")!
+    public static let lastEventId = Self("Last-Event-ID")!
+}

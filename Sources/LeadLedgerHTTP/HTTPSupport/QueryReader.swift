@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import LeadDomain
+
+/// Typed reading of query parameters; each failure is a problem naming the parameter.
+struct QueryReader {
+    let parameters: Parameters
+
+    init(_ parameters: Parameters) { self.parameters = parameters }
+
+    func text(_ name: String) -> String? { parameters[name[...]].map(String.init) }
+
+    func uuid(_ name: String) throws -> UUID? {
+        guard let raw = text(name) else { return nil }
+        guard let id = UUID(uuidString: raw) else {
+            throw APIError.badRequest(field: name, code: "invalid_id", message: "\(name) must be a UUID.")
+        }
+        return id
+    }
+
+    func bool(_ name: String) throws -> Bool? {
+        guard let raw = text(name) else { return nil }
+        guard let value = Bool(raw) else {
+            throw APIError.badRequest(field: name, code: "not_a_boolean", message: "\(name) must be true or false.")
+        }
+        return value
+    }
+
+    func time(_ name: String) throws -> Timestamp? {
+        guard let raw = text(name) else { return nil }
+        guard let time = ISOTime.parse(raw) else {
+            throw APIError.badRequest(field: name, code: "invalid_date", message: "\(name) must be an ISO-8601 date-time.")
+        }
+        return time
+    }
+
+    func choice<T: RawRepresentable & CaseIterable>(_ name: String, of type: T.Type) throws -> T? where T.RawValue == String {
+        guard let raw = text(name) else { return nil }
+        guard let value = T(rawValue: raw) else {
+            let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw APIError.badRequest(field: name, code: "invalid_value", message: "\(name) must be one of \(allowed).")
+        }
+        return value
+    }
+
+    /// A comma-separated list of choices.
+    func list<T: RawRepresentable & CaseIterable>(_ name: String, of type: T.Type) throws -> [T]? where T.RawValue == String {
+        guard let raw = text(name) else { return nil }
+        return try raw.split(separator: ",").map { part in
+            guard let value = T(rawValue: String(part)) else {
+                let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+                throw APIError.badRequest(field: name, code: "invalid_value", message: "\(name) must list values of \(allowed).")
+            }
+            return value
+        }
+    }
+
+    /// Parameters whose name starts with `prefix`, e.g. `cf.budget`.
+    func prefixed(_ prefix: String) -> [(String, String)] {
+        parameters.filter { $0.key.hasPrefix(prefix) }.map { (String($0.key), String($0.value)) }
+    }
+}

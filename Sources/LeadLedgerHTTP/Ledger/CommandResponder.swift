@@ -1,0 +1,101 @@
+import Foundation
+import Hummingbird
+import LeadDomain
+import LeadLedgerCore
+
+/// Runs commands for the routes: reads `If-Match` and `Idempotency-Key`, checks the permission and the
+/// caller's reach, executes through the ledger as the token's admin, and answers with the new state, its
+/// `ETag` (stream version) and `X-Log-Position`.
+struct CommandResponder: Sendable {
+    let ledger: Ledger
+    let metrics: LedgerMetrics
+    var reads: LedgerReads { LedgerReads(ledger: ledger) }
+
+    /// What a command handler gets to build its command with.
+    struct Input {
+        var principal: Principal
+        var key: IdempotencyKey?
+
+        /// The id of the resource the command creates: derived from the idempotency key when there is one, so
+        /// a retry names the same resource.
+        func newId() -> UUID { key?.newResourceId(actor: principal.adminId) ?? UUID() }
+    }
+
+    /// Executes through the ledger as the caller and counts the outcome.
+    func execute(
+        _ command: LedgerCommand, kind: String, _ input: Input, expectedVersion: UInt64?
+    ) async throws -> CommandResult {
+        let result = try await ledger.execute(
+            command, actor: input.principal.adminId, expectedVersion: expectedVersion, idempotencyKey: input.key?.value)
+        metrics.commandExecuted(kind: kind, events: result.events.count, replayed: result.replayed)
+        return result
+    }
+
+    func input(_ request: Request, _ context: APIRequestContext) throws -> (Input, expectedVersion: UInt64?) {
+        let principal = try context.principalOrThrow()
+        let key = try request.idempotencyKey()
+        let expected = try request.expectedStreamVersion()
+        return (Input(principal: principal, key: key), expected)
+    }
+
+    /// Executes a lead command on lead `id` (for a create, `id` is the new lead's id).
+    func lead(
+        _ request: Request, _ context: APIRequestContext, id: UUID, status: HTTPResponse.Status = .ok,
+        _ makeCommand: (Input) throws -> LeadCommand
+    ) async throws -> Response {
+        let (input, expected) = try input(request, context)
+        let command = try makeCommand(input)
+        let principal = input.principal
+        if let permission = command.requiredPermission, !principal.has(permission) {
+            throw APIError.forbidden(missing: permission)
+        }
+        if case .create = command {
+        } else if principal.seesOnlyOwnLeads {
+            // Outside their reach, a lead does not exist for a manager: 404, never 403, so ids do not leak.
+            guard let current = reads.lead(id), principal.canReach(current.state) else {
+                throw LeadRoutes.notFound(id)
+            }
+        }
+        let result = try await execute(.lead(id, command), kind: "lead", input, expectedVersion: expected)
+        guard let lead = result.state.lead else { throw LeadRoutes.notFound(id) }
+        var response = try JSONResponse.make(
+            LeadResource(lead, now: reads.now), status: status, etag: .streamVersion(result.streamVersion),
+            logPosition: result.position)
+        if status == .created { response.headers[.location] = "/v1/leads/\(id.lowercased)" }
+        return response
+    }
+
+    /// Executes a settings command (needs `settings.manage`) and answers with the settings.
+    func settings(
+        _ request: Request, _ context: APIRequestContext, _ makeCommand: (Input) throws -> SettingsCommand
+    ) async throws -> Response {
+        let (input, expected) = try input(request, context)
+        let command = try makeCommand(input)
+        guard input.principal.has(command.requiredPermission) else {
+            throw APIError.forbidden(missing: command.requiredPermission)
+        }
+        let result = try await execute(.settings(command), kind: "settings", input, expectedVersion: expected)
+        let settings = result.state.settings ?? .defaults
+        return try JSONResponse.make(
+            SettingsResource(settings), etag: .streamVersion(result.streamVersion), logPosition: result.position)
+    }
+
+    /// Executes an admin command (needs `admins.manage`) on admin `id` and answers with the admin.
+    func admin(
+        _ request: Request, _ context: APIRequestContext, id: UUID, status: HTTPResponse.Status = .ok,
+        _ makeCommand: (Input) throws -> AdminCommand
+    ) async throws -> Response {
+        let (input, expected) = try input(request, context)
+        let command = try makeCommand(input)
+        guard input.principal.has(command.requiredPermission) else {
+            throw APIError.forbidden(missing: command.requiredPermission)
+        }
+        let result = try await execute(.admin(id, command), kind: "admin", input, expectedVersion: expected)
+        guard let admin = result.state.admin else { throw AdminRoutes.notFound(id) }
+        var response = try JSONResponse.make(
+            AdminResource(admin), status: status, etag: .streamVersion(result.streamVersion),
+            logPosition: result.position)
+        if status == .created { response.headers[.location] = "/v1/admins/\(id.lowercased)" }
+        return response
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import LeadDomain
+import LeadLedgerCore
+
+/// Every read the HTTP layer makes of the ledger, in one place, so the routes do not depend on how the core
+/// and its projections spell them.
+struct LedgerReads: Sendable {
+    let ledger: Ledger
+
+    /// The core's clock: the same "now" commands are decided with (pauses, token expiry).
+    var now: Timestamp { ledger.configuration.clock.now() }
+
+    /// The log position the live projections reflect.
+    var appliedPosition: UInt64 { ledger.appliedPosition }
+
+    /// The head of the log (what has been committed).
+    var logHead: UInt64 { ledger.log.head }
+
+    /// An admin's current state (from the admin projection, which has applied every acknowledged command).
+    func admin(_ id: UUID) -> AdminState? { ledger.read { $0.admin(id) } }
+
+    /// The admin holding a live token with this hash (not revoked, not expired, admin not disabled), and the token.
+    func admin(forTokenHash hash: String) -> (admin: AdminState, token: APIToken)? {
+        let now = now
+        guard let admin = ledger.read({ $0.authenticate(tokenSHA256: hash, now: now) }),
+            let token = admin.activeToken(sha256: hash, at: now)
+        else { return nil }
+        return (admin, token)
+    }
+
+    /// A lead, its stream version and the log position the answer reflects.
+    struct LeadRead: Sendable {
+        var state: LeadState
+        var streamVersion: UInt64
+        var position: UInt64
+    }
+
+    /// A lead as it is now, from the lead directory (which has applied every acknowledged command).
+    func lead(_ id: UUID) -> LeadRead? {
+        ledger.read { projections in
+            projections.lead(id).map { LeadRead(state: $0, streamVersion: $0.version, position: projections.position) }
+        }
+    }
+
+    /// A lead as it was at a time or position, replayed from its stream.
+    func lead(_ id: UUID, asOf: AsOf) throws -> LeadRead? {
+        try ledger.lead(id, asOf: asOf).map { LeadRead(state: $0.state, streamVersion: $0.streamVersion, position: $0.position) }
+    }
+
+    func history(of id: UUID, asOf: AsOf?) throws -> [HistoryEntry] { try ledger.history(of: id, asOf: asOf) }
+
+    func settings() throws -> SettingsState { try ledger.currentSettings() }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Hummingbird
+
+/// Encodes API resources: camelCase keys as declared, sorted, so answers are byte-stable.
+enum JSONResponse {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func make(
+        _ value: some Encodable, status: HTTPResponse.Status = .ok, etag: EntityTag? = nil, logPosition: UInt64? = nil
+    ) throws -> Response {
+        let data = try encoder.encode(value)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        var response = Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        response.setVersioning(etag: etag, logPosition: logPosition)
+        return response
+    }
+}
+
+/// A page of a listing: `{items, nextCursor, total?}`.
+struct PageResource<Item: Encodable & Sendable>: Encodable, Sendable {
+    var items: [Item]
+    /// `null` on the last page.
+    var nextCursor: String?
+    var total: Int?
+
+    enum CodingKeys: String, CodingKey { case items, nextCursor, total }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        try container.encode(nextCursor, forKey: .nextCursor)
+        try container.encodeIfPresent(total, forKey: .total)
+    }
+}

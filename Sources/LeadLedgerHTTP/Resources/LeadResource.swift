@@ -1,0 +1,120 @@
+import Foundation
+import LeadDomain
+
+/// The JSON form of a lead (`GET /v1/leads/{id}` and every lead command's answer).
+struct LeadResource: Encodable, Sendable {
+    struct NoteResource: Encodable, Sendable {
+        var id: String
+        var step: String
+        var text: String
+        var format: String
+        var createdBy: String
+        var createdAt: String
+    }
+
+    struct ActionResource: Encodable, Sendable {
+        var id: String
+        var step: String
+        var text: String
+        var actionType: String?
+        var admin: String?
+        var plannedAt: String?
+        var pinned: Bool
+        var completed: Bool
+        var createdBy: String
+        var createdAt: String
+    }
+
+    struct TaskResource: Encodable, Sendable {
+        var id: String
+        var taskType: String
+        var description: String
+        var responsible: String?
+        var due: String?
+        var closed: Bool
+        var createdBy: String
+        var createdAt: String
+    }
+
+    var id: String
+    var fullName: String
+    var company: String?
+    /// As typed.
+    var phones: [String]
+    var emails: [String]
+    var address: Address?
+    var source: String
+    var step: String
+    var responsible: String?
+    var priority: String
+    var competitor: String?
+    var assessment: String?
+    var tags: [String]
+    var customFields: [String: CustomFieldValue]
+    var comment: String?
+    var watchers: [String]
+    var notes: [NoteResource]
+    var actions: [ActionResource]
+    var tasks: [TaskResource]
+    var pausedUntil: String?
+    var paused: Bool
+    var linkedCustomer: String?
+    var converted: Bool
+    var mergedInto: String?
+    var mergedFrom: [String]
+    var deleted: Bool
+    var createdBy: String
+    var createdAt: String
+    var updatedBy: String
+    var updatedAt: String
+    /// The stream version (also the `ETag`, `"v<version>"`).
+    var version: UInt64
+
+    init(_ lead: LeadState, now: Timestamp) {
+        id = lead.id.lowercased
+        fullName = lead.fullName
+        company = lead.company
+        phones = lead.phones.map(\.typed)
+        emails = lead.emails
+        address = lead.address
+        source = lead.source
+        step = lead.step
+        responsible = lead.responsible.lowercased
+        priority = lead.priority.rawValue
+        competitor = lead.competitor
+        assessment = lead.assessment
+        tags = lead.tags
+        customFields = lead.customFields
+        comment = lead.comment
+        watchers = lead.watchers.lowercased
+        notes = lead.notes.map {
+            NoteResource(
+                id: $0.id.lowercased, step: $0.step, text: $0.text, format: $0.format.rawValue, createdBy: $0.createdBy.lowercased,
+                createdAt: ISOTime.string($0.createdAt))
+        }
+        actions = lead.actions.map {
+            ActionResource(
+                id: $0.id.lowercased, step: $0.step, text: $0.text, actionType: $0.actionType, admin: $0.admin.lowercased,
+                plannedAt: ISOTime.string($0.plannedAt), pinned: $0.pinned, completed: $0.completed,
+                createdBy: $0.createdBy.lowercased, createdAt: ISOTime.string($0.createdAt))
+        }
+        tasks = lead.tasks.map {
+            TaskResource(
+                id: $0.id.lowercased, taskType: $0.taskType, description: $0.description, responsible: $0.responsible.lowercased,
+                due: ISOTime.string($0.due), closed: $0.closed, createdBy: $0.createdBy.lowercased,
+                createdAt: ISOTime.string($0.createdAt))
+        }
+        pausedUntil = ISOTime.string(lead.pausedUntil)
+        paused = lead.isPaused(at: now)
+        linkedCustomer = lead.linkedCustomer.lowercased
+        converted = lead.converted
+        mergedInto = lead.mergedInto.lowercased
+        mergedFrom = lead.mergedFrom.lowercased
+        deleted = lead.deleted
+        createdBy = lead.createdBy.lowercased
+        createdAt = ISOTime.string(lead.createdAt)
+        updatedBy = lead.updatedBy.lowercased
+        updatedAt = ISOTime.string(lead.updatedAt)
+        version = lead.version
+    }
+}

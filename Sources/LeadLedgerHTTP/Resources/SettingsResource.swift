@@ -1,0 +1,68 @@
+import LeadDomain
+
+/// The JSON form of the settings (`GET /v1/settings` and every settings command's answer): the settings
+/// state as the domain defines it, steps in pipeline order with retired ones marked.
+struct SettingsResource: Encodable, Sendable {
+    var settings: SettingsState
+
+    init(_ settings: SettingsState) { self.settings = settings }
+
+    func encode(to encoder: any Encoder) throws { try settings.encode(to: encoder) }
+}
+
+struct DefineStepRequest: Decodable, Sendable {
+    var key: String
+    var name: String
+    var colour: String
+    var description: String?
+}
+
+struct RenameRequest: Decodable, Sendable {
+    var name: String
+}
+
+struct StepOrderRequest: Decodable, Sendable {
+    var order: [String]
+}
+
+struct CatalogueEntryRequest: Decodable, Sendable {
+    var key: String
+    var name: String
+}
+
+struct DefineTagRequest: Decodable, Sendable {
+    var name: String
+    var colour: String?
+}
+
+struct CustomFieldRequest: Decodable, Sendable {
+    var name: String
+    var type: CustomFieldType
+    var required: Bool?
+    var maxLength: Int?
+    var minValue: Int64?
+    var maxValue: Int64?
+    var options: [String]?
+}
+
+struct DefaultsRequest: Decodable, Sendable {
+    var step: String
+    var source: String
+}
+
+struct FieldLimitsRequest: Decodable, Sendable {
+    var preset: FieldLimitsPreset
+    var custom: FieldLimits?
+}
+
+struct RequiredFieldsRequest: Decodable, Sendable {
+    var fields: [LeadField]
+}
+
+struct AssessmentScaleRequest: Decodable, Sendable {
+    var values: [String]
+}
+
+struct ConvertedLeadLockRequest: Decodable, Sendable {
+    var locked: Bool
+}

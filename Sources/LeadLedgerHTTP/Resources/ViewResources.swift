@@ -1,0 +1,112 @@
+import Foundation
+import LeadDomain
+import LeadLedgerCore
+
+struct KanbanResource: Encodable, Sendable {
+    struct Column: Encodable, Sendable {
+        var step: String
+        var name: String
+        var colour: String
+        var count: Int
+        var items: [LeadSummaryResource]
+        var nextCursor: String?
+
+        enum CodingKeys: String, CodingKey { case step, name, colour, count, items, nextCursor }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(step, forKey: .step)
+            try container.encode(name, forKey: .name)
+            try container.encode(colour, forKey: .colour)
+            try container.encode(count, forKey: .count)
+            try container.encode(items, forKey: .items)
+            try container.encode(nextCursor, forKey: .nextCursor)
+        }
+    }
+
+    var columns: [Column]
+}
+
+struct AgendaItemResource: Encodable, Sendable {
+    var leadId: String
+    var leadName: String
+    var actionId: String
+    var text: String
+    var actionType: String?
+    var plannedAt: String?
+    var overdue: Bool
+
+    init(_ item: AgendaItem) {
+        leadId = item.leadId.lowercased
+        leadName = item.leadName
+        actionId = item.action.id.lowercased
+        text = item.action.text
+        actionType = item.action.actionType
+        plannedAt = ISOTime.string(item.action.plannedAt)
+        overdue = item.overdue
+    }
+}
+
+struct TodayActionsResource: Encodable, Sendable {
+    var today: [AgendaItemResource]
+    var overdue: [AgendaItemResource]
+}
+
+struct DuplicateGroupResource: Encodable, Sendable {
+    var kind: String
+    var value: String
+    var leadIds: [String]
+}
+
+struct PeriodResource: Encodable, Sendable {
+    var from: String?
+    var to: String?
+
+    init(_ period: ReportPeriod) {
+        from = ISOTime.string(period.from)
+        to = ISOTime.string(period.to)
+    }
+}
+
+struct FunnelResource: Encodable, Sendable {
+    var period: PeriodResource
+    var created: Int
+    var converted: Int
+    var steps: [FunnelStep]
+}
+
+struct ManagerRowResource: Encodable, Sendable {
+    var admin: String
+    var name: String?
+    var responsible: Int
+    var created: Int
+    var converted: Int
+    var actionsCompleted: Int
+    /// Median time from creation to conversion, in seconds.
+    var medianSecondsToConvert: Double?
+}
+
+struct StepTimeResource: Encodable, Sendable {
+    var step: String
+    var name: String
+    var count: Int
+    /// Seconds.
+    var meanSeconds: Double?
+    var medianSeconds: Double?
+}
+
+struct PausedReportResource: Encodable, Sendable {
+    struct Row: Encodable, Sendable {
+        var leadId: String
+        var fullName: String
+        var until: String
+    }
+
+    var count: Int
+    var leads: [Row]
+}
+
+/// A report's rows: `{items: […]}` so every report is an object.
+struct ReportRows<Row: Encodable & Sendable>: Encodable, Sendable {
+    var items: [Row]
+}

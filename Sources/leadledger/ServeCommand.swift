@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import LeadLedgerCore
+import LeadLedgerHTTP
+import Logging
+import Prometheus
+
+/// `leadledger serve`: the HTTP API over a data directory.
+///
+/// On a first start (no admin yet) it creates one and prints its access token once. SIGINT/SIGTERM stop
+/// accepting connections, let in-flight requests finish, then close the ledger, which writes a snapshot.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP API.",
+        discussion: "The first start on an empty data directory creates an admin and prints its token once."
+    )
+
+    @Option(help: "The data directory (log and snapshots).")
+    var data = "./data"
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0: any free port).")
+    var port = 8080
+
+    @Option(help: "The largest request body accepted, in bytes (larger ones get 413).")
+    var maxBodySize = HTTPServerConfiguration.defaultMaxBodySize
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535, not \(port).") }
+        guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive.") }
+        guard !data.isEmpty else { throw ValidationError("--data must name a directory.") }
+    }
+
+    func run() async throws {
+        let logger = Logger(label: "leadledger.serve")
+        // swift-metrics is bootstrapped once per process, here; /metrics serves the same registry.
+        let registry = PrometheusCollectorRegistry()
+        HTTPMetrics.bootstrapProcessMetrics(registry: registry)
+
+        var ledgerConfiguration = LedgerConfiguration(dataDirectory: data)
+        ledgerConfiguration.logger = Logger(label: "leadledger.core")
+        let ledger = try await Ledger.open(ledgerConfiguration)
+        do {
+            if let (adminId, token) = try await ledger.bootstrapAdminIfNeeded() {
+                // Written unbuffered (print is block-buffered into a file or pipe): the token is there before requests come.
+                FileHandle.standardOutput.write(
+                    Data(
+                        """
+                        First start: created admin \(adminId.uuidString.lowercased()). Its access token, shown only once:
+                        LEADLEDGER_ADMIN_TOKEN=\(token)
+
+                        """.utf8))
+            }
+            let app = buildLedgerApplication(
+                ledger: ledger,
+                configuration: HTTPServerConfiguration(host: host, port: port, maxBodySize: maxBodySize),
+                metrics: registry,
+                logger: logger,
+                onShutdown: {
+                    do {
+                        try await ledger.close()
+                        logger.info("ledger closed")
+                    } catch {
+                        logger.error("closing the ledger failed", metadata: ["error": "\(error)"])
+                    }
+                }
+            )
+            try await app.runService()
+        } catch {
+            try? await ledger.close()
+            throw error
+        }
+        // Ungraceful ends skip the hook; closing twice is harmless.
+        try await ledger.close()
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+
+/// End-to-end tests of the `leadledger` binary built next to the test bundle.
+@Suite("leadledger CLI", .serialized)
+struct CLITests {
+    struct CLIError: Error { var message: String }
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The directory holding the built products (`.build/<triple>/<config>/`), found from the test bundle or
+    /// the test runner's path.
+    static let binary: URL? = {
+        var candidates: [URL] = [Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0])]
+        candidates += Bundle.allBundles.map(\.bundleURL)
+        for start in candidates {
+            var directory = start.hasDirectoryPath ? start : start.deletingLastPathComponent()
+            for _ in 0..<4 {
+                let candidate = directory.appendingPathComponent("leadledger")
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                    FileManager.default.isExecutableFile(atPath: candidate.path)
+                {
+                    return candidate
+                }
+                directory = directory.deletingLastPathComponent()
+            }
+        }
+        return nil
+    }()
+
+    static func run(_ arguments: [String]) throws -> Output {
+        let process = Process()
+        guard let binary = Self.binary else { throw CLIError(message: "leadledger binary not found next to the tests") }
+        process.executableURL = binary
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func temporaryData() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("leadledger-cli-\(UUID().uuidString)").path
+    }
+
+    @Test("generate, rebuild, stats, snapshot, history, replay and verify on a small log")
+    func endToEnd() throws {
+        let data = Self.temporaryData()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+
+        let generated = try Self.run(["generate", "--data", data, "--leads", "300", "--seed", "7"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        #expect(generated.stdout.contains("generated: 300 leads"))
+
+        let rebuilt = try Self.run(["rebuild", "--data", data])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        #expect(rebuilt.stdout.contains("300 leads"))
+        #expect(rebuilt.stdout.contains("snapshot: "))
+
+        let stats = try Self.run(["stats", "--data", data, "--json"])
+        #expect(stats.status == 0, "\(stats.stderr)")
+        let statsJSON = try #require(
+            try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
+        #expect(statsJSON["leads"] as? Int == 300)
+        let head = try #require(statsJSON["head"] as? Int)
+
+        let snapshot = try Self.run(["snapshot", "--data", data])
+        #expect(snapshot.status == 0, "\(snapshot.stderr)")
+        #expect(snapshot.stdout.contains("position: \(head)"))
+
+        // The first lead of the first batch: read it from the event feed order through `replay --json`.
+        let replayAll = try Self.run(["replay", "--data", data, "--until", "\(head)", "--json"])
+        #expect(replayAll.status == 0, "\(replayAll.stderr)")
+        let projections = try #require(
+            try JSONSerialization.jsonObject(with: Data(replayAll.stdout.utf8)) as? [String: Any])
+        let directory = try #require(projections["directory"] as? [String: Any])
+        let leads = try #require(directory["leads"] as? [[String: Any]])
+        #expect(leads.count == 300)
+        let leadId = try #require(leads.first?["id"] as? String)
+
+        let history = try Self.run(["history", leadId, "--data", data, "--json"])
+        #expect(history.status == 0, "\(history.stderr)")
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
+        #expect(entries.first?["type"] as? String == "LeadCreated")
+        let table = try Self.run(["history", leadId, "--data", data])
+        #expect(table.stdout.hasPrefix("POSITION"))
+        let early = try Self.run(["history", leadId, "--data", data, "--as-of", "1"])
+        #expect(early.status != 0)  // the lead did not exist at position 1
+
+        let replayEarly = try Self.run(["replay", "--data", data, "--until", "2026-01-05"])
+        #expect(replayEarly.status == 0, "\(replayEarly.stderr)")
+        #expect(replayEarly.stdout.contains("leads by state:"))
+        #expect(replayEarly.stdout.contains("kanban:"))
+        let replayHalf = try Self.run(["replay", "--data", data, "--until", "\(head / 2)"])
+        #expect(replayHalf.stdout.contains("position \(head / 2)"))
+
+        let verify = try Self.run(["verify", "--data", data])
+        #expect(verify.status == 0, "\(verify.stderr)")
+        #expect(verify.stdout.contains("verify: OK"))
+    }
+
+    @Test("bad arguments and missing data fail with a message on stderr")
+    func errors() throws {
+        let data = Self.temporaryData()
+        let missing = try Self.run(["rebuild", "--data", data])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("no log at"))
+        let badTime = try Self.run(["replay", "--data", data, "--until", "yesterday"])
+        #expect(badTime.status != 0)
+        #expect(badTime.stderr.contains("--until"))
+        let badId = try Self.run(["history", "not-a-uuid", "--data", data])
+        #expect(badId.status != 0)
+        #expect(badId.stderr.contains("UUID"))
+        let badLeads = try Self.run(["generate", "--data", data, "--leads", "0"])
+        #expect(badLeads.status != 0)
+    }
+
+    @Test("verify fails naming the position when the snapshot disagrees with the log")
+    func verifyDetectsBadSnapshotState() throws {
+        let data = Self.temporaryData()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        #expect(try Self.run(["generate", "--data", data, "--leads", "50"]).status == 0)
+        #expect(try Self.run(["snapshot", "--data", data]).status == 0)
+        // Generate more into another directory and swap in its (larger, foreign) snapshot under a valid name.
+        let other = Self.temporaryData()
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        #expect(try Self.run(["generate", "--data", other, "--leads", "50", "--seed", "99"]).status == 0)
+        #expect(try Self.run(["snapshot", "--data", other]).status == 0)
+        let mine = try FileManager.default.contentsOfDirectory(atPath: data + "/snapshots")
+        let theirs = try FileManager.default.contentsOfDirectory(atPath: other + "/snapshots")
+        try FileManager.default.removeItem(atPath: data + "/snapshots/" + mine[0])
+        try FileManager.default.copyItem(atPath: other + "/snapshots/" + theirs[0], toPath: data + "/snapshots/" + theirs[0])
+        let verify = try Self.run(["verify", "--data", data])
+        if theirs[0] <= mine[0] {  // the foreign snapshot is at or below our head: it is loaded and must be caught
+            #expect(verify.status != 0)
+            #expect(verify.stderr.contains("differ"))
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+@testable import LeadLedgerCore
+
+/// Golden snapshots: the JSON of every projection after replaying the fixture log, committed in `snapshots/`.
+/// Regenerate with `LEADLEDGER_UPDATE_GOLDEN=1 swift test --filter Golden`.
+@Suite("Golden projections")
+struct GoldenTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("snapshots")
+
+    @Test("every projection of the replayed fixture log matches snapshots/<projection>.json")
+    func goldenProjections() async throws {
+        let data = TemporaryDirectory()
+        let ledger = try await openLedger(data.path)
+        try await GoldenFixture.write(ledger)
+        try await ledger.close()
+        let reopened = try await openLedger(data.path)
+        let rebuilt = try Replayer.projections(log: reopened.log)
+        try await reopened.close()
+        let golden = rebuilt.goldenJSON()
+        #expect(golden.count >= 8)
+        if ProcessInfo.processInfo.environment["LEADLEDGER_UPDATE_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(at: Self.directory, withIntermediateDirectories: true)
+            for (name, json) in golden {
+                try (json + Data("\n".utf8)).write(to: Self.directory.appendingPathComponent("\(name).json"))
+            }
+            return
+        }
+        for (name, json) in golden.sorted(by: { $0.key < $1.key }) {
+            let url = Self.directory.appendingPathComponent("\(name).json")
+            guard let expected = try? Data(contentsOf: url) else {
+                Issue.record("missing golden file snapshots/\(name).json (LEADLEDGER_UPDATE_GOLDEN=1 to create)")
+                continue
+            }
+            let expectedValue = try JSONSerialization.jsonObject(with: expected, options: [.fragmentsAllowed])
+            let actualValue = try JSONSerialization.jsonObject(with: json, options: [.fragmentsAllowed])
+            if let path = Self.firstDifference(expectedValue, actualValue, path: "$") {
+                Issue.record("projection '\(name)' differs from snapshots/\(name).json at \(path)")
+            }
+        }
+    }
+
+    /// The JSON path of the first difference between two parsed JSON values, nil when equal.
+    static func firstDifference(_ a: Any, _ b: Any, path: String) -> String? {
+        switch (a, b) {
+        case (let a as [String: Any], let b as [String: Any]):
+            for key in Set(a.keys).union(b.keys).sorted() {
+                guard let av = a[key], let bv = b[key] else { return "\(path).\(key) (present on one side only)" }
+                if let difference = firstDifference(av, bv, path: "\(path).\(key)") { return difference }
+            }
+            return nil
+        case (let a as [Any], let b as [Any]):
+            for index in 0..<min(a.count, b.count) {
+                if let difference = firstDifference(a[index], b[index], path: "\(path)[\(index)]") { return difference }
+            }
+            return a.count == b.count ? nil : "\(path) (\(a.count) vs \(b.count) elements)"
+        case (let a as NSNumber, let b as NSNumber):
+            return a == b ? nil : "\(path) (\(a) vs \(b))"
+        case (let a as String, let b as String):
+            return a == b ? nil : "\(path) (\"\(a)\" vs \"\(b)\")"
+        case (is NSNull, is NSNull):
+            return nil
+        default:
+            return "\(path) (different kinds)"
+        }
+    }
+}

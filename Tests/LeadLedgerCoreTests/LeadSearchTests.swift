@@ -1,0 +1,64 @@
+import Foundation
+import LeadDomain
+import LeadLedgerCore
+import Testing
+
+@Suite("Lead search: folded prefixes, phones, e-mails")
+struct LeadSearchTests {
+    @Test("Lithuanian and Cyrillic are folded for case and diacritics both ways")
+    func folding() throws {
+        var w = ProjectionWorld()
+        let zemaite = try w.create("Julija Žemaitė")
+        let jolkin = try w.create("Пётр Ёлкин")
+        let sarunas = try w.create("Šarūnas", company: "UAB „Ąžuolas“")
+        #expect(w.search("žemaitė") == [zemaite])
+        #expect(w.search("ZEMAITE") == [zemaite])
+        #expect(w.search("елкин") == [jolkin])
+        #expect(w.search("ЁЛКИН") == [jolkin])
+        #expect(w.search("sar") == [sarunas])
+        #expect(w.search("azuol") == [sarunas])
+        #expect(w.search("петр елк") == [jolkin])
+    }
+
+    @Test("every token must match some word by prefix")
+    func andOfPrefixes() throws {
+        var w = ProjectionWorld()
+        let jonas = try w.create("Jonas Jonaitis", company: "Rasa")
+        let petras = try w.create("Petras Jonaitis")
+        #expect(w.search("jon") == [jonas, petras])
+        #expect(w.search("jonait pet") == [petras])
+        #expect(w.search("jonas rasa") == [jonas])
+        #expect(w.search("jonas petras").isEmpty)
+        #expect(w.search("onas").isEmpty)  // prefixes, not infixes
+        #expect(w.search("   ") == [jonas, petras])  // blank: no search
+    }
+
+    @Test("phones are found by full number, by prefix and by their last digits")
+    func phones() throws {
+        var w = ProjectionWorld()
+        let a = try w.create("A", phones: ["+370 (612) 34-567"])
+        let b = try w.create("B", phones: ["8 612 99567"])
+        #expect(w.search("+370 612 34567") == [a])
+        #expect(w.search("37061234567") == [a])
+        #expect(w.search("+370 61") == [a])
+        #expect(w.search("4567") == [a])
+        #expect(w.search("567") == [])  // fewer than 4 digits: no suffix lookup, and no number starts with 567
+        #expect(w.search("9567") == [b])
+        #expect(w.search("34-567") == [a])
+        #expect(w.search("1234") == [])
+        try w.run(a, .update(LeadPatch(phones: ["+370 600 11111"])))
+        #expect(w.search("4567").isEmpty)
+        #expect(w.search("1111") == [a])
+    }
+
+    @Test("e-mails match whole, by prefix, and by their parts")
+    func emails() throws {
+        var w = ProjectionWorld()
+        let a = try w.create("A", emails: ["Jonas.Petraitis@Rasa.lt"])
+        _ = try w.create("B", emails: ["ona@example.com"])
+        #expect(w.search("jonas.petraitis@rasa.lt") == [a])
+        #expect(w.search("jonas.petraitis@ra") == [a])
+        #expect(w.search("rasa") == [a])
+        #expect(w.search("petraitis") == [a])
+    }
+}

@@ -1,0 +1,45 @@
+import EventLog
+import Foundation
+import LeadDomain
+@testable import LeadLedgerCore
+
+/// A fresh data directory per test, removed afterwards.
+struct TemporaryDirectory: ~Copyable {
+    let path: String
+
+    init() {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("leadledger-core-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// 2026-11-01T09:00:00Z
+let fixtureStart = Timestamp(microseconds: 1_793_523_600_000_000)
+
+/// A deterministic UUID: `00000000-0000-4000-8000-<n as 12 hex digits>`.
+func fixedUUID(_ n: Int) -> UUID {
+    UUID(uuidString: "00000000-0000-4000-8000-" + String(format: "%012x", n))!
+}
+
+let testAdmin = fixedUUID(0xA0)
+
+func openLedger(_ directory: String, clock: SteppingClock? = nil, snapshotEvery: UInt64 = 0) async throws -> Ledger {
+    var configuration = LedgerConfiguration(
+        dataDirectory: directory, clock: clock ?? SteppingClock(start: fixtureStart, step: 1_000_000))
+    configuration.snapshotEvery = snapshotEvery
+    return try await Ledger.open(configuration)
+}
+
+/// Creates a lead and returns its id.
+@discardableResult
+func createLead(
+    _ ledger: Ledger, _ n: Int, name: String = "Ольга Смирнова", phones: [String] = ["+7 912 345-67-89"],
+    emails: [String] = []
+) async throws -> UUID {
+    let id = fixedUUID(n)
+    try await ledger.execute(
+        .lead(id, .create(leadId: id, LeadInput(fullName: name, phones: phones, emails: emails))), actor: testAdmin)
+    return id
+}

@@ -1,0 +1,587 @@
+#!/usr/bin/env python3
+"""Writes schemas/openapi.yaml, the OpenAPI 3.1 document of the LeadLedger HTTP API.
+
+The document is generated so that the many operations share their parameters, error responses and headers
+consistently; edit this file and run `python3 tools/openapi/generate.py`. The output keeps the block style
+with two-space indentation that LeadLedgerHTTPTests/OpenAPIDocumentTests reads (paths at column 2,
+operations at column 4), and that test checks every route the server serves is here and vice versa.
+"""
+import os
+import sys
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OUT = os.path.join(ROOT, "schemas", "openapi.yaml")
+
+
+def ref(kind, name):
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def schema(name):
+    return ref("schemas", name)
+
+
+UUID = {"type": "string", "format": "uuid"}
+TIME = {"type": "string", "format": "date-time", "description": "ISO-8601 in UTC, microseconds when not whole seconds."}
+KEY = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"}
+TEXT = {"type": "string", "minLength": 1, "pattern": "\\S"}
+NULLABLE_UUID = {"type": ["string", "null"], "format": "uuid"}
+
+ERRORS = {
+    400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
+    412: "PreconditionFailed", 413: "ContentTooLarge", 422: "UnprocessableContent", 500: "InternalError",
+    503: "Unavailable",
+}
+
+
+def path_param(name, description, sch=None):
+    return {"name": name, "in": "path", "required": True, "description": description, "schema": sch or UUID}
+
+
+def query(name, description, sch):
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": sch}
+
+
+ID = path_param("id", "The lead's id.")
+
+
+def command(op_id, summary, tag, params=(), body=None, ok=200, resource="Lead", errors=(), idempotent=True,
+            body_required=True, description=None):
+    """A command: optional JSON body, If-Match and Idempotency-Key, answers the resource with versioning headers."""
+    parameters = list(params) + [ref("parameters", "IfMatch")]
+    if idempotent:
+        parameters.append(ref("parameters", "IdempotencyKey"))
+    operation = {"operationId": op_id, "tags": [tag], "summary": summary}
+    if description:
+        operation["description"] = description
+    operation["parameters"] = parameters
+    if body:
+        operation["requestBody"] = {
+            "required": body_required,
+            "content": {"application/json": {"schema": schema(body)}},
+        }
+    codes = sorted({400, 401, 403, 412, 500, 503} | ({413} if body else set()) | set(errors))
+    responses = {
+        str(ok): {
+            "description": "The new state." if ok == 200 else "Created; the new state.",
+            "headers": {
+                "ETag": ref("headers", "ETag"),
+                "X-Log-Position": ref("headers", "X-Log-Position"),
+                "X-Request-Id": ref("headers", "X-Request-Id"),
+            },
+            "content": {"application/json": {"schema": schema(resource)}},
+        }
+    }
+    if ok == 201 and resource in ("Lead", "Admin"):
+        responses[str(ok)]["headers"]["Location"] = {"schema": {"type": "string"}}
+    for code in codes:
+        responses[str(code)] = ref("responses", ERRORS[code])
+    operation["responses"] = responses
+    return operation
+
+
+def get(op_id, summary, tag, params=(), resource=None, errors=(), etag=True, content_type="application/json",
+        description=None, response_schema=None):
+    operation = {"operationId": op_id, "tags": [tag], "summary": summary}
+    if description:
+        operation["description"] = description
+    parameters = list(params)
+    if etag:
+        parameters.append(ref("parameters", "IfNoneMatch"))
+    if parameters:
+        operation["parameters"] = parameters
+    headers = {"X-Log-Position": ref("headers", "X-Log-Position"), "X-Request-Id": ref("headers", "X-Request-Id")}
+    if etag:
+        headers["ETag"] = ref("headers", "ETag")
+    responses = {
+        "200": {
+            "description": "OK.",
+            "headers": headers,
+            "content": {content_type: {"schema": response_schema or schema(resource)}},
+        }
+    }
+    if etag:
+        responses["304"] = {"description": "Not modified: the ETag in If-None-Match is current.",
+                            "headers": {"ETag": ref("headers", "ETag")}}
+    for code in sorted({400, 401, 500} | set(errors)):
+        responses[str(code)] = ref("responses", ERRORS[code])
+    operation["responses"] = responses
+    return operation
+
+
+LEAD_ERRORS = (404, 409, 422)
+lead_paths = {
+    "/v1/leads": {
+        "get": get("listLeads", "List leads: filters, search, sort, keyset cursor, optional total", "leads",
+                   params=[
+                       query("step", "Only leads on this step.", {"type": "string"}),
+                       query("responsible", "Only leads this admin is responsible for.", UUID),
+                       query("tag", "Only leads with this tag (case-insensitive).", {"type": "string"}),
+                       query("source", "Only leads from this source.", {"type": "string"}),
+                       query("watcher", "Only leads this admin watches.", UUID),
+                       query("customer", "Only leads linked to this customer.", UUID),
+                       query("status", "Comma-separated statuses to show (default `active,converted`).",
+                             {"type": "string", "pattern": "^(active|paused|converted|merged|deleted)(,(active|paused|converted|merged|deleted))*$"}),
+                       query("paused", "`true`: only paused leads.", {"type": "boolean"}),
+                       query("deleted", "`true`: only deleted leads.", {"type": "boolean"}),
+                       query("converted", "Only converted (`true`) or not converted (`false`) leads.", {"type": "boolean"}),
+                       query("createdFrom", "Created at or after.", TIME),
+                       query("createdTo", "Created before.", TIME),
+                       query("updatedFrom", "Updated at or after.", TIME),
+                       query("updatedTo", "Updated before.", TIME),
+                       query("q", "Search words: name, company, e-mail by prefix (case- and diacritic-insensitive), phones by digits.",
+                             {"type": "string"}),
+                       query("sort", "Sort key.", {"type": "string", "enum": ["updated", "created", "name", "step"], "default": "updated"}),
+                       query("order", "Sort order.", {"type": "string", "enum": ["asc", "desc"], "default": "desc"}),
+                       ref("parameters", "limit"),
+                       ref("parameters", "cursor"),
+                       query("count", "`true`: include `total`.", {"type": "boolean"}),
+                   ],
+                   resource="LeadPage", errors=(422,),
+                   description="Custom fields filter as `cf.<key>=<value>`. A manager without `leads.read.all` sees "
+                               "only the leads they are responsible for or watch. The ETag is the log position."),
+        "post": command("createLead", "Create a lead", "leads", body="CreateLead", ok=201, errors=LEAD_ERRORS,
+                        description="With an Idempotency-Key the new lead's id derives from it, so a retry creates nothing."),
+    },
+    "/v1/leads/{id}": {
+        "get": get("getLead", "A lead, now or as of a past time or log position", "leads",
+                   params=[ID, query("asOf", "A log position (integer) or an ISO-8601 time.", {"type": "string"})],
+                   resource="Lead", errors=(404,),
+                   description="The ETag is the lead's stream version (usable in If-Match)."),
+        "patch": command("updateLead", "Change a lead's data fields", "leads", params=[ID], body="LeadPatch", errors=LEAD_ERRORS),
+        "delete": command("deleteLead", "Soft-delete a lead (needs `leads.delete`)", "leads",
+                          params=[ID, query("reason", "Why.", {"type": "string"})], errors=LEAD_ERRORS),
+    },
+    "/v1/leads/{id}/history": {
+        "get": get("getLeadHistory", "Who changed what and when", "leads",
+                   params=[ID, query("asOf", "A log position or an ISO-8601 time.", {"type": "string"})],
+                   resource="HistoryPage", errors=(404,)),
+    },
+    "/v1/leads/{id}/restore": {"post": command("restoreLead", "Restore a deleted lead (needs `leads.restore`)", "leads", params=[ID], errors=LEAD_ERRORS)},
+    "/v1/leads/{id}/step": {"post": command("markStep", "Move the lead to a step", "leads", params=[ID], body="MarkStep", errors=LEAD_ERRORS)},
+    "/v1/leads/{id}/notes": {"post": command("addNote", "Add a note", "entries", params=[ID], body="AddNote", ok=201, errors=LEAD_ERRORS)},
+    "/v1/leads/{id}/actions": {"post": command("logAction", "Log an action (call, meeting…)", "entries", params=[ID], body="LogAction", ok=201, errors=LEAD_ERRORS)},
+    "/v1/leads/{id}/actions/{actionId}/pin": {
+        "post": command("pinAction", "Pin an action", "entries", params=[ID, path_param("actionId", "The action.")], errors=LEAD_ERRORS),
+        "delete": command("unpinAction", "Unpin an action", "entries", params=[ID, path_param("actionId", "The action.")], errors=LEAD_ERRORS),
+    },
+    "/v1/leads/{id}/actions/{actionId}/complete": {
+        "post": command("completeAction", "Complete an action", "entries", params=[ID, path_param("actionId", "The action.")], errors=LEAD_ERRORS),
+    },
+    "/v1/leads/{id}/tasks": {"post": command("addTask", "Add a task", "entries", params=[ID], body="AddTask", ok=201, errors=LEAD_ERRORS)},
+    "/v1/leads/{id}/tasks/{taskId}/close": {
+        "post": command("closeTask", "Close a task", "entries", params=[ID, path_param("taskId", "The task.")], errors=LEAD_ERRORS),
+    },
+    "/v1/leads/{id}/watchers/{adminId}": {
+        "put": command("addWatcher", "Add a watcher", "leads", params=[ID, path_param("adminId", "The watching admin.")], errors=LEAD_ERRORS),
+        "delete": command("removeWatcher", "Remove a watcher", "leads", params=[ID, path_param("adminId", "The watching admin.")], errors=LEAD_ERRORS),
+    },
+    "/v1/leads/{id}/tags/{tag}": {
+        "put": command("tagLead", "Tag a lead", "leads", params=[ID, path_param("tag", "The tag name.", {"type": "string", "minLength": 1})], errors=LEAD_ERRORS),
+        "delete": command("untagLead", "Remove a tag", "leads", params=[ID, path_param("tag", "The tag name.", {"type": "string", "minLength": 1})], errors=LEAD_ERRORS),
+    },
+    "/v1/leads/{id}/assign": {"post": command("assignLead", "Make an admin responsible (or nobody)", "leads", params=[ID], body="Assign", errors=LEAD_ERRORS)},
+    "/v1/leads/{id}/pause": {"post": command("pauseLead", "Pause until a future time", "leads", params=[ID], body="Pause", errors=LEAD_ERRORS)},
+    "/v1/leads/{id}/resume": {"post": command("resumeLead", "Resume a paused lead", "leads", params=[ID], errors=LEAD_ERRORS)},
+    "/v1/leads/{id}/merge": {"post": command("mergeLeads", "Merge other leads into this one (needs `leads.merge`)", "leads", params=[ID], body="Merge", errors=LEAD_ERRORS)},
+    "/v1/leads/{id}/copy-from": {"post": command("copyLeadData", "Copy fields from another lead", "leads", params=[ID], body="CopyFrom", errors=LEAD_ERRORS)},
+    "/v1/leads/{id}/convert": {"post": command("convertLead", "Convert into a customer", "leads", params=[ID], errors=LEAD_ERRORS)},
+    "/v1/leads/{id}/link-customer": {"post": command("linkCustomer", "Link an existing customer", "leads", params=[ID], body="LinkCustomer", errors=LEAD_ERRORS)},
+}
+
+SETTINGS_ERRORS = (409, 422)
+KEY_PARAM = path_param("key", "The entry's key.", {"type": "string", "minLength": 1})
+
+
+def settings_command(op_id, summary, params=(), body=None):
+    return command(op_id, summary, "settings", params=params, body=body, resource="Settings", errors=SETTINGS_ERRORS)
+
+
+settings_paths = {
+    "/v1/settings": {"get": get("getSettings", "The settings (steps, sources, action and task types, tags, custom fields, limits…)", "settings", resource="Settings",
+                                description="The ETag is the settings stream's version.")},
+    "/v1/settings/steps": {"post": settings_command("defineStep", "Add a pipeline step at the end", body="DefineStep")},
+    "/v1/settings/steps/{key}": {
+        "patch": settings_command("renameStep", "Rename a step", params=[KEY_PARAM], body="Rename"),
+        "delete": settings_command("retireStep", "Retire a step", params=[KEY_PARAM]),
+    },
+    "/v1/settings/step-order": {"put": settings_command("reorderSteps", "Reorder the active steps", body="StepOrder")},
+    "/v1/settings/sources": {"post": settings_command("defineSource", "Add a source", body="CatalogueEntry")},
+    "/v1/settings/sources/{key}": {
+        "patch": settings_command("renameSource", "Rename a source", params=[KEY_PARAM], body="Rename"),
+        "delete": settings_command("retireSource", "Retire a source", params=[KEY_PARAM]),
+    },
+    "/v1/settings/action-types": {"post": settings_command("defineActionType", "Add an action type", body="CatalogueEntry")},
+    "/v1/settings/action-types/{key}": {"delete": settings_command("retireActionType", "Retire an action type", params=[KEY_PARAM])},
+    "/v1/settings/task-types": {"post": settings_command("defineTaskType", "Add a task type", body="CatalogueEntry")},
+    "/v1/settings/task-types/{key}": {"delete": settings_command("retireTaskType", "Retire a task type", params=[KEY_PARAM])},
+    "/v1/settings/tags": {"post": settings_command("defineTag", "Define a tag", body="DefineTag")},
+    "/v1/settings/tags/{name}": {"delete": settings_command("removeTag", "Remove a tag definition",
+                                                            params=[path_param("name", "The tag.", {"type": "string", "minLength": 1})])},
+    "/v1/settings/custom-fields/{key}": {
+        "put": settings_command("defineCustomField", "Define or redefine a custom field", params=[KEY_PARAM], body="CustomField"),
+        "delete": settings_command("retireCustomField", "Retire a custom field", params=[KEY_PARAM]),
+    },
+    "/v1/settings/defaults": {"put": settings_command("setDefaults", "Set the default step and source", body="Defaults")},
+    "/v1/settings/field-limits": {"put": settings_command("setFieldLimits", "Choose the field limits preset", body="FieldLimitsChoice")},
+    "/v1/settings/required-fields": {"put": settings_command("setRequiredFields", "Set the required standard fields", body="RequiredFields")},
+    "/v1/settings/assessment-scale": {"put": settings_command("setAssessmentScale", "Set the competitor assessment scale", body="AssessmentScale")},
+    "/v1/settings/converted-lead-lock": {"put": settings_command("setConvertedLeadLock", "Lock or unlock converted leads", body="ConvertedLeadLock")},
+}
+
+ADMIN_ID = path_param("id", "The admin's id.")
+admin_paths = {
+    "/v1/admins": {"post": command("createAdmin", "Create an admin (needs `admins.manage`)", "admins", body="CreateAdmin", ok=201, resource="Admin", errors=(409, 422))},
+    "/v1/admins/{id}": {"get": get("getAdmin", "An admin (yourself, or any with `admins.manage`)", "admins", params=[ADMIN_ID], resource="Admin", errors=(403, 404))},
+    "/v1/admins/{id}/role": {"put": command("changeRole", "Change an admin's role", "admins", params=[ADMIN_ID], body="Role", resource="Admin", errors=(404, 409, 422))},
+    "/v1/admins/{id}/permissions": {"put": command("setPermissions", "Replace an admin's permissions", "admins", params=[ADMIN_ID], body="Permissions", resource="Admin", errors=(404, 409, 422))},
+    "/v1/admins/{id}/disable": {"post": command("disableAdmin", "Disable an admin: its tokens stop working", "admins", params=[ADMIN_ID], resource="Admin", errors=(404, 409, 422))},
+    "/v1/admins/{id}/tokens": {"post": command("issueToken", "Issue an access token: the token is in this answer only", "admins", params=[ADMIN_ID], body="IssueToken", ok=201,
+                                               resource="IssuedToken", errors=(404, 409, 422), idempotent=False)},
+    "/v1/admins/{id}/tokens/{tokenId}": {"delete": command("revokeToken", "Revoke a token", "admins", params=[ADMIN_ID, path_param("tokenId", "The token.")], resource="Admin", errors=(404, 409, 422))},
+}
+
+event_paths = {
+    "/v1/events": {"get": get("listEvents", "The event feed: every stored event after a position (needs `leads.read.all`)", "events",
+                              params=[query("after", "Events after this log position.", {"type": "integer", "minimum": 0, "default": 0}),
+                                      query("limit", "Page size.", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100})],
+                              resource="EventPage", errors=(403, 422), etag=False)},
+    "/v1/events/stream": {"get": get("streamEvents", "The event feed as server-sent events, live after catch-up (needs `leads.read.all`)", "events",
+                                     params=[query("after", "Start after this position (Last-Event-ID wins).", {"type": "integer", "minimum": 0}),
+                                             ref("parameters", "LastEventID")],
+                                     content_type="text/event-stream", response_schema={
+                                         "type": "object", "description": "One server-sent event.", "required": ["id", "data"],
+                                         "properties": {
+                                             "id": {"type": "string", "pattern": "^[0-9]+$", "description": "The log position."},
+                                             "event": {"type": "string"},
+                                             "data": {"type": "string", "description": "The event's JSON, as in /v1/events."}}}, errors=(403,), etag=False,
+                                     description="Each event: `id: <position>` and `data: <the event's JSON, as in /v1/events>`; a comment line every 15 s.")},
+}
+
+LIST_FILTERS = [p for p in lead_paths["/v1/leads"]["get"]["parameters"]
+                if isinstance(p, dict) and p.get("name") not in ("limit", "cursor", "count")]
+PERIOD = [query("from", "Period start (inclusive).", TIME), query("to", "Period end (exclusive).", TIME)]
+
+
+def report(op_id, summary, resource, params=()):
+    return {"get": get(op_id, summary, "reports", params=list(params), resource=resource, errors=(403, 422))}
+
+
+view_paths = {
+    "/v1/kanban": {"get": get("getKanban", "The kanban board: one column per active step, each paged", "views",
+                              params=[p for p in LIST_FILTERS if p.get("name") != "step"] + [
+                                  query("step", "Only this column (to page it with `cursor`, which needs `step`).", {"type": "string"}),
+                                  query("limit", "Rows per column.", {"type": "integer", "minimum": 1, "maximum": 200, "default": 20}),
+                                  ref("parameters", "cursor")],
+                              resource="Kanban", errors=(422,))},
+    "/v1/admins/{id}/watched": {"get": get("getWatchedLeads", "Leads an admin watches (yourself, or with `leads.read.all`)", "views",
+                                           params=[ADMIN_ID] + LIST_FILTERS + [ref("parameters", "limit"), ref("parameters", "cursor"),
+                                                                               query("count", "`true`: include `total`.", {"type": "boolean"})],
+                                           resource="LeadPage", errors=(403, 422))},
+    "/v1/admins/{id}/actions/today": {"get": get("getActionsToday", "An admin's open actions planned today, and overdue ones", "views",
+                                                 params=[ADMIN_ID, query("utcOffset", "Minutes east of UTC where the day is counted.",
+                                                                         {"type": "integer", "minimum": -840, "maximum": 840, "default": 0}),
+                                                         query("now", "The moment whose day is asked (default: now).", TIME)],
+                                                 resource="TodayActions", errors=(403, 422))},
+    "/v1/duplicates": {"get": get("listDuplicates", "Groups of live leads sharing a phone or an e-mail, largest first (needs `leads.read.all`)", "views",
+                                  params=[ref("parameters", "limit"), ref("parameters", "cursor")], resource="DuplicatePage", errors=(403, 422))},
+    "/v1/customers/{id}/leads": {"get": get("getCustomerLeads", "Leads linked to a customer", "views",
+                                            params=[path_param("id", "The customer.")], resource="LeadPage", errors=(404,))},
+    "/v1/customers/{id}/matching-leads": {"get": get("getCustomerMatchingLeads", "Leads whose e-mail matches the customer's", "views",
+                                                     params=[path_param("id", "The customer.")], resource="LeadPage", errors=(404,))},
+    "/v1/reports/funnel": report("getFunnelReport", "How many leads reached each step (needs `reports.read`)", "FunnelReport", PERIOD),
+    "/v1/reports/managers": report("getManagerReport", "Per responsible admin: leads, conversions, actions", "ReportRows", PERIOD),
+    "/v1/reports/sources": report("getSourceReport", "Per source: leads and conversion rate", "ReportRows", PERIOD),
+    "/v1/reports/step-times": report("getStepTimeReport", "Time spent in each step", "ReportRows"),
+    "/v1/reports/paused": report("getPausedReport", "Leads paused now, soonest resuming first", "PausedReport", [ref("parameters", "limit")]),
+    "/v1/reports/competitors": report("getCompetitorReport", "Competitors and their assessments", "ReportRows"),
+}
+
+operations_paths = {
+    "/healthz": {"get": {
+        "operationId": "getHealth", "tags": ["operations"], "summary": "Liveness, the log head and the applied position",
+        "security": [],
+        "responses": {
+            "200": {"description": "Healthy.", "headers": {"X-Request-Id": ref("headers", "X-Request-Id")},
+                    "content": {"application/json": {"schema": schema("Health")}}},
+            "503": {"description": "Up but not ready.", "content": {"application/json": {"schema": schema("Health")}}},
+        },
+    }},
+    "/metrics": {"get": {
+        "operationId": "getMetrics", "tags": ["operations"], "summary": "Prometheus metrics (text exposition format)",
+        "security": [],
+        "responses": {"200": {"description": "Metrics.", "content": {"text/plain": {"schema": {"type": "string"}}}}},
+    }},
+}
+
+STRING_LIST = {"type": "array", "items": {"type": "string"}}
+ADDRESS = {"type": "object", "properties": {k: {"type": "string"} for k in ["country", "city", "street", "building", "flat"]},
+           "additionalProperties": False}
+CUSTOM_FIELD_VALUE = {
+    "type": "object", "required": ["type", "value"],
+    "description": "A typed value: `{\"type\": \"int\", \"value\": 5}`; `date` values are `YYYY-MM-DD`.",
+    "properties": {"type": {"type": "string", "enum": ["string", "int", "list", "text", "flag", "url", "date"]},
+                   "value": {"type": ["string", "integer", "boolean"]}},
+}
+PRIORITY = {"type": "string", "enum": ["low", "normal", "high", "urgent"]}
+LEAD_FIELD = {"type": "string", "enum": ["fullName", "company", "phones", "emails", "address", "source", "priority",
+                                         "responsible", "competitor", "assessment", "comment", "customFields"]}
+PERMISSION = {"type": "string", "enum": ["leads.read.all", "leads.delete", "leads.restore", "leads.merge",
+                                         "settings.manage", "admins.manage", "reports.read"]}
+
+
+def obj(required, properties, description=None):
+    o = {"type": "object"}
+    if description:
+        o["description"] = description
+    if required:
+        o["required"] = required
+    o["properties"] = properties
+    return o
+
+
+lead_summary_props = {
+    "id": UUID, "fullName": {"type": "string"}, "company": {"type": "string"}, "phones": STRING_LIST,
+    "emails": STRING_LIST, "source": {"type": "string"}, "step": {"type": "string"}, "responsible": UUID,
+    "priority": PRIORITY, "tags": STRING_LIST, "paused": {"type": "boolean"}, "converted": {"type": "boolean"},
+    "deleted": {"type": "boolean"}, "linkedCustomer": UUID, "createdAt": TIME, "updatedAt": TIME,
+    "version": {"type": "integer", "minimum": 1},
+}
+entry_common = {"id": UUID, "step": {"type": "string"}, "text": {"type": "string"}, "createdBy": UUID, "createdAt": TIME}
+lead_props = dict(lead_summary_props)
+lead_props.update({
+    "address": ADDRESS, "competitor": {"type": "string"}, "assessment": {"type": "string"},
+    "customFields": {"type": "object", "additionalProperties": CUSTOM_FIELD_VALUE}, "comment": {"type": "string"},
+    "watchers": {"type": "array", "items": UUID},
+    "notes": {"type": "array", "items": obj(list(entry_common) + ["format"], dict(entry_common, format={"type": "string", "enum": ["plain", "markdown"]}))},
+    "actions": {"type": "array", "items": obj(list(entry_common) + ["pinned", "completed"], dict(
+        entry_common, actionType={"type": "string"}, admin=UUID, plannedAt=TIME, pinned={"type": "boolean"}, completed={"type": "boolean"}))},
+    "tasks": {"type": "array", "items": obj(["id", "taskType", "description", "closed", "createdBy", "createdAt"], {
+        "id": UUID, "taskType": {"type": "string"}, "description": {"type": "string"}, "responsible": UUID, "due": TIME,
+        "closed": {"type": "boolean"}, "createdBy": UUID, "createdAt": TIME})},
+    "pausedUntil": TIME, "mergedInto": UUID, "mergedFrom": {"type": "array", "items": UUID}, "updatedBy": UUID,
+})
+LEAD_REQUIRED = ["id", "fullName", "phones", "emails", "source", "step", "priority", "tags", "customFields", "watchers",
+                 "notes", "actions", "tasks", "paused", "converted", "mergedFrom", "deleted", "createdBy", "createdAt",
+                 "updatedBy", "updatedAt", "version"]
+
+schemas = {
+    "Problem": obj(["type", "title", "status", "code", "errors"], {
+        "type": {"type": "string", "format": "uri"}, "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "code": {"type": "string", "description": "Stable code: the domain's (`validationFailed`, `leadNotFound`, `leadDeleted`…) or the HTTP layer's (`bad_request`, `version_mismatch`…)."},
+        "detail": {"type": "string"}, "instance": {"type": "string", "description": "The request id."},
+        "errors": {"type": "array", "items": schema("FieldError")}},
+        "RFC 9457 problem details with a stable `code` and per-field errors."),
+    "FieldError": obj(["field", "code", "message"], {
+        "field": {"type": "string", "description": "A body path as sent (`emails[1]`, `address.city`), a query parameter or a header."},
+        "code": {"type": "string"}, "message": {"type": "string"}}),
+    "Health": obj(["status"], {"status": {"type": "string"}, "logPosition": {"type": "integer", "minimum": 0},
+                               "appliedPosition": {"type": "integer", "minimum": 0}}),
+    "Address": ADDRESS,
+    "CustomFieldValue": CUSTOM_FIELD_VALUE,
+    "Lead": obj(LEAD_REQUIRED, lead_props, "A lead with its notes, actions and tasks."),
+    "LeadSummary": obj(["id", "fullName", "phones", "emails", "source", "step", "priority", "tags", "paused", "converted",
+                        "deleted", "createdAt", "updatedAt", "version"], lead_summary_props, "A lead's card in lists."),
+    "LeadPage": obj(["items", "nextCursor"], {
+        "items": {"type": "array", "items": schema("LeadSummary")},
+        "nextCursor": {"type": ["string", "null"], "description": "Pass as `cursor` for the next page; null on the last."},
+        "total": {"type": "integer", "minimum": 0, "description": "With `count=true`."}}),
+    "HistoryPage": obj(["items", "nextCursor"], {
+        "items": {"type": "array", "items": obj(["position", "recordedAt", "actor", "type", "summary", "changes"], {
+            "position": {"type": "integer", "minimum": 1}, "recordedAt": TIME, "actor": {"type": "string"},
+            "type": {"type": "string"}, "summary": {"type": "string"},
+            "changes": {"type": "array", "items": obj(["field"], {"field": {"type": "string"},
+                                                                 "from": {"type": "string"}, "to": {"type": "string"}})}})},
+        "nextCursor": {"type": ["string", "null"]}}),
+    "Event": obj(["position", "id", "streamId", "streamVersion", "type", "schemaVersion", "recordedAt", "recordedAtMicros", "actor", "data"], {
+        "position": {"type": "integer", "minimum": 1}, "id": UUID, "streamId": {"type": "string"},
+        "streamVersion": {"type": "integer", "minimum": 1}, "type": {"type": "string"},
+        "schemaVersion": {"type": "integer", "minimum": 1}, "recordedAt": TIME,
+        "recordedAtMicros": {"type": "integer", "description": "µs since 1970, exact."},
+        "actor": {"type": "string", "description": "The acting admin's id."}, "correlationId": UUID,
+        "data": {"type": "object", "description": "The payload; its schema is schemas/events/<type>.v<schemaVersion>.json."}},
+        "A stored event."),
+    "EventPage": obj(["items", "next"], {"items": {"type": "array", "items": schema("Event")},
+                                         "next": {"type": "integer", "minimum": 0, "description": "The `after` of the next page."}}),
+    "Settings": {"type": "object", "description": "The settings state: steps (pipeline order, retired marked), sources, "
+                 "actionTypes, taskTypes, tags, customFields, defaultStep, defaultSource, fieldLimitsPreset, fieldLimits, "
+                 "requiredFields, assessmentScale, lockConvertedLeads, version.",
+                 "required": ["steps", "sources", "actionTypes", "taskTypes", "defaultStep", "defaultSource", "version"],
+                 "properties": {"steps": {"type": "array", "items": {"type": "object"}}, "sources": {"type": "array"},
+                                "actionTypes": {"type": "array"}, "taskTypes": {"type": "array"},
+                                "defaultStep": {"type": "string"}, "defaultSource": {"type": "string"},
+                                "version": {"type": "integer", "minimum": 0}}},
+    "Admin": obj(["id", "name", "role", "permissions", "disabled", "tokens", "createdAt", "updatedAt", "version"], {
+        "id": UUID, "name": {"type": "string"}, "email": {"type": "string"}, "role": {"type": "string", "enum": ["admin", "manager"]},
+        "permissions": {"type": "array", "items": PERMISSION}, "disabled": {"type": "boolean"},
+        "tokens": {"type": "array", "items": obj(["id", "label", "issuedAt", "revoked"], {
+            "id": UUID, "label": {"type": "string"}, "issuedAt": TIME, "expiresAt": TIME, "revoked": {"type": "boolean"}})},
+        "createdAt": TIME, "updatedAt": TIME, "version": {"type": "integer", "minimum": 1}},
+        "An admin account; token hashes are never shown."),
+    "IssuedToken": obj(["tokenId", "token", "admin"], {
+        "tokenId": UUID, "token": {"type": "string", "description": "The access token: shown only here."},
+        "admin": schema("Admin")}),
+    "Kanban": obj(["columns"], {"columns": {"type": "array", "items": obj(["step", "name", "colour", "count", "items", "nextCursor"], {
+        "step": {"type": "string"}, "name": {"type": "string"}, "colour": {"type": "string"},
+        "count": {"type": "integer", "minimum": 0}, "items": {"type": "array", "items": schema("LeadSummary")},
+        "nextCursor": {"type": ["string", "null"]}})}}),
+    "TodayActions": obj(["today", "overdue"], {k: {"type": "array", "items": obj(["leadId", "leadName", "actionId", "text", "overdue"], {
+        "leadId": UUID, "leadName": {"type": "string"}, "actionId": UUID, "text": {"type": "string"},
+        "actionType": {"type": "string"}, "plannedAt": TIME, "overdue": {"type": "boolean"}})} for k in ["today", "overdue"]}),
+    "DuplicatePage": obj(["items", "nextCursor", "total"], {
+        "items": {"type": "array", "items": obj(["kind", "value", "leadIds"], {
+            "kind": {"type": "string", "enum": ["phone", "email"]}, "value": {"type": "string"},
+            "leadIds": {"type": "array", "items": UUID}})},
+        "nextCursor": {"type": ["string", "null"]}, "total": {"type": "integer", "minimum": 0}}),
+    "FunnelReport": obj(["period", "created", "converted", "steps"], {
+        "period": obj([], {"from": TIME, "to": TIME}), "created": {"type": "integer"}, "converted": {"type": "integer"},
+        "steps": {"type": "array", "items": {"type": "object"}}}),
+    "ReportRows": obj(["items"], {"items": {"type": "array", "items": {"type": "object"}}}),
+    "PausedReport": obj(["count", "leads"], {"count": {"type": "integer"}, "leads": {"type": "array", "items": obj(
+        ["leadId", "fullName", "until"], {"leadId": UUID, "fullName": {"type": "string"}, "until": TIME})}}),
+    # Request bodies.
+    "CreateLead": obj(["fullName"], {
+        "fullName": TEXT, "company": {"type": "string"}, "phones": STRING_LIST, "emails": STRING_LIST,
+        "address": ADDRESS, "source": {"type": "string"}, "step": {"type": "string"}, "priority": PRIORITY,
+        "responsible": UUID, "competitor": {"type": "string"}, "assessment": {"type": "string"}, "tags": STRING_LIST,
+        "customFields": {"type": "object", "additionalProperties": CUSTOM_FIELD_VALUE}, "comment": {"type": "string"}}),
+    "LeadPatch": obj([], {
+        "fullName": TEXT, "company": {"type": "string"}, "phones": STRING_LIST, "emails": STRING_LIST, "address": ADDRESS,
+        "source": {"type": "string"}, "priority": PRIORITY, "competitor": {"type": "string"},
+        "assessment": {"type": "string"}, "comment": {"type": "string"},
+        "customFields": {"type": "object", "additionalProperties": {"oneOf": [CUSTOM_FIELD_VALUE, {"type": "null"}]}}},
+        "Only the fields present change; an empty string or list clears a field; a custom field set to null is cleared."),
+    "MarkStep": obj(["step"], {"step": {"type": "string"}}),
+    "AddNote": obj(["text"], {"text": TEXT, "step": {"type": "string"}, "format": {"type": "string", "enum": ["plain", "markdown"]}}),
+    "LogAction": obj(["text", "actionType"], {"text": TEXT, "actionType": {"type": "string"}, "admin": UUID,
+                                              "plannedAt": TIME, "step": {"type": "string"}}),
+    "AddTask": obj(["taskType", "description"], {"taskType": {"type": "string"}, "description": TEXT, "responsible": UUID, "due": TIME}),
+    "Assign": obj(["responsible"], {"responsible": NULLABLE_UUID}),
+    "Pause": obj(["until"], {"until": TIME}),
+    "Merge": obj(["sourceIds"], {"sourceIds": {"type": "array", "items": UUID, "minItems": 1}}),
+    "CopyFrom": obj(["sourceId", "fields"], {"sourceId": UUID, "fields": {"type": "array", "items": LEAD_FIELD, "minItems": 1}}),
+    "LinkCustomer": obj(["customerId"], {"customerId": UUID}),
+    "DefineStep": obj(["key", "name", "colour"], {"key": KEY, "name": TEXT, "colour": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
+                                                  "description": {"type": "string"}}),
+    "Rename": obj(["name"], {"name": TEXT}),
+    "StepOrder": obj(["order"], {"order": {"type": "array", "items": {"type": "string"}}}),
+    "CatalogueEntry": obj(["key", "name"], {"key": KEY, "name": TEXT}),
+    "DefineTag": obj(["name"], {"name": TEXT, "colour": {"type": "string", "pattern": "^#[0-9a-f]{6}$"}}),
+    "CustomField": obj(["name", "type"], {"name": TEXT, "type": {"type": "string", "enum": ["string", "int", "list", "text", "flag", "url", "date"]},
+                                          "required": {"type": "boolean"}, "maxLength": {"type": "integer", "minimum": 1},
+                                          "minValue": {"type": "integer"}, "maxValue": {"type": "integer"}, "options": STRING_LIST}),
+    "Defaults": obj(["step", "source"], {"step": {"type": "string"}, "source": {"type": "string"}}),
+    "FieldLimitsChoice": obj(["preset"], {"preset": {"type": "string", "enum": ["default", "compact", "custom"]},
+                                          "custom": {"type": "object", "description": "With `custom`: name, customText, note, comment, taskDescription (integers)."}}),
+    "RequiredFields": obj(["fields"], {"fields": {"type": "array", "items": LEAD_FIELD}}),
+    "AssessmentScale": obj(["values"], {"values": STRING_LIST}),
+    "ConvertedLeadLock": obj(["locked"], {"locked": {"type": "boolean"}}),
+    "CreateAdmin": obj(["name", "role"], {"name": TEXT, "email": {"type": "string", "format": "email"},
+                                          "role": {"type": "string", "enum": ["admin", "manager"]},
+                                          "permissions": {"type": "array", "items": PERMISSION}}),
+    "Role": obj(["role"], {"role": {"type": "string", "enum": ["admin", "manager"]}}),
+    "Permissions": obj(["permissions"], {"permissions": {"type": "array", "items": PERMISSION}}),
+    "IssueToken": obj(["label"], {"label": TEXT, "expiresAt": TIME}),
+}
+
+responses = {}
+for code, name in ERRORS.items():
+    description = {
+        400: "The request cannot be read: malformed JSON, a bad parameter or header (named in `errors`).",
+        401: "Missing, malformed, unknown or revoked access token, or a disabled admin.",
+        403: "The token's admin lacks the permission named in `errors`.",
+        404: "No such resource, or a lead outside a manager's reach.",
+        409: "The command conflicts with the current state (e.g. `leadDeleted`, `leadLocked`).",
+        412: "If-Match does not name the current version; the answer's ETag does.",
+        413: "The body is over the configured limit.",
+        422: "The input breaks a rule; `errors` lists every failing field.",
+        500: "Unexpected error; quote `instance` when reporting it.",
+        503: "The server is shutting down.",
+    }[code]
+    response = {"description": description, "content": {"application/problem+json": {"schema": schema("Problem")}}}
+    if code == 401:
+        response["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
+    if code == 412:
+        response["headers"] = {"ETag": ref("headers", "ETag")}
+    responses[name] = response
+responses["MethodNotAllowed"] = {
+    "description": "The path does not serve this method; `Allow` lists those it does.",
+    "headers": {"Allow": {"schema": {"type": "string"}}},
+    "content": {"application/problem+json": {"schema": schema("Problem")}},
+}
+
+document = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "LeadLedger API",
+        "version": "1.0.0",
+        "description": (
+            "Event-sourced CRM backend. JSON (camelCase) under /v1, bearer tokens, problem+json errors.\n"
+            "Commands answer the new state with `ETag` (stream version, e.g. \"v7\") and `X-Log-Position`, after the "
+            "read models applied it (read-your-writes). `If-Match` gives optimistic concurrency (412 on mismatch); "
+            "`Idempotency-Key` makes retries safe (the same answer, nothing appended twice). Queries carry "
+            "`X-Log-Position` and an ETag; `If-None-Match` gets 304. Times are ISO-8601 UTC strings.\n"
+            "Generated by tools/openapi/generate.py; OpenAPIDocumentTests checks it lists exactly the served routes."
+        ),
+    },
+    "servers": [{"url": "http://127.0.0.1:8080", "description": "Local server (`make run`)"}],
+    "security": [{"bearerAuth": []}],
+    "tags": [{"name": n, "description": d} for n, d in [
+        ("operations", "Health and metrics, without authentication."),
+        ("leads", "Lead commands and queries."), ("entries", "Notes, actions and tasks on a lead."),
+        ("settings", "CRM configuration (changes need `settings.manage`)."),
+        ("admins", "Admin accounts and tokens (need `admins.manage`)."),
+        ("views", "Kanban, watcher views, agenda, duplicates, customers' leads."),
+        ("reports", "Reports (need `reports.read`)."),
+        ("events", "The event feed."),
+    ]],
+    "paths": {**operations_paths, **lead_paths, **view_paths, **settings_paths, **admin_paths, **event_paths},
+    "components": {
+        "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                           "description": "An access token (`llt_` + 43 base64url characters); only its SHA-256 is stored."}},
+        "headers": {
+            "X-Request-Id": {"description": "The request's id; also the problem's `instance`.", "schema": {"type": "string"}},
+            "ETag": {"description": "Stream version of a resource (`\"v7\"`) or log position of a query result (`\"p1234\"`).",
+                     "schema": {"type": "string"}},
+            "X-Log-Position": {"description": "The log position the answer reflects.", "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+        },
+        "parameters": {
+            "limit": query("limit", "Page size.", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}),
+            "cursor": query("cursor", "Opaque cursor from the previous page's `nextCursor`.",
+                            {"type": "string", "pattern": "^[A-Za-z0-9_-]+$", "maxLength": 4096}),
+            "IfMatch": {"name": "If-Match", "in": "header", "required": False,
+                        "description": "The stream version the command expects, e.g. `\"v7\"`; 412 if it changed.",
+                        "schema": {"type": "string", "pattern": "^\"v[0-9]{1,18}\"$"}},
+            "IfNoneMatch": {"name": "If-None-Match", "in": "header", "required": False,
+                            "description": "ETags the client holds; 304 if the current one is among them.",
+                            "schema": {"type": "string", "pattern": "^\"[pv][0-9]{1,18}\"$"}},
+            "IdempotencyKey": {"name": "Idempotency-Key", "in": "header", "required": False,
+                               "description": "Makes a retried command write nothing twice. 1–200 visible ASCII characters.",
+                               "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"}},
+            "LastEventID": {"name": "Last-Event-ID", "in": "header", "required": False,
+                            "description": "The last event id (log position) a reconnecting client saw; empty means none.",
+                            "schema": {"type": "string", "pattern": "^[0-9]{0,18}$"}},
+        },
+        "schemas": schemas,
+        "responses": responses,
+    },
+}
+
+
+class Dumper(yaml.SafeDumper):
+    def increase_indent(self, flow=False, indentless=False):  # lists indented under their key
+        return super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data):
+        return True
+
+
+text = yaml.dump(document, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=120, indent=2,
+                 default_flow_style=False)
+with open(OUT, "w", encoding="utf-8") as f:
+    f.write("# Generated by tools/openapi/generate.py: edit that, then run it.\n")
+    f.write(text)
+print(f"wrote {OUT}: {len(document['paths'])} paths", file=sys.stderr)
