@@ -33,6 +33,8 @@ public struct EventMetadata: Sendable, Hashable, Codable {
 /// An event offered to the log: everything but the positions, which the log assigns.
 public struct ProposedEvent: Sendable, Hashable {
     /// Unique per event; re-appending an id that is already stored is answered with the original positions.
+    /// Defaults to `UUID.v7()` (time-ordered: the event-id index then grows at its right edge); ids derived
+    /// from idempotency keys may be any UUID.
     public var id: UUID
     /// Event type name, e.g. `"LeadCreated"`.
     public var type: String
@@ -45,7 +47,7 @@ public struct ProposedEvent: Sendable, Hashable {
     public var payload: [UInt8]
 
     public init(
-        id: UUID = UUID(), type: String, schemaVersion: UInt16 = 1, recordedAt: Int64,
+        id: UUID = .v7(), type: String, schemaVersion: UInt16 = 1, recordedAt: Int64,
         metadata: EventMetadata, payload: [UInt8]
     ) {
         self.id = id

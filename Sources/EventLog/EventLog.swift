@@ -39,6 +39,9 @@ public final class EventLog: Sendable {
         /// LMDB reader slots (concurrent read transactions).
         public var maxReaders: UInt32 = 1024
         public var logger = Logger(label: "leadledger.eventlog")
+        /// Tests only: every LMDB write of an event to this stream fails (as an I/O error would), to
+        /// exercise the writer's fallback to nested transactions.
+        var failWritesToStream: String?
 
         public init() {}
     }
@@ -103,12 +106,13 @@ public final class EventLog: Sendable {
         var total = 0
         for batch in batches { total += batch.events.count }
         guard total <= options.maxBatchEvents else { throw EventLogError.batchTooLarge(count: total, limit: options.maxBatchEvents) }
-        var ids = Set<UUID>(minimumCapacity: total)
+        // One event needs no duplicate check (and no set).
+        var ids = Set<UUID>(minimumCapacity: total > 1 ? total : 0)
         for batch in batches {
             guard EventLog.isValidStreamId(batch.streamId) else { throw EventLogError.invalidStreamId(batch.streamId) }
             guard !batch.events.isEmpty else { throw EventLogError.emptyBatch(stream: batch.streamId) }
             for event in batch.events {
-                guard ids.insert(event.id).inserted else { throw EventLogError.duplicateEventIdInBatch(event.id) }
+                guard total == 1 || ids.insert(event.id).inserted else { throw EventLogError.duplicateEventIdInBatch(event.id) }
                 guard event.payload.count <= options.maxPayloadBytes else {
                     throw EventLogError.payloadTooLarge(
                         stream: batch.streamId, eventId: event.id, size: event.payload.count,

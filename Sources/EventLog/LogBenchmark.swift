@@ -55,8 +55,9 @@ public enum LogBenchmark {
     static let payloadPool: [[UInt8]] = (0..<65_536).map { samplePayload($0) }
     static let actors: [String] = (0..<13).map { "admin-\($0)" }
 
-    /// Event ids from a SplitMix64 sequence with a random start: `UUID()` on Linux reads /dev/urandom per
-    /// call, which would dominate the timings of the generator rather than the log.
+    /// Correlation ids from a SplitMix64 sequence with a random start: `UUID()` on Linux reads /dev/urandom
+    /// per call, which would dominate the timings of the generator rather than the log. Event ids are
+    /// `UUID.v7()`, the recommended default.
     final class IdSource: @unchecked Sendable {
         private let lock = ConditionLock()
         private var state = UInt64.random(in: .min ... .max)
@@ -80,7 +81,7 @@ public enum LogBenchmark {
 
     static func event(_ seed: Int) -> ProposedEvent {
         ProposedEvent(
-            id: ids.next(), type: "LeadCreated", recordedAt: 1_700_000_000_000_000 + Int64(seed),
+            id: UUID.v7(), type: "LeadCreated", recordedAt: 1_700_000_000_000_000 + Int64(seed),
             metadata: EventMetadata(actor: actors[seed % 13], correlationId: ids.next()),
             payload: payloadPool[(seed &* 7919) & 65_535])
     }

@@ -167,6 +167,22 @@ struct LMDBTransaction: ~Copyable {
         try LMDBEnvironment.check(mdb_put(txn, db.dbi, &k, &v, flags), "mdb_put")
     }
 
+    /// Like `put(noOverwrite:)`, but tries `MDB_APPEND` first: a key that sorts after every key (a position,
+    /// a time-ordered UUIDv7) goes straight to the B-tree's right edge, and a full last page splits at its
+    /// end (packed pages instead of half-full ones). Any other key is inserted normally. LMDB answers a
+    /// non-last key under `MDB_APPEND` with `MDB_KEYEXIST` before touching anything, so the retry is safe.
+    func putPreferringAppend(
+        _ db: LMDBDatabase, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, noOverwrite: Bool = false
+    ) throws {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
+        var rc = mdb_put(txn, db.dbi, &k, &v, UInt32(MDB_APPEND))
+        if rc == MDB_KEYEXIST {
+            rc = mdb_put(txn, db.dbi, &k, &v, noOverwrite ? UInt32(MDB_NOOVERWRITE) : 0)
+        }
+        try LMDBEnvironment.check(rc, "mdb_put")
+    }
+
     /// Number of entries in `db`.
     func count(_ db: LMDBDatabase) throws -> Int {
         var stat = MDB_stat()

@@ -5,7 +5,8 @@ import Foundation
 public struct CompressionOptions: Sendable, Hashable {
     /// Compress payloads at all (when it pays, see `minimumSavingsBytes`).
     public var enabled: Bool
-    /// zstd level for payloads (with and without a dictionary).
+    /// zstd level for payloads (with and without a dictionary). 1: with the trained dictionary it stores
+    /// the same bytes per event as level 3 (≈ 41 of 269 for lead JSON) and compresses ≈ 25 % faster.
     public var level: Int32
     /// Train a dictionary from the first `dictionaryTrainingEvents` payloads once the log holds that many
     /// (0 = never train).
@@ -16,7 +17,7 @@ public struct CompressionOptions: Sendable, Hashable {
     public var minimumSavingsBytes: Int
 
     public init(
-        enabled: Bool = true, level: Int32 = 3, dictionaryTrainingEvents: Int = 5_000,
+        enabled: Bool = true, level: Int32 = 1, dictionaryTrainingEvents: Int = 5_000,
         dictionaryCapacity: Int = 16 * 1024, minimumSavingsBytes: Int = 16
     ) {
         self.enabled = enabled

@@ -291,8 +291,12 @@ func decodePosition(_ bytes: UnsafeRawBufferPointer) -> UInt64? {
 func streamIndexKey(_ streamId: String, version: UInt64) -> [UInt8] {
     var key: [UInt8] = []
     key.reserveCapacity(streamId.utf8.count + 9)
+    appendStreamIndexKey(streamId, version: version, to: &key)
+    return key
+}
+
+func appendStreamIndexKey(_ streamId: String, version: UInt64, to key: inout [UInt8]) {
     key.append(contentsOf: streamId.utf8)
     key.append(0)
     key.appendBigEndian(version)
-    return key
 }

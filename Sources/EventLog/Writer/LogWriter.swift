@@ -16,6 +16,11 @@ final class PendingAppend: @unchecked Sendable {
     }
 }
 
+/// A write failed inside a group running without nested transactions: the group is redone with them.
+struct FlatWriteFailed: Error {
+    let underlying: any Error
+}
+
 /// The single writer: a dedicated thread (never the cooperative pool) that drains every queued append,
 /// runs each in a nested LMDB transaction, commits the group once (durably, with fsync), and only then
 /// resumes the callers.
@@ -40,8 +45,17 @@ final class LogWriter: @unchecked Sendable {
     }
 
     private var state: ChainState
+    /// Stream versions as committed (the authoritative copy is `stream-heads`): spares the B-tree lookup of
+    /// an append's expected-version check. Filled from LMDB on a miss; bounded (cleared when full).
+    private var committedHeads: [String: UInt64] = [:]
+    /// Versions written by the running group's successful appends (not durable until the group commits).
+    private var groupHeads: [String: UInt64] = [:]
+    /// Versions written by the running append (its nested transaction): dropped when it fails.
+    private var appendHeads: [String: UInt64] = [:]
+    static let streamHeadCacheLimit = 1 << 17
     private let compressor: PayloadCompressor
     private var record: [UInt8] = []
+    private var streamKey: [UInt8] = []
     /// A trained dictionary waiting to be stored by the next group's transaction.
     private var pendingDictionary: (id: UInt32, bytes: [UInt8])?
     private var dictionaryTrainingDone: Bool
@@ -151,9 +165,18 @@ final class LogWriter: @unchecked Sendable {
 
     // MARK: - Group commit
 
+    /// Commits `group` in one write transaction.
+    ///
+    /// Each append is checked (idempotency, expected version: reads only) before it writes anything, so a
+    /// rejected append needs no rollback and the group normally runs *without* nested transactions (a nested
+    /// transaction copies every page it touches and merges its dirty list into the parent's: most of the
+    /// writer's LMDB cost for small appends). Should a write itself fail (an LMDB error other than a full
+    /// map: not expected), the whole transaction is aborted and the group redone with one nested
+    /// transaction per append, so that append fails alone, as before.
     private func commit(_ group: [PendingAppend]) {
         let initial = state
         var attempt = 0
+        var nested = false
         while true {
             attempt += 1
             do {
@@ -164,23 +187,51 @@ final class LogWriter: @unchecked Sendable {
                     for pending in group {
                         let before = state
                         do {
-                            let results = try txn.nested { (child) in
-                                try apply(pending.batches, in: child)
+                            let results: [AppendResult]
+                            if nested {
+                                results = try txn.nested { (child) in
+                                    let plans = try plan(pending.batches, in: child)
+                                    return try perform(plans, pending.batches, in: child)
+                                }
+                            } else {
+                                let plans = try plan(pending.batches, in: txn)
+                                do {
+                                    results = try perform(plans, pending.batches, in: txn)
+                                } catch let error as EventLogError where error.lmdbCode == MDB_MAP_FULL {
+                                    throw error
+                                } catch {
+                                    throw FlatWriteFailed(underlying: error)
+                                }
                             }
                             pending.outcome = .success(results)
+                            for (stream, version) in appendHeads { groupHeads[stream] = version }
                         } catch let error as EventLogError where error.lmdbCode == MDB_MAP_FULL {
+                            throw error
+                        } catch let error as FlatWriteFailed {
                             throw error
                         } catch {
                             state = before
                             pending.outcome = .failure(error)
                         }
+                        appendHeads.removeAll(keepingCapacity: true)
                     }
                     try storeCounters(in: txn)
                 }
                 break
+            } catch let failure as FlatWriteFailed where !nested {
+                logger.warning(
+                    "event log write failed; redoing the group with nested transactions",
+                    metadata: ["error": "\(failure.underlying)"])
+                state = initial
+                groupHeads.removeAll(keepingCapacity: true)
+                appendHeads.removeAll(keepingCapacity: true)
+                for pending in group { pending.outcome = nil }
+                nested = true
             } catch let error as EventLogError where error.lmdbCode == MDB_MAP_FULL && attempt < 40 {
                 // The transaction was aborted: grow the map (no transaction of ours is active) and redo the group.
                 state = initial
+                groupHeads.removeAll(keepingCapacity: true)
+                appendHeads.removeAll(keepingCapacity: true)
                 let newSize = store.env.mapSize * 2
                 do {
                     try store.env.growMap(to: newSize)
@@ -192,10 +243,19 @@ final class LogWriter: @unchecked Sendable {
                 }
             } catch {
                 state = initial
+                groupHeads.removeAll(keepingCapacity: true)
+                appendHeads.removeAll(keepingCapacity: true)
+                // The outcome of the commit is unknown to us (it failed or was aborted): forget the cache.
+                committedHeads.removeAll(keepingCapacity: true)
                 fail(group, with: error)
                 return
             }
         }
+        if committedHeads.count + groupHeads.count > LogWriter.streamHeadCacheLimit {
+            committedHeads.removeAll(keepingCapacity: true)
+        }
+        for (stream, version) in groupHeads { committedHeads[stream] = version }
+        groupHeads.removeAll(keepingCapacity: true)
         if let dictionary = pendingDictionary {
             pendingDictionary = nil
             try? dictionary.bytes.withUnsafeBytes { (bytes) in
@@ -247,23 +307,53 @@ final class LogWriter: @unchecked Sendable {
 
     // MARK: - One append (inside its nested transaction)
 
-    private func apply(_ batches: [StreamAppend], in txn: borrowing LMDBTransaction) throws
-        -> [AppendResult]
-    {
-        var results: [AppendResult] = []
-        results.reserveCapacity(batches.count)
+    /// What one batch of an append will do, decided before anything is written.
+    private enum BatchPlan {
+        /// Every id is stored: answer with the original result, write nothing.
+        case alreadyStored(AppendResult)
+        /// Write the batch after the stream's current version.
+        case write(currentVersion: UInt64)
+    }
+
+    /// Checks every batch of one append (reads only, nothing written): idempotency first (a re-sent batch
+    /// is answered whatever its expected version), then the expected version. Throws the append's error.
+    private func plan(_ batches: [StreamAppend], in txn: borrowing LMDBTransaction) throws -> [BatchPlan] {
+        var plans: [BatchPlan] = []
+        plans.reserveCapacity(batches.count)
         for batch in batches {
             if let original = try alreadyStored(batch, in: txn) {
-                results.append(original)
+                plans.append(.alreadyStored(original))
                 continue
             }
-            let current = try store.streamVersion(batch.streamId, in: txn)
+            // A stream named twice in one append: the later batch sees the earlier one's events.
+            let current = try appendHeads[batch.streamId] ?? streamHead(batch.streamId, in: txn)
             switch batch.expectedVersion {
             case .any: break
             case .noStream where current == 0: break
             case .exact(let version) where version == current: break
             default:
                 throw EventLogError.wrongExpectedVersion(stream: batch.streamId, expected: batch.expectedVersion, actual: current)
+            }
+            plans.append(.write(currentVersion: current))
+            appendHeads[batch.streamId] = current + UInt64(batch.events.count)
+        }
+        return plans
+    }
+
+    /// Writes the batches `plan` accepted.
+    private func perform(_ plans: [BatchPlan], _ batches: [StreamAppend], in txn: borrowing LMDBTransaction) throws
+        -> [AppendResult]
+    {
+        var results: [AppendResult] = []
+        results.reserveCapacity(batches.count)
+        for (batch, plan) in zip(batches, plans) {
+            let current: UInt64
+            switch plan {
+            case .alreadyStored(let original):
+                results.append(original)
+                continue
+            case .write(let version):
+                current = version
             }
             let first = state.head + 1
             var version = current
@@ -286,29 +376,47 @@ final class LogWriter: @unchecked Sendable {
         return results
     }
 
+    /// The stream's version before the running append: the group's earlier appends, then the committed
+    /// cache, then `stream-heads`.
+    private func streamHead(_ streamId: String, in txn: borrowing LMDBTransaction) throws -> UInt64 {
+        if let version = groupHeads[streamId] ?? committedHeads[streamId] {
+            return version
+        }
+        // Not written by this group, so `stream-heads` holds the committed value.
+        let version = try store.streamVersion(streamId, in: txn)
+        if committedHeads.count >= LogWriter.streamHeadCacheLimit { committedHeads.removeAll(keepingCapacity: true) }
+        committedHeads[streamId] = version
+        return version
+    }
+
     /// The original result when every event id of `batch` is stored (a re-send); nil when none is.
     private func alreadyStored(_ batch: StreamAppend, in txn: borrowing LMDBTransaction) throws
         -> AppendResult?
     {
-        var positions: [UInt64] = []
+        var storedCount = 0
+        var first = UInt64.max
+        var last: UInt64 = 0
         var missing: UUID?
-        for event in batch.events {
-            let position = try withUnsafeBytes(of: event.id.uuid) { (key) in
+        // By index, reading only the id: `for event in` copies (and retains) every event.
+        for index in batch.events.indices {
+            let id = batch.events[index].id
+            let position = try withUnsafeBytes(of: id.uuid) { (key) in
                 try txn.get(store.eventIds, key: key) { (value) in decodePosition(value) }
             }
             if let position, let position {
-                positions.append(position)
+                storedCount += 1
+                first = min(first, position)
+                last = max(last, position)
             } else if missing == nil {
-                missing = event.id
+                missing = id
             }
         }
-        if positions.isEmpty { return nil }
+        if storedCount == 0 { return nil }
         if let missing {
             throw EventLogError.partiallyStored(
                 stream: batch.streamId, eventId: missing,
-                reason: "is new but \(positions.count) other event(s) of the batch are already stored")
+                reason: "is new but \(storedCount) other event(s) of the batch are already stored")
         }
-        let last = positions.max()!
         let stored = try withPositionKey(last) { (key) in
             try txn.get(store.events, key: key) { (value) in
                 try RecordPeek.streamAndVersion(value, key: last)
@@ -321,13 +429,16 @@ final class LogWriter: @unchecked Sendable {
                 reason: "is already stored in stream '\(stored.streamId)'")
         }
         return AppendResult(
-            streamId: batch.streamId, firstPosition: positions.min()!, lastPosition: last,
+            streamId: batch.streamId, firstPosition: first, lastPosition: last,
             streamVersion: stored.streamVersion, alreadyStored: true)
     }
 
     private func write(
         _ event: ProposedEvent, streamId: String, streamVersion: UInt64, in txn: borrowing LMDBTransaction
     ) throws {
+        if let poisoned = options.failWritesToStream, poisoned == streamId {
+            throw EventLogError.lmdb(code: EIO, operation: "mdb_put (injected by a test)")
+        }
         let position = state.head + 1
         record.removeAll(keepingCapacity: true)
         record.append(RecordFormat.version)
@@ -364,9 +475,11 @@ final class LogWriter: @unchecked Sendable {
                 try txn.put(store.events, key: key, value: value, append: true)
             }
             try withUnsafeBytes(of: event.id.uuid) { (idKey) in
-                try txn.put(store.eventIds, key: idKey, value: key, noOverwrite: true)
+                try txn.putPreferringAppend(store.eventIds, key: idKey, value: key, noOverwrite: true)
             }
-            try streamIndexKey(streamId, version: streamVersion).withUnsafeBytes { (streamKey) in
+            streamKey.removeAll(keepingCapacity: true)
+            appendStreamIndexKey(streamId, version: streamVersion, to: &streamKey)
+            try streamKey.withUnsafeBytes { (streamKey) in
                 try txn.put(store.streams, key: streamKey, value: key)
             }
         }
