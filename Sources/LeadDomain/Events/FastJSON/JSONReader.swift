@@ -1,0 +1,553 @@
+import Foundation
+
+/// A pull reader of JSON bytes, made for replaying event payloads: it reads objects key by key straight into the
+/// generated payload initializers (`init(fastJSON:)`), without building an intermediate tree.
+///
+/// It accepts and rejects what Foundation's `JSONDecoder` (swift-foundation, Linux) accepts and rejects for the same
+/// `Decodable` types, including its lenient corners, because the two decoders must agree on every stored payload:
+/// - a leading UTF-8 byte order mark; a trailing comma before `}` or `]`;
+/// - the first of duplicate keys wins;
+/// - keys and decoded strings are strict (escapes, control characters, UTF-8, surrogate pairs), while values that
+///   are skipped (unknown keys, later duplicates) are only scanned for their end, as Foundation's scanner does;
+/// - an integer may be written as a decimal or exponent number (`1.0`, `1e2`) if its value is exactly integral.
+///
+/// The reader borrows the bytes: use it inside `withUnsafeBytes` and let nothing escape.
+struct JSONReader {
+    private let bytes: UnsafeRawBufferPointer
+    /// The offset of the next byte to read.
+    private(set) var offset: Int
+
+    /// How deep `skipValue` may nest before it gives up (Foundation's limit is 512 too).
+    private static let maximumDepth = 512
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+        self.offset = 0
+    }
+
+    /// Decodes a whole payload: one `T`, optionally preceded by a byte order mark, and nothing but whitespace after.
+    static func decode<T: FastJSONDecodable>(_: T.Type, from payload: [UInt8]) throws(JSONReadError) -> T {
+        let result: Result<T, JSONReadError> = payload.withUnsafeBytes { buffer in
+            var reader = JSONReader(buffer)
+            do throws(JSONReadError) {
+                reader.skipByteOrderMark()
+                let value = try T(fastJSON: &reader)
+                try reader.expectEnd()
+                return .success(value)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    // MARK: - Bytes and whitespace
+
+    @inline(__always)
+    private func byte(at index: Int) -> UInt8 { index < bytes.count ? bytes[index] : 0 }
+
+    /// Skips whitespace and returns the next byte without consuming it (0 at the end of the input).
+    @inline(__always)
+    mutating func peek() -> UInt8 {
+        while offset < bytes.count {
+            let b = bytes[offset]
+            if b == UInt8(ascii: " ") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") || b == UInt8(ascii: "\t") {
+                offset += 1
+            } else {
+                return b
+            }
+        }
+        return 0
+    }
+
+    /// Skips whitespace and returns the offset of the next value (for error messages about that value).
+    mutating func peekOffset() -> Int {
+        _ = peek()
+        return offset
+    }
+
+    mutating func skipByteOrderMark() {
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { offset = 3 }
+    }
+
+    mutating func expectEnd() throws(JSONReadError) {
+        if peek() != 0 || offset != bytes.count { throw error("unexpected data after the JSON value") }
+    }
+
+    func error(_ message: String) -> JSONReadError { JSONReadError(message, at: offset) }
+
+    /// "expected string, found number".
+    func mismatch(_ expected: String) -> JSONReadError {
+        let found: String
+        switch byte(at: offset) {
+        case UInt8(ascii: "\""): found = "string"
+        case UInt8(ascii: "{"): found = "object"
+        case UInt8(ascii: "["): found = "array"
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): found = "bool"
+        case UInt8(ascii: "n"): found = "null"
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): found = "number"
+        case 0 where offset >= bytes.count: found = "end of input"
+        default: found = "invalid JSON"
+        }
+        return error("expected \(expected), found \(found)")
+    }
+
+    /// A required field that was absent.
+    func missing(_ field: String) -> JSONReadError { error("missing required field `\(field)`") }
+
+    // MARK: - Objects and arrays
+
+    /// Consumes the `{` of an object.
+    @inline(__always)
+    mutating func beginObject() throws(JSONReadError) {
+        guard peek() == UInt8(ascii: "{") else { throw mismatch("object") }
+        offset += 1
+    }
+
+    /// Reads the next key of the object begun with `beginObject` (and its `:`), or `nil` after the closing `}`.
+    /// `first` is the caller's state: `true` before the first member.
+    @inline(__always)
+    mutating func nextKey(first: inout Bool) throws(JSONReadError) -> JSONKey? {
+        var b = peek()
+        if b == UInt8(ascii: "}") {
+            offset += 1
+            return nil
+        }
+        if first {
+            first = false
+        } else {
+            guard b == UInt8(ascii: ",") else { throw error("expected `,` or `}` in object") }
+            offset += 1
+            b = peek()
+            if b == UInt8(ascii: "}") {  // trailing comma, as Foundation allows
+                offset += 1
+                return nil
+            }
+        }
+        guard b == UInt8(ascii: "\"") else { throw error("expected a key string in object") }
+        let token = try scanString(strict: true)
+        guard peek() == UInt8(ascii: ":") else { throw error("expected `:` after key") }
+        offset += 1
+        let raw = UnsafeRawBufferPointer(rebasing: bytes[token.start..<token.end])
+        if token.escaped || token.nonASCII {
+            return JSONKey(raw: raw, decoded: try unescape(token))
+        }
+        return JSONKey(raw: raw, decoded: nil)
+    }
+
+    /// Consumes the `[` of an array.
+    @inline(__always)
+    mutating func beginArray() throws(JSONReadError) {
+        guard peek() == UInt8(ascii: "[") else { throw mismatch("array") }
+        offset += 1
+    }
+
+    /// Whether another element follows in the array begun with `beginArray` (consumes the `,` or the closing `]`).
+    @inline(__always)
+    mutating func nextElement(first: inout Bool) throws(JSONReadError) -> Bool {
+        var b = peek()
+        if b == UInt8(ascii: "]") {
+            offset += 1
+            return false
+        }
+        if first {
+            first = false
+            return true
+        }
+        guard b == UInt8(ascii: ",") else { throw error("expected `,` or `]` in array") }
+        offset += 1
+        b = peek()
+        if b == UInt8(ascii: "]") {  // trailing comma, as Foundation allows
+            offset += 1
+            return false
+        }
+        return true
+    }
+
+    /// Reads a value that `readValue` is to read later (a tagged union's payload read before its tag is known):
+    /// skips it and returns where it starts.
+    mutating func markAndSkipValue() throws(JSONReadError) -> Int {
+        _ = peek()
+        let start = offset
+        try skipValue()
+        return start
+    }
+
+    /// Reads the value that starts at `mark` (from `markAndSkipValue`), then returns to where the reader was.
+    mutating func readValue<T>(
+        at mark: Int, _ read: (inout JSONReader) throws(JSONReadError) -> T
+    ) throws(JSONReadError) -> T {
+        let saved = offset
+        offset = mark
+        defer { offset = saved }
+        return try read(&self)
+    }
+
+    // MARK: - Scalars
+
+    /// Consumes `null` and returns `true`, or returns `false` at any other value.
+    @inline(__always)
+    mutating func readNull() throws(JSONReadError) -> Bool {
+        guard peek() == UInt8(ascii: "n") else { return false }
+        try literal("null")
+        return true
+    }
+
+    mutating func readBool() throws(JSONReadError) -> Bool {
+        switch peek() {
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return true
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return false
+        default: throw mismatch("bool")
+        }
+    }
+
+    private mutating func literal(_ word: StaticString) throws(JSONReadError) {
+        let count = word.utf8CodeUnitCount
+        guard offset + count <= bytes.count,
+            memcmp(bytes.baseAddress! + offset, word.utf8Start, count) == 0
+        else { throw error("invalid literal") }
+        offset += count
+    }
+
+    mutating func readString() throws(JSONReadError) -> String {
+        guard peek() == UInt8(ascii: "\"") else { throw mismatch("string") }
+        let token = try scanString(strict: true)
+        let raw = UnsafeRawBufferPointer(rebasing: bytes[token.start..<token.end])
+        if !token.escaped {
+            if !token.nonASCII { return String(decoding: raw, as: UTF8.self) }
+            guard let text = String(validating: raw, as: UTF8.self) else {
+                throw JSONReadError("invalid UTF-8 in string", at: token.start)
+            }
+            return text
+        }
+        let decoded = try unescape(token)
+        return String(decoding: decoded, as: UTF8.self)
+    }
+
+    /// Reads a UUID string in the 36-character form (hex digits in either case), as `UUID(uuidString:)` does.
+    mutating func readUUID() throws(JSONReadError) -> UUID {
+        guard peek() == UInt8(ascii: "\"") else { throw mismatch("UUID string") }
+        let start = offset
+        let token = try scanString(strict: true)
+        if !token.escaped, token.end - token.start == 36, let uuid = parseUUID(at: token.start) { return uuid }
+        // Escapes or an unusual form: let Foundation decide, exactly as the reference decoder does.
+        offset = start
+        let text = try readString()
+        guard let uuid = UUID(uuidString: text) else {
+            throw JSONReadError("invalid UUID string", at: start)
+        }
+        return uuid
+    }
+
+    private func parseUUID(at start: Int) -> UUID? {
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let ok = withUnsafeMutableBytes(of: &uuid) { out -> Bool in
+            var index = start
+            for i in 0..<16 {
+                if i == 4 || i == 6 || i == 8 || i == 10 {
+                    guard bytes[index] == UInt8(ascii: "-") else { return false }
+                    index += 1
+                }
+                let high = Self.hexValue(bytes[index])
+                let low = Self.hexValue(bytes[index + 1])
+                guard high | low < 16 else { return false }
+                out[i] = high << 4 | low
+                index += 2
+            }
+            return true
+        }
+        return ok ? UUID(uuid: uuid) : nil
+    }
+
+    /// The value of a hex digit, or 255.
+    @inline(__always)
+    private static func hexValue(_ b: UInt8) -> UInt8 {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): b &- UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): b &- UInt8(ascii: "a") &+ 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): b &- UInt8(ascii: "A") &+ 10
+        default: 255
+        }
+    }
+
+    /// Reads an integer. Plain integers are parsed with overflow checks; a decimal or exponent form is accepted if
+    /// its value is exactly integral and in range, as Foundation does.
+    mutating func readInt64() throws(JSONReadError) -> Int64 {
+        let first = peek()
+        guard first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else {
+            throw mismatch("integer")
+        }
+        let start = offset
+        let end = scanNumberToken()
+        var index = start
+        let negative = bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        let digitsStart = index
+        // Accumulate negatively so Int64.min is reachable.
+        var value: Int64 = 0
+        var plain = true
+        while index < end {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else {
+                plain = false
+                break
+            }
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = times10.subtractingReportingOverflow(Int64(digit))
+            if o1 || o2 { throw JSONReadError("number out of range of Int64", at: start) }
+            value = next
+            index += 1
+        }
+        let digitCount = index - digitsStart
+        guard digitCount > 0, !(digitCount > 1 && bytes[digitsStart] == UInt8(ascii: "0")) else {
+            throw JSONReadError("invalid number", at: start)
+        }
+        if plain {
+            if negative { return value }
+            guard value != Int64.min else { throw JSONReadError("number out of range of Int64", at: start) }
+            return -value
+        }
+        return try integralValue(start: start, end: end, fractionStart: index)
+    }
+
+    /// A number with a fraction or exponent that must be exactly an Int64 (`1.0`, `1e2`).
+    private func integralValue(start: Int, end: Int, fractionStart: Int) throws(JSONReadError) -> Int64 {
+        var index = fractionStart
+        if bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            let digits = index
+            while index < end, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
+            guard index > digits else { throw JSONReadError("invalid number", at: start) }
+        }
+        if index < end, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < end, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            let digits = index
+            while index < end, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
+            guard index > digits else { throw JSONReadError("invalid number", at: start) }
+        }
+        guard index == end else { throw JSONReadError("invalid number", at: start) }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        guard let double = Double(text), double.isFinite, double > -9.223_372_036_854_775_808e18,
+            double < 9.223_372_036_854_775_808e18, let value = Int64(exactly: double)
+        else { throw JSONReadError("number is not an Int64", at: start) }
+        return value
+    }
+
+    /// Consumes the characters a number may be made of (as Foundation's scanner does) and returns its end.
+    @inline(__always)
+    private mutating func scanNumberToken() -> Int {
+        while offset < bytes.count {
+            switch bytes[offset] {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+                UInt8(ascii: "e"), UInt8(ascii: "E"):
+                offset += 1
+            default: return offset
+            }
+        }
+        return offset
+    }
+
+    // MARK: - Strings
+
+    /// Where a string's content lies (between the quotes) and what decoding it needs.
+    struct StringToken {
+        var start: Int
+        var end: Int
+        var escaped: Bool
+        var nonASCII: Bool
+    }
+
+    /// Consumes a string (at its opening quote). Strict: no raw control characters. Escapes are validated by
+    /// `unescape`, UTF-8 too; without `strict` only the end is found, as Foundation scans values it skips.
+    @inline(__always)
+    private mutating func scanString(strict: Bool) throws(JSONReadError) -> StringToken {
+        let start = offset + 1
+        var index = start
+        var escaped = false
+        var nonASCII = false
+        let count = bytes.count
+        while index < count {
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") {
+                offset = index + 1
+                return StringToken(start: start, end: index, escaped: escaped, nonASCII: nonASCII)
+            }
+            if b == UInt8(ascii: "\\") {
+                escaped = true
+                index += 2
+                continue
+            }
+            if b < 0x20, strict { throw JSONReadError("unescaped control character in string", at: index) }
+            if b >= 0x80 { nonASCII = true }
+            index += 1
+        }
+        throw JSONReadError("unterminated string", at: offset)
+    }
+
+    /// The UTF-8 bytes a string token stands for, with escapes resolved and UTF-8 validated.
+    private func unescape(_ token: StringToken) throws(JSONReadError) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(token.end - token.start)
+        var index = token.start
+        while index < token.end {
+            let b = bytes[index]
+            guard b == UInt8(ascii: "\\") else {
+                out.append(b)
+                index += 1
+                continue
+            }
+            let escape = bytes[index + 1]
+            index += 2
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4(at: index, end: token.end)
+                index += 4
+                if scalar >= 0xD800, scalar < 0xDC00 {
+                    guard index + 1 < token.end, bytes[index] == UInt8(ascii: "\\"),
+                        bytes[index + 1] == UInt8(ascii: "u")
+                    else { throw JSONReadError("unpaired high surrogate in \\u escape", at: index) }
+                    let low = try hex4(at: index + 2, end: token.end)
+                    guard low >= 0xDC00, low < 0xE000 else {
+                        throw JSONReadError("unpaired high surrogate in \\u escape", at: index)
+                    }
+                    index += 6
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if scalar >= 0xDC00, scalar < 0xE000 {
+                    throw JSONReadError("unpaired low surrogate in \\u escape", at: index)
+                }
+                appendUTF8(scalar, to: &out)
+            default:
+                throw JSONReadError("invalid escape in string", at: index - 2)
+            }
+        }
+        if token.nonASCII, !Self.isValidUTF8(out) {
+            throw JSONReadError("invalid UTF-8 in string", at: token.start)
+        }
+        return out
+    }
+
+    private func hex4(at index: Int, end: Int) throws(JSONReadError) -> UInt32 {
+        guard index + 4 <= end else { throw JSONReadError("invalid \\u escape", at: index) }
+        var value: UInt32 = 0
+        for i in index..<index + 4 {
+            let digit = Self.hexValue(bytes[i])
+            guard digit < 16 else { throw JSONReadError("invalid \\u escape", at: index) }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+
+    private func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+        switch scalar {
+        case 0..<0x80:
+            out.append(UInt8(scalar))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | scalar >> 6))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | scalar >> 12))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            out.append(UInt8(0xF0 | scalar >> 18))
+            out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        }
+    }
+
+    private static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
+    }
+
+    // MARK: - Skipping
+
+    /// Skips one value of any kind, as leniently as Foundation's scanner (see the type's documentation).
+    mutating func skipValue() throws(JSONReadError) {
+        try skipValue(depth: 0)
+    }
+
+    private mutating func skipValue(depth: Int) throws(JSONReadError) {
+        guard depth < Self.maximumDepth else { throw error("JSON nested too deeply") }
+        switch peek() {
+        case UInt8(ascii: "\""):
+            _ = try scanString(strict: false)
+        case UInt8(ascii: "{"):
+            offset += 1
+            var first = true
+            while true {
+                var b = peek()
+                if b == UInt8(ascii: "}") { break }
+                if !first {
+                    guard b == UInt8(ascii: ",") else { throw error("expected `,` or `}` in object") }
+                    offset += 1
+                    b = peek()
+                    if b == UInt8(ascii: "}") { break }
+                }
+                first = false
+                guard b == UInt8(ascii: "\"") else { throw error("expected a key string in object") }
+                _ = try scanString(strict: false)
+                guard peek() == UInt8(ascii: ":") else { throw error("expected `:` after key") }
+                offset += 1
+                try skipValue(depth: depth + 1)
+            }
+            offset += 1
+        case UInt8(ascii: "["):
+            offset += 1
+            var first = true
+            while try nextElement(first: &first) {
+                try skipValue(depth: depth + 1)
+            }
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            _ = scanNumberToken()
+        default:
+            throw mismatch("a value")
+        }
+    }
+}
+
+/// An object key as read by `JSONReader`: the raw bytes between the quotes, or the decoded bytes when the key had
+/// escapes or non-ASCII characters. Valid only while the reader's bytes are.
+struct JSONKey {
+    let raw: UnsafeRawBufferPointer
+    let decoded: [UInt8]?
+
+    /// Whether the key is `name` (compared as UTF-8 bytes, after unescaping).
+    @inline(__always)
+    static func == (key: JSONKey, name: StaticString) -> Bool {
+        let count = name.utf8CodeUnitCount
+        if let decoded = key.decoded {
+            return decoded.count == count
+                && (count == 0 || decoded.withUnsafeBytes { memcmp($0.baseAddress!, name.utf8Start, count) == 0 })
+        }
+        return key.raw.count == count && (count == 0 || memcmp(key.raw.baseAddress!, name.utf8Start, count) == 0)
+    }
+
+    /// The key as a string (for map keys).
+    var string: String {
+        if let decoded { return String(decoding: decoded, as: UTF8.self) }
+        return String(decoding: raw, as: UTF8.self)
+    }
+}
