@@ -314,28 +314,67 @@ struct JSONReader {
         return try integralValue(start: start, end: end, fractionStart: index)
     }
 
-    /// A number with a fraction or exponent that must be exactly an Int64 (`1.0`, `1e2`).
+    /// A number with a fraction or exponent read as an Int64 (`1.0`, `1e2`, `9.223372036854775e18`), the way
+    /// Foundation reads it: accepted if its `Double` is an integer in range, its value then taken from the decimal
+    /// digits (truncated toward zero), and refused if that value's magnitude exceeds `Int64.max`.
     private func integralValue(start: Int, end: Int, fractionStart: Int) throws(JSONReadError) -> Int64 {
+        let negative = bytes[start] == UInt8(ascii: "-")
+        var significant: [UInt8] = []  // the digits of the mantissa, without the point
+        for i in (negative ? start + 1 : start)..<fractionStart { significant.append(bytes[i] &- UInt8(ascii: "0")) }
         var index = fractionStart
+        var scale = 0  // the value is significant × 10^scale
         if bytes[index] == UInt8(ascii: ".") {
             index += 1
             let digits = index
-            while index < end, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
+            while index < end, bytes[index] &- UInt8(ascii: "0") < 10 {
+                significant.append(bytes[index] &- UInt8(ascii: "0"))
+                scale -= 1
+                index += 1
+            }
             guard index > digits else { throw JSONReadError("invalid number", at: start) }
         }
         if index < end, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
-            if index < end, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            var exponentNegative = false
+            if index < end, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                exponentNegative = bytes[index] == UInt8(ascii: "-")
+                index += 1
+            }
             let digits = index
-            while index < end, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
+            var exponent = 0
+            while index < end, bytes[index] &- UInt8(ascii: "0") < 10 {
+                exponent = min(exponent * 10 + Int(bytes[index] &- UInt8(ascii: "0")), 1_000_000)
+                index += 1
+            }
             guard index > digits else { throw JSONReadError("invalid number", at: start) }
+            scale += exponentNegative ? -exponent : exponent
         }
         guard index == end else { throw JSONReadError("invalid number", at: start) }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-        guard let double = Double(text), double.isFinite, double > -9.223_372_036_854_775_808e18,
-            double < 9.223_372_036_854_775_808e18, let value = Int64(exactly: double)
-        else { throw JSONReadError("number is not an Int64", at: start) }
-        return value
+        guard let double = Double(text), Int64(exactly: double) != nil else {
+            throw JSONReadError("number is not an Int64", at: start)
+        }
+        // Drop the fraction digits the scale cuts off.
+        while scale < 0, !significant.isEmpty {
+            significant.removeLast()
+            scale += 1
+        }
+        var value: Int64 = 0  // accumulated negatively; its magnitude must fit Int64.max for either sign
+        for digit in significant {
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = times10.subtractingReportingOverflow(Int64(digit))
+            if o1 || o2 { throw JSONReadError("number out of range of Int64", at: start) }
+            value = next
+        }
+        if value != 0 {
+            for _ in 0..<max(scale, 0) {
+                let (next, overflow) = value.multipliedReportingOverflow(by: 10)
+                if overflow { throw JSONReadError("number out of range of Int64", at: start) }
+                value = next
+            }
+        }
+        guard value != Int64.min else { throw JSONReadError("number out of range of Int64", at: start) }
+        return negative ? value : -value
     }
 
     /// Consumes the characters a number may be made of (as Foundation's scanner does) and returns its end.
