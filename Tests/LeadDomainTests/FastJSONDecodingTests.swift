@@ -123,6 +123,18 @@ struct FastJSONDecodingTests {
             #expect(fast == reference)
         }
     }
+
+    @Test("DomainEvent.decode reads through the fast decoder")
+    func decodeUsesTheFastPath() throws {
+        // Only the fast decoder's reasons carry byte offsets.
+        let payload = Array(#"{"at":1,"by":"\#(adminID)","leadId":"\#(leadID)"}"#.utf8)
+        do {
+            _ = try DomainEvent.decode(type: "LeadPaused", schemaVersion: 1, payload: payload)
+            Issue.record("accepted a LeadPaused without until")
+        } catch {
+            #expect("\(error)".contains("missing required field `until`"), "\(error)")
+        }
+    }
 }
 
 // MARK: - Comparing the two decoders
