@@ -27,18 +27,22 @@ struct JSONReader {
 
     /// Decodes a whole payload: one `T`, optionally preceded by a byte order mark, and nothing but whitespace after.
     static func decode<T: FastJSONDecodable>(_: T.Type, from payload: [UInt8]) throws(JSONReadError) -> T {
-        let result: Result<T, JSONReadError> = payload.withUnsafeBytes { buffer in
+        // `Array.withUnsafeBytes` only rethrows untyped errors: carry ours out beside the result.
+        var failure: JSONReadError?
+        let value: T? = payload.withUnsafeBytes { buffer in
             var reader = JSONReader(buffer)
             do throws(JSONReadError) {
                 reader.skipByteOrderMark()
                 let value = try T(fastJSON: &reader)
                 try reader.expectEnd()
-                return .success(value)
+                return value
             } catch {
-                return .failure(error)
+                failure = error
+                return nil
             }
         }
-        return try result.get()
+        guard let value else { throw failure! }
+        return value
     }
 
     // MARK: - Bytes and whitespace
@@ -128,11 +132,9 @@ struct JSONReader {
         let token = try scanString(strict: true)
         guard peek() == UInt8(ascii: ":") else { throw error("expected `:` after key") }
         offset += 1
-        let raw = UnsafeRawBufferPointer(rebasing: bytes[token.start..<token.end])
-        if token.escaped || token.nonASCII {
-            return JSONKey(raw: raw, decoded: try unescape(token))
-        }
-        return JSONKey(raw: raw, decoded: nil)
+        // Validate escapes and UTF-8 now, as Foundation does for every key of an object it decodes.
+        if token.escaped || token.nonASCII { _ = try unescape(token) }
+        return JSONKey(raw: UnsafeRawBufferPointer(rebasing: bytes[token.start..<token.end]), escaped: token.escaped)
     }
 
     /// Consumes the `[` of an array.
@@ -243,35 +245,34 @@ struct JSONReader {
         return uuid
     }
 
+    /// Parses `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (36 bytes at `start`, either case), or `nil`.
+    @inline(__always)
     private func parseUUID(at start: Int) -> UUID? {
-        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        let ok = withUnsafeMutableBytes(of: &uuid) { out -> Bool in
-            var index = start
-            for i in 0..<16 {
-                if i == 4 || i == 6 || i == 8 || i == 10 {
-                    guard bytes[index] == UInt8(ascii: "-") else { return false }
-                    index += 1
-                }
-                let high = Self.hexValue(bytes[index])
-                let low = Self.hexValue(bytes[index + 1])
-                guard high | low < 16 else { return false }
-                out[i] = high << 4 | low
-                index += 2
-            }
-            return true
+        let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + start
+        guard p[8] == UInt8(ascii: "-"), p[13] == UInt8(ascii: "-"), p[18] == UInt8(ascii: "-"),
+            p[23] == UInt8(ascii: "-")
+        else { return nil }
+        var invalid: UInt8 = 0
+        @inline(__always) func byte(_ i: Int) -> UInt8 {
+            let high = Self.hexValue(p[i])
+            let low = Self.hexValue(p[i + 1])
+            invalid |= high | low
+            return high &<< 4 | low
         }
-        return ok ? UUID(uuid: uuid) : nil
+        let uuid = (
+            byte(0), byte(2), byte(4), byte(6), byte(9), byte(11), byte(14), byte(16), byte(19), byte(21), byte(24),
+            byte(26), byte(28), byte(30), byte(32), byte(34)
+        )
+        return invalid < 16 ? UUID(uuid: uuid) : nil
     }
 
     /// The value of a hex digit, or 255.
     @inline(__always)
     private static func hexValue(_ b: UInt8) -> UInt8 {
-        switch b {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): b &- UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): b &- UInt8(ascii: "a") &+ 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): b &- UInt8(ascii: "A") &+ 10
-        default: 255
-        }
+        let digit = b &- UInt8(ascii: "0")
+        if digit < 10 { return digit }
+        let letter = (b | 0x20) &- UInt8(ascii: "a")
+        return letter < 6 ? letter &+ 10 : 255
     }
 
     /// Reads an integer. Plain integers are parsed with overflow checks; a decimal or exponent form is accepted if
@@ -476,6 +477,11 @@ struct JSONReader {
         return out
     }
 
+    /// The whole buffer read as the inside of a validated string (for `JSONKey`).
+    fileprivate func unescapedKey() throws(JSONReadError) -> [UInt8] {
+        try unescape(StringToken(start: 0, end: bytes.count, escaped: true, nonASCII: true))
+    }
+
     private func hex4(at index: Int, end: Int) throws(JSONReadError) -> UInt32 {
         guard index + 4 <= end else { throw JSONReadError("invalid \\u escape", at: index) }
         var value: UInt32 = 0
@@ -567,26 +573,27 @@ struct JSONReader {
     }
 }
 
-/// An object key as read by `JSONReader`: the raw bytes between the quotes, or the decoded bytes when the key had
-/// escapes or non-ASCII characters. Valid only while the reader's bytes are.
+/// An object key as read by `JSONReader`: the bytes between the quotes, already validated; `escaped` if they hold
+/// escapes still to be resolved (rare: then comparisons decode them). Valid only while the reader's bytes are.
 struct JSONKey {
     let raw: UnsafeRawBufferPointer
-    let decoded: [UInt8]?
+    let escaped: Bool
 
     /// Whether the key is `name` (compared as UTF-8 bytes, after unescaping).
     @inline(__always)
     static func == (key: JSONKey, name: StaticString) -> Bool {
         let count = name.utf8CodeUnitCount
-        if let decoded = key.decoded {
-            return decoded.count == count
-                && (count == 0 || decoded.withUnsafeBytes { memcmp($0.baseAddress!, name.utf8Start, count) == 0 })
-        }
+        if key.escaped { return key.decoded.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: count)) }
         return key.raw.count == count && (count == 0 || memcmp(key.raw.baseAddress!, name.utf8Start, count) == 0)
     }
 
     /// The key as a string (for map keys).
     var string: String {
-        if let decoded { return String(decoding: decoded, as: UTF8.self) }
-        return String(decoding: raw, as: UTF8.self)
+        escaped ? String(decoding: decoded, as: UTF8.self) : String(decoding: raw, as: UTF8.self)
+    }
+
+    /// The key's bytes with escapes resolved (the key was validated when read).
+    private var decoded: [UInt8] {
+        (try? JSONReader(raw).unescapedKey()) ?? []
     }
 }
