@@ -234,6 +234,11 @@ struct JSONReader {
     mutating func readUUID() throws(JSONReadError) -> UUID {
         guard peek() == UInt8(ascii: "\"") else { throw mismatch("UUID string") }
         let start = offset
+        // The usual case: 36 hex digits and dashes, then the closing quote.
+        if start + 37 < bytes.count, bytes[start + 37] == UInt8(ascii: "\""), let uuid = parseUUID(at: start + 1) {
+            offset = start + 38
+            return uuid
+        }
         let token = try scanString(strict: true)
         if !token.escaped, token.end - token.start == 36, let uuid = parseUUID(at: token.start) { return uuid }
         // Escapes or an unusual form: let Foundation decide, exactly as the reference decoder does.
@@ -411,8 +416,21 @@ struct JSONReader {
         var escaped = false
         var nonASCII = false
         let count = bytes.count
-        while index < count {
-            let b = bytes[index]
+        let base = bytes.baseAddress!  // not empty: the opening quote is there
+        while true {
+            // Eight bytes at a time while none of them is a quote, a backslash, a control character or (until the
+            // first one is seen) a non-ASCII byte; the byte loop below decides about the one that stopped it.
+            let highBits: UInt64 = nonASCII ? 0 : 0x8080_8080_8080_8080
+            while index + 8 <= count {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                var special =
+                    Self.hasZeroByte(word ^ 0x2222_2222_2222_2222) | Self.hasZeroByte(word ^ 0x5C5C_5C5C_5C5C_5C5C)
+                if strict { special |= (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080 }
+                if special | (word & highBits) != 0 { break }
+                index += 8
+            }
+            guard index < count else { break }
+            let b = base.load(fromByteOffset: index, as: UInt8.self)
             if b == UInt8(ascii: "\"") {
                 offset = index + 1
                 return StringToken(start: start, end: index, escaped: escaped, nonASCII: nonASCII)
@@ -427,6 +445,12 @@ struct JSONReader {
             index += 1
         }
         throw JSONReadError("unterminated string", at: offset)
+    }
+
+    /// Whether any byte of `word` is zero (exact, though not which one).
+    @inline(__always)
+    private static func hasZeroByte(_ word: UInt64) -> UInt64 {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
     }
 
     /// The UTF-8 bytes a string token stands for, with escapes resolved and UTF-8 validated.
