@@ -54,6 +54,29 @@ struct FastJSONDecodingTests {
         }
     }
 
+    @Test("payloads with random bytes changed, dropped or repeated decode alike or fail alike", arguments: 0..<2)
+    func mutatedBytesAgree(seed: UInt64) throws {
+        var random = SplitMix64(seed: 0xB17E_0000 + seed)
+        let significant = Array(#""\{}[],:0-9e.ntfu "#.utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xFF]
+        for event in DomainEvent.examples {
+            let payload = try event.encodedPayload()
+            for _ in 0..<150 {
+                var bytes = payload
+                for _ in 0..<(1 + random.next() % 3) {
+                    let index = Int(random.next() % UInt64(bytes.count))
+                    switch random.next() % 3 {
+                    case 0: bytes[index] = significant[Int(random.next() % UInt64(significant.count))]
+                    case 1: bytes.remove(at: index)
+                    default:
+                        let end = min(bytes.count, index + Int(random.next() % 8))
+                        bytes.insert(contentsOf: bytes[index..<end], at: index)
+                    }
+                }
+                _ = try compare(event.typeName, event.schemaVersion, bytes)
+            }
+        }
+    }
+
     @Test("Foundation's lenient corners are read the same", arguments: lenientPayloads)
     func lenientCornersAgree(payload: String) throws {
         _ = try compare("LeadPaused", 1, Array(payload.utf8))
