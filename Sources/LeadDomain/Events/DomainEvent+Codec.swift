@@ -43,15 +43,23 @@ extension DomainEvent {
 
     /// Decodes a stored payload, upcasting old schema versions to the current event.
     ///
+    /// Reads through `JSONReader` and the generated `init(fastJSON:)` decoders, which accept exactly what
+    /// Foundation's `JSONDecoder` accepts (FastJSONDecodingTests) at a fraction of its cost: replay decodes every
+    /// stored event.
+    ///
     /// - Throws: `EventCodecError.unknownType` for a type name the domain does not know,
     ///   `.unsupportedSchemaVersion` for a version it cannot read, `.invalidPayload` for bad JSON.
     public static func decode(type: String, schemaVersion: UInt16, payload: [UInt8]) throws(EventCodecError)
         -> DomainEvent
     {
-        guard let kind = EventKind(rawValue: type) else { throw .unknownType(type) }
-        guard schemaVersion >= 1, schemaVersion <= kind.schemaVersion else {
-            throw .unsupportedSchemaVersion(type: type, schemaVersion: schemaVersion)
-        }
+        try decodeWithFastJSON(type: type, schemaVersion: schemaVersion, payload: payload)
+    }
+
+    /// `decode` through Foundation's `JSONDecoder`: the reference the fast decoder is tested against.
+    static func decodeWithFoundation(type: String, schemaVersion: UInt16, payload: [UInt8]) throws(EventCodecError)
+        -> DomainEvent
+    {
+        let kind = try knownKind(type: type, schemaVersion: schemaVersion)
         do {
             return try decodeKnown(
                 kind, schemaVersion: schemaVersion, payload: Data(payload), decoder: EventJSON.decoder)
@@ -60,6 +68,30 @@ extension DomainEvent {
         } catch {
             throw .invalidPayload(type: type, schemaVersion: schemaVersion, reason: String(describing: error))
         }
+    }
+
+    /// `decode` through `JSONReader` and the generated `init(fastJSON:)` decoders: same results, same errors
+    /// (the reasons are worded differently), several times faster.
+    static func decodeWithFastJSON(type: String, schemaVersion: UInt16, payload: [UInt8]) throws(EventCodecError)
+        -> DomainEvent
+    {
+        let kind = try knownKind(type: type, schemaVersion: schemaVersion)
+        let event: DomainEvent?
+        do {
+            event = try decodeFast(kind, schemaVersion: schemaVersion, payload: payload)
+        } catch {
+            throw .invalidPayload(type: type, schemaVersion: schemaVersion, reason: error.description)
+        }
+        guard let event else { throw .unsupportedSchemaVersion(type: type, schemaVersion: schemaVersion) }
+        return event
+    }
+
+    private static func knownKind(type: String, schemaVersion: UInt16) throws(EventCodecError) -> EventKind {
+        guard let kind = EventKind(rawValue: type) else { throw .unknownType(type) }
+        guard schemaVersion >= 1, schemaVersion <= kind.schemaVersion else {
+            throw .unsupportedSchemaVersion(type: type, schemaVersion: schemaVersion)
+        }
+        return kind
     }
 
     /// The lead a lead event belongs to, `nil` for other events.

@@ -197,4 +197,120 @@ public enum DomainEvent: Sendable, Hashable {
             throw EventCodecError.unsupportedSchemaVersion(type: kind.rawValue, schemaVersion: schemaVersion)
         }
     }
+
+    /// `decodeKnown` through `JSONReader`: the same cases and upcasts, `nil` for an unsupported version.
+    static func decodeFast(
+        _ kind: EventKind, schemaVersion: UInt16, payload: [UInt8]
+    ) throws(JSONReadError) -> DomainEvent? {
+        switch (kind, schemaVersion) {
+        case (.leadCreated, 1):
+            return .leadCreated(try JSONReader.decode(LeadCreated.self, from: payload))
+        case (.leadUpdated, 1):
+            return .leadUpdated(try JSONReader.decode(LeadUpdated.self, from: payload))
+        case (.leadStepMarked, 1):
+            return .leadStepMarked(try JSONReader.decode(LeadStepMarked.self, from: payload))
+        case (.leadAssigned, 1):
+            return .leadAssigned(try JSONReader.decode(LeadAssigned.self, from: payload))
+        case (.leadTagged, 1):
+            return .leadTagged(try JSONReader.decode(LeadTagged.self, from: payload))
+        case (.leadUntagged, 1):
+            return .leadUntagged(try JSONReader.decode(LeadUntagged.self, from: payload))
+        case (.watcherAdded, 1):
+            return .watcherAdded(try JSONReader.decode(WatcherAdded.self, from: payload))
+        case (.watcherRemoved, 1):
+            return .watcherRemoved(try JSONReader.decode(WatcherRemoved.self, from: payload))
+        case (.noteAdded, 1):
+            return .noteAdded(try JSONReader.decode(NoteAddedV1.self, from: payload).upcast())
+        case (.noteAdded, 2):
+            return .noteAdded(try JSONReader.decode(NoteAdded.self, from: payload))
+        case (.actionLogged, 1):
+            return .actionLogged(try JSONReader.decode(ActionLogged.self, from: payload))
+        case (.actionPinned, 1):
+            return .actionPinned(try JSONReader.decode(ActionPinned.self, from: payload))
+        case (.actionUnpinned, 1):
+            return .actionUnpinned(try JSONReader.decode(ActionUnpinned.self, from: payload))
+        case (.actionCompleted, 1):
+            return .actionCompleted(try JSONReader.decode(ActionCompleted.self, from: payload))
+        case (.taskAdded, 1):
+            return .taskAdded(try JSONReader.decode(TaskAdded.self, from: payload))
+        case (.taskClosed, 1):
+            return .taskClosed(try JSONReader.decode(TaskClosed.self, from: payload))
+        case (.leadPaused, 1):
+            return .leadPaused(try JSONReader.decode(LeadPaused.self, from: payload))
+        case (.leadResumed, 1):
+            return .leadResumed(try JSONReader.decode(LeadResumed.self, from: payload))
+        case (.leadDataCopied, 1):
+            return .leadDataCopied(try JSONReader.decode(LeadDataCopied.self, from: payload))
+        case (.leadsMerged, 1):
+            return .leadsMerged(try JSONReader.decode(LeadsMerged.self, from: payload))
+        case (.leadMergedInto, 1):
+            return .leadMergedInto(try JSONReader.decode(LeadMergedInto.self, from: payload))
+        case (.leadLinkedToCustomer, 1):
+            return .leadLinkedToCustomer(try JSONReader.decode(LeadLinkedToCustomer.self, from: payload))
+        case (.leadConverted, 1):
+            return .leadConverted(try JSONReader.decode(LeadConverted.self, from: payload))
+        case (.leadDeleted, 1):
+            return .leadDeleted(try JSONReader.decode(LeadDeleted.self, from: payload))
+        case (.leadRestored, 1):
+            return .leadRestored(try JSONReader.decode(LeadRestored.self, from: payload))
+        case (.customerRegistered, 1):
+            return .customerRegistered(try JSONReader.decode(CustomerRegistered.self, from: payload))
+        case (.customerUpdated, 1):
+            return .customerUpdated(try JSONReader.decode(CustomerUpdated.self, from: payload))
+        case (.stepDefined, 1):
+            return .stepDefined(try JSONReader.decode(StepDefined.self, from: payload))
+        case (.stepRenamed, 1):
+            return .stepRenamed(try JSONReader.decode(StepRenamed.self, from: payload))
+        case (.stepsReordered, 1):
+            return .stepsReordered(try JSONReader.decode(StepsReordered.self, from: payload))
+        case (.stepRetired, 1):
+            return .stepRetired(try JSONReader.decode(StepRetired.self, from: payload))
+        case (.sourceDefined, 1):
+            return .sourceDefined(try JSONReader.decode(SourceDefined.self, from: payload))
+        case (.sourceRenamed, 1):
+            return .sourceRenamed(try JSONReader.decode(SourceRenamed.self, from: payload))
+        case (.sourceRetired, 1):
+            return .sourceRetired(try JSONReader.decode(SourceRetired.self, from: payload))
+        case (.actionTypeDefined, 1):
+            return .actionTypeDefined(try JSONReader.decode(ActionTypeDefined.self, from: payload))
+        case (.actionTypeRetired, 1):
+            return .actionTypeRetired(try JSONReader.decode(ActionTypeRetired.self, from: payload))
+        case (.tagDefined, 1):
+            return .tagDefined(try JSONReader.decode(TagDefined.self, from: payload))
+        case (.tagRemoved, 1):
+            return .tagRemoved(try JSONReader.decode(TagRemoved.self, from: payload))
+        case (.customFieldDefined, 1):
+            return .customFieldDefined(try JSONReader.decode(CustomFieldDefined.self, from: payload))
+        case (.customFieldRetired, 1):
+            return .customFieldRetired(try JSONReader.decode(CustomFieldRetired.self, from: payload))
+        case (.taskTypeDefined, 1):
+            return .taskTypeDefined(try JSONReader.decode(TaskTypeDefined.self, from: payload))
+        case (.taskTypeRetired, 1):
+            return .taskTypeRetired(try JSONReader.decode(TaskTypeRetired.self, from: payload))
+        case (.defaultsChanged, 1):
+            return .defaultsChanged(try JSONReader.decode(DefaultsChanged.self, from: payload))
+        case (.fieldLimitsChanged, 1):
+            return .fieldLimitsChanged(try JSONReader.decode(FieldLimitsChanged.self, from: payload))
+        case (.requiredFieldsChanged, 1):
+            return .requiredFieldsChanged(try JSONReader.decode(RequiredFieldsChanged.self, from: payload))
+        case (.assessmentScaleChanged, 1):
+            return .assessmentScaleChanged(try JSONReader.decode(AssessmentScaleChanged.self, from: payload))
+        case (.convertedLeadLockChanged, 1):
+            return .convertedLeadLockChanged(try JSONReader.decode(ConvertedLeadLockChanged.self, from: payload))
+        case (.adminCreated, 1):
+            return .adminCreated(try JSONReader.decode(AdminCreated.self, from: payload))
+        case (.roleChanged, 1):
+            return .roleChanged(try JSONReader.decode(RoleChanged.self, from: payload))
+        case (.permissionsChanged, 1):
+            return .permissionsChanged(try JSONReader.decode(PermissionsChanged.self, from: payload))
+        case (.tokenIssued, 1):
+            return .tokenIssued(try JSONReader.decode(TokenIssued.self, from: payload))
+        case (.tokenRevoked, 1):
+            return .tokenRevoked(try JSONReader.decode(TokenRevoked.self, from: payload))
+        case (.adminDisabled, 1):
+            return .adminDisabled(try JSONReader.decode(AdminDisabled.self, from: payload))
+        default:
+            return nil
+        }
+    }
 }
