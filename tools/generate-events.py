@@ -15,8 +15,8 @@ Usage: python3 tools/generate-events.py   (from the repository root)
 """
 import json
 import os
-import re
-import sys
+import shutil
+import subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -438,6 +438,10 @@ def main():
         f.write("        default:\n            throw EventCodecError.unsupportedSchemaVersion(type: kind.rawValue, "
                 "schemaVersion: schemaVersion)\n")
         f.write("        }\n    }\n}\n")
+
+    # Keep the output exactly as the formatter leaves it, so regenerating shows no diff.
+    if shutil.which("swift"):
+        subprocess.run(["swift", "format", "-i", "-r", events_dir], check=False)
 
 def wrap_case(cases, body):
     out, cur = [], "        case "

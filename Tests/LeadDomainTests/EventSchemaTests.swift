@@ -50,7 +50,8 @@ struct EventSchemaTests {
             let name = String(format: "%03d--%@.v%d.json", index, event.typeName, Int(event.schemaVersion))
             try Data(try event.encodedPayload()).write(to: payloadDir.appendingPathComponent(name))
         }
-        try Data(EventUpcastTests.noteAddedV1.utf8).write(to: payloadDir.appendingPathComponent("v1--NoteAdded.v1.json"))
+        try Data(EventUpcastTests.noteAddedV1.utf8).write(
+            to: payloadDir.appendingPathComponent("v1--NoteAdded.v1.json"))
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -75,7 +76,8 @@ struct EventCodecTests {
     func roundTrip() throws {
         for event in DomainEvent.examples {
             let bytes = try event.encodedPayload()
-            let decoded = try DomainEvent.decode(type: event.typeName, schemaVersion: event.schemaVersion, payload: bytes)
+            let decoded = try DomainEvent.decode(
+                type: event.typeName, schemaVersion: event.schemaVersion, payload: bytes)
             #expect(decoded == event, "\(event.typeName)")
         }
     }
@@ -88,7 +90,9 @@ struct EventCodecTests {
                 at: Timestamp(microseconds: 10), by: UUID(uuidString: "9c4f5d71-b06e-4f4d-a1a2-3d4e5f607182")!))
         let json = String(decoding: try event.encodedPayload(), as: UTF8.self)
         #expect(
-            json == #"{"at":10,"by":"9C4F5D71-B06E-4F4D-A1A2-3D4E5F607182","leadId":"6F1C2A4E-8D3B-4C1A-9E7F-0A1B2C3D4E5F","until":20}"#)
+            json
+                == #"{"at":10,"by":"9C4F5D71-B06E-4F4D-A1A2-3D4E5F607182","leadId":"6F1C2A4E-8D3B-4C1A-9E7F-0A1B2C3D4E5F","until":20}"#
+        )
     }
 
     @Test("an unknown type name is a typed error")
@@ -125,7 +129,8 @@ struct EventCodecTests {
     @Test("events know their stream")
     func streams() {
         let lead = UUID()
-        let event = DomainEvent.leadTagged(LeadTagged(leadId: lead, tag: "x", at: Timestamp(microseconds: 1), by: UUID()))
+        let event = DomainEvent.leadTagged(
+            LeadTagged(leadId: lead, tag: "x", at: Timestamp(microseconds: 1), by: UUID()))
         #expect(event.streamID == "lead-" + lead.uuidString.lowercased())
         #expect(DomainEvent.examples.first { $0.kind == .stepDefined }?.streamID == "settings")
         #expect(StreamID.parse(event.streamID) == .lead(lead))

@@ -81,7 +81,9 @@ public struct APIToken: Sendable, Hashable, Codable, Identifiable {
     public var expiresAt: Timestamp?
     public var revoked: Bool
 
-    public init(id: UUID, label: String, sha256: String, issuedAt: Timestamp, expiresAt: Timestamp?, revoked: Bool = false) {
+    public init(
+        id: UUID, label: String, sha256: String, issuedAt: Timestamp, expiresAt: Timestamp?, revoked: Bool = false
+    ) {
         self.id = id
         self.label = label
         self.sha256 = sha256

@@ -8,7 +8,9 @@ public struct Decision: Sendable, Hashable {
     public init(_ streams: [StreamEvents] = []) { self.streams = streams.filter { !$0.events.isEmpty } }
 
     /// A decision for one stream.
-    public init(streamID: String, events: [DomainEvent]) { self.init([StreamEvents(streamID: streamID, events: events)]) }
+    public init(streamID: String, events: [DomainEvent]) {
+        self.init([StreamEvents(streamID: streamID, events: events)])
+    }
 
     /// Whether nothing is to be appended.
     public var isEmpty: Bool { streams.isEmpty }

@@ -8,7 +8,8 @@ extension LeadDecider {
         if lead.converted { throw DomainError(.alreadyConverted, "The lead is already converted") }
         guard lead.step == c.settings.conversionStep else {
             throw DomainError(
-                .notOnLastStep, "Only a lead on the last step (\(c.settings.conversionStep ?? "none")) can be converted")
+                .notOnLastStep, "Only a lead on the last step (\(c.settings.conversionStep ?? "none")) can be converted"
+            )
         }
         let leadStream = StreamID.lead(lead.id)
         if let linked = lead.linkedCustomer {
@@ -24,7 +25,8 @@ extension LeadDecider {
             StreamEvents(
                 streamID: leadStream,
                 events: [
-                    .leadLinkedToCustomer(LeadLinkedToCustomer(leadId: lead.id, customerId: customerId, at: c.now, by: c.actor)),
+                    .leadLinkedToCustomer(
+                        LeadLinkedToCustomer(leadId: lead.id, customerId: customerId, at: c.now, by: c.actor)),
                     .leadConverted(LeadConverted(leadId: lead.id, customerId: customerId, at: c.now, by: c.actor)),
                 ]),
         ])

@@ -25,7 +25,8 @@ extension LeadDecider {
         let competitor = v.text(
             input.competitor, field: "competitor", limit: limits.name, required: required.contains(.competitor))
         let assessment = validateAssessment(input.assessment, &v, s, required: required.contains(.assessment))
-        let comment = v.text(input.comment, field: "comment", limit: limits.comment, required: required.contains(.comment))
+        let comment = v.text(
+            input.comment, field: "comment", limit: limits.comment, required: required.contains(.comment))
         var tags: [String] = []
         for (index, name) in input.tags.enumerated() {
             let tag = v.tag(name, field: "tags[\(index)]")

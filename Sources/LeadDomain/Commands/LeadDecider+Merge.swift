@@ -53,14 +53,18 @@ extension LeadDecider {
         let changes = fieldChanges(from: target, to: merged)
         let merge = LeadsMerged(
             leadId: target.id, sourceLeadIds: ordered.map(\.id), changes: changes, addedTags: addedTags,
-            addedWatchers: addedWatchers, movedNotes: ordered.flatMap(\.notes), movedActions: ordered.flatMap(\.actions),
+            addedWatchers: addedWatchers, movedNotes: ordered.flatMap(\.notes),
+            movedActions: ordered.flatMap(\.actions),
             movedTasks: ordered.flatMap(\.tasks), at: c.now, by: c.actor)
         var streams = [StreamEvents(streamID: StreamID.lead(target.id), events: [.leadsMerged(merge)])]
         for source in ordered {
             streams.append(
                 StreamEvents(
                     streamID: StreamID.lead(source.id),
-                    events: [.leadMergedInto(LeadMergedInto(leadId: source.id, targetLeadId: target.id, at: c.now, by: c.actor))]))
+                    events: [
+                        .leadMergedInto(
+                            LeadMergedInto(leadId: source.id, targetLeadId: target.id, at: c.now, by: c.actor))
+                    ]))
         }
         return Decision(streams)
     }

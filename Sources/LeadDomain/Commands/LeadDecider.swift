@@ -54,7 +54,9 @@ public enum LeadDecider {
             return changes.isEmpty ? [] : [.leadUpdated(LeadUpdated(leadId: id, changes: changes, at: at, by: by))]
         case .markStep(let step):
             guard c.settings.isActiveStep(step) else {
-                throw .validation([FieldError(field: "step", code: .unknownStep, message: "\(step) is not an active step")])
+                throw .validation([
+                    FieldError(field: "step", code: .unknownStep, message: "\(step) is not an active step")
+                ])
             }
             guard step != lead.step else { return [] }
             return [.leadStepMarked(LeadStepMarked(leadId: id, from: lead.step, to: step, at: at, by: by))]
@@ -91,13 +93,16 @@ public enum LeadDecider {
             return try addTask(lead, task, c)
         case .closeTask(let taskId):
             guard let task = lead.tasks.first(where: { $0.id == taskId }) else {
-                throw .notFound(.taskNotFound, field: "taskId", "The lead has no task \(taskId.uuidString.lowercased())")
+                throw .notFound(
+                    .taskNotFound, field: "taskId", "The lead has no task \(taskId.uuidString.lowercased())")
             }
             guard !task.closed else { return [] }
             return [.taskClosed(TaskClosed(leadId: id, taskId: taskId, at: at, by: by))]
         case .pause(let until):
             guard until > c.now else {
-                throw .validation([FieldError(field: "until", code: .notInFuture, message: "until must be in the future")])
+                throw .validation([
+                    FieldError(field: "until", code: .notInFuture, message: "until must be in the future")
+                ])
             }
             guard lead.pausedUntil != until else { return [] }
             return [.leadPaused(LeadPaused(leadId: id, until: until, at: at, by: by))]
@@ -128,7 +133,8 @@ public enum LeadDecider {
 
     private static func existingAction(_ lead: LeadState, _ actionId: UUID) throws(DomainError) -> LeadAction {
         guard let action = lead.actions.first(where: { $0.id == actionId }) else {
-            throw .notFound(.actionNotFound, field: "actionId", "The lead has no action \(actionId.uuidString.lowercased())")
+            throw .notFound(
+                .actionNotFound, field: "actionId", "The lead has no action \(actionId.uuidString.lowercased())")
         }
         return action
     }

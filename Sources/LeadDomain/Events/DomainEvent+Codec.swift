@@ -34,10 +34,8 @@ extension DomainEvent {
 
     /// The JSON payload: camelCase keys, sorted, no insignificant whitespace, times as integer microseconds.
     public func encodedPayload() throws(EventCodecError) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            return [UInt8](try encoder.encode(payload))
+            return [UInt8](try EventJSON.encoder.encode(payload))
         } catch {
             throw .encodingFailed(type: typeName, reason: String(describing: error))
         }
@@ -55,7 +53,8 @@ extension DomainEvent {
             throw .unsupportedSchemaVersion(type: type, schemaVersion: schemaVersion)
         }
         do {
-            return try decodeKnown(kind, schemaVersion: schemaVersion, payload: Data(payload), decoder: JSONDecoder())
+            return try decodeKnown(
+                kind, schemaVersion: schemaVersion, payload: Data(payload), decoder: EventJSON.decoder)
         } catch let error as EventCodecError {
             throw error
         } catch {
@@ -93,4 +92,14 @@ extension DomainEvent {
         default: nil
         }
     }
+}
+
+/// The shared JSON coders of event payloads (both are thread-safe; creating them per event is costly on replay).
+enum EventJSON {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+    static let decoder = JSONDecoder()
 }

@@ -53,7 +53,8 @@ extension DomainEvent {
                     responsible: manager, competitor: "Telia", assessment: "3", tags: ["VIP"],
                     customFields: [
                         "budget": .int(5_000), "segment": .list("b2b"), "site": .url("https://rasa.lt"),
-                        "newsletter": .flag(true), "contract-date": .date("2026-12-01"), "notes": .text("two lines\nhere"),
+                        "newsletter": .flag(true), "contract-date": .date("2026-12-01"),
+                        "notes": .text("two lines\nhere"),
                         "code": .string("R-1"),
                     ],
                     comment: "Met at the fair", at: at, by: admin)),
@@ -65,7 +66,9 @@ extension DomainEvent {
             .watcherAdded(WatcherAdded(leadId: lead, watcher: admin, at: at, by: admin)),
             .watcherRemoved(WatcherRemoved(leadId: lead, watcher: admin, at: at, by: admin)),
             .noteAdded(
-                NoteAdded(leadId: lead, noteId: note, step: "new", text: "Ёлкин перезвонит", format: .markdown, at: at, by: manager)),
+                NoteAdded(
+                    leadId: lead, noteId: note, step: "new", text: "Ёлкин перезвонит", format: .markdown, at: at,
+                    by: manager)),
             .actionLogged(
                 ActionLogged(
                     leadId: lead, actionId: action, step: "contacted", text: "Demo", actionType: "meeting",
@@ -83,7 +86,8 @@ extension DomainEvent {
             .leadDataCopied(LeadDataCopied(leadId: lead, fromLeadId: other, changes: copied, at: at, by: manager)),
             .leadsMerged(
                 LeadsMerged(
-                    leadId: lead, sourceLeadIds: [other], changes: copied, addedTags: ["Kaunas"], addedWatchers: [admin],
+                    leadId: lead, sourceLeadIds: [other], changes: copied, addedTags: ["Kaunas"],
+                    addedWatchers: [admin],
                     movedNotes: [movedNote], movedActions: [movedAction], movedTasks: [movedTask], at: at, by: admin)),
             .leadMergedInto(LeadMergedInto(leadId: other, targetLeadId: lead, at: at, by: admin)),
             .leadLinkedToCustomer(LeadLinkedToCustomer(leadId: lead, customerId: customer, at: at, by: manager)),
@@ -96,10 +100,13 @@ extension DomainEvent {
                     emails: ["sarunas@rasa.lt"], address: address, fromLeadId: lead, at: at, by: manager)),
             .customerUpdated(CustomerUpdated(customerId: customer, changes: customerChanges, at: at, by: admin)),
             .stepDefined(
-                StepDefined(key: "negotiation", name: "Negotiation", colour: "#ffc107", description: "Haggling", at: at, by: admin)),
+                StepDefined(
+                    key: "negotiation", name: "Negotiation", colour: "#ffc107", description: "Haggling", at: at,
+                    by: admin)),
             .stepRenamed(StepRenamed(key: "new", from: "New", to: "Incoming", at: at, by: admin)),
             .stepsReordered(
-                StepsReordered(order: ["new", "contacted", "qualified", "negotiation", "proposal", "won"], at: at, by: admin)),
+                StepsReordered(
+                    order: ["new", "contacted", "qualified", "negotiation", "proposal", "won"], at: at, by: admin)),
             .stepRetired(StepRetired(key: "negotiation", at: at, by: admin)),
             .sourceDefined(SourceDefined(key: "fair", name: "Trade fair", at: at, by: admin)),
             .sourceRenamed(SourceRenamed(key: "fair", from: "Trade fair", to: "Fair", at: at, by: admin)),
@@ -128,7 +135,8 @@ extension DomainEvent {
                     permissions: [.leadsReadAll, .reportsRead], at: at, by: admin)),
             .roleChanged(RoleChanged(adminId: manager, from: .manager, to: .admin, at: at, by: admin)),
             .permissionsChanged(
-                PermissionsChanged(adminId: manager, from: [.reportsRead], to: [.leadsDelete, .reportsRead], at: at, by: admin)),
+                PermissionsChanged(
+                    adminId: manager, from: [.reportsRead], to: [.leadsDelete, .reportsRead], at: at, by: admin)),
             .tokenIssued(
                 TokenIssued(
                     adminId: manager, tokenId: token, label: "phone app",

@@ -150,11 +150,13 @@ public enum DomainEvent: Sendable, Hashable {
         case (.leadDataCopied, 1): return .leadDataCopied(try decoder.decode(LeadDataCopied.self, from: payload))
         case (.leadsMerged, 1): return .leadsMerged(try decoder.decode(LeadsMerged.self, from: payload))
         case (.leadMergedInto, 1): return .leadMergedInto(try decoder.decode(LeadMergedInto.self, from: payload))
-        case (.leadLinkedToCustomer, 1): return .leadLinkedToCustomer(try decoder.decode(LeadLinkedToCustomer.self, from: payload))
+        case (.leadLinkedToCustomer, 1):
+            return .leadLinkedToCustomer(try decoder.decode(LeadLinkedToCustomer.self, from: payload))
         case (.leadConverted, 1): return .leadConverted(try decoder.decode(LeadConverted.self, from: payload))
         case (.leadDeleted, 1): return .leadDeleted(try decoder.decode(LeadDeleted.self, from: payload))
         case (.leadRestored, 1): return .leadRestored(try decoder.decode(LeadRestored.self, from: payload))
-        case (.customerRegistered, 1): return .customerRegistered(try decoder.decode(CustomerRegistered.self, from: payload))
+        case (.customerRegistered, 1):
+            return .customerRegistered(try decoder.decode(CustomerRegistered.self, from: payload))
         case (.customerUpdated, 1): return .customerUpdated(try decoder.decode(CustomerUpdated.self, from: payload))
         case (.stepDefined, 1): return .stepDefined(try decoder.decode(StepDefined.self, from: payload))
         case (.stepRenamed, 1): return .stepRenamed(try decoder.decode(StepRenamed.self, from: payload))
@@ -163,16 +165,21 @@ public enum DomainEvent: Sendable, Hashable {
         case (.sourceDefined, 1): return .sourceDefined(try decoder.decode(SourceDefined.self, from: payload))
         case (.sourceRenamed, 1): return .sourceRenamed(try decoder.decode(SourceRenamed.self, from: payload))
         case (.sourceRetired, 1): return .sourceRetired(try decoder.decode(SourceRetired.self, from: payload))
-        case (.actionTypeDefined, 1): return .actionTypeDefined(try decoder.decode(ActionTypeDefined.self, from: payload))
-        case (.actionTypeRetired, 1): return .actionTypeRetired(try decoder.decode(ActionTypeRetired.self, from: payload))
+        case (.actionTypeDefined, 1):
+            return .actionTypeDefined(try decoder.decode(ActionTypeDefined.self, from: payload))
+        case (.actionTypeRetired, 1):
+            return .actionTypeRetired(try decoder.decode(ActionTypeRetired.self, from: payload))
         case (.tagDefined, 1): return .tagDefined(try decoder.decode(TagDefined.self, from: payload))
         case (.tagRemoved, 1): return .tagRemoved(try decoder.decode(TagRemoved.self, from: payload))
-        case (.customFieldDefined, 1): return .customFieldDefined(try decoder.decode(CustomFieldDefined.self, from: payload))
-        case (.customFieldRetired, 1): return .customFieldRetired(try decoder.decode(CustomFieldRetired.self, from: payload))
+        case (.customFieldDefined, 1):
+            return .customFieldDefined(try decoder.decode(CustomFieldDefined.self, from: payload))
+        case (.customFieldRetired, 1):
+            return .customFieldRetired(try decoder.decode(CustomFieldRetired.self, from: payload))
         case (.taskTypeDefined, 1): return .taskTypeDefined(try decoder.decode(TaskTypeDefined.self, from: payload))
         case (.taskTypeRetired, 1): return .taskTypeRetired(try decoder.decode(TaskTypeRetired.self, from: payload))
         case (.defaultsChanged, 1): return .defaultsChanged(try decoder.decode(DefaultsChanged.self, from: payload))
-        case (.fieldLimitsChanged, 1): return .fieldLimitsChanged(try decoder.decode(FieldLimitsChanged.self, from: payload))
+        case (.fieldLimitsChanged, 1):
+            return .fieldLimitsChanged(try decoder.decode(FieldLimitsChanged.self, from: payload))
         case (.requiredFieldsChanged, 1):
             return .requiredFieldsChanged(try decoder.decode(RequiredFieldsChanged.self, from: payload))
         case (.assessmentScaleChanged, 1):
@@ -181,7 +188,8 @@ public enum DomainEvent: Sendable, Hashable {
             return .convertedLeadLockChanged(try decoder.decode(ConvertedLeadLockChanged.self, from: payload))
         case (.adminCreated, 1): return .adminCreated(try decoder.decode(AdminCreated.self, from: payload))
         case (.roleChanged, 1): return .roleChanged(try decoder.decode(RoleChanged.self, from: payload))
-        case (.permissionsChanged, 1): return .permissionsChanged(try decoder.decode(PermissionsChanged.self, from: payload))
+        case (.permissionsChanged, 1):
+            return .permissionsChanged(try decoder.decode(PermissionsChanged.self, from: payload))
         case (.tokenIssued, 1): return .tokenIssued(try decoder.decode(TokenIssued.self, from: payload))
         case (.tokenRevoked, 1): return .tokenRevoked(try decoder.decode(TokenRevoked.self, from: payload))
         case (.adminDisabled, 1): return .adminDisabled(try decoder.decode(AdminDisabled.self, from: payload))

@@ -51,9 +51,11 @@ public struct SettingsState: Sendable, Hashable, Codable {
     /// The settings of an empty `settings` stream.
     public static let defaults = SettingsState(
         steps: [
-            PipelineStep(key: "new", name: "New", colour: "#9e9e9e", description: "Just arrived, nobody has talked to them yet"),
+            PipelineStep(
+                key: "new", name: "New", colour: "#9e9e9e", description: "Just arrived, nobody has talked to them yet"),
             PipelineStep(key: "contacted", name: "Contacted", colour: "#2196f3", description: "First contact made"),
-            PipelineStep(key: "qualified", name: "Qualified", colour: "#ff9800", description: "Needs and budget confirmed"),
+            PipelineStep(
+                key: "qualified", name: "Qualified", colour: "#ff9800", description: "Needs and budget confirmed"),
             PipelineStep(key: "proposal", name: "Proposal", colour: "#9c27b0", description: "An offer was sent"),
             PipelineStep(key: "won", name: "Won", colour: "#4caf50", description: "Agreed: ready to become a customer"),
         ],

@@ -31,7 +31,8 @@ extension LeadState {
         case .watcherAdded(let e): if !watchers.contains(e.watcher) { watchers.append(e.watcher) }
         case .watcherRemoved(let e): watchers.removeAll { $0 == e.watcher }
         case .noteAdded(let e):
-            notes.append(Note(id: e.noteId, step: e.step, text: e.text, format: e.format, createdBy: e.by, createdAt: e.at))
+            notes.append(
+                Note(id: e.noteId, step: e.step, text: e.text, format: e.format, createdBy: e.by, createdAt: e.at))
         case .actionLogged(let e):
             actions.append(
                 LeadAction(

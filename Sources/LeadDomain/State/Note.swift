@@ -10,7 +10,9 @@ public struct Note: Sendable, Hashable, Codable, Identifiable {
     public var createdBy: UUID
     public var createdAt: Timestamp
 
-    public init(id: UUID, step: String, text: String, format: NoteFormat = .plain, createdBy: UUID, createdAt: Timestamp) {
+    public init(
+        id: UUID, step: String, text: String, format: NoteFormat = .plain, createdBy: UUID, createdAt: Timestamp
+    ) {
         self.id = id
         self.step = step
         self.text = text

@@ -3,7 +3,7 @@ import Foundation
 /// Text folding for search and matching, in one place: the search index and every case-insensitive comparison
 /// call `SearchText.fold`.
 ///
-/// Folding lowercases, removes diacritics from Latin letters (Lithuanian `ąčęėįšųūž` → `acceeisuuz`, also
+/// Folding lowercases, removes diacritics from Latin letters (Lithuanian `ąčęėįšųūž` → `aceeisuuz`, also
 /// `ł` → `l`, `ø` → `o`, `ß` → `ss`) and keeps Cyrillic as Cyrillic lowercase, folding only `ё` → `е` and
 /// `й` → `и` (users type them interchangeably). Whitespace runs become one space and the ends are trimmed.
 ///

@@ -22,7 +22,8 @@ public struct FieldLimits: Sendable, Hashable, Codable {
     }
 
     /// name 200, custom text 1,000, note and comment 5,000, task description 1,000.
-    public static let standard = FieldLimits(name: 200, customText: 1_000, note: 5_000, comment: 5_000, taskDescription: 1_000)
+    public static let standard = FieldLimits(
+        name: 200, customText: 1_000, note: 5_000, comment: 5_000, taskDescription: 1_000)
 
     /// name 30, custom text 30, comment 999, task description 200 (notes as standard).
     public static let compact = FieldLimits(name: 30, customText: 30, note: 5_000, comment: 999, taskDescription: 200)

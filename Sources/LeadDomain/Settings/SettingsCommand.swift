@@ -1,0 +1,33 @@
+/// Everything one can change in settings. Decided by `SettingsDecider.decide(_:_:context:)`; every settings
+/// command needs `Permission.settingsManage`.
+public enum SettingsCommand: Sendable, Hashable {
+    /// Add a step at the end of the pipeline (it becomes the conversion step).
+    case defineStep(key: String, name: String, colour: String, description: String?)
+    case renameStep(key: String, name: String)
+    /// Put the active steps in a new order; must be a permutation of them.
+    case reorderSteps([String])
+    /// Retire a step (not the last remaining one, not the default step).
+    case retireStep(key: String)
+    case defineSource(key: String, name: String)
+    case renameSource(key: String, name: String)
+    case retireSource(key: String)
+    case defineActionType(key: String, name: String)
+    case retireActionType(key: String)
+    case defineTag(name: String, colour: String?)
+    case removeTag(name: String)
+    /// Define a custom field, or redefine an existing key (its type cannot change).
+    case defineCustomField(CustomFieldDefinition)
+    case retireCustomField(key: String)
+    case defineTaskType(key: String, name: String)
+    case retireTaskType(key: String)
+    case setDefaults(step: String, source: String)
+    /// Choose `default` or `compact` limits, or `custom` ones (then `limits` is required).
+    case setFieldLimits(FieldLimitsPreset, custom: FieldLimits?)
+    /// Standard lead fields that must be filled (the full name always is).
+    case setRequiredFields([LeadField])
+    case setAssessmentScale([String])
+    case setConvertedLeadLock(Bool)
+
+    /// The permission every settings command needs.
+    public var requiredPermission: Permission { .settingsManage }
+}

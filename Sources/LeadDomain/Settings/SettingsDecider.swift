@@ -1,0 +1,263 @@
+import Foundation
+
+/// The rules of the settings aggregate (the single `settings` stream): pure, validated, idempotent.
+///
+/// Keys must be slugs and unique among their kind (retired ones included); names are unique (case-folded)
+/// among active entries; a retired entry cannot be renamed; the last active step, the default step and the
+/// default source cannot be retired; a reorder must be a permutation of the active steps. Repeating a
+/// satisfied command (same name, same order, retiring a retired entry...) decides zero events.
+public enum SettingsDecider {
+    /// Decides the events of `command` on `state` (the current settings).
+    public static func decide(_ state: SettingsState, _ command: SettingsCommand, context: DecisionContext)
+        throws(DomainError) -> Decision
+    {
+        Decision(streamID: StreamID.settings, events: try events(state, command, at: context.now, by: context.actor))
+    }
+
+    private static func events(_ s: SettingsState, _ command: SettingsCommand, at: Timestamp, by: UUID)
+        throws(DomainError) -> [DomainEvent]
+    {
+        var v = FieldValidator(limits: s.fieldLimits)
+        switch command {
+        case .defineStep(let key, let name, let colour, let description):
+            let entries = s.steps.map { CatalogueEntry(key: $0.key, name: $0.name, retired: $0.retired) }
+            let name = newEntry(key, name, existing: entries, &v)
+            if !isColour(colour) { v.add("colour", .invalidValue, "colour must be #rrggbb (lowercase hex)") }
+            let description = v.text(description, field: "description", limit: s.fieldLimits.comment)
+            try v.check()
+            return [
+                .stepDefined(
+                    StepDefined(key: key, name: name, colour: colour, description: description, at: at, by: by))
+            ]
+        case .renameStep(let key, let name):
+            let entries = s.steps.map { CatalogueEntry(key: $0.key, name: $0.name, retired: $0.retired) }
+            guard let (old, new) = try rename(key, name, entries, unknown: .unknownStep, &v) else { return [] }
+            return [.stepRenamed(StepRenamed(key: key, from: old, to: new, at: at, by: by))]
+        case .reorderSteps(let order):
+            let active = s.activeSteps.map(\.key)
+            guard order.sorted() == active.sorted(), Set(order).count == order.count else {
+                throw .validation([
+                    FieldError(
+                        field: "order", code: .notAPermutation,
+                        message: "order must list every active step once: \(active.joined(separator: ", "))")
+                ])
+            }
+            guard order != active else { return [] }
+            return [.stepsReordered(StepsReordered(order: order, at: at, by: by))]
+        case .retireStep(let key):
+            guard let step = s.steps.first(where: { $0.key == key }) else {
+                throw .validation([FieldError(field: "key", code: .unknownStep, message: "\(key) is not a step")])
+            }
+            guard !step.retired else { return [] }
+            if s.activeSteps.count == 1 {
+                throw .validation([FieldError(field: "key", code: .lastStep, message: "the last active step stays")])
+            }
+            if s.defaultStep == key {
+                throw .validation([
+                    FieldError(field: "key", code: .conflict, message: "\(key) is the default step; change it first")
+                ])
+            }
+            return [.stepRetired(StepRetired(key: key, at: at, by: by))]
+        case .defineSource(let key, let name):
+            let name = newEntry(key, name, existing: s.sources, &v)
+            try v.check()
+            return [.sourceDefined(SourceDefined(key: key, name: name, at: at, by: by))]
+        case .renameSource(let key, let name):
+            guard let (old, new) = try rename(key, name, s.sources, unknown: .unknownSource, &v) else { return [] }
+            return [.sourceRenamed(SourceRenamed(key: key, from: old, to: new, at: at, by: by))]
+        case .retireSource(let key):
+            guard try retire(key, s.sources, unknown: .unknownSource, isDefault: s.defaultSource == key) else {
+                return []
+            }
+            return [.sourceRetired(SourceRetired(key: key, at: at, by: by))]
+        case .defineActionType(let key, let name):
+            let name = newEntry(key, name, existing: s.actionTypes, &v)
+            try v.check()
+            return [.actionTypeDefined(ActionTypeDefined(key: key, name: name, at: at, by: by))]
+        case .retireActionType(let key):
+            guard try retire(key, s.actionTypes, unknown: .unknownActionType, isDefault: false) else { return [] }
+            return [.actionTypeRetired(ActionTypeRetired(key: key, at: at, by: by))]
+        case .defineTaskType(let key, let name):
+            let name = newEntry(key, name, existing: s.taskTypes, &v)
+            try v.check()
+            return [.taskTypeDefined(TaskTypeDefined(key: key, name: name, at: at, by: by))]
+        case .retireTaskType(let key):
+            guard try retire(key, s.taskTypes, unknown: .unknownTaskType, isDefault: false) else { return [] }
+            return [.taskTypeRetired(TaskTypeRetired(key: key, at: at, by: by))]
+        case .defineTag(let name, let colour):
+            let tag = v.tag(name, field: "name")
+            if let colour, !isColour(colour) {
+                v.add("colour", .invalidValue, "colour must be #rrggbb (lowercase hex)")
+            }
+            try v.check()
+            if let existing = s.tags.first(where: { TagName.key($0.name) == TagName.key(tag) }) {
+                if existing.colour == colour { return [] }
+                throw .validation([FieldError(field: "name", code: .duplicate, message: "tag \(tag) already exists")])
+            }
+            return [.tagDefined(TagDefined(name: tag, colour: colour, at: at, by: by))]
+        case .removeTag(let name):
+            guard let existing = s.tags.first(where: { TagName.key($0.name) == TagName.key(name) }) else { return [] }
+            return [.tagRemoved(TagRemoved(name: existing.name, at: at, by: by))]
+        case .defineCustomField(let definition):
+            let field = try validate(definition, s)
+            if let existing = s.customFields.first(where: { $0.key == field.key }), existing == field { return [] }
+            return [.customFieldDefined(CustomFieldDefined(field: field, at: at, by: by))]
+        case .retireCustomField(let key):
+            guard let field = s.customFields.first(where: { $0.key == key }) else {
+                throw .validation([
+                    FieldError(field: "key", code: .unknownCustomField, message: "\(key) is not a custom field")
+                ])
+            }
+            guard !field.retired else { return [] }
+            return [.customFieldRetired(CustomFieldRetired(key: key, at: at, by: by))]
+        case .setDefaults(let step, let source):
+            if !s.isActiveStep(step) { v.add("step", .unknownStep, "\(step) is not an active step") }
+            if !s.isActiveSource(source) { v.add("source", .unknownSource, "\(source) is not an active source") }
+            try v.check()
+            guard step != s.defaultStep || source != s.defaultSource else { return [] }
+            return [.defaultsChanged(DefaultsChanged(defaultStep: step, defaultSource: source, at: at, by: by))]
+        case .setFieldLimits(let preset, let custom):
+            let limits: FieldLimits
+            if let fixed = FieldLimits.preset(preset) {
+                limits = fixed
+            } else if let custom {
+                for (name, value) in [
+                    ("name", custom.name), ("customText", custom.customText), ("note", custom.note),
+                    ("comment", custom.comment), ("taskDescription", custom.taskDescription),
+                ] where !(1...100_000).contains(value) {
+                    v.add("limits.\(name)", .outOfRange, "limits.\(name) must be 1–100000")
+                }
+                try v.check()
+                limits = custom
+            } else {
+                throw .validation([FieldError(field: "limits", code: .required, message: "custom limits are required")])
+            }
+            guard preset != s.fieldLimitsPreset || limits != s.fieldLimits else { return [] }
+            return [.fieldLimitsChanged(FieldLimitsChanged(preset: preset, limits: limits, at: at, by: by))]
+        case .setRequiredFields(let fields):
+            for (index, field) in fields.enumerated() where field == .customFields {
+                v.add("fields[\(index)]", .invalidValue, "custom fields are made required in their definition")
+            }
+            try v.check()
+            let canonical = LeadField.allCases.filter { $0 != .fullName && fields.contains($0) }
+            guard canonical != s.requiredFields else { return [] }
+            return [.requiredFieldsChanged(RequiredFieldsChanged(fields: canonical, at: at, by: by))]
+        case .setAssessmentScale(let values):
+            if values.isEmpty { v.add("values", .required, "the scale needs at least one value") }
+            var seen: Set<String> = []
+            var cleaned: [String] = []
+            for (index, value) in values.enumerated() {
+                let clean = v.text(value, field: "values[\(index)]", limit: TagName.maxLength, required: true) ?? ""
+                if !clean.isEmpty, !seen.insert(clean).inserted {
+                    v.add("values[\(index)]", .duplicate, "values[\(index)] repeats another value")
+                }
+                cleaned.append(clean)
+            }
+            try v.check()
+            guard cleaned != s.assessmentScale else { return [] }
+            return [.assessmentScaleChanged(AssessmentScaleChanged(values: cleaned, at: at, by: by))]
+        case .setConvertedLeadLock(let locked):
+            guard locked != s.lockConvertedLeads else { return [] }
+            return [.convertedLeadLockChanged(ConvertedLeadLockChanged(locked: locked, at: at, by: by))]
+        }
+    }
+
+    /// Validates a new catalogue entry's key and name; returns the trimmed name.
+    private static func newEntry(_ key: String, _ name: String, existing: [CatalogueEntry], _ v: inout FieldValidator)
+        -> String
+    {
+        v.key(key, field: "key")
+        if existing.contains(where: { $0.key == key }) { v.add("key", .duplicate, "\(key) already exists") }
+        let name = v.text(name, field: "name", limit: v.limits.name, required: true) ?? ""
+        if !name.isEmpty, existing.contains(where: { !$0.retired && SearchText.fold($0.name) == SearchText.fold(name) })
+        {
+            v.add("name", .duplicate, "an entry named \(name) already exists")
+        }
+        return name
+    }
+
+    /// Validates a rename; `nil` when the name does not change.
+    private static func rename(
+        _ key: String, _ name: String, _ entries: [CatalogueEntry], unknown: FieldError.Code, _ v: inout FieldValidator
+    ) throws(DomainError) -> (String, String)? {
+        guard let entry = entries.first(where: { $0.key == key && !$0.retired }) else {
+            throw .validation([FieldError(field: "key", code: unknown, message: "\(key) is not an active entry")])
+        }
+        let new = v.text(name, field: "name", limit: v.limits.name, required: true) ?? ""
+        try v.check()
+        guard new != entry.name else { return nil }
+        if entries.contains(where: { $0.key != key && !$0.retired && SearchText.fold($0.name) == SearchText.fold(new) })
+        {
+            throw .validation([
+                FieldError(field: "name", code: .duplicate, message: "an entry named \(new) already exists")
+            ])
+        }
+        return (entry.name, new)
+    }
+
+    /// Validates a retirement; `false` when the entry is already retired.
+    private static func retire(_ key: String, _ entries: [CatalogueEntry], unknown: FieldError.Code, isDefault: Bool)
+        throws(DomainError) -> Bool
+    {
+        guard let entry = entries.first(where: { $0.key == key }) else {
+            throw .validation([FieldError(field: "key", code: unknown, message: "\(key) does not exist")])
+        }
+        guard !entry.retired else { return false }
+        if isDefault {
+            throw .validation([
+                FieldError(field: "key", code: .conflict, message: "\(key) is the default; change it first")
+            ])
+        }
+        return true
+    }
+
+    private static func validate(_ d: CustomFieldDefinition, _ s: SettingsState) throws(DomainError)
+        -> CustomFieldDefinition
+    {
+        var v = FieldValidator(limits: s.fieldLimits)
+        var field = d
+        v.key(d.key, field: "key")
+        field.name = v.text(d.name, field: "name", limit: s.fieldLimits.name, required: true) ?? ""
+        field.retired = false
+        if let existing = s.customFields.first(where: { $0.key == d.key }), existing.type != d.type {
+            v.add("type", .conflict, "the type of \(d.key) is \(existing.type.rawValue) and cannot change")
+        }
+        if let maxLength = d.maxLength {
+            if ![.string, .text].contains(d.type) {
+                v.add("maxLength", .invalidValue, "maxLength applies to string and text fields")
+            } else if !(1...s.fieldLimits.customText).contains(maxLength) {
+                v.add("maxLength", .outOfRange, "maxLength must be 1–\(s.fieldLimits.customText)")
+            }
+        }
+        if d.minValue != nil || d.maxValue != nil {
+            if d.type != .int { v.add("minValue", .invalidValue, "minValue and maxValue apply to int fields") }
+            if let min = d.minValue, let max = d.maxValue, min > max {
+                v.add("maxValue", .outOfRange, "maxValue must not be less than minValue")
+            }
+        }
+        if d.type == .list {
+            let options = d.options ?? []
+            if options.isEmpty { v.add("options", .required, "a list field needs options") }
+            var seen: Set<String> = []
+            var cleaned: [String] = []
+            for (index, option) in options.enumerated() {
+                let clean = v.text(option, field: "options[\(index)]", limit: s.fieldLimits.name, required: true) ?? ""
+                if !clean.isEmpty, !seen.insert(clean).inserted {
+                    v.add("options[\(index)]", .duplicate, "options[\(index)] repeats another option")
+                }
+                cleaned.append(clean)
+            }
+            field.options = cleaned
+        } else if d.options != nil {
+            v.add("options", .invalidValue, "options apply to list fields")
+        }
+        try v.check()
+        return field
+    }
+
+    private static func isColour(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        return scalars.count == 7 && scalars[0] == "#"
+            && scalars.dropFirst().allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
+    }
+}

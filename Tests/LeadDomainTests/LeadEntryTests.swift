@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+@testable import LeadDomain
+
+@Suite("Notes, actions and tasks")
+struct LeadEntryTests {
+    @Test("text only is a note on the current step")
+    func note() throws {
+        var lead = try Fixture.lead()
+        try Fixture.apply(.markStep("contacted"), to: &lead)
+        let events = try Fixture.apply(
+            .addEntry(EntryInput(entryId: Fixture.id(10), text: "Called, no answer")), to: &lead)
+        #expect(events.map(\.kind) == [.noteAdded])
+        #expect(lead.notes(onStep: "contacted").map(\.text) == ["Called, no answer"])
+        #expect(lead.actions.isEmpty)
+    }
+
+    @Test("with an action type, an admin or a planned time the entry is an action")
+    func action() throws {
+        var lead = try Fixture.lead()
+        let planned = Fixture.t0.adding(seconds: 3_600)
+        try Fixture.apply(.addEntry(EntryInput(entryId: Fixture.id(11), text: "Call", actionType: "call")), to: &lead)
+        try Fixture.apply(.addEntry(EntryInput(entryId: Fixture.id(12), text: "", admin: Fixture.admin)), to: &lead)
+        try Fixture.apply(
+            .addEntry(EntryInput(entryId: Fixture.id(13), text: "Visit", plannedAt: planned, step: "qualified")),
+            to: &lead)
+        #expect(lead.notes.isEmpty)
+        #expect(lead.actions.map(\.id) == [Fixture.id(11), Fixture.id(12), Fixture.id(13)])
+        #expect(lead.actions[0].actionType == "call")
+        #expect(lead.actions[1].admin == Fixture.admin)
+        #expect(lead.actions(onStep: "qualified").first?.plannedAt == planned)
+    }
+
+    @Test("an entry with an unknown step or action type, or an empty note, is refused with every field")
+    func invalidEntries() throws {
+        let lead = try Fixture.lead()
+        let error = Fixture.error { () throws(DomainError) in
+            try LeadDecider.decide(
+                lead,
+                .addEntry(
+                    EntryInput(
+                        entryId: Fixture.id(14), text: String(repeating: "x", count: 5_001), actionType: "fax",
+                        step: "moon")),
+                context: Fixture.context())
+        }
+        #expect(error?.fieldCodes == ["step": "unknownStep", "text": "tooLong", "actionType": "unknownActionType"])
+        let empty = Fixture.error { () throws(DomainError) in
+            try LeadDecider.decide(
+                lead, .addEntry(EntryInput(entryId: Fixture.id(14), text: "  ")), context: Fixture.context())
+        }
+        #expect(empty?.fieldCodes == ["text": "required"])
+    }
+
+    @Test("re-sending an entry with the same id adds nothing")
+    func entryRetry() throws {
+        var lead = try Fixture.lead()
+        try Fixture.apply(.addEntry(EntryInput(entryId: Fixture.id(10), text: "hi")), to: &lead)
+        #expect(try Fixture.apply(.addEntry(EntryInput(entryId: Fixture.id(10), text: "hi")), to: &lead).isEmpty)
+    }
+
+    @Test("only existing actions can be pinned; pinning or unpinning twice is a no-op")
+    func pinning() throws {
+        var lead = try Fixture.lead()
+        try Fixture.apply(.addEntry(EntryInput(entryId: Fixture.id(10), text: "a note")), to: &lead)
+        try Fixture.apply(.addEntry(EntryInput(entryId: Fixture.id(11), text: "call", actionType: "call")), to: &lead)
+        let snapshot = lead
+        let note = Fixture.error { () throws(DomainError) in
+            try LeadDecider.decide(snapshot, .pinAction(Fixture.id(10)), context: Fixture.context())
+        }
+        #expect(note?.code == .actionNotFound)
+        #expect(note?.category == .notFound)
+        #expect(note?.fieldCodes == ["actionId": "notFound"])
+        #expect(try Fixture.apply(.pinAction(Fixture.id(11)), to: &lead).map(\.kind) == [.actionPinned])
+        #expect(try Fixture.apply(.pinAction(Fixture.id(11)), to: &lead).isEmpty)
+        #expect(lead.actions[0].pinned)
+        #expect(try Fixture.apply(.unpinAction(Fixture.id(11)), to: &lead).map(\.kind) == [.actionUnpinned])
+        #expect(try Fixture.apply(.unpinAction(Fixture.id(11)), to: &lead).isEmpty)
+        #expect(try Fixture.apply(.completeAction(Fixture.id(11)), to: &lead).map(\.kind) == [.actionCompleted])
+        #expect(try Fixture.apply(.completeAction(Fixture.id(11)), to: &lead).isEmpty)
+        #expect(lead.actions[0].completed && !lead.actions[0].pinned)
+    }
+
+    @Test("tasks have an active task type and a description within the limit; closing twice is a no-op")
+    func tasks() throws {
+        var lead = try Fixture.lead()
+        let due = Fixture.t0.adding(seconds: 7_200)
+        try Fixture.apply(
+            .addTask(
+                TaskInput(
+                    taskId: Fixture.id(20), taskType: "birthday-greeting", description: "Congratulate",
+                    responsible: Fixture.admin, due: due)),
+            to: &lead)
+        #expect(lead.tasks.first?.due == due && lead.tasks.first?.closed == false)
+        #expect(try Fixture.apply(.closeTask(Fixture.id(20)), to: &lead).map(\.kind) == [.taskClosed])
+        #expect(try Fixture.apply(.closeTask(Fixture.id(20)), to: &lead).isEmpty)
+        #expect(lead.tasks.first?.closed == true)
+        let snapshot = lead
+        let compact = try Fixture.settings([.setFieldLimits(.compact, custom: nil)])
+        let invalid = Fixture.error { () throws(DomainError) in
+            try LeadDecider.decide(
+                snapshot,
+                .addTask(
+                    TaskInput(
+                        taskId: Fixture.id(21), taskType: "juggling", description: String(repeating: "d", count: 201))),
+                context: Fixture.context(compact))
+        }
+        #expect(invalid?.fieldCodes == ["taskType": "unknownTaskType", "description": "tooLong"])
+        let missing = Fixture.error { () throws(DomainError) in
+            try LeadDecider.decide(snapshot, .closeTask(Fixture.id(99)), context: Fixture.context())
+        }
+        #expect(missing?.code == .taskNotFound)
+    }
+
+    @Test("the default task types are contact the client, birthday greeting and meeting")
+    func defaultTaskTypes() {
+        #expect(SettingsState.defaults.taskTypes.map(\.key) == ["contact-client", "birthday-greeting", "meeting"])
+        #expect(SettingsState.defaults.taskTypes.map(\.name) == ["Contact the client", "Birthday greeting", "Meeting"])
+    }
+}
