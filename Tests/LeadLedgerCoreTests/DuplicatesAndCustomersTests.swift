@@ -95,3 +95,17 @@ struct DuplicatesAndCustomersTests {
         #expect(w.projections.settings.steps.first?.name == "Fresh")
     }
 }
+
+@Suite("Customer list")
+struct CustomerListTests {
+    @Test("customers are listed by folded name, then id, and page after an id")
+    func list() throws {
+        var w = ProjectionWorld()
+        for name in ["Žilvinas", "ada", "Bronė"] {
+            w.emit(.customerRegistered(CustomerRegistered(customerId: w.newID(), fullName: name, phones: [], emails: [], at: w.now, by: w.admin)))
+        }
+        let all = w.projections.customers.list()
+        #expect(all.map(\.fullName) == ["ada", "Bronė", "Žilvinas"])
+        #expect(w.projections.customers.list(limit: 1, after: all[0].id).map(\.fullName) == ["Bronė"])
+    }
+}
