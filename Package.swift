@@ -100,18 +100,3 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
-
-// TODO(integration): delete this block. Branch `http` is built before the domain, core and CLI have sources,
-// and SwiftPM rejects targets without sources, so the targets whose folder does not exist yet are left out here.
-#if canImport(Foundation)
-import Foundation
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-let unbuiltTargets = Set(package.targets.compactMap { target -> String? in
-    guard target.type != .system else { return nil }
-    let folder = target.type == .test ? "Tests" : "Sources"
-    let exists = FileManager.default.fileExists(atPath: packageRoot.appendingPathComponent("\(folder)/\(target.name)").path)
-    return exists ? nil : target.name
-})
-package.targets.removeAll { unbuiltTargets.contains($0.name) }
-package.products.removeAll { unbuiltTargets.contains($0.name) }  // each product here is named after its target
-#endif
