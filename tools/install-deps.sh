@@ -18,10 +18,15 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     $sudo_cmd apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-# The schema tests validate emitted JSON with a real JSON Schema validator (Python's jsonschema).
+# Python tools the tests run: jsonschema validates every event's JSON form against schemas/events (draft 2020-12);
+# schemathesis checks a live server against schemas/openapi.yaml.
 if [ "${LEADLEDGER_SKIP_PY:-0}" != "1" ]; then
-    if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
-        echo "install-deps: installing python jsonschema" >&2
-        python3 -m pip install --quiet jsonschema
+    py_missing=()
+    python3 -c 'import jsonschema' >/dev/null 2>&1 || py_missing+=(jsonschema)
+    PATH="$HOME/.local/bin:$PATH" command -v schemathesis >/dev/null 2>&1 || py_missing+=(schemathesis)
+    if [ ${#py_missing[@]} -gt 0 ]; then
+        echo "install-deps: installing python ${py_missing[*]}" >&2
+        python3 -m pip install --quiet --disable-pip-version-check "${py_missing[@]}" ||
+            python3 -m pip install --quiet --disable-pip-version-check --user "${py_missing[@]}"
     fi
 fi
