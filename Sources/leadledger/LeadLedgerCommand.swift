@@ -17,6 +17,6 @@ struct LeadLedgerCommand: AsyncParsableCommand {
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run benchmarks and print their figures as JSON.",
-        subcommands: [BenchLog.self]
+        subcommands: [BenchLog.self, BenchProjections.self]
     )
 }

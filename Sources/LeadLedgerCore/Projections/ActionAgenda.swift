@@ -55,9 +55,9 @@ public struct ActionAgenda: Sendable, Equatable {
         let before = Self.entries(old)
         let after = Self.entries(new)
         for (admin, key) in before where !after.contains(where: { $0 == (admin, key) }) {
-            guard var index = byAdmin[admin] else { continue }
-            index.remove(key)
-            byAdmin[admin] = index.isEmpty ? nil : index
+            // In place: a copy taken out of the tree and stored back would copy the whole index.
+            byAdmin[admin]?.remove(key)
+            if byAdmin[admin]?.isEmpty == true { byAdmin[admin] = nil }
         }
         for (admin, key) in after where !before.contains(where: { $0 == (admin, key) }) {
             byAdmin[admin, default: SortedIndex()].insert(key)

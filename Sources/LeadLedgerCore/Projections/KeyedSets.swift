@@ -26,6 +26,26 @@ public struct KeyedSets<Key: Hashable & Sendable>: Sendable, Equatable {
             case .many(let set): set.contains(id)
             }
         }
+
+        /// Adds `id` (in place: the set is uniquely referenced while it changes).
+        mutating func insert(_ id: UUID) {
+            switch self {
+            case .one(let other):
+                if other != id { self = .many([other, id]) }
+            case .many(var set):
+                self = .one(id)  // drop this enum's reference so `set` is unique and grows in place
+                set.insert(id)
+                self = .many(set)
+            }
+        }
+
+        /// Removes `id` from a set of two or more (back to `.one` when one member is left).
+        mutating func remove(_ id: UUID) {
+            guard case .many(var set) = self else { return }
+            self = .one(id)
+            set.remove(id)
+            self = set.count == 1 ? .one(set.first!) : .many(set)
+        }
     }
 
     var sets: TreeDictionary<Key, Members> = [:]
@@ -57,22 +77,16 @@ public struct KeyedSets<Key: Hashable & Sendable>: Sendable, Equatable {
     public var keys: [Key] { Array(sets.keys) }
 
     /// Adds `id` under `key`; returns true when the key had no member before.
+    ///
+    /// The members are changed in place in the tree: a set read out of it (even through a pattern binding) is
+    /// shared with the tree, and inserting into a shared persistent set copies the nodes on its path.
     @discardableResult
     public mutating func insert(_ id: UUID, for key: Key) -> Bool {
-        guard let members = sets[key] else {
+        guard sets[key] != nil else {
             sets[key] = .one(id)
             return true
         }
-        switch members {
-        case .one(let other):
-            if other != id { sets[key] = .many([other, id]) }
-        case .many(var set):
-            if !set.contains(id) {
-                sets[key] = nil  // drop the tree's reference so the set is uniquely held and grows in place
-                set.insert(id)
-                sets[key] = .many(set)
-            }
-        }
+        sets[key]!.insert(id)
         return false
     }
 
@@ -85,11 +99,8 @@ public struct KeyedSets<Key: Hashable & Sendable>: Sendable, Equatable {
             guard member == id else { return false }
             sets[key] = nil
             return true
-        case .many(var set):
-            guard set.contains(id) else { return false }
-            sets[key] = nil
-            set.remove(id)
-            sets[key] = set.count == 1 ? .one(set.first!) : .many(set)
+        case .many:
+            sets[key]!.remove(id)
             return false
         }
     }

@@ -7,7 +7,6 @@ enum CandidateSet {
     case tree(TreeSet<UUID>)
     case union([TreeSet<UUID>])
     case set(Set<UUID>)
-    case paused(TreeDictionary<UUID, Timestamp>)
 
     /// The size, or an upper bound for a union.
     var count: Int {
@@ -15,7 +14,6 @@ enum CandidateSet {
         case .tree(let s): s.count
         case .union(let sets): sets.reduce(0) { $0 + $1.count }
         case .set(let s): s.count
-        case .paused(let d): d.count
         }
     }
 
@@ -24,7 +22,6 @@ enum CandidateSet {
         case .tree(let s): s.contains(id)
         case .union(let sets): sets.contains { $0.contains(id) }
         case .set(let s): s.contains(id)
-        case .paused(let d): d[id] != nil
         }
     }
 
@@ -32,7 +29,6 @@ enum CandidateSet {
         switch self {
         case .tree(let s): for id in s { body(id) }
         case .set(let s): for id in s { body(id) }
-        case .paused(let d): for id in d.keys { body(id) }
         case .union(let sets):
             if sets.count == 1 {
                 for id in sets[0] { body(id) }
@@ -66,10 +62,17 @@ extension LeadDirectory {
         let cursor = query.after?.sort == query.sort ? query.after?.key : nil
         let descending = query.order == .descending
         let visibleTo = query.visibleTo
+        // The tag test by the live-only tag index (a lookup) instead of folding every tag of every lead tested.
+        let tag = filter.tag
+        let tagKey = tag.map(TagName.key)
+        let byTag = self.byTag
         let accepts = { (lead: LeadState) in
-            Self.matches(lead, filter, visibleTo: visibleTo, search: search, now: now)
+            Self.matches(lead, filter, visibleTo: visibleTo, search: search, now: now) { lead in
+                guard let tag, let tagKey else { return true }
+                return lead.isLive ? byTag.contains(lead.id, for: tagKey) : lead.hasTag(tag)
+            }
         }
-        let candidates = candidateSets(filter, visibleTo: visibleTo, search: search).sorted { $0.count < $1.count }
+        let candidates = candidateSets(filter, visibleTo: visibleTo, search: search, now: now).sorted { $0.count < $1.count }
         var best = candidates.first
         if let smallest = best, candidates.count >= 2, smallest.count > 2_000 {
             // Several large sets: if walking the sort index is expected to visit more leads than the smallest
@@ -158,13 +161,14 @@ extension LeadDirectory {
 
     /// Whether `lead` passes every filter.
     static func matches(
-        _ lead: LeadState, _ f: LeadFilter, visibleTo: UUID?, search: Set<UUID>?, now: Timestamp
+        _ lead: LeadState, _ f: LeadFilter, visibleTo: UUID?, search: Set<UUID>?, now: Timestamp,
+        hasTag: (LeadState) -> Bool
     ) -> Bool {
         if let search, !search.contains(lead.id) { return false }
         if !f.states.contains(lead.status(at: now)) { return false }
         if let step = f.step, lead.step != step { return false }
         if let responsible = f.responsible, lead.responsible != responsible { return false }
-        if let tag = f.tag, !lead.hasTag(tag) { return false }
+        if f.tag != nil, !hasTag(lead) { return false }
         if let source = f.source, lead.source != source { return false }
         if let watcher = f.watcher, !lead.watchers.contains(watcher) { return false }
         if let customer = f.customer, lead.linkedCustomer != customer { return false }
@@ -178,7 +182,7 @@ extension LeadDirectory {
         return true
     }
 
-    private func candidateSets(_ f: LeadFilter, visibleTo: UUID?, search: Set<UUID>?) -> [CandidateSet] {
+    private func candidateSets(_ f: LeadFilter, visibleTo: UUID?, search: Set<UUID>?, now: Timestamp) -> [CandidateSet] {
         var result: [CandidateSet] = []
         if let search { result.append(.set(search)) }
         if f.states.isSubset(of: LeadStatus.live) {
@@ -197,7 +201,10 @@ extension LeadDirectory {
             if f.states.contains(.deleted) { sets.append(deletedSet) }
             if f.states.contains(.merged) { sets.append(mergedSet) }
             if f.states.contains(.paused) {
-                if sets.isEmpty { result.append(.paused(pausedUntil)) } else { sets.append(TreeSet(pausedUntil.keys)) }
+                // Only the leads paused at `now`, not every lead with a (maybe past) pause date.
+                var pausedNow = Set<UUID>()
+                for (id, until) in pausedUntil where now < until { pausedNow.insert(id) }
+                if sets.isEmpty { result.append(.set(pausedNow)) } else { sets.append(TreeSet(pausedNow)) }
             }
             if !sets.isEmpty || !f.states.contains(.paused) { result.append(.union(sets)) }
         }
@@ -241,10 +248,7 @@ extension LeadDirectory {
                 let counts = statusCounts(now: now)
                 return f.states.reduce(0) { $0 + (counts[$1] ?? 0) }
             }
-            var single = f
-            single.step = nil
-            if single.constrainsOnlyStates, let step = f.step, f.states.isSubset(of: LeadStatus.live) {
-                let set = byStep[step]
+            if f.states.isSubset(of: LeadStatus.live), let set = singleKeySet(f) {
                 if f.states == LeadStatus.live { return set.count }
                 if f.states == LeadStatus.defaultVisible {
                     var pausedNow = 0
@@ -269,6 +273,21 @@ extension LeadDirectory {
             for record in records.values where accepts(record.state) { total += 1 }
         }
         return total
+    }
+
+    /// The live leads of the one key filter (step, responsible, tag, source, watcher or customer) when it is the
+    /// only constraint besides `states`; nil otherwise.
+    private func singleKeySet(_ f: LeadFilter) -> TreeSet<UUID>? {
+        var rest = f
+        var found: TreeSet<UUID>?
+        var keys = 0
+        if let v = f.step { (found, rest.step, keys) = (byStep[v], nil, keys + 1) }
+        if let v = f.responsible { (found, rest.responsible, keys) = (byResponsible[v], nil, keys + 1) }
+        if let v = f.tag { (found, rest.tag, keys) = (byTag[TagName.key(v)], nil, keys + 1) }
+        if let v = f.source { (found, rest.source, keys) = (bySource[v], nil, keys + 1) }
+        if let v = f.watcher { (found, rest.watcher, keys) = (byWatcher[v], nil, keys + 1) }
+        if let v = f.customer { (found, rest.customer, keys) = (byCustomer[v], nil, keys + 1) }
+        return keys == 1 && rest.constrainsOnlyStates ? found : nil
     }
 
     /// Leads whose search tokens match every token of `q`; nil when `q` has no tokens.

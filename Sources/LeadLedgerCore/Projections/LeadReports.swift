@@ -128,11 +128,27 @@ public struct LeadReports: Sendable, Equatable {
         var sources: [String: SourceCount] = [:]
         var createdBy: [UUID: Int] = [:]
         var isEmpty: Bool { created == 0 && converted == 0 && reached.isEmpty && sources.isEmpty && createdBy.isEmpty }
+
+        /// Adds (`sign` 1) or removes (-1) one lead's contribution.
+        mutating func add(_ s: Slice, _ sign: Int) {
+            created += sign
+            if s.converted { converted += sign }
+            for step in s.facts.reached { LeadReports.bump(&reached, step, sign) }
+            sources[s.source, default: SourceCount()].count += sign
+            if s.converted { sources[s.source]!.converted += sign }
+            if sources[s.source] == SourceCount() { sources[s.source] = nil }
+            LeadReports.bump(&createdBy, s.createdBy, sign)
+        }
     }
 
     struct StepDwell: Sendable, Equatable {
         var sum: Int64 = 0
         var durations = SortedIndex<DwellEntry>()
+
+        mutating func add(duration: Int64, position: UInt64) {
+            sum += duration
+            durations.insert(DwellEntry(duration: duration, position: position))
+        }
     }
 
     struct DwellEntry: Sendable, Hashable, Comparable {
@@ -186,35 +202,31 @@ public struct LeadReports: Sendable, Equatable {
         if let new { contribute(new, 1) }
     }
 
-    private static func bump<K: Hashable>(_ dict: inout [K: Int], _ key: K, _ delta: Int) {
+    fileprivate static func bump<K: Hashable>(_ dict: inout [K: Int], _ key: K, _ delta: Int) {
         let value = (dict[key] ?? 0) + delta
         dict[key] = value == 0 ? nil : value
     }
 
+    // Every aggregate below is mutated in place (`dict[key, default:]`, optional chaining): reading a bucket or
+    // an index out, changing it and storing it back would copy it on every event.
     private mutating func contribute(_ s: Slice, _ sign: Int) {
         let day = Self.day(of: s.createdAt.rawValue)
-        var bucket = days[day] ?? DayBucket()
-        bucket.created += sign
-        if s.converted { bucket.converted += sign }
-        for step in s.facts.reached { Self.bump(&bucket.reached, step, sign) }
-        var source = bucket.sources[s.source] ?? SourceCount()
-        source.count += sign
-        if s.converted { source.converted += sign }
-        bucket.sources[s.source] = source.count == 0 && source.converted == 0 ? nil : source
-        Self.bump(&bucket.createdBy, s.createdBy, sign)
-        days[day] = bucket.isEmpty ? nil : bucket
+        days[day, default: DayBucket()].add(s, sign)
+        if days[day]?.isEmpty == true { days[day] = nil }
 
         if let competitor = s.competitor, !competitor.isEmpty {
-            var counts = competitors[competitor] ?? [:]
-            Self.bump(&counts, s.assessment ?? "", sign)
-            competitors[competitor] = counts.isEmpty ? nil : counts
+            Self.bump(&competitors[competitor, default: [:]], s.assessment ?? "", sign)
+            if competitors[competitor]?.isEmpty == true { competitors[competitor] = nil }
         }
         if s.converted, let responsible = s.responsible {
             let entry = DurationEntry(
                 duration: (s.facts.convertedAt ?? s.createdAt).rawValue - s.createdAt.rawValue, tieBreak: LeadKey(s.id))
-            var index = convertedBy[responsible] ?? SortedIndex()
-            if sign > 0 { index.insert(entry) } else { index.remove(entry) }
-            convertedBy[responsible] = index.isEmpty ? nil : index
+            if sign > 0 {
+                convertedBy[responsible, default: SortedIndex()].insert(entry)
+            } else {
+                convertedBy[responsible]?.remove(entry)
+                if convertedBy[responsible]?.isEmpty == true { convertedBy[responsible] = nil }
+            }
         }
     }
 
@@ -223,11 +235,7 @@ public struct LeadReports: Sendable, Equatable {
         switch event.event {
         case .leadStepMarked(let e):
             guard let facts = factsBefore else { return }
-            var stay = dwell[e.from] ?? StepDwell()
-            let duration = e.at.rawValue - facts.stepEnteredAt.rawValue
-            stay.sum += duration
-            stay.durations.insert(DwellEntry(duration: duration, position: event.position))
-            dwell[e.from] = stay
+            dwell[e.from, default: StepDwell()].add(duration: e.at.rawValue - facts.stepEnteredAt.rawValue, position: event.position)
         case .actionCompleted(let e):
             Self.bump(&actionsCompleted, e.by, 1)
         default: break
@@ -238,12 +246,7 @@ public struct LeadReports: Sendable, Equatable {
         actionsCompleted: [UUID: Int], stays: [(step: String, duration: Int64, position: UInt64)]
     ) {
         self.actionsCompleted = actionsCompleted
-        for stay in stays {
-            var entry = dwell[stay.step] ?? StepDwell()
-            entry.sum += stay.duration
-            entry.durations.insert(DwellEntry(duration: stay.duration, position: stay.position))
-            dwell[stay.step] = entry
-        }
+        for stay in stays { dwell[stay.step, default: StepDwell()].add(duration: stay.duration, position: stay.position) }
     }
 
     /// Every recorded stay, by step then order (for the canonical snapshot).

@@ -75,10 +75,18 @@ public enum LeadSearch {
         return digits >= 4
     }
 
+    /// A letter or a number (ASCII answered without the Unicode property tables).
+    @inline(__always)
+    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        if v < 0x80 { return (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) || (v >= 0x30 && v <= 0x39) }
+        return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    }
+
     private static func addWords(_ folded: String, to tokens: inout Set<String>) {
         var current = String.UnicodeScalarView()
         for scalar in folded.unicodeScalars {
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+            if isWordScalar(scalar) {
                 current.append(scalar)
             } else if !current.isEmpty {
                 tokens.insert(String(current))
