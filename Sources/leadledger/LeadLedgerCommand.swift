@@ -7,7 +7,7 @@ struct LeadLedgerCommand: AsyncParsableCommand {
         commandName: "leadledger",
         abstract: "LeadLedger: an event-sourced CRM backend for leads.",
         subcommands: [
-            ServeCommand.self, RebuildCommand.self, HistoryCommand.self, ReplayCommand.self, VerifyCommand.self, SnapshotCommand.self,
+            ServeCommand.self, TokenCommand.self, RebuildCommand.self, HistoryCommand.self, ReplayCommand.self, VerifyCommand.self, SnapshotCommand.self,
             StatsCommand.self, GenerateCommand.self, Bench.self,
         ]
     )

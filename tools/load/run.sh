@@ -7,7 +7,8 @@
 # with `leadledger generate --leads N` when the CLI has it, otherwise by running the create workload until N
 # leads exist — starts `leadledger serve` on a free port, runs wrk with C connections for S seconds per
 # workload and prints one JSON object per workload: requests/s, p50/p99/max latency in ms, errors.
-# The server's first start prints the admin token; with a generated data directory set $LEADLEDGER_TOKEN.
+# The token: $LEADLEDGER_TOKEN, else `leadledger token create` for a generated directory, else the one the
+# server's first start prints.
 set -euo pipefail
 
 leads=0
@@ -60,6 +61,9 @@ if [ "$leads" -gt 0 ] && [ ! -d "$data/log" ] && "$bin" generate --help >/dev/nu
     "$bin" generate --data "$data" --leads "$leads" >&2
     generated=1
 fi
+if [ -z "${LEADLEDGER_TOKEN:-}" ] && [ -d "$data/log" ]; then
+    LEADLEDGER_TOKEN="$("$bin" token create --data "$data" --label load)"
+fi
 
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 "$bin" serve --data "$data" --host 127.0.0.1 --port "$port" >"$work/server.log" 2>&1 &
@@ -91,12 +95,12 @@ run_wrk() {  # workload seconds
 if [ "$leads" -gt 0 ] && [ "$generated" = 0 ]; then
     # No generator: fill by creating leads over HTTP until there are enough.
     while [ "$(count_leads)" -lt "$leads" ]; do
-        run_wrk create 20 >&2
+        run_wrk create-lead 20 >&2
     done
 fi
 
 case "$what" in
-    create) run_wrk create "$seconds" ;;
-    list) run_wrk list "$seconds" ;;
-    all) run_wrk create "$seconds"; run_wrk list "$seconds" ;;
+    create) run_wrk create-lead "$seconds" ;;
+    list) run_wrk list-leads "$seconds" ;;
+    all) run_wrk create-lead "$seconds"; run_wrk list-leads "$seconds" ;;
 esac
