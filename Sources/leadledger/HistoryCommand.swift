@@ -45,7 +45,7 @@ struct HistoryCommand: AsyncParsableCommand {
         }
         let rows = entries.map { entry in
             [
-                String(entry.position), Timestamp.iso8601(Timestamp(rawValue: entry.recordedAt)), actorName(entry.actor),
+                String(entry.position), Timestamp(rawValue: entry.recordedAt).iso8601, actorName(entry.actor),
                 entry.type, entry.summary,
                 entry.changes.map { "\($0.field): \($0.from ?? "∅") → \($0.to ?? "∅")" }.joined(separator: "; "),
             ]

@@ -29,7 +29,7 @@ struct ReplayCommand: AsyncParsableCommand {
             return
         }
         let now = Timestamp(rawValue: projections.lastRecordedAt)
-        print("as of \(point): position \(projections.position), last event at \(Timestamp.iso8601(now))")
+        print("as of \(point): position \(projections.position), last event at \(now.iso8601)")
         print("\nleads by state:")
         let counts = projections.directory.statusCounts(now: now)
         for status in LeadStatus.allCases { print("  \(status.rawValue): \(counts[status] ?? 0)") }

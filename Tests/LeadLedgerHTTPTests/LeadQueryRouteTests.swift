@@ -107,14 +107,3 @@ struct LeadQueryRouteTests {
         }
     }
 }
-
-@Suite("ISO times in the API")
-struct ISOTimeTests {
-    @Test("times format like the core's ISO-8601 (microseconds only when not whole seconds)")
-    func sameAsCore() {
-        for micros: Int64 in [0, 1, 999_999, 1_795_428_000_000_000, 1_795_428_000_123_456, 951_782_400_000_000, -1, -86_400_000_001] {
-            let time = Timestamp(microseconds: micros)
-            #expect(ISOTime.string(time) == Timestamp.iso8601(time), "\(micros)")
-        }
-    }
-}

@@ -49,7 +49,9 @@ struct SchemathesisTests {
         let binary = try #require(Self.binary)
         let script = Self.root.appendingPathComponent("tools/schemathesis.sh").path
         let (status, output) = await Task.detached {
-            Self.run("/bin/bash", [script, binary.path, "--workers", "2"], environment: ["SCHEMATHESIS_MAX_EXAMPLES": "5"])
+            // One worker: with several, hypothesis calls `ast.parse` from threads, which CPython 3.11 does not
+            // survive ("AST constructor recursion depth mismatch", a runtime error of the tool, not of the API).
+            Self.run("/bin/bash", [script, binary.path, "--workers", "1"], environment: ["SCHEMATHESIS_MAX_EXAMPLES": "5"])
         }.value
         #expect(status == 0, "schemathesis output (tail):\n\(output.suffix(6_000))")
     }

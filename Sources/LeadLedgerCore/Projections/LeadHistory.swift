@@ -232,21 +232,6 @@ public enum LeadHistory {
         return line.count > 80 ? String(line.prefix(79)) + "…" : line
     }
 
-    /// `2026-11-23 14:05 UTC`, computed without a formatter (civil-from-days).
-    public static func format(_ t: Timestamp) -> String {
-        let seconds = t.rawValue >= 0 ? t.rawValue / 1_000_000 : (t.rawValue - 999_999) / 1_000_000
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(year)-\(two(month))-\(two(day)) \(two(secondOfDay / 3_600)):\(two(secondOfDay % 3_600 / 60)) UTC"
-    }
+    /// `2026-11-23 14:05 UTC`.
+    public static func format(_ t: Timestamp) -> String { t.minuteText }
 }

@@ -45,22 +45,11 @@ public enum AsOf: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .position(let position): "position \(position)"
-        case .time(let time): Timestamp.iso8601(time)
+        case .time(let time): time.iso8601
         }
     }
 }
 
 extension Timestamp {
     static func - (lhs: Timestamp, rhs: Int64) -> Timestamp { Timestamp(rawValue: lhs.rawValue - rhs) }
-
-    /// `2026-11-01T10:00:00.123456Z` (fraction only when not whole seconds).
-    public static func iso8601(_ time: Timestamp) -> String {
-        let seconds = time.rawValue >= 0 ? time.rawValue / 1_000_000 : (time.rawValue - 999_999) / 1_000_000
-        let micros = time.rawValue - seconds * 1_000_000
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        let base = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
-        guard micros != 0 else { return base }
-        return String(base.dropLast()) + "." + String(format: "%06lld", micros) + "Z"
-    }
 }
