@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import LeadDomain
@@ -61,5 +62,21 @@ struct TextTests {
         #expect(Slug.isValid("contact-client") && Slug.isValid("a") && Slug.isValid("2fa"))
         #expect(!Slug.isValid("") && !Slug.isValid("-a") && !Slug.isValid("Caps") && !Slug.isValid("a_b"))
         #expect(!Slug.isValid(String(repeating: "a", count: 65)) && Slug.isValid(String(repeating: "a", count: 64)))
+    }
+
+    @Test("trimmedWhitespace trims exactly what Foundation's whitespacesAndNewlines trims, for every BMP scalar")
+    func trimming() {
+        for value in UInt32(0)...0xFFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let c = String(Character(scalar))
+            for text in [c, "a" + c, c + "a", c + "б" + c, "a" + c + "b"] {
+                #expect(text.trimmedWhitespace == text.trimmingCharacters(in: .whitespacesAndNewlines), "U+\(String(value, radix: 16))")
+            }
+        }
+        #expect(" \t Ona \n".trimmedWhitespace == "Ona")
+        #expect("\u{3000}Šarūnas\u{00A0}".trimmedWhitespace == "Šarūnas")
+        #expect("".trimmedWhitespace == "" && "   ".trimmedWhitespace == "")
+        #expect(PhoneNumber(typed: " +370 (612) 34-567 ").digits == "37061234567")
+        #expect(PhoneNumber.normalize("٣+7 912") == "7912")
     }
 }

@@ -4,7 +4,7 @@ public enum TagName {
     public static let maxLength = 50
 
     /// The stored form: surrounding whitespace trimmed.
-    public static func clean(_ name: String) -> String { name.trimmingCharacters(in: .whitespacesAndNewlines) }
+    public static func clean(_ name: String) -> String { name.trimmedWhitespace }
 
     /// The comparison key: trimmed and folded (`SearchText.fold`), so `"VIP"`, `" vip "` and `"Vip"` are one tag.
     public static func key(_ name: String) -> String { SearchText.fold(clean(name)) }

@@ -4,7 +4,7 @@ import Foundation
 public enum EmailAddress {
     /// The form used for matching: trimmed and lowercased.
     public static func normalize(_ text: String) -> String {
-        text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        text.trimmedWhitespace.lowercased()
     }
 
     /// A pragmatic RFC 5321-ish check: one `@`, a non-empty local part of at most 64 characters without spaces,

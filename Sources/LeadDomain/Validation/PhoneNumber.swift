@@ -18,7 +18,7 @@ public struct PhoneNumber: Sendable, Hashable, Codable {
 
     /// A phone number from what the user typed; `digits` and `hasPlus` are derived from it.
     public init(typed: String) {
-        let trimmed = typed.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = typed.trimmedWhitespace
         self.typed = trimmed
         self.digits = PhoneNumber.normalize(trimmed)
         self.hasPlus = trimmed.hasPrefix("+")
@@ -27,7 +27,7 @@ public struct PhoneNumber: Sendable, Hashable, Codable {
     /// Digits only: every character that is not an ASCII digit is dropped (`"+370 612-34"` → `"37061234"`).
     /// The one phone normalization of the system: search, duplicates and validation all call it.
     public static func normalize(_ text: String) -> String {
-        String(text.unicodeScalars.filter { $0.value >= 48 && $0.value <= 57 }.map(Character.init))
+        String(decoding: text.utf8.filter { $0 >= 48 && $0 <= 57 }, as: UTF8.self)
     }
 
     /// The fewest and most digits a phone number may have (E.164 allows at most 15).

@@ -128,29 +128,54 @@ public struct Projections: Sendable, Equatable {
 
     public func competitors() -> [CompetitorReportRow] { reports.competitorReport() }
 
-    // MARK: - Restoring from a snapshot
+    // MARK: - Building in bulk (snapshot load, full replay)
 
-    /// Rebuilds every index from the stored parts of a snapshot, through the same update path as `apply`.
+    /// Rebuilds every index from the stored parts of a snapshot.
     init(
         position: UInt64, lastRecordedAt: Int64, settings: SettingsState, admins: [AdminState],
         customers: [CustomerState], leads: [(LeadState, LeadFacts?)], actionsCompleted: [UUID: Int],
         stays: [(step: String, duration: Int64, position: UInt64)]
     ) {
+        var adminDirectory = AdminDirectory()
+        for admin in admins { adminDirectory.restore(admin) }
+        var customerDirectory = CustomerDirectory()
+        for customer in customers { customerDirectory.restore(customer) }
+        var history = LeadReports()
+        history.restoreHistory(actionsCompleted: actionsCompleted, stays: stays)
+        self.init(
+            position: position, lastRecordedAt: lastRecordedAt, settings: settings, admins: adminDirectory,
+            customers: customerDirectory, leads: leads, history: history)
+    }
+
+    /// Builds every lead index and aggregate from the leads' final states in bulk passes: the same value as
+    /// `replaceLead(old: nil, ...)` for each lead in turn. `history` carries the reports' recorded history
+    /// (step stays, completed actions) and nothing else. The directory is built on one core while the other
+    /// builds duplicates, facts, agenda and reports.
+    init(
+        position: UInt64, lastRecordedAt: Int64, settings: SettingsState, admins: AdminDirectory,
+        customers: CustomerDirectory, leads: [(LeadState, LeadFacts?)], history: LeadReports
+    ) {
         self.init()
         self.position = position
         self.lastRecordedAt = lastRecordedAt
         self.settings = settings
-        for admin in admins { self.admins.restore(admin) }
-        for customer in customers { self.customers.restore(customer) }
-        // The same result as `replaceLead(old: nil, ...)` for each lead, built in bulk passes.
+        self.admins = admins
+        self.customers = customers
         let states = leads.map(\.0)
-        directory = LeadDirectory(bulk: states, settings: settings)
-        duplicates = DuplicateIndex(bulk: states)
-        facts = TreeDictionary(uniqueKeysWithValues: leads.compactMap { lead, facts in facts.map { (lead.id, $0) } })
-        for (lead, facts) in leads {
-            agenda.update(from: nil, to: lead)
-            reports.update(from: nil, to: LeadReports.Slice(lead, facts))
+        let (directory, rest) = inParallel {
+            LeadDirectory(bulk: states, settings: settings)
+        } and: {
+            var agenda = ActionAgenda()
+            var reports = history
+            for (lead, facts) in leads {
+                agenda.update(from: nil, to: lead)
+                reports.update(from: nil, to: LeadReports.Slice(lead, facts))
+            }
+            let facts = TreeDictionary(
+                uniqueKeysWithValues: leads.lazy.compactMap { lead, facts in facts.map { (lead.id, $0) } })
+            return (DuplicateIndex(bulk: states), facts, agenda, reports)
         }
-        reports.restoreHistory(actionsCompleted: actionsCompleted, stays: stays)
+        self.directory = directory
+        (self.duplicates, self.facts, self.agenda, self.reports) = rest
     }
 }

@@ -18,40 +18,72 @@ public enum Replayer {
         _ projections: inout Projections, log: EventLog, through asOf: AsOf? = nil, progressEvery: UInt64 = 65_536,
         progress: ((Progress) -> Void)? = nil
     ) throws {
-        let head = log.head
-        var target = head
-        if case .position(let limit) = asOf { target = min(limit, head) }
-        guard projections.position < target else { return }
-        var applied: UInt64 = 0
-        var nextReport = progressEvery
-        var failure: (any Error)?
-        try log.forEach(after: projections.position, through: target) { recorded in
-            if case .time(let limit) = asOf, recorded.recordedAt > limit.rawValue { return false }
-            do {
-                projections.apply(try AppliedEvent(recorded: recorded))
-            } catch {
-                failure = error
-                return false
-            }
-            applied += 1
-            if applied >= nextReport {
-                nextReport += progressEvery
-                progress?(Progress(applied: applied, position: recorded.position, target: target))
-            }
-            return true
-        }
-        if let failure { throw failure }
-        progress?(Progress(applied: applied, position: projections.position, target: target))
+        try forEachDecoded(
+            after: projections.position, log: log, through: asOf, progressEvery: progressEvery, progress: progress
+        ) { projections.apply($0) }
     }
 
-    /// Fresh projections replayed from position 0 through `asOf` (default: the head).
+    /// Fresh projections replayed from position 0 through `asOf` (default: the head), built in bulk
+    /// (`ProjectionsBuilder`): the same value as applying every event to `Projections()`.
     public static func projections(
         log: EventLog, asOf: AsOf? = nil, progress: ((Progress) -> Void)? = nil
     ) throws -> Projections {
-        var projections = Projections()
-        try catchUp(&projections, log: log, through: asOf, progress: progress)
-        return projections
+        var builder = ProjectionsBuilder()
+        try forEachDecoded(after: 0, log: log, through: asOf, progress: progress) { builder.apply($0) }
+        return builder.build()
     }
+
+    /// Calls `body` with each event after `position` through `asOf`, decoded, in order. Long ranges are read,
+    /// decompressed and decoded on a thread of their own while `body` runs on the caller's, so a replay uses
+    /// two cores. On an undecodable event `body` has seen every event before it, then this throws.
+    public static func forEachDecoded(
+        after position: UInt64, log: EventLog, through asOf: AsOf? = nil, progressEvery: UInt64 = 65_536,
+        progress: ((Progress) -> Void)? = nil, pipelineThreshold: UInt64 = Replayer.pipelineThreshold,
+        _ body: (AppliedEvent) -> Void
+    ) throws {
+        let head = log.head
+        var target = head
+        if case .position(let limit) = asOf { target = min(limit, head) }
+        guard position < target else { return }
+        var timeLimit: Int64?
+        if case .time(let limit) = asOf { timeLimit = limit.rawValue }
+        var applied: UInt64 = 0
+        var last = position
+        var nextReport = progressEvery
+        func deliver(_ event: AppliedEvent) {
+            body(event)
+            applied += 1
+            last = event.position
+            if applied >= nextReport {
+                nextReport += progressEvery
+                progress?(Progress(applied: applied, position: event.position, target: target))
+            }
+        }
+        if target - position <= pipelineThreshold {
+            var failure: (any Error)?
+            try log.forEach(after: position, through: target) { recorded in
+                if let timeLimit, recorded.recordedAt > timeLimit { return false }
+                do {
+                    deliver(try AppliedEvent(recorded: recorded))
+                } catch {
+                    failure = error
+                    return false
+                }
+                return true
+            }
+            if let failure { throw failure }
+        } else {
+            let channel = DecodedBatches.start(log: log, after: position, through: target, timeLimit: timeLimit)
+            while let batch = channel.take() {
+                for event in batch { deliver(event) }
+            }
+            if let failure = channel.failure { throw failure }
+        }
+        progress?(Progress(applied: applied, position: last, target: target))
+    }
+
+    /// Ranges longer than this are decoded on a second thread.
+    public static let pipelineThreshold: UInt64 = 8_192
 
     /// A stream's decoded events as of a point (all of them when `asOf` is nil).
     public static func stream(_ streamId: String, log: EventLog, asOf: AsOf? = nil) throws -> [AppliedEvent] {
