@@ -12,9 +12,48 @@ extension KeyedSets {
 }
 
 extension LeadDirectory {
-    /// Builds the directory and all its indexes from a set of leads in bulk, for snapshot loading: the same
-    /// result as updating from nil to each lead (equal value), in grouped passes and one sort per ordered index.
+    /// Builds the directory and all its indexes from a set of leads in bulk, for snapshot loading and full
+    /// replays: the same result as updating from nil to each lead (equal value), in grouped passes and one sort
+    /// per ordered index. The search part can be built on another thread (`SearchIndexes(bulk:)`) and installed.
     init(bulk leads: [LeadState], settings: SettingsState) {
+        self.init(bulkExceptSearch: leads, settings: settings)
+        install(SearchIndexes(bulk: leads))
+    }
+
+    /// The search indexes of a set of leads: text tokens and phone digits with their sorted key lists.
+    struct SearchIndexes: Sendable {
+        var textTokens: KeyedSets<String>
+        var tokenOrder: SortedIndex<String>
+        var phoneDigits: KeyedSets<String>
+        var phoneOrder: SortedIndex<String>
+        var phoneReversedOrder: SortedIndex<String>
+
+        init(bulk leads: [LeadState]) {
+            var tokens: [String: [UUID]] = [:]
+            var phones: [String: [UUID]] = [:]
+            for lead in leads {
+                let id = lead.id
+                for token in LeadSearch.textTokens(of: lead) { tokens[token, default: []].append(id) }
+                for digits in LeadSearch.phoneTokens(of: lead) { phones[digits, default: []].append(id) }
+            }
+            textTokens = KeyedSets(grouped: tokens)
+            tokenOrder = SortedIndex(tokens.keys)
+            phoneDigits = KeyedSets(grouped: phones)
+            phoneOrder = SortedIndex(phones.keys)
+            phoneReversedOrder = SortedIndex(phones.keys.map { String($0.reversed()) })
+        }
+    }
+
+    mutating func install(_ search: SearchIndexes) {
+        textTokens = search.textTokens
+        tokenOrder = search.tokenOrder
+        phoneDigits = search.phoneDigits
+        phoneOrder = search.phoneOrder
+        phoneReversedOrder = search.phoneReversedOrder
+    }
+
+    /// Every record and index but the search ones.
+    init(bulkExceptSearch leads: [LeadState], settings: SettingsState) {
         self.init(settings: settings)
         var recordPairs: [(UUID, LeadRecord)] = []
         recordPairs.reserveCapacity(leads.count)
@@ -30,16 +69,12 @@ extension LeadDirectory {
         var paused: [(UUID, Timestamp)] = []
         var orders: [[LeadOrderKey]] = Array(repeating: [], count: LeadSort.allCases.count)
         for index in orders.indices { orders[index].reserveCapacity(leads.count) }
-        var tokens: [String: [UUID]] = [:]
-        var phones: [String: [UUID]] = [:]
 
         for lead in leads {
             let id = lead.id
             let record = LeadRecord(state: lead, nameKey: LeadSearch.nameKey(of: lead))
             recordPairs.append((id, record))
             for (index, sort) in LeadSort.allCases.enumerated() { orders[index].append(orderKey(record, sort)) }
-            for token in LeadSearch.textTokens(of: lead, nameKey: record.nameKey) { tokens[token, default: []].append(id) }
-            for digits in LeadSearch.phoneTokens(of: lead) { phones[digits, default: []].append(id) }
             if lead.mergedInto != nil {
                 merged.append(id)
                 continue
@@ -77,10 +112,5 @@ extension LeadDirectory {
             case .step: stepOrder = built
             }
         }
-        textTokens = KeyedSets(grouped: tokens)
-        tokenOrder = SortedIndex(tokens.keys)
-        phoneDigits = KeyedSets(grouped: phones)
-        phoneOrder = SortedIndex(phones.keys)
-        phoneReversedOrder = SortedIndex(phones.keys.map { String($0.reversed()) })
     }
 }

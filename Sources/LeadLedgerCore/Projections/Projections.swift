@@ -149,8 +149,8 @@ public struct Projections: Sendable, Equatable {
 
     /// Builds every lead index and aggregate from the leads' final states in bulk passes: the same value as
     /// `replaceLead(old: nil, ...)` for each lead in turn. `history` carries the reports' recorded history
-    /// (step stays, completed actions) and nothing else. The directory is built on one core while the other
-    /// builds duplicates, facts, agenda and reports.
+    /// (step stays, completed actions) and nothing else. The four independent parts (directory, search
+    /// indexes, duplicates, facts with agenda and reports) are built on two threads.
     init(
         position: UInt64, lastRecordedAt: Int64, settings: SettingsState, admins: AdminDirectory,
         customers: CustomerDirectory, leads: [(LeadState, LeadFacts?)], history: LeadReports
@@ -162,20 +162,30 @@ public struct Projections: Sendable, Equatable {
         self.admins = admins
         self.customers = customers
         let states = leads.map(\.0)
-        let (directory, rest) = inParallel {
-            LeadDirectory(bulk: states, settings: settings)
-        } and: {
-            var agenda = ActionAgenda()
-            var reports = history
-            for (lead, facts) in leads {
-                agenda.update(from: nil, to: lead)
-                reports.update(from: nil, to: LeadReports.Slice(lead, facts))
-            }
-            let facts = TreeDictionary(
-                uniqueKeysWithValues: leads.lazy.compactMap { lead, facts in facts.map { (lead.id, $0) } })
-            return (DuplicateIndex(bulk: states), facts, agenda, reports)
-        }
-        self.directory = directory
-        (self.duplicates, self.facts, self.agenda, self.reports) = rest
+        let directory = ResultSlot<LeadDirectory>()
+        let search = ResultSlot<LeadDirectory.SearchIndexes>()
+        let duplicates = ResultSlot<DuplicateIndex>()
+        let aggregates = ResultSlot<(TreeDictionary<UUID, LeadFacts>, ActionAgenda, LeadReports)>()
+        // Longest first; two threads take them in turn.
+        runOnTwoThreads([
+            { directory.value = LeadDirectory(bulkExceptSearch: states, settings: settings) },
+            { search.value = LeadDirectory.SearchIndexes(bulk: states) },
+            {
+                var agenda = ActionAgenda()
+                var reports = history
+                for (lead, facts) in leads {
+                    agenda.update(from: nil, to: lead)
+                    reports.update(from: nil, to: LeadReports.Slice(lead, facts))
+                }
+                let facts = TreeDictionary(
+                    uniqueKeysWithValues: leads.lazy.compactMap { lead, facts in facts.map { (lead.id, $0) } })
+                aggregates.value = (facts, agenda, reports)
+            },
+            { duplicates.value = DuplicateIndex(bulk: states) },
+        ])
+        self.directory = directory.value!
+        self.directory.install(search.value!)
+        self.duplicates = duplicates.value!
+        (self.facts, self.agenda, self.reports) = aggregates.value!
     }
 }

@@ -1,25 +1,33 @@
 import Dispatch
 import Foundation
+import Synchronization
 
-/// Runs `first` on the calling thread and `second` on a thread of its own at the same time, and returns both
-/// results once both are done. For CPU-bound bulk work (snapshot load, full rebuild) on a machine with two cores
-/// or more; a dedicated thread, not a global queue, so it never takes a thread of the cooperative pool.
-func inParallel<A, B: Sendable>(_ first: () -> A, and second: @escaping @Sendable () -> B) -> (A, B) {
-    let box = ResultBox<B>()
+/// Runs `jobs` on two threads — the calling one and a thread of its own — each taking the next job not yet
+/// started, and returns when all are done. For CPU-bound bulk work (snapshot load, full rebuild); a dedicated
+/// thread, not a global queue, so it never takes a thread of the cooperative pool. Put the longest job first.
+func runOnTwoThreads(_ jobs: [@Sendable () -> Void]) {
+    let next = Atomic<Int>(0)
+    let work: @Sendable () -> Void = {
+        while true {
+            let index = next.add(1, ordering: .relaxed).oldValue
+            guard index < jobs.count else { return }
+            jobs[index]()
+        }
+    }
+    guard jobs.count > 1 else { return work() }
     let done = DispatchSemaphore(value: 0)
     let thread = Thread {
-        box.value = second()
+        work()
         done.signal()
     }
     thread.name = "leadledger.bulk"
     thread.stackSize = 8 << 20
     thread.start()
-    let a = first()
+    work()
     done.wait()
-    return (a, box.value!)
 }
 
-/// A slot written by one thread before a semaphore signal and read by another after the wait.
-private final class ResultBox<T>: @unchecked Sendable {
+/// A slot written by one job and read after `runOnTwoThreads` returns (the semaphore orders the two).
+final class ResultSlot<T>: @unchecked Sendable {
     var value: T?
 }
