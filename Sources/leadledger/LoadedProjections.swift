@@ -5,7 +5,7 @@ import LeadLedgerCore
 /// The current projections for an offline command: the newest valid snapshot plus the log's tail
 /// (a full replay when there is no usable snapshot).
 func currentProjections(_ log: EventLog, _ options: DataOptions) throws -> Projections {
-    var projections = options.snapshots.loadNewest(atMost: log.head) ?? Projections()
+    guard var projections = options.snapshots.loadNewest(atMost: log.head) else { return try Replayer.projections(log: log) }
     try Replayer.catchUp(&projections, log: log)
     return projections
 }

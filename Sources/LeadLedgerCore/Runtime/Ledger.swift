@@ -60,18 +60,30 @@ public final class Ledger: Sendable {
     /// Opens the log at `<data>/log`, loads the newest valid snapshot from `<data>/snapshots`, replays the
     /// tail, and starts applying new commits.
     public static func open(_ configuration: LedgerConfiguration) async throws -> Ledger {
+        let clock = ContinuousClock()
+        let opening = clock.now
         try FileManager.default.createDirectory(atPath: configuration.logDirectory, withIntermediateDirectories: true)
         let log = try EventLog(directory: configuration.logDirectory, options: configuration.logOptions)
         do {
             let snapshots = SnapshotStore(
                 directory: configuration.snapshotDirectory, keep: configuration.snapshotsToKeep,
                 logger: configuration.logger)
-            var projections = snapshots.loadNewest(atMost: log.head) ?? Projections()
-            let started = projections.position
-            try Replayer.catchUp(&projections, log: log)
+            var projections: Projections
+            let started: UInt64  // the snapshot's position, 0 without one
+            if let loaded = snapshots.loadNewest(atMost: log.head) {
+                projections = loaded
+                started = loaded.position
+                try Replayer.catchUp(&projections, log: log)
+            } else {
+                projections = try Replayer.projections(log: log)  // no usable snapshot: a bulk rebuild
+                started = 0
+            }
             configuration.logger.info(
                 "ledger open",
-                metadata: ["snapshot": "\(started)", "replayed": "\(projections.position - started)", "head": "\(log.head)"])
+                metadata: [
+                    "snapshot": "\(started)", "replayed": "\(projections.position - started)", "head": "\(log.head)",
+                    "seconds": "\((clock.now - opening).secondsText)",
+                ])
             let ledger = Ledger(configuration: configuration, log: log, projections: projections)
             ledger.lastSnapshotPosition.store(started, ordering: .relaxed)
             ledger.applier.start()

@@ -99,6 +99,8 @@ public struct SnapshotStore: Sendable {
 
     /// Reads and validates one snapshot file.
     public func load(_ entry: Entry) throws -> Projections {
+        let clock = ContinuousClock()
+        let started = clock.now
         guard let data = FileManager.default.contents(atPath: entry.path) else {
             throw LedgerError(.snapshot, "cannot read \(entry.path)")
         }
@@ -106,12 +108,21 @@ public struct SnapshotStore: Sendable {
         guard file.position == entry.position else {
             throw LedgerError(.snapshot, "header position \(file.position) does not match the file name")
         }
+        let read = clock.now
         let projections = try Projections(decodingCanonical: file.canonical)
         guard projections.position == file.position else {
             throw LedgerError(.snapshot, "projections at \(projections.position), header says \(file.position)")
         }
+        let built = clock.now
+        logger.info(
+            "snapshot loaded",
+            metadata: [
+                "position": "\(entry.position)", "bytes": "\(data.count)", "canonicalBytes": "\(file.canonical.count)",
+                "readSeconds": "\((read - started).secondsText)", "decodeAndIndexSeconds": "\((built - read).secondsText)",
+            ])
         return projections
     }
+
 
     static func writeDurably(_ bytes: [UInt8], to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)

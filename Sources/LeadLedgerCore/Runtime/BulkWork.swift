@@ -31,3 +31,11 @@ func runOnTwoThreads(_ jobs: [@Sendable () -> Void]) {
 final class ResultSlot<T>: @unchecked Sendable {
     var value: T?
 }
+
+extension Duration {
+    /// Seconds with three decimals, for log metadata (`"1.234"`).
+    var secondsText: String {
+        let (whole, attoseconds) = components
+        return String(format: "%.3f", Double(whole) + Double(attoseconds) / 1e18)
+    }
+}
