@@ -56,7 +56,10 @@ public struct LeadDirectory: Sendable, Equatable {
 
     /// Every lead, in canonical (`LeadKey`) order.
     public var sortedLeads: [LeadState] {
-        records.values.map(\.state).sorted { LeadKey($0.id) < LeadKey($1.id) }
+        // Sort (key, reference) pairs, not the states: moving a large struct per comparison dominated.
+        var keyed = records.values.map { (key: LeadKey($0.state.id), record: $0) }
+        keyed.sort { $0.key < $1.key }
+        return keyed.map(\.record.state)
     }
 
     // MARK: - Keys
