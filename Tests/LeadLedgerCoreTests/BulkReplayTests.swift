@@ -41,6 +41,21 @@ struct BulkReplayTests {
         #expect(built == expected)
         #expect(try built.encodeCanonical() == expected.encodeCanonical())
         #expect(built.goldenJSON() == expected.goldenJSON())
+        // The bulk token pass emits each lead's text tokens once each: the same set the incremental path indexes.
+        for lead in built.directory.sortedLeads {
+            var emitted: [String] = []
+            LeadSearch.forEachTextToken(of: lead) { emitted.append($0) }
+            #expect(emitted.count == Set(emitted).count)
+            #expect(Set(emitted) == LeadSearch.textTokens(of: lead))
+            var reference = Set(LeadSearchTests.referenceWords(LeadSearch.nameKey(of: lead)))
+            if let company = lead.company { reference.formUnion(LeadSearchTests.referenceWords(SearchText.fold(company))) }
+            for email in lead.emails {
+                let folded = SearchText.fold(EmailAddress.normalize(email))
+                if !folded.isEmpty { reference.insert(folded) }
+                reference.formUnion(LeadSearchTests.referenceWords(folded))
+            }
+            #expect(Set(emitted) == reference)
+        }
         // The built value keeps working as a live one.
         var live = built
         var reference = expected

@@ -1,6 +1,6 @@
 import Foundation
 import LeadDomain
-import LeadLedgerCore
+@testable import LeadLedgerCore
 import Testing
 
 @Suite("Lead search: folded prefixes, phones, e-mails")
@@ -60,5 +60,34 @@ struct LeadSearchTests {
         #expect(w.search("jonas.petraitis@ra") == [a])
         #expect(w.search("rasa") == [a])
         #expect(w.search("petraitis") == [a])
+    }
+
+    /// Words by the definition, scalar by scalar: maximal runs of letters and numbers.
+    static func referenceWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                current.append(scalar)
+            } else if !current.isEmpty {
+                words.append(String(current))
+                current = String.UnicodeScalarView()
+            }
+        }
+        if !current.isEmpty { words.append(String(current)) }
+        return words
+    }
+
+    @Test("words are cut from UTF-8 exactly as the scalar definition cuts them, in every script")
+    func wordCutting() {
+        let texts = [
+            "", " ", "ona", "žemaitė-šarūnas", "елкин иошкар", "o'brien@mail.example.com", "北京 公司", "a1b2 c3",
+            "½ ² ٣", "emoji 😀 word", "tab\tsep", "Ⅻ roman", "ǅ title", "x\u{301}y", "𝒜𝒷𝒸 math", "-- ", "ąčęėįšųūž",
+        ]
+        for text in texts {
+            var words: [String] = []
+            LeadSearch.forEachWord(text) { words.append($0) }
+            #expect(words == Self.referenceWords(text), "\(text)")
+        }
     }
 }

@@ -33,7 +33,7 @@ extension LeadDirectory {
             var phones: [String: [UUID]] = [:]
             for lead in leads {
                 let id = lead.id
-                for token in LeadSearch.textTokens(of: lead) { tokens[token, default: []].append(id) }
+                LeadSearch.forEachTextToken(of: lead) { tokens[$0, default: []].append(id) }
                 for digits in LeadSearch.phoneTokens(of: lead) { phones[digits, default: []].append(id) }
             }
             textTokens = KeyedSets(grouped: tokens)

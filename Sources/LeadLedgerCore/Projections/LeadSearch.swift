@@ -75,25 +75,69 @@ public enum LeadSearch {
         return digits >= 4
     }
 
-    /// A letter or a number (ASCII answered without the Unicode property tables).
-    @inline(__always)
-    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-        let v = scalar.value
-        if v < 0x80 { return (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) || (v >= 0x30 && v <= 0x39) }
-        return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    /// Calls `body` with each word of `text`: each maximal run of letters and numbers (ASCII answered without
+    /// the Unicode property tables), cut straight from the UTF-8 bytes.
+    static func forEachWord(_ text: String, _ body: (String) -> Void) {
+        var text = text
+        text.withUTF8 { utf8 in
+            let n = utf8.count
+            var start = -1
+            var i = 0
+            while i < n {
+                let b0 = utf8[i]
+                let length: Int
+                let isWord: Bool
+                if b0 < 0x80 {
+                    length = 1
+                    isWord = (b0 >= 0x61 && b0 <= 0x7A) || (b0 >= 0x41 && b0 <= 0x5A) || (b0 >= 0x30 && b0 <= 0x39)
+                } else {
+                    // Valid UTF-8 (a Swift string): the lead byte gives the length.
+                    var value: UInt32
+                    if b0 >= 0xF0 {
+                        length = 4
+                        value = UInt32(b0 & 0x07)
+                    } else if b0 >= 0xE0 {
+                        length = 3
+                        value = UInt32(b0 & 0x0F)
+                    } else {
+                        length = 2
+                        value = UInt32(b0 & 0x1F)
+                    }
+                    for k in 1..<length { value = value << 6 | UInt32(utf8[i + k] & 0x3F) }
+                    let scalar = Unicode.Scalar(value) ?? " "
+                    isWord = scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                }
+                if isWord {
+                    if start < 0 { start = i }
+                } else if start >= 0 {
+                    body(String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<i]), as: UTF8.self))
+                    start = -1
+                }
+                i += length
+            }
+            if start >= 0 { body(String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<n]), as: UTF8.self)) }
+        }
     }
 
     private static func addWords(_ folded: String, to tokens: inout Set<String>) {
-        var current = String.UnicodeScalarView()
-        for scalar in folded.unicodeScalars {
-            if isWordScalar(scalar) {
-                current.append(scalar)
-            } else if !current.isEmpty {
-                tokens.insert(String(current))
-                current = String.UnicodeScalarView()
-            }
+        forEachWord(folded) { tokens.insert($0) }
+    }
+
+    /// Calls `body` once with each text token of a lead (the members of `textTokens(of:)`, without building a set).
+    static func forEachTextToken(of lead: LeadState, _ body: (String) -> Void) {
+        var seen: [String] = []
+        func emit(_ token: String) {
+            if seen.contains(token) { return }
+            seen.append(token)
+            body(token)
         }
-        if !current.isEmpty { tokens.insert(String(current)) }
+        forEachWord(nameKey(of: lead), emit)
+        if let company = lead.company { forEachWord(SearchText.fold(company), emit) }
+        for email in lead.emails {
+            let folded = SearchText.fold(EmailAddress.normalize(email))
+            if !folded.isEmpty { emit(folded) }
+            forEachWord(folded, emit)
+        }
     }
 }
 
