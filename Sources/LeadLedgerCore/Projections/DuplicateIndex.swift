@@ -70,7 +70,7 @@ public struct DuplicateIndex: Sendable, Equatable {
     public init() {}
 
     /// Builds the index from a set of leads in one pass (snapshot loading); equal to updating lead by lead.
-    init(bulk leads: [LeadState]) {
+    init(bulk leads: some Sequence<LeadState>) {
         var grouped: [DuplicateKey: [UUID]] = [:]
         for lead in leads where lead.isLive {
             for key in DuplicateKey.keys(of: lead) { grouped[key, default: []].append(lead.id) }

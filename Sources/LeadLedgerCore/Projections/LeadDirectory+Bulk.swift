@@ -15,7 +15,7 @@ extension LeadDirectory {
     /// Builds the directory and all its indexes from a set of leads in bulk, for snapshot loading and full
     /// replays: the same result as updating from nil to each lead (equal value), in grouped passes and one sort
     /// per ordered index. The search part can be built on another thread (`SearchIndexes(bulk:)`) and installed.
-    init(bulk leads: [LeadState], settings: SettingsState) {
+    init(bulk leads: some Collection<LeadState>, settings: SettingsState) {
         self.init(bulkExceptSearch: leads, settings: settings)
         install(SearchIndexes(bulk: leads))
     }
@@ -28,7 +28,7 @@ extension LeadDirectory {
         var phoneOrder: SortedIndex<String>
         var phoneReversedOrder: SortedIndex<String>
 
-        init(bulk leads: [LeadState]) {
+        init(bulk leads: some Sequence<LeadState>) {
             var tokens: [String: [UUID]] = [:]
             var phones: [String: [UUID]] = [:]
             for lead in leads {
@@ -53,7 +53,7 @@ extension LeadDirectory {
     }
 
     /// Every record and index but the search ones.
-    init(bulkExceptSearch leads: [LeadState], settings: SettingsState) {
+    init(bulkExceptSearch leads: some Collection<LeadState>, settings: SettingsState) {
         self.init(settings: settings)
         var recordPairs: [(UUID, LeadRecord)] = []
         recordPairs.reserveCapacity(leads.count)

@@ -161,15 +161,14 @@ public struct Projections: Sendable, Equatable {
         self.settings = settings
         self.admins = admins
         self.customers = customers
-        let states = leads.map(\.0)
         let directory = ResultSlot<LeadDirectory>()
         let search = ResultSlot<LeadDirectory.SearchIndexes>()
         let duplicates = ResultSlot<DuplicateIndex>()
         let aggregates = ResultSlot<(TreeDictionary<UUID, LeadFacts>, ActionAgenda, LeadReports)>()
-        // Longest first; two threads take them in turn.
+        // Longest first; two threads take them in turn. Each part reads the states through a lazy view (no copy).
         runOnTwoThreads([
-            { directory.value = LeadDirectory(bulkExceptSearch: states, settings: settings) },
-            { search.value = LeadDirectory.SearchIndexes(bulk: states) },
+            { directory.value = LeadDirectory(bulkExceptSearch: leads.lazy.map(\.0), settings: settings) },
+            { search.value = LeadDirectory.SearchIndexes(bulk: leads.lazy.map(\.0)) },
             {
                 var agenda = ActionAgenda()
                 var reports = history
@@ -181,7 +180,7 @@ public struct Projections: Sendable, Equatable {
                     uniqueKeysWithValues: leads.lazy.compactMap { lead, facts in facts.map { (lead.id, $0) } })
                 aggregates.value = (facts, agenda, reports)
             },
-            { duplicates.value = DuplicateIndex(bulk: states) },
+            { duplicates.value = DuplicateIndex(bulk: leads.lazy.map(\.0)) },
         ])
         self.directory = directory.value!
         self.directory.install(search.value!)

@@ -55,11 +55,14 @@ public struct ProjectionsBuilder: Sendable {
         facts[id] = LeadFacts.evolve(oldFacts, e.event)
     }
 
-    /// The projections: every index built once from the final states.
-    public func build() -> Projections {
+    /// The projections: every index built once from the final states. Consumes the builder, whose per-lead
+    /// tables are freed before the indexes are built.
+    public consuming func build() -> Projections {
         var pairs: [(LeadState, LeadFacts?)] = []
         pairs.reserveCapacity(leads.count)
         for (id, lead) in leads { pairs.append((lead, facts[id])) }
+        leads = [:]
+        facts = [:]
         return Projections(
             position: position, lastRecordedAt: lastRecordedAt, settings: settings, admins: admins,
             customers: customers, leads: pairs, history: history)
