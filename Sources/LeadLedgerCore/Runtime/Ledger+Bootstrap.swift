@@ -20,8 +20,20 @@ public enum APITokenHash {
 
     /// SHA-256 of the token's UTF-8 bytes, lowercase hex.
     public static func sha256Hex(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        // Every authenticated request hashes its token: hex by table, not `String(format:)` per byte (~5 µs).
+        let digest = SHA256.hash(data: Array(token.utf8))
+        return String(unsafeUninitializedCapacity: SHA256.byteCount * 2) { out in
+            var index = 0
+            for byte in digest {
+                out[index] = hexDigits[Int(byte >> 4)]
+                out[index + 1] = hexDigits[Int(byte & 0x0F)]
+                index += 2
+            }
+            return index
+        }
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }
 
 extension Ledger {

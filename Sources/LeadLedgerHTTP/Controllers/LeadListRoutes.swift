@@ -26,7 +26,7 @@ struct LeadListRoutes: APIRouteCollection {
                     items: page.rows.map { LeadSummaryResource($0, now: now) },
                     nextCursor: page.next.map { PageCursor(scope: scope, key: $0, id: $0.key.id.uuid).encoded() },
                     total: page.total)
-                return try JSONResponse.make(resource, logPosition: position)
+                return JSONResponse.make(resource, logPosition: position)
             }
         }
     }
@@ -35,8 +35,8 @@ struct LeadListRoutes: APIRouteCollection {
     static func cursorScope(_ query: LeadQuery) -> String { "leads:\(query.sort.rawValue)-\(query.order.rawValue)" }
 
     /// Reads the query string into a `LeadQuery`; every bad parameter is a 400 (unreadable) or 422 (out of
-    /// range) naming it.
-    static func query(_ parameters: Parameters, settings: SettingsState) throws -> LeadQuery {
+    /// range) naming it. The settings are read only when a `cf.` filter needs its field's definition.
+    static func query(_ parameters: Parameters, settings: @autoclosure () throws -> SettingsState) throws -> LeadQuery {
         let reader = QueryReader(parameters)
         var filter = LeadFilter()
         filter.step = reader.text("step")
@@ -53,9 +53,11 @@ struct LeadListRoutes: APIRouteCollection {
         filter.createdTo = try reader.time("createdTo")
         filter.updatedFrom = try reader.time("updatedFrom")
         filter.updatedTo = try reader.time("updatedTo")
-        for (name, raw) in reader.prefixed("cf.") {
+        let customFilters = reader.prefixed("cf.")
+        let settings = customFilters.isEmpty ? nil : try settings()
+        for (name, raw) in customFilters {
             let key = String(name.dropFirst(3))
-            guard let definition = settings.customField(key) else {
+            guard let definition = settings?.customField(key) else {
                 throw APIError.invalid(field: name, code: "unknownCustomField", message: "No custom field \(key).")
             }
             filter.customFields[key] = try customFieldValue(raw, type: definition.type, parameter: name)

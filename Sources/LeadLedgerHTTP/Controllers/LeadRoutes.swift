@@ -142,7 +142,7 @@ struct LeadRoutes: APIRouteCollection {
             guard let found, principal.canReach(found.state) else { throw Self.notFound(id) }
             let position = found.position
             return try await request.conditionalGET(etag: .streamVersion(found.streamVersion), context: context) {
-                var response = try JSONResponse.make(LeadResource(found.state, now: reads.now))
+                var response = JSONResponse.make(LeadResource(found.state, now: reads.now))
                 response.headers[.logPosition] = String(position)
                 return response
             }

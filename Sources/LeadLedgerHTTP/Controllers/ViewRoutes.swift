@@ -55,7 +55,7 @@ struct ViewRoutes: APIRouteCollection {
                     items: page.rows.map { LeadSummaryResource($0, now: now) },
                     nextCursor: page.next.map { PageCursor(scope: scope, key: $0, id: $0.key.id.uuid).encoded() },
                     total: page.total)
-                return try JSONResponse.make(resource, logPosition: position)
+                return JSONResponse.make(resource, logPosition: position)
             }
         }
         routes.get("/v1/admins/{id}/actions/today") { request, context in
@@ -130,7 +130,7 @@ struct ViewRoutes: APIRouteCollection {
         guard customer != nil else { throw DomainError(.customerNotFound, "No customer \(id.lowercased).") }
         let visible = leads.filter(principal.canReach)
         return try await request.conditionalGET(etag: .logPosition(position), context: context) {
-            try JSONResponse.make(
+            JSONResponse.make(
                 PageResource(items: visible.map { LeadSummaryResource($0, now: now) }, nextCursor: nil), logPosition: position)
         }
     }

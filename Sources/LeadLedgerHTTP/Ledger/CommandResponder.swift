@@ -58,7 +58,7 @@ struct CommandResponder: Sendable {
         }
         let result = try await execute(.lead(id, command), kind: "lead", input, expectedVersion: expected)
         guard let lead = result.state.lead else { throw LeadRoutes.notFound(id) }
-        var response = try JSONResponse.make(
+        var response = JSONResponse.make(
             LeadResource(lead, now: reads.now), status: status, etag: .streamVersion(result.streamVersion),
             logPosition: result.position)
         if status == .created { response.headers[.location] = "/v1/leads/\(id.lowercased)" }

@@ -1,8 +1,29 @@
 import Foundation
 
 extension UUID {
-    /// Ids in the HTTP API are lowercase, as in stream ids and the event feed.
-    var lowercased: String { uuidString.lowercased() }
+    /// Ids in the HTTP API are lowercase, as in stream ids and the event feed (`uuidString.lowercased()`,
+    /// written directly: every row of a list has several ids).
+    var lowercased: String {
+        withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var index = 0
+                for (offset, byte) in bytes.enumerated() {
+                    if offset == 4 || offset == 6 || offset == 8 || offset == 10 {
+                        out[index] = UInt8(ascii: "-")
+                        index += 1
+                    }
+                    out[index] = Self.hexDigit(byte >> 4)
+                    out[index + 1] = Self.hexDigit(byte & 0x0F)
+                    index += 2
+                }
+                return index
+            }
+        }
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
 }
 
 extension Optional where Wrapped == UUID {

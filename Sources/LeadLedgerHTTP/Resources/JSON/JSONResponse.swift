@@ -13,9 +13,31 @@ enum JSONResponse {
         _ value: some Encodable, status: HTTPResponse.Status = .ok, etag: EntityTag? = nil, logPosition: UInt64? = nil
     ) throws -> Response {
         let data = try encoder.encode(value)
+        return response(ByteBuffer(bytes: data), status: status, etag: etag, logPosition: logPosition)
+    }
+
+    /// The same bytes as the `Encodable` overload, written directly (`JSONBytesWriter`): the lead list, the
+    /// lead answer of every lead command.
+    static func make(
+        _ value: some JSONWritable, status: HTTPResponse.Status = .ok, etag: EntityTag? = nil,
+        logPosition: UInt64? = nil
+    ) -> Response {
+        response(ByteBuffer(bytes: bytes(value)), status: status, etag: etag, logPosition: logPosition)
+    }
+
+    /// The JSON of a writable resource.
+    static func bytes(_ value: some JSONWritable) -> [UInt8] {
+        var json = JSONBytesWriter(capacity: 4096)
+        value.write(to: &json)
+        return json.bytes
+    }
+
+    private static func response(
+        _ body: ByteBuffer, status: HTTPResponse.Status, etag: EntityTag?, logPosition: UInt64?
+    ) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
-        var response = Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var response = Response(status: status, headers: headers, body: .init(byteBuffer: body))
         response.setVersioning(etag: etag, logPosition: logPosition)
         return response
     }

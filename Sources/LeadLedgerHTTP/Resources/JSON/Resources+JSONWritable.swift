@@ -1,0 +1,167 @@
+import LeadDomain
+
+// The hot resources write their own JSON (`JSONBytesWriter`): keys in `.sortedKeys` order (UTF-8 bytes), `nil`
+// optionals omitted as synthesized `Encodable` omits them. Adding a property to one of these types means adding
+// it here too; `JSONWriterTests` fails otherwise.
+
+extension LeadSummaryResource: JSONWritable {
+    func write(to json: inout JSONBytesWriter) {
+        json.beginObject()
+        json.key("company", ifPresent: company)
+        json.key("converted", converted)
+        json.key("createdAt", createdAt)
+        json.key("deleted", deleted)
+        json.key("emails", emails)
+        json.key("fullName", fullName)
+        json.key("id", id)
+        json.key("linkedCustomer", ifPresent: linkedCustomer)
+        json.key("paused", paused)
+        json.key("phones", phones)
+        json.key("priority", priority)
+        json.key("responsible", ifPresent: responsible)
+        json.key("source", source)
+        json.key("step", step)
+        json.key("tags", tags)
+        json.key("updatedAt", updatedAt)
+        json.key("version")
+        json.integer(version)
+        json.endObject()
+    }
+}
+
+extension PageResource: JSONWritable where Item: JSONWritable {
+    func write(to json: inout JSONBytesWriter) {
+        json.beginObject()
+        json.key("items")
+        json.array(items)
+        json.key("nextCursor")  // `null` on the last page, as `encode(to:)` writes it
+        if let nextCursor { json.string(nextCursor) } else { json.null() }
+        if let total {
+            json.key("total")
+            json.integer(total)
+        }
+        json.endObject()
+    }
+}
+
+extension LeadResource: JSONWritable {
+    func write(to json: inout JSONBytesWriter) {
+        json.beginObject()
+        json.key("actions")
+        json.array(actions)
+        if let address {
+            json.key("address")
+            json.value(address)
+        }
+        json.key("assessment", ifPresent: assessment)
+        json.key("comment", ifPresent: comment)
+        json.key("company", ifPresent: company)
+        json.key("competitor", ifPresent: competitor)
+        json.key("converted", converted)
+        json.key("createdAt", createdAt)
+        json.key("createdBy", createdBy)
+        json.key("customFields")
+        json.beginObject()
+        for (key, value) in customFields.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+            json.dynamicKey(key)
+            json.value(value)
+        }
+        json.endObject()
+        json.key("deleted", deleted)
+        json.key("emails", emails)
+        json.key("fullName", fullName)
+        json.key("id", id)
+        json.key("linkedCustomer", ifPresent: linkedCustomer)
+        json.key("mergedFrom", mergedFrom)
+        json.key("mergedInto", ifPresent: mergedInto)
+        json.key("notes")
+        json.array(notes)
+        json.key("paused", paused)
+        json.key("pausedUntil", ifPresent: pausedUntil)
+        json.key("phones", phones)
+        json.key("priority", priority)
+        json.key("responsible", ifPresent: responsible)
+        json.key("source", source)
+        json.key("step", step)
+        json.key("tags", tags)
+        json.key("tasks")
+        json.array(tasks)
+        json.key("updatedAt", updatedAt)
+        json.key("updatedBy", updatedBy)
+        json.key("version")
+        json.integer(version)
+        json.key("watchers", watchers)
+        json.endObject()
+    }
+}
+
+extension LeadResource.NoteResource: JSONWritable {
+    func write(to json: inout JSONBytesWriter) {
+        json.beginObject()
+        json.key("createdAt", createdAt)
+        json.key("createdBy", createdBy)
+        json.key("format", format)
+        json.key("id", id)
+        json.key("step", step)
+        json.key("text", text)
+        json.endObject()
+    }
+}
+
+extension LeadResource.ActionResource: JSONWritable {
+    func write(to json: inout JSONBytesWriter) {
+        json.beginObject()
+        json.key("actionType", ifPresent: actionType)
+        json.key("admin", ifPresent: admin)
+        json.key("completed", completed)
+        json.key("createdAt", createdAt)
+        json.key("createdBy", createdBy)
+        json.key("id", id)
+        json.key("pinned", pinned)
+        json.key("plannedAt", ifPresent: plannedAt)
+        json.key("step", step)
+        json.key("text", text)
+        json.endObject()
+    }
+}
+
+extension LeadResource.TaskResource: JSONWritable {
+    func write(to json: inout JSONBytesWriter) {
+        json.beginObject()
+        json.key("closed", closed)
+        json.key("createdAt", createdAt)
+        json.key("createdBy", createdBy)
+        json.key("description", description)
+        json.key("due", ifPresent: due)
+        json.key("id", id)
+        json.key("responsible", ifPresent: responsible)
+        json.key("taskType", taskType)
+        json.endObject()
+    }
+}
+
+extension Address: JSONWritable {
+    func write(to json: inout JSONBytesWriter) {
+        json.beginObject()
+        json.key("building", ifPresent: building)
+        json.key("city", ifPresent: city)
+        json.key("country", ifPresent: country)
+        json.key("flat", ifPresent: flat)
+        json.key("street", ifPresent: street)
+        json.endObject()
+    }
+}
+
+extension CustomFieldValue: JSONWritable {
+    func write(to json: inout JSONBytesWriter) {
+        json.beginObject()
+        json.key("type", type.rawValue)
+        json.key("value")
+        switch self {
+        case .string(let s), .list(let s), .text(let s), .url(let s), .date(let s): json.string(s)
+        case .int(let i): json.integer(i)
+        case .flag(let b): json.bool(b)
+        }
+        json.endObject()
+    }
+}
