@@ -90,22 +90,27 @@ extension LeadDirectory {
         }
 
         if let best, best.count <= 2_000 || best.count * best.count <= 4 * limit * Swift.max(count, 1) {
-            var keyed: [(key: LeadOrderKey, lead: LeadState)] = []
+            // (key, reference) pairs past the cursor, sorted; only the rows of the page are copied out.
+            var keyed: [(key: LeadOrderKey, record: LeadRecord)] = []
+            var total = 0
             best.forEach { id in
-                if let record = records[id], accepts(record.state) { keyed.append((orderKey(record, query.sort), record.state)) }
+                guard let record = records[id], accepts(record.state) else { return }
+                total += 1
+                let key = orderKey(record, query.sort)
+                if let cursor, descending ? key >= cursor : key <= cursor { return }
+                keyed.append((key, record))
             }
-            let total = keyed.count
             keyed.sort { descending ? $0.key > $1.key : $0.key < $1.key }
             var rows: [LeadState] = []
+            rows.reserveCapacity(Swift.min(limit, keyed.count))
             var lastKey: LeadOrderKey?
             var more = false
-            for (key, lead) in keyed {
-                if let cursor, descending ? key >= cursor : key <= cursor { continue }
+            for (key, record) in keyed {
                 if rows.count == limit {
                     more = true
                     break
                 }
-                rows.append(lead)
+                rows.append(record.state)
                 lastKey = key
             }
             let next = more ? lastKey.map { LeadCursor(sort: query.sort, key: $0) } : nil
