@@ -79,9 +79,10 @@ extension LeadDirectory {
             // set holds (limit / product of selectivities), intersect the sets by membership first.
             let n = Double(Swift.max(count, 1))
             let selectivity = candidates.reduce(1.0) { $0 * Double($1.count) / n }
-            // Up to 50,000 members the intersection is cheap (membership tests only) and also makes the
-            // total exact without touching leads, so it is always done.
-            if smallest.count <= 50_000 || Double(limit) / Swift.max(selectivity, 1e-12) > Double(smallest.count) {
+            // A membership test costs about what testing a lead on the walk costs, so the cheaper plan is the one
+            // that touches fewer ids (measured: intersecting a manager's 10,000 leads with a step for every page
+            // cost ~8 ms, walking the ~2,500 leads the estimate predicts ~1 ms).
+            if Double(limit + 1) / Swift.max(selectivity, 1e-12) > Double(smallest.count) {
                 var ids = Set<UUID>()
                 let others = candidates.dropFirst()
                 smallest.forEach { id in if others.allSatisfy({ $0.contains(id) }) { ids.insert(id) } }
