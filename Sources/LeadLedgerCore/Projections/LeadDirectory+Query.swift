@@ -66,10 +66,10 @@ extension LeadDirectory {
         let tag = filter.tag
         let tagKey = tag.map(TagName.key)
         let byTag = self.byTag
-        let accepts = { (lead: LeadState) in
-            Self.matches(lead, filter, visibleTo: visibleTo, search: search, now: now) { lead in
+        let accepts = { (record: LeadRecord) -> Bool in
+            Self.matches(record, filter, visibleTo: visibleTo, search: search, now: now) { record in
                 guard let tag, let tagKey else { return true }
-                return lead.isLive ? byTag.contains(lead.id, for: tagKey) : lead.hasTag(tag)
+                return record.state.isLive ? byTag.contains(record.state.id, for: tagKey) : record.state.hasTag(tag)
             }
         }
         let candidates = candidateSets(filter, visibleTo: visibleTo, search: search, now: now).sorted { $0.count < $1.count }
@@ -95,7 +95,7 @@ extension LeadDirectory {
             var keyed: [(key: LeadOrderKey, record: LeadRecord)] = []
             var total = 0
             best.forEach { id in
-                guard let record = records[id], accepts(record.state) else { return }
+                guard let record = records[id], accepts(record) else { return }
                 total += 1
                 let key = orderKey(record, query.sort)
                 if let cursor, descending ? key >= cursor : key <= cursor { return }
@@ -124,7 +124,7 @@ extension LeadDirectory {
         let (start, stop) = walkBounds(filter, query.sort, descending: descending, cursor: cursor)
         orderIndex(query.sort).forEach(after: start, descending: descending) { key in
             if let stop, stop(key) { return false }
-            guard let record = records[key.id.uuid], accepts(record.state) else { return true }
+            guard let record = records[key.id.uuid], accepts(record) else { return true }
             if rows.count == limit {
                 more = true
                 return false
@@ -165,26 +165,29 @@ extension LeadDirectory {
         ]
     }
 
-    /// Whether `lead` passes every filter.
+    /// Whether a lead passes every filter. Fields are read through the record (`record.state.x`), never by
+    /// copying the state out: a copy of every field of every lead visited cost as much as finding it.
     static func matches(
-        _ lead: LeadState, _ f: LeadFilter, visibleTo: UUID?, search: Set<UUID>?, now: Timestamp,
-        hasTag: (LeadState) -> Bool
+        _ record: LeadRecord, _ f: LeadFilter, visibleTo: UUID?, search: Set<UUID>?, now: Timestamp,
+        hasTag: (LeadRecord) -> Bool
     ) -> Bool {
-        if let search, !search.contains(lead.id) { return false }
-        if !f.states.contains(lead.status(at: now)) { return false }
-        if let step = f.step, lead.step != step { return false }
-        if let responsible = f.responsible, lead.responsible != responsible { return false }
-        if f.tag != nil, !hasTag(lead) { return false }
-        if let source = f.source, lead.source != source { return false }
-        if let watcher = f.watcher, !lead.watchers.contains(watcher) { return false }
-        if let customer = f.customer, lead.linkedCustomer != customer { return false }
-        if let converted = f.converted, lead.converted != converted { return false }
-        if let from = f.createdFrom, lead.createdAt < from { return false }
-        if let to = f.createdTo, lead.createdAt >= to { return false }
-        if let from = f.updatedFrom, lead.updatedAt < from { return false }
-        if let to = f.updatedTo, lead.updatedAt >= to { return false }
-        for (key, value) in f.customFields where lead.customFields[key] != value { return false }
-        if let viewer = visibleTo, lead.responsible != viewer, !lead.watchers.contains(viewer) { return false }
+        if let search, !search.contains(record.state.id) { return false }
+        if !f.states.contains(record.state.status(at: now)) { return false }
+        if let step = f.step, record.state.step != step { return false }
+        if let responsible = f.responsible, record.state.responsible != responsible { return false }
+        if f.tag != nil, !hasTag(record) { return false }
+        if let source = f.source, record.state.source != source { return false }
+        if let watcher = f.watcher, !record.state.watchers.contains(watcher) { return false }
+        if let customer = f.customer, record.state.linkedCustomer != customer { return false }
+        if let converted = f.converted, record.state.converted != converted { return false }
+        if let from = f.createdFrom, record.state.createdAt < from { return false }
+        if let to = f.createdTo, record.state.createdAt >= to { return false }
+        if let from = f.updatedFrom, record.state.updatedAt < from { return false }
+        if let to = f.updatedTo, record.state.updatedAt >= to { return false }
+        for (key, value) in f.customFields where record.state.customFields[key] != value { return false }
+        if let viewer = visibleTo, record.state.responsible != viewer, !record.state.watchers.contains(viewer) {
+            return false
+        }
         return true
     }
 
@@ -247,7 +250,7 @@ extension LeadDirectory {
 
     private func count(
         _ f: LeadFilter, visibleTo: UUID?, search: Set<UUID>?, best: CandidateSet?, now: Timestamp,
-        accepts: (LeadState) -> Bool
+        accepts: (LeadRecord) -> Bool
     ) -> Int {
         if search == nil, visibleTo == nil {
             if f.constrainsOnlyStates {
@@ -265,18 +268,18 @@ extension LeadDirectory {
         }
         var total = 0
         if let best {
-            best.forEach { id in if let record = records[id], accepts(record.state) { total += 1 } }
+            best.forEach { id in if let record = records[id], accepts(record) { total += 1 } }
         } else if f.createdFrom != nil || f.createdTo != nil || f.updatedFrom != nil || f.updatedTo != nil {
             // A time range bounds a walk of its ordered index: O(leads in the range).
             let sort: LeadSort = f.createdFrom != nil || f.createdTo != nil ? .created : .updated
             let (start, stop) = walkBounds(f, sort, descending: false, cursor: nil)
             orderIndex(sort).forEach(after: start) { key in
                 if let stop, stop(key) { return false }
-                if let record = records[key.id.uuid], accepts(record.state) { total += 1 }
+                if let record = records[key.id.uuid], accepts(record) { total += 1 }
                 return true
             }
         } else {
-            for record in records.values where accepts(record.state) { total += 1 }
+            for record in records.values where accepts(record) { total += 1 }
         }
         return total
     }
