@@ -44,7 +44,7 @@ struct BulkReplayTests {
         // The bulk token pass emits each lead's text tokens once each: the same set the incremental path indexes.
         for lead in built.directory.sortedLeads {
             var emitted: [String] = []
-            LeadSearch.forEachTextToken(of: lead) { emitted.append($0) }
+            LeadSearch.forEachTextToken(of: lead, nameKey: LeadSearch.nameKey(of: lead)) { emitted.append($0) }
             #expect(emitted.count == Set(emitted).count)
             #expect(Set(emitted) == LeadSearch.textTokens(of: lead))
             var reference = Set(LeadSearchTests.referenceWords(LeadSearch.nameKey(of: lead)))

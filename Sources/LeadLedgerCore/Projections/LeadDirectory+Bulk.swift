@@ -12,14 +12,6 @@ extension KeyedSets {
 }
 
 extension LeadDirectory {
-    /// Builds the directory and all its indexes from a set of leads in bulk, for snapshot loading and full
-    /// replays: the same result as updating from nil to each lead (equal value), in grouped passes and one sort
-    /// per ordered index. The search part can be built on another thread (`SearchIndexes(bulk:)`) and installed.
-    init(bulk leads: some Collection<LeadState>, settings: SettingsState) {
-        self.init(bulkExceptSearch: leads, settings: settings)
-        install(SearchIndexes(bulk: leads))
-    }
-
     /// The search indexes of a set of leads: text tokens and phone digits with their sorted key lists.
     struct SearchIndexes: Sendable {
         var textTokens: KeyedSets<String>
@@ -33,7 +25,7 @@ extension LeadDirectory {
             var phones: [String: [UUID]] = [:]
             for lead in leads {
                 let id = lead.id
-                LeadSearch.forEachTextToken(of: lead) { tokens[$0, default: []].append(id) }
+                LeadSearch.forEachTextToken(of: lead, nameKey: LeadSearch.nameKey(of: lead)) { tokens[$0, default: []].append(id) }
                 for digits in LeadSearch.phoneTokens(of: lead) { phones[digits, default: []].append(id) }
             }
             textTokens = KeyedSets(grouped: tokens)
@@ -52,7 +44,9 @@ extension LeadDirectory {
         phoneReversedOrder = search.phoneReversedOrder
     }
 
-    /// Every record and index but the search ones.
+    /// Builds the directory from a set of leads in bulk, for snapshot loading and full replays — every record and
+    /// index but the search ones (`SearchIndexes(bulk:)`, built alongside and `install`ed): with them, the same
+    /// value as updating from nil to each lead, in grouped passes and one sort per ordered index.
     init(bulkExceptSearch leads: some Collection<LeadState>, settings: SettingsState) {
         self.init(settings: settings)
         var recordPairs: [(UUID, LeadRecord)] = []

@@ -25,13 +25,7 @@ public enum LeadSearch {
     /// Text tokens of a lead whose folded name is already known.
     static func textTokens(of lead: LeadState, nameKey: String) -> Set<String> {
         var tokens = Set<String>()
-        addWords(nameKey, to: &tokens)
-        if let company = lead.company { addWords(SearchText.fold(company), to: &tokens) }
-        for email in lead.emails {
-            let folded = SearchText.fold(EmailAddress.normalize(email))
-            if !folded.isEmpty { tokens.insert(folded) }
-            addWords(folded, to: &tokens)
-        }
+        forEachTextToken(of: lead, nameKey: nameKey) { tokens.insert($0) }
         return tokens
     }
 
@@ -55,7 +49,7 @@ public enum LeadSearch {
                 continue
             }
             var parts = Set<String>()
-            addWords(String(word), to: &parts)
+            forEachWord(String(word)) { parts.insert($0) }
             for part in parts.sorted() {
                 result.append(part.allSatisfy(\.isASCIIDigit) && part.count >= 3 ? .phone(part) : .text(part))
             }
@@ -119,19 +113,16 @@ public enum LeadSearch {
         }
     }
 
-    private static func addWords(_ folded: String, to tokens: inout Set<String>) {
-        forEachWord(folded) { tokens.insert($0) }
-    }
-
-    /// Calls `body` once with each text token of a lead (the members of `textTokens(of:)`, without building a set).
-    static func forEachTextToken(of lead: LeadState, _ body: (String) -> Void) {
+    /// Calls `body` once with each text token of a lead, without building a set: the words of the folded full
+    /// name (`nameKey`) and company; each e-mail both whole (folded) and cut into words.
+    static func forEachTextToken(of lead: LeadState, nameKey: String, _ body: (String) -> Void) {
         var seen: [String] = []
         func emit(_ token: String) {
             if seen.contains(token) { return }
             seen.append(token)
             body(token)
         }
-        forEachWord(nameKey(of: lead), emit)
+        forEachWord(nameKey, emit)
         if let company = lead.company { forEachWord(SearchText.fold(company), emit) }
         for email in lead.emails {
             let folded = SearchText.fold(EmailAddress.normalize(email))
