@@ -39,6 +39,11 @@ public final class EventLog: Sendable {
         /// LMDB reader slots (concurrent read transactions).
         public var maxReaders: UInt32 = 1024
         public var logger = Logger(label: "leadledger.eventlog")
+        /// Open for reading only: no writer lock is taken (so it works beside a running server) and every
+        /// append throws `readOnly`. A writable log holds an exclusive lock on `<directory>/writer.lock` until
+        /// `close()`: the writer keeps the chain head, the last hash and stream versions in memory, so a second
+        /// writer would write over positions it does not know about. A second writable open throws `locked`.
+        public var readOnly = false
         /// Tests only: every LMDB write of an event to this stream fails (as an I/O error would), to
         /// exercise the writer's fallback to nested transactions.
         var failWritesToStream: String?
@@ -48,6 +53,7 @@ public final class EventLog: Sendable {
 
     let store: LogStore
     private let writer: LogWriter
+    private let writerLock: WriterLock?
     private let options: Options
     private let closed = Atomic<Bool>(false)
     private let nextObserverId = Atomic<Int>(0)
@@ -56,8 +62,15 @@ public final class EventLog: Sendable {
     /// Throws `unsupportedFormat` when the directory was written by a newer format version.
     public init(directory: String, options: Options = .init()) throws {
         self.options = options
-        store = try LogStore(directory: directory, options: options)
-        writer = try LogWriter(store: store, options: options)
+        // The lock comes first: the writer reads the head and chain state it will keep in memory.
+        writerLock = options.readOnly ? nil : try WriterLock(directory: directory)
+        do {
+            store = try LogStore(directory: directory, options: options)
+            writer = try LogWriter(store: store, options: options)
+        } catch {
+            writerLock?.release()
+            throw error
+        }
         writer.start()
     }
 
@@ -70,6 +83,7 @@ public final class EventLog: Sendable {
         writer.stop()
         store.headSignal.close()
         store.env.close()
+        writerLock?.release()
     }
 
     // MARK: - Appending
@@ -93,6 +107,7 @@ public final class EventLog: Sendable {
     /// the order of `batches`.
     @discardableResult
     public func append(_ batches: [StreamAppend]) async throws -> [AppendResult] {
+        if options.readOnly { throw EventLogError.readOnly() }
         try validate(batches)
         if closed.load(ordering: .acquiring) { throw EventLogError.closed() }
         return try await withCheckedThrowingContinuation { continuation in

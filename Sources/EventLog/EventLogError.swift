@@ -17,7 +17,7 @@ public struct EventLogError: Error, Sendable, Hashable, CustomStringConvertible 
         private enum Base: String, Sendable, Hashable {
             case wrongExpectedVersion, emptyBatch, invalidStreamId, invalidEvent, payloadTooLarge, batchTooLarge
             case duplicateEventIdInBatch, partiallyStored, corrupted, unsupportedFormat, compression, lmdb, io
-            case closed
+            case closed, locked, readOnly
         }
 
         private let base: Base
@@ -54,6 +54,10 @@ public struct EventLogError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let io = Code(.io)
         /// The log was closed.
         public static let closed = Code(.closed)
+        /// Another `EventLog` (this process or another one, e.g. a running server) has the log open for writing.
+        public static let locked = Code(.locked)
+        /// An append to a log opened with `Options.readOnly`.
+        public static let readOnly = Code(.readOnly)
     }
 
     public var code: Code
@@ -158,6 +162,7 @@ public struct EventLogError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     static func closed() -> Self { Self(.closed, "the event log is closed") }
+    static func readOnly() -> Self { Self(.readOnly, "the event log was opened read-only") }
 }
 
 extension ExpectedVersion {

@@ -10,12 +10,15 @@ struct DataOptions: ParsableArguments {
 
     var configuration: LedgerConfiguration { LedgerConfiguration(dataDirectory: data) }
 
-    /// Opens the existing log (it must exist: operator commands never create an empty one by accident).
+    /// Opens the existing log read-only (it must exist: operator commands never create an empty one by
+    /// accident). Read-only takes no writer lock, so these commands work beside a running server.
     func openLog() throws -> EventLog {
         guard FileManager.default.fileExists(atPath: configuration.logDirectory) else {
             throw CLIError("no log at \(configuration.logDirectory) (use --data DIR)")
         }
-        return try EventLog(directory: configuration.logDirectory)
+        var logOptions = EventLog.Options()
+        logOptions.readOnly = true
+        return try EventLog(directory: configuration.logDirectory, options: logOptions)
     }
 
     var snapshots: SnapshotStore { SnapshotStore(directory: configuration.snapshotDirectory) }
