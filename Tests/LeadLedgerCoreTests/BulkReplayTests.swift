@@ -39,6 +39,8 @@ struct BulkReplayTests {
         #expect(built.position == log.head)
         #expect(built.directory.count == 400)
         #expect(built == expected)
+        #expect(built.directory.orderedEntriesAreCurrent)
+        #expect(expected.directory.orderedEntriesAreCurrent)
         #expect(try built.encodeCanonical() == expected.encodeCanonical())
         #expect(built.goldenJSON() == expected.goldenJSON())
         // The bulk token pass emits each lead's text tokens once each: the same set the incremental path indexes.
@@ -114,6 +116,7 @@ struct BulkReplayTests {
         var caughtUp = Projections()
         try Replayer.catchUp(&caughtUp, log: log)
         #expect(caughtUp == bulk)
+        #expect(caughtUp.directory.orderedEntriesAreCurrent)
         let half = try Replayer.projections(log: log, asOf: .position(log.head / 2))
         #expect(half.position == log.head / 2)
         #expect(half == (try Self.incremental(log, through: log.head / 2)))

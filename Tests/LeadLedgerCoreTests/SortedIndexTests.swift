@@ -24,6 +24,45 @@ struct SortedIndexTests {
         }
     }
 
+    @Test("count(after:) is the number of elements above any bound, across chunk edges")
+    func countsAbove() {
+        var generator = SplitMix64(seed: 9)
+        var index = SortedIndex<Int>()
+        var model = Set<Int>()
+        for _ in 0..<5_000 {
+            let value = Int(generator.next() % 20_000)
+            index.insert(value)
+            model.insert(value)
+        }
+        for _ in 0..<1_000 { let value = Int(generator.next() % 20_000); index.remove(value); model.remove(value) }
+        for bound in [-1, 0, 1, 9_999, 10_000, 19_999, 20_000] + model.sorted().prefix(40) {
+            #expect(index.count(after: bound) == model.filter { $0 > bound }.count, "\(bound)")
+        }
+        #expect(SortedIndex<Int>().count(after: 0) == 0)
+    }
+
+    /// Ordered by the first field only, like an index entry that carries a payload.
+    struct Keyed: Comparable {
+        var key: Int
+        var payload: String
+        static func < (a: Keyed, b: Keyed) -> Bool { a.key < b.key }
+        static func == (a: Keyed, b: Keyed) -> Bool { a.key == b.key }
+    }
+
+    @Test("replace swaps the payload of the element with the same key, and refuses a missing one")
+    func replacesPayload() {
+        var index = SortedIndex((0..<2_000).map { Keyed(key: $0 * 2, payload: "old") })
+        let replaced = index.replace(Keyed(key: 1_000, payload: "new"))
+        let missing = index.replace(Keyed(key: 1_001, payload: "new"))
+        #expect(replaced)
+        #expect(!missing)
+        #expect(index.count == 2_000)
+        var payloads: [Int: String] = [:]
+        index.forEachAddress { payloads[$0.pointee.key] = $0.pointee.payload; return true }
+        #expect(payloads[1_000] == "new")
+        #expect(payloads.values.filter { $0 == "new" }.count == 1)
+    }
+
     @Test("paging after a key returns the next elements, ascending and descending")
     func pagesFromAKey() {
         let values = stride(from: 0, to: 10_000, by: 3).map { $0 }

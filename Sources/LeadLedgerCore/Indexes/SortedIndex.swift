@@ -92,6 +92,18 @@ public struct SortedIndex<Element: Comparable & Sendable>: Sendable {
         return true
     }
 
+    /// Replaces the element equal to `element` with it (for elements that carry more than what they compare by);
+    /// returns false when none was present.
+    @discardableResult
+    public mutating func replace(_ element: Element) -> Bool {
+        let c = chunkIndex(for: element)
+        guard c < chunks.count else { return false }
+        let i = Self.lowerBound(of: element, in: chunks[c])
+        guard i < chunks[c].count && chunks[c][i] == element else { return false }
+        chunks[c][i] = element
+        return true
+    }
+
     /// Removes `element`; returns false when it was not present.
     @discardableResult
     public mutating func remove(_ element: Element) -> Bool {
@@ -117,6 +129,14 @@ public struct SortedIndex<Element: Comparable & Sendable>: Sendable {
     /// until `body` returns false. With `descending`, visits from the largest element down,
     /// starting strictly before `after`.
     public func forEach(after: Element? = nil, descending: Bool = false, _ body: (Element) throws -> Bool) rethrows {
+        try forEachAddress(after: after, descending: descending) { try body($0.pointee) }
+    }
+
+    /// `forEach`, lending each element's address in its chunk instead of a copy (valid only during the call): for
+    /// elements holding references that a hot loop reads without retaining them (see `LeadOrderEntry`).
+    public func forEachAddress(
+        after: Element? = nil, descending: Bool = false, _ body: (UnsafePointer<Element>) throws -> Bool
+    ) rethrows {
         guard !chunks.isEmpty else { return }
         if !descending {
             var c = 0
@@ -128,11 +148,17 @@ public struct SortedIndex<Element: Comparable & Sendable>: Sendable {
                 if i < chunks[c].count && chunks[c][i] == after { i += 1 }
             }
             while c < chunks.count {
-                let chunk = chunks[c]
-                while i < chunk.count {
-                    if try !body(chunk[i]) { return }
-                    i += 1
+                let start = i
+                let stopped = try chunks[c].withUnsafeBufferPointer { chunk -> Bool in
+                    guard let base = chunk.baseAddress else { return false }
+                    var i = start
+                    while i < chunk.count {
+                        if try !body(base + i) { return true }
+                        i += 1
+                    }
+                    return false
                 }
+                if stopped { return }
                 c += 1
                 i = 0
             }
@@ -147,15 +173,32 @@ public struct SortedIndex<Element: Comparable & Sendable>: Sendable {
                 }
             }
             while c >= 0 {
-                let chunk = chunks[c]
-                while i >= 0 {
-                    if try !body(chunk[i]) { return }
-                    i -= 1
+                let start = i
+                let stopped = try chunks[c].withUnsafeBufferPointer { chunk -> Bool in
+                    guard let base = chunk.baseAddress else { return false }
+                    var i = start
+                    while i >= 0 {
+                        if try !body(base + i) { return true }
+                        i -= 1
+                    }
+                    return false
                 }
+                if stopped { return }
                 c -= 1
                 if c >= 0 { i = chunks[c].count - 1 }
             }
         }
+    }
+
+    /// How many elements are strictly greater than `bound`: O(log n + n / chunk size).
+    public func count(after bound: Element) -> Int {
+        let c = chunkIndex(for: bound)
+        guard c < chunks.count else { return 0 }
+        var i = Self.lowerBound(of: bound, in: chunks[c])
+        if i < chunks[c].count && chunks[c][i] == bound { i += 1 }
+        var total = chunks[c].count - i
+        for later in chunks[(c + 1)...] { total += later.count }
+        return total
     }
 
     /// The element at `offset` in ascending order (0 = first), or nil when out of range: O(n / chunk size).

@@ -60,15 +60,16 @@ extension LeadDirectory {
         var converted: [UUID] = []
         var deleted: [UUID] = []
         var merged: [UUID] = []
-        var paused: [(UUID, Timestamp)] = []
-        var orders: [[LeadOrderKey]] = Array(repeating: [], count: LeadSort.allCases.count)
+        var paused: [LeadOrderEntry] = []
+        var counts: [LiveCountKey: LiveCount] = [:]
+        var orders: [[LeadOrderEntry]] = Array(repeating: [], count: LeadSort.allCases.count)
         for index in orders.indices { orders[index].reserveCapacity(leads.count) }
 
         for lead in leads {
             let id = lead.id
             let record = LeadRecord(state: lead, nameKey: LeadSearch.nameKey(of: lead))
             recordPairs.append((id, record))
-            for (index, sort) in LeadSort.allCases.enumerated() { orders[index].append(orderKey(record, sort)) }
+            for (index, sort) in LeadSort.allCases.enumerated() { orders[index].append(LeadOrderEntry(orderKey(record, sort), record)) }
             if lead.mergedInto != nil {
                 merged.append(id)
                 continue
@@ -84,7 +85,8 @@ extension LeadDirectory {
             for w in Set(lead.watchers) { watcher[w, default: []].append(id) }
             if let c = lead.linkedCustomer { customer[c, default: []].append(id) }
             if lead.converted { converted.append(id) }
-            if let until = lead.pausedUntil { paused.append((id, until)) }
+            if let key = Self.pauseKey(record) { paused.append(LeadOrderEntry(key, record)) }
+            Self.count(lead, 1, into: &counts)
         }
         records = TreeDictionary(uniqueKeysWithValues: recordPairs)
         byStep = KeyedSets(grouped: step)
@@ -96,7 +98,8 @@ extension LeadDirectory {
         convertedLive = TreeSet(converted)
         deletedSet = TreeSet(deleted)
         mergedSet = TreeSet(merged)
-        pausedUntil = TreeDictionary(uniqueKeysWithValues: paused)
+        pausedOrder = SortedIndex(paused)
+        liveCounts = counts
         for (index, sort) in LeadSort.allCases.enumerated() {
             let built = SortedIndex(orders[index])
             switch sort {

@@ -62,16 +62,8 @@ extension LeadDirectory {
         let cursor = query.after?.sort == query.sort ? query.after?.key : nil
         let descending = query.order == .descending
         let visibleTo = query.visibleTo
-        // The tag test by the live-only tag index (a lookup) instead of folding every tag of every lead tested.
-        let tag = filter.tag
-        let tagKey = tag.map(TagName.key)
-        let byTag = self.byTag
-        let accepts = { (record: LeadRecord) -> Bool in
-            Self.matches(record, filter, visibleTo: visibleTo, search: search, now: now) { record in
-                guard let tag, let tagKey else { return true }
-                return record.state.isLive ? byTag.contains(record.state.id, for: tagKey) : record.state.hasTag(tag)
-            }
-        }
+        let matcher = LeadMatcher(filter, visibleTo: visibleTo, search: search, now: now, byTag: byTag)
+        let accepts = { (record: LeadRecord) -> Bool in record.matches(matcher) }
         let candidates = candidateSets(filter, visibleTo: visibleTo, search: search, now: now).sorted { $0.count < $1.count }
         var best = candidates.first
         if let smallest = best, candidates.count >= 2, smallest.count > 2_000 {
@@ -122,15 +114,20 @@ extension LeadDirectory {
         var lastKey: LeadOrderKey?
         var more = false
         let (start, stop) = walkBounds(filter, query.sort, descending: descending, cursor: cursor)
-        orderIndex(query.sort).forEach(after: start, descending: descending) { key in
-            if let stop, stop(key) { return false }
-            guard let record = records[key.id.uuid], accepts(record) else { return true }
+        let index = orderIndex(query.sort)
+        index.forEachAddress(after: start.map(LeadOrderEntry.init(bound:)), descending: descending) { entry in
+            if stop.reached(entry.pointee.key.primary) { return false }
+            // The record is tested unretained, as a guaranteed reference (the index holds it, unchanged under the
+            // read lock): no reference counting per lead passed.
+            guard let record = entry.unretainedRecord, record._withUnsafeGuaranteedRef({ $0.matches(matcher) }) else {
+                return true
+            }
             if rows.count == limit {
                 more = true
                 return false
             }
-            rows.append(record.state)
-            lastKey = key
+            rows.append(record.takeUnretainedValue().state)
+            lastKey = entry.pointee.key
             return true
         }
         let next = more ? lastKey.map { LeadCursor(sort: query.sort, key: $0) } : nil
@@ -149,13 +146,13 @@ extension LeadDirectory {
         return self.query(copy, now: now).total ?? 0
     }
 
-    /// Counts of leads in each status at `now`; O(number of leads with a pause date).
+    /// Counts of leads in each status at `now`; O(log n + leads paused at `now`).
     public func statusCounts(now: Timestamp) -> [LeadStatus: Int] {
         var pausedNow = 0
         var pausedConverted = 0
-        for (id, until) in pausedUntil where now < until {
+        forEachPaused(at: now) { record in
             pausedNow += 1
-            if convertedLive.contains(id) { pausedConverted += 1 }
+            if record.flags.contains(.converted) { pausedConverted += 1 }
         }
         let live = records.count - deletedSet.count - mergedSet.count
         let converted = convertedLive.count - pausedConverted
@@ -165,30 +162,32 @@ extension LeadDirectory {
         ]
     }
 
-    /// Whether a lead passes every filter. Fields are read through the record (`record.state.x`), never by
-    /// copying the state out: a copy of every field of every lead visited cost as much as finding it.
-    static func matches(
-        _ record: LeadRecord, _ f: LeadFilter, visibleTo: UUID?, search: Set<UUID>?, now: Timestamp,
-        hasTag: (LeadRecord) -> Bool
-    ) -> Bool {
-        if let search, !search.contains(record.state.id) { return false }
-        if !f.states.contains(record.state.status(at: now)) { return false }
-        if let step = f.step, record.state.step != step { return false }
-        if let responsible = f.responsible, record.state.responsible != responsible { return false }
-        if f.tag != nil, !hasTag(record) { return false }
-        if let source = f.source, record.state.source != source { return false }
-        if let watcher = f.watcher, !record.state.watchers.contains(watcher) { return false }
-        if let customer = f.customer, record.state.linkedCustomer != customer { return false }
-        if let converted = f.converted, record.state.converted != converted { return false }
-        if let from = f.createdFrom, record.state.createdAt < from { return false }
-        if let to = f.createdTo, record.state.createdAt >= to { return false }
-        if let from = f.updatedFrom, record.state.updatedAt < from { return false }
-        if let to = f.updatedTo, record.state.updatedAt >= to { return false }
-        for (key, value) in f.customFields where record.state.customFields[key] != value { return false }
-        if let viewer = visibleTo, record.state.responsible != viewer, !record.state.watchers.contains(viewer) {
-            return false
+    /// How many live leads are paused at `now`: O(log n + n / chunk size) over the pause order.
+    public func pausedCount(at now: Timestamp) -> Int {
+        pausedOrder.count(after: LeadOrderEntry(bound: Self.pausedBound(now)))
+    }
+
+    /// Visits the live leads paused at `now` (pause date after it), latest pause date first.
+    func forEachPaused(at now: Timestamp, _ body: (LeadRecord) -> Void) {
+        let bound = now.rawValue
+        pausedOrder.forEachAddress(descending: true) { entry in
+            guard entry.pointee.key.primary > bound, let record = entry.unretainedRecord else { return false }
+            record._withUnsafeGuaranteedRef(body)
+            return true
         }
-        return true
+    }
+
+    /// Visits the live leads paused at `now`, earliest pause end first, until `body` returns false.
+    func forEachPausedSoonestFirst(at now: Timestamp, _ body: (LeadRecord) -> Bool) {
+        pausedOrder.forEachAddress(after: LeadOrderEntry(bound: Self.pausedBound(now))) { entry in
+            guard let record = entry.unretainedRecord else { return true }
+            return record._withUnsafeGuaranteedRef(body)
+        }
+    }
+
+    /// The largest pause key that is not paused at `now`: every key after it has its pause date after `now`.
+    private static func pausedBound(_ now: Timestamp) -> LeadOrderKey {
+        LeadOrderKey(primary: now.rawValue, text: "", secondary: 0, id: .max)
     }
 
     private func candidateSets(_ f: LeadFilter, visibleTo: UUID?, search: Set<UUID>?, now: Timestamp) -> [CandidateSet] {
@@ -212,7 +211,7 @@ extension LeadDirectory {
             if f.states.contains(.paused) {
                 // Only the leads paused at `now`, not every lead with a (maybe past) pause date.
                 var pausedNow = Set<UUID>()
-                for (id, until) in pausedUntil where now < until { pausedNow.insert(id) }
+                forEachPaused(at: now) { pausedNow.insert($0.state.id) }
                 if sets.isEmpty { result.append(.set(pausedNow)) } else { sets.append(TreeSet(pausedNow)) }
             }
             if !sets.isEmpty || !f.states.contains(.paused) { result.append(.union(sets)) }
@@ -223,27 +222,27 @@ extension LeadDirectory {
     /// Where to start walking an ordered index, and when to stop, given the cursor and a time range on the sort.
     private func walkBounds(
         _ f: LeadFilter, _ sort: LeadSort, descending: Bool, cursor: LeadOrderKey?
-    ) -> (LeadOrderKey?, ((LeadOrderKey) -> Bool)?) {
+    ) -> (LeadOrderKey?, WalkStop) {
         let range: (Timestamp?, Timestamp?)
         switch sort {
         case .created: range = (f.createdFrom, f.createdTo)
         case .updated: range = (f.updatedFrom, f.updatedTo)
-        case .name, .step: return (cursor, nil)
+        case .name, .step: return (cursor, WalkStop())
         }
         var start = cursor
-        var stop: ((LeadOrderKey) -> Bool)?
+        var stop = WalkStop()
         if descending {
             if let to = range.1 {
                 let bound = LeadOrderKey(primary: to.rawValue, id: .min)
                 if start.map({ bound < $0 }) ?? true { start = bound }
             }
-            if let from = range.0 { stop = { $0.primary < from.rawValue } }
+            if let from = range.0 { stop.below = from.rawValue }
         } else {
             if let from = range.0 {
                 let bound = LeadOrderKey(primary: from.rawValue - 1, secondary: .max, id: .max)
                 if start.map({ $0 < bound }) ?? true { start = bound }
             }
-            if let to = range.1 { stop = { $0.primary >= to.rawValue } }
+            if let to = range.1 { stop.atOrAbove = to.rawValue }
         }
         return (start, stop)
     }
@@ -257,11 +256,14 @@ extension LeadDirectory {
                 let counts = statusCounts(now: now)
                 return f.states.reduce(0) { $0 + (counts[$1] ?? 0) }
             }
+            if f.states.isSubset(of: LeadStatus.live), let total = countedByStepAndResponsible(f, now: now) {
+                return total
+            }
             if f.states.isSubset(of: LeadStatus.live), let set = singleKeySet(f) {
                 if f.states == LeadStatus.live { return set.count }
                 if f.states == LeadStatus.defaultVisible {
                     var pausedNow = 0
-                    for (id, until) in pausedUntil where now < until && set.contains(id) { pausedNow += 1 }
+                    forEachPaused(at: now) { if set.contains($0.state.id) { pausedNow += 1 } }
                     return set.count - pausedNow
                 }
             }
@@ -273,14 +275,38 @@ extension LeadDirectory {
             // A time range bounds a walk of its ordered index: O(leads in the range).
             let sort: LeadSort = f.createdFrom != nil || f.createdTo != nil ? .created : .updated
             let (start, stop) = walkBounds(f, sort, descending: false, cursor: nil)
-            orderIndex(sort).forEach(after: start) { key in
-                if let stop, stop(key) { return false }
-                if let record = records[key.id.uuid], accepts(record) { total += 1 }
+            orderIndex(sort).forEachAddress(after: start.map(LeadOrderEntry.init(bound:))) { entry in
+                if stop.reached(entry.pointee.key.primary) { return false }
+                if let record = entry.unretainedRecord, record._withUnsafeGuaranteedRef(accepts) { total += 1 }
                 return true
             }
         } else {
             for record in records.values where accepts(record) { total += 1 }
         }
+        return total
+    }
+
+    /// The total of a filter on step, responsible or both (and live statuses) from `liveCounts`, less the leads
+    /// paused at `now` in that bucket: O(log n + paused leads). Nil when the filter has anything else.
+    private func countedByStepAndResponsible(_ f: LeadFilter, now: Timestamp) -> Int? {
+        guard f.step != nil || f.responsible != nil else { return nil }
+        var rest = f
+        rest.step = nil
+        rest.responsible = nil
+        guard rest.constrainsOnlyStates else { return nil }
+        let bucket = liveCounts[LiveCountKey(step: f.step, responsible: f.responsible)] ?? LiveCount()
+        var paused = 0
+        var pausedConverted = 0
+        forEachPaused(at: now) { record in
+            if let step = f.step, record.step != step { return }
+            if let responsible = f.responsible, record.responsible != responsible { return }
+            paused += 1
+            if record.flags.contains(.converted) { pausedConverted += 1 }
+        }
+        var total = 0
+        if f.states.contains(.active) { total += bucket.live - bucket.converted - (paused - pausedConverted) }
+        if f.states.contains(.converted) { total += bucket.converted - pausedConverted }
+        if f.states.contains(.paused) { total += paused }
         return total
     }
 
@@ -338,5 +364,107 @@ extension LeadDirectory {
         _ sets: KeyedSets<String>, _ order: SortedIndex<String>, _ prefix: String, into found: inout Set<UUID>
     ) {
         forEachWithPrefix(order, prefix) { token in sets.forEachMember(of: token) { found.insert($0) } }
+    }
+}
+
+/// Where a walk of an ordered index ends: at the first key whose primary part is below or at/above a bound (a plain
+/// value rather than a closure, so the walk's loop makes no opaque call before testing a lead).
+struct WalkStop {
+    var below: Int64?
+    var atOrAbove: Int64?
+
+    func reached(_ primary: Int64) -> Bool {
+        if let below, primary < below { return true }
+        if let atOrAbove, primary >= atOrAbove { return true }
+        return false
+    }
+}
+
+/// A lead filter prepared for testing many leads: statuses as a bit mask, each filter a plain field, absent ones
+/// skipped without touching any shared storage (reading a shared `Set` or `Dictionary` per lead retains it, and two
+/// threads retaining the same object contend for its cache line).
+struct LeadMatcher {
+    let statusMask: UInt8
+    let step: String?
+    let responsible: UUID?
+    let tag: String?
+    let source: String?
+    let watcher: UUID?
+    let customer: UUID?
+    let converted: Bool?
+    let hasTimeBounds: Bool
+    let createdFrom: Timestamp?
+    let createdTo: Timestamp?
+    let updatedFrom: Timestamp?
+    let updatedTo: Timestamp?
+    /// nil when the filter has none.
+    let customFields: [String: CustomFieldValue]?
+    let visibleTo: UUID?
+    let search: Set<UUID>?
+    let now: Timestamp
+    /// The live-only tag index and the folded tag: a live lead's tag test is a lookup instead of folding its tags.
+    let byTag: KeyedSets<String>?
+    let tagKey: String?
+
+    init(_ f: LeadFilter, visibleTo: UUID?, search: Set<UUID>?, now: Timestamp, byTag: KeyedSets<String>) {
+        statusMask = f.states.reduce(0) { $0 | Self.bit($1) }
+        step = f.step
+        responsible = f.responsible
+        tag = f.tag
+        source = f.source
+        watcher = f.watcher
+        customer = f.customer
+        converted = f.converted
+        createdFrom = f.createdFrom
+        createdTo = f.createdTo
+        updatedFrom = f.updatedFrom
+        updatedTo = f.updatedTo
+        hasTimeBounds = f.createdFrom != nil || f.createdTo != nil || f.updatedFrom != nil || f.updatedTo != nil
+        customFields = f.customFields.isEmpty ? nil : f.customFields
+        self.visibleTo = visibleTo
+        self.search = search
+        self.now = now
+        self.byTag = f.tag == nil ? nil : byTag
+        tagKey = f.tag.map(TagName.key)
+    }
+
+    static func bit(_ status: LeadStatus) -> UInt8 {
+        switch status {
+        case .active: 1
+        case .paused: 2
+        case .converted: 4
+        case .merged: 8
+        case .deleted: 16
+        }
+    }
+}
+
+extension LeadRecord {
+    /// Whether this lead passes every filter of `m`. A method on the record, so a caller holding the record borrowed
+    /// (an index entry) tests it without retaining it; fields are read in place, the state is never copied.
+    func matches(_ m: LeadMatcher) -> Bool {
+        // The record's own copies of status, step and responsible first (one cache line), then the state.
+        if m.statusMask & LeadMatcher.bit(status(at: m.now)) == 0 { return false }
+        if let step = m.step, self.step != step { return false }
+        if let responsible = m.responsible, self.responsible != responsible { return false }
+        if let tag = m.tag, let tagKey = m.tagKey, let byTag = m.byTag {
+            if !(isLive ? byTag.contains(state.id, for: tagKey) : state.hasTag(tag)) { return false }
+        }
+        if let source = m.source, state.source != source { return false }
+        if let watcher = m.watcher, !state.watchers.contains(watcher) { return false }
+        if let customer = m.customer, state.linkedCustomer != customer { return false }
+        if let converted = m.converted, state.converted != converted { return false }
+        if m.hasTimeBounds {
+            if let from = m.createdFrom, state.createdAt < from { return false }
+            if let to = m.createdTo, state.createdAt >= to { return false }
+            if let from = m.updatedFrom, state.updatedAt < from { return false }
+            if let to = m.updatedTo, state.updatedAt >= to { return false }
+        }
+        if let customFields = m.customFields {
+            for (key, value) in customFields where state.customFields[key] != value { return false }
+        }
+        if let viewer = m.visibleTo, self.responsible != viewer, !state.watchers.contains(viewer) { return false }
+        if let search = m.search, !search.contains(state.id) { return false }
+        return true
     }
 }

@@ -6,8 +6,11 @@ import LeadDomain
 ///
 /// - Inverted indexes (`KeyedSets`) by step, responsible, tag key, source, watcher and linked customer hold
 ///   **live** leads only (not deleted, not merged); deleted and merged leads are in their own sets, and
-///   live leads with a pause date in `pausedUntil` (paused or not is decided at query time, against `now`).
-/// - Ordered indexes (`SortedIndex<LeadOrderKey>`) for the four sorts hold every lead.
+///   live leads with a pause date in `pausedOrder`, by pause date (paused or not is decided at query time, against
+///   `now`: the leads paused now are the tail of that order). `liveCounts` counts live leads (and the converted ones)
+///   by step, by responsible and by both, so list totals and kanban column counts on those filters are lookups.
+/// - Ordered indexes (`SortedIndex<LeadOrderEntry>`) for the four sorts hold every lead, each entry with the
+///   lead's current record.
 /// - Search: folded text tokens → leads, with a sorted token list for prefix ranges; phone digits → leads,
 ///   with sorted lists of the digits and of the reversed digits (prefix and suffix lookups).
 ///
@@ -29,13 +32,15 @@ public struct LeadDirectory: Sendable, Equatable {
     /// Deleted leads that were not merged.
     var deletedSet: TreeSet<UUID> = []
     var mergedSet: TreeSet<UUID> = []
-    /// Live leads with a pause date (past or future).
-    var pausedUntil: TreeDictionary<UUID, Timestamp> = [:]
+    /// Live leads with a pause date (past or future), keyed `(pausedUntil, id)`.
+    var pausedOrder = SortedIndex<LeadOrderEntry>()
+    /// Live leads counted under `(step, nil)`, `(step, responsible)` and `(nil, responsible)`.
+    var liveCounts: [LiveCountKey: LiveCount] = [:]
 
-    var updatedOrder = SortedIndex<LeadOrderKey>()
-    var createdOrder = SortedIndex<LeadOrderKey>()
-    var nameOrder = SortedIndex<LeadOrderKey>()
-    var stepOrder = SortedIndex<LeadOrderKey>()
+    var updatedOrder = SortedIndex<LeadOrderEntry>()
+    var createdOrder = SortedIndex<LeadOrderEntry>()
+    var nameOrder = SortedIndex<LeadOrderEntry>()
+    var stepOrder = SortedIndex<LeadOrderEntry>()
     /// Pipeline rank of each step key: the index in `SettingsState.steps` (active steps in pipeline order,
     /// retired ones keep their place); unknown steps sort last.
     var stepRanks: [String: Int64] = [:]
@@ -91,7 +96,7 @@ public struct LeadDirectory: Sendable, Equatable {
         }
     }
 
-    func orderIndex(_ sort: LeadSort) -> SortedIndex<LeadOrderKey> {
+    func orderIndex(_ sort: LeadSort) -> SortedIndex<LeadOrderEntry> {
         switch sort {
         case .updated: updatedOrder
         case .created: createdOrder
@@ -107,7 +112,7 @@ public struct LeadDirectory: Sendable, Equatable {
         let ranks = Self.ranks(settings)
         guard ranks != stepRanks else { return }
         stepRanks = ranks
-        stepOrder = SortedIndex(records.values.map { orderKey($0, .step) })
+        stepOrder = SortedIndex(records.values.map { LeadOrderEntry(orderKey($0, .step), $0) })
     }
 
     /// Moves a lead from its state before an event to its state after it (either may be nil).
@@ -145,13 +150,20 @@ public struct LeadDirectory: Sendable, Equatable {
         Self.setMember(&convertedLive, id, newLive && new?.converted == true)
         Self.setMember(&deletedSet, id, new.map { $0.deleted && $0.mergedInto == nil } ?? false)
         Self.setMember(&mergedSet, id, new?.mergedInto != nil)
-        let pause = newLive ? new?.pausedUntil : nil
-        if pausedUntil[id] != pause { pausedUntil[id] = pause }
+        let pauseBefore = oldLive ? oldRecord.flatMap(Self.pauseKey) : nil
+        let pauseAfter = newLive ? newRecord.flatMap { record in Self.pauseKey(record).map { LeadOrderEntry($0, record) } } : nil
+        if pauseBefore != nil || pauseAfter != nil { Self.move(&pausedOrder, pauseBefore, pauseAfter) }
+        if !(sameLiveness && old?.step == new?.step && old?.responsible == new?.responsible
+            && old?.converted == new?.converted)
+        {
+            if oldLive, let old { Self.count(old, -1, into: &liveCounts) }
+            if newLive, let new { Self.count(new, 1, into: &liveCounts) }
+        }
 
+        // Every entry of the lead moves or, when its key stayed, takes the new record.
         for sort in LeadSort.allCases {
             let before = oldRecord.map { orderKey($0, sort) }
-            let after = newRecord.map { orderKey($0, sort) }
-            guard before != after else { continue }
+            let after = newRecord.map { LeadOrderEntry(orderKey($0, sort), $0) }
             switch sort {
             case .updated: Self.move(&updatedOrder, before, after)
             case .created: Self.move(&createdOrder, before, after)
@@ -182,12 +194,60 @@ public struct LeadDirectory: Sendable, Equatable {
         }
     }
 
+    /// Whether each ordered index holds one entry per lead, with the lead's current record and key. Entries compare
+    /// by key, so `==` cannot see a stale record; tests check this after replays.
+    var orderedEntriesAreCurrent: Bool {
+        func current(_ index: SortedIndex<LeadOrderEntry>, count: Int, key: (LeadRecord) -> LeadOrderKey?) -> Bool {
+            guard index.count == count else { return false }
+            var current = true
+            index.forEach { entry in
+                guard let record = entry.record, let stored = records[record.state.id], stored === record,
+                    key(record) == entry.key
+                else {
+                    current = false
+                    return false
+                }
+                return true
+            }
+            return current
+        }
+        let paused = records.values.filter { $0.isLive && $0.state.pausedUntil != nil }.count
+        return current(pausedOrder, count: paused) { $0.isLive ? Self.pauseKey($0) : nil }
+            && LeadSort.allCases.allSatisfy { sort in
+                current(orderIndex(sort), count: records.count) { orderKey($0, sort) }
+            }
+    }
+
+    /// A lead's key in `pausedOrder`: `(pausedUntil, id)`; nil without a pause date.
+    static func pauseKey(_ record: LeadRecord) -> LeadOrderKey? {
+        record.state.pausedUntil.map { LeadOrderKey(primary: $0.rawValue, id: LeadKey(record.state.id)) }
+    }
+
+    /// Adds (`sign` 1) or removes (-1) a live lead from `liveCounts`.
+    static func count(_ lead: LeadState, _ sign: Int, into counts: inout [LiveCountKey: LiveCount]) {
+        func bump(_ key: LiveCountKey) {
+            var count = counts[key, default: LiveCount()]
+            count.live += sign
+            if lead.converted { count.converted += sign }
+            counts[key] = count.live == 0 ? nil : count
+        }
+        bump(LiveCountKey(step: lead.step, responsible: nil))
+        if let responsible = lead.responsible {
+            bump(LiveCountKey(step: lead.step, responsible: responsible))
+            bump(LiveCountKey(step: nil, responsible: responsible))
+        }
+    }
+
     private static func setMember(_ set: inout TreeSet<UUID>, _ id: UUID, _ member: Bool) {
         if member { if !set.contains(id) { set.insert(id) } } else if set.contains(id) { set.remove(id) }
     }
 
-    private static func move(_ index: inout SortedIndex<LeadOrderKey>, _ old: LeadOrderKey?, _ new: LeadOrderKey?) {
-        if let old { index.remove(old) }
+    private static func move(_ index: inout SortedIndex<LeadOrderEntry>, _ old: LeadOrderKey?, _ new: LeadOrderEntry?) {
+        if let old, let new, old == new.key {
+            index.replace(new)
+            return
+        }
+        if let old { index.remove(LeadOrderEntry(bound: old)) }
         if let new { index.insert(new) }
     }
 
@@ -207,16 +267,65 @@ public struct LeadDirectory: Sendable, Equatable {
     }
 }
 
+/// A bucket of `LeadDirectory.liveCounts`: a step, a responsible, or both.
+struct LiveCountKey: Hashable, Sendable {
+    var step: String?
+    var responsible: UUID?
+}
+
+/// Live leads in a bucket, and how many of them are converted (paused or not).
+struct LiveCount: Hashable, Sendable {
+    var live = 0
+    var converted = 0
+}
+
 /// One lead in the directory: its state and its precomputed name sort key. Immutable; replaced on change.
+///
+/// The fields list filters test on every lead a walk passes (step, responsible, pause date, live and converted)
+/// are copied ahead of the state, so they share the object's first cache line: a filtered page at 10^6 leads visits
+/// thousands of records scattered in memory, and reading them from the 400-byte state cost several cache misses
+/// per lead.
 public final class LeadRecord: Sendable, Equatable {
+    let step: String
+    /// `pausedUntil` in microseconds, `Int64.min` when the lead has no pause date.
+    let pausedUntilMicros: Int64
+    let responsible: UUID?
+    let flags: Flags
     public let state: LeadState
     /// `SearchText.fold(fullName)`.
     public let nameKey: String
 
+    struct Flags: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let merged = Flags(rawValue: 1)
+        static let deleted = Flags(rawValue: 2)
+        static let converted = Flags(rawValue: 4)
+    }
+
     init(state: LeadState, nameKey: String) {
+        step = state.step
+        pausedUntilMicros = state.pausedUntil?.rawValue ?? .min
+        responsible = state.responsible
+        var flags: Flags = []
+        if state.mergedInto != nil { flags.insert(.merged) }
+        if state.deleted { flags.insert(.deleted) }
+        if state.converted { flags.insert(.converted) }
+        self.flags = flags
         self.state = state
         self.nameKey = nameKey
     }
+
+    /// `state.status(at:)` from the copied fields.
+    func status(at now: Timestamp) -> LeadStatus {
+        if flags.contains(.merged) { return .merged }
+        if flags.contains(.deleted) { return .deleted }
+        if now.rawValue < pausedUntilMicros { return .paused }
+        if flags.contains(.converted) { return .converted }
+        return .active
+    }
+
+    /// Neither deleted nor merged.
+    var isLive: Bool { flags.isDisjoint(with: [.merged, .deleted]) }
 
     public static func == (a: LeadRecord, b: LeadRecord) -> Bool { a === b || (a.state == b.state && a.nameKey == b.nameKey) }
 }

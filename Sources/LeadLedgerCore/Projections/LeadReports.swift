@@ -254,8 +254,9 @@ public struct LeadReports: Sendable, Equatable {
         dwell.keys.sorted().flatMap { step in dwell[step]!.durations.elements.map { (step, $0.duration, $0.position) } }
     }
 
-    private func buckets(_ period: ReportPeriod) -> [DayBucket] {
-        days.filter { period.contains(day: $0.key) }.sorted { $0.key < $1.key }.map(\.value)
+    /// The day buckets of `period`, in no particular order (reports only add them up).
+    private func forEachBucket(_ period: ReportPeriod, _ body: (DayBucket) -> Void) {
+        for (day, bucket) in days where period.contains(day: day) { body(bucket) }
     }
 
     // MARK: - Queries
@@ -264,7 +265,7 @@ public struct LeadReports: Sendable, Equatable {
         var reached: [String: Int] = [:]
         var created = 0
         var converted = 0
-        for bucket in buckets(period) {
+        forEachBucket(period) { bucket in
             created += bucket.created
             converted += bucket.converted
             for (step, n) in bucket.reached { reached[step, default: 0] += n }
@@ -281,7 +282,7 @@ public struct LeadReports: Sendable, Equatable {
 
     public func perSource(_ period: ReportPeriod = .allTime, settings: SettingsState) -> [SourceReportRow] {
         var totals: [String: SourceCount] = [:]
-        for bucket in buckets(period) {
+        forEachBucket(period) { bucket in
             for (source, c) in bucket.sources {
                 totals[source, default: SourceCount()].count += c.count
                 totals[source, default: SourceCount()].converted += c.converted
@@ -301,7 +302,7 @@ public struct LeadReports: Sendable, Equatable {
         _ period: ReportPeriod = .allTime, directory: LeadDirectory, admins: AdminDirectory
     ) -> [ManagerReportRow] {
         var created: [UUID: Int] = [:]
-        for bucket in buckets(period) { for (admin, n) in bucket.createdBy { created[admin, default: 0] += n } }
+        forEachBucket(period) { bucket in for (admin, n) in bucket.createdBy { created[admin, default: 0] += n } }
         var ids = Set(created.keys).union(convertedBy.keys).union(actionsCompleted.keys)
         ids.formUnion(directory.byResponsible.keys)
         ids.formUnion(admins.admins.keys)
@@ -330,14 +331,20 @@ public struct LeadReports: Sendable, Equatable {
         }
     }
 
-    /// Live leads paused at `now`.
+    /// Live leads paused at `now`, soonest back first: O(log n + limit) from the directory's pause order.
     public func pausedLeads(now: Timestamp, limit: Int = 100, directory: LeadDirectory) -> PausedReport {
         var rows: [PausedLeadRow] = []
-        for (id, until) in directory.pausedUntil where now < until {
-            rows.append(PausedLeadRow(leadId: id, fullName: directory[id]?.fullName ?? "", until: until))
+        let limit = Swift.max(0, limit)
+        if limit > 0 {
+            directory.forEachPausedSoonestFirst(at: now) { record in
+                rows.append(
+                    PausedLeadRow(
+                        leadId: record.state.id, fullName: record.state.fullName,
+                        until: record.state.pausedUntil ?? now))
+                return rows.count < limit
+            }
         }
-        rows.sort { ($0.until, LeadKey($0.leadId)) < ($1.until, LeadKey($1.leadId)) }
-        return PausedReport(count: rows.count, leads: Array(rows.prefix(Swift.max(0, limit))))
+        return PausedReport(count: directory.pausedCount(at: now), leads: rows)
     }
 
     /// Assessment distribution per competitor over live leads, by competitor name.

@@ -1,0 +1,110 @@
+import EventLog
+import Foundation
+import LeadDomain
+import Testing
+@testable import LeadLedgerCore
+
+/// Totals, kanban counts, status counts and the paused report come from counters and the pause order; each must
+/// equal counting the leads one by one, at any `now` (pauses end by themselves) and after every kind of event.
+@Suite("Lead counts")
+struct LeadCountTests {
+    /// Brute force: every lead tested against the filter with the state's own `status(at:)`.
+    static func expected(_ leads: [LeadState], _ f: LeadFilter, now: Timestamp) -> Int {
+        leads.filter { lead in
+            f.states.contains(lead.status(at: now)) && (f.step.map { lead.step == $0 } ?? true)
+                && (f.responsible.map { lead.responsible == $0 } ?? true)
+        }.count
+    }
+
+    @Test("list totals and kanban counts by step, responsible and status equal counting lead by lead")
+    func totalsMatchBruteForce() async throws {
+        let data = TemporaryDirectory()
+        let log = try await BulkReplayTests.generatedLog(data.path, leads: 600)
+        defer { log.close() }
+        let built = try Replayer.projections(log: log)
+        var incremental = Projections()
+        try Replayer.catchUp(&incremental, log: log)
+        let leads = built.directory.sortedLeads
+        let steps = Array(Set(leads.map(\.step))).sorted()
+        let managers: [UUID?] = [nil] + Array(Set(leads.compactMap(\.responsible))).sorted(by: UUID.canonicalOrder)
+        let statusSets: [Set<LeadStatus>] = [
+            LeadStatus.defaultVisible, LeadStatus.live, [.paused], [.active], [.converted], [.paused, .converted],
+        ]
+        // Times across the generated span: pauses (30 days each) are over at some and running at others.
+        let first = leads.map(\.createdAt).min()!
+        let last = leads.map(\.updatedAt).max()!
+        let times = (0...4).map { Timestamp(microseconds: first.rawValue + (last.rawValue - first.rawValue) * Int64($0) / 4) }
+            + [last.adding(seconds: 40 * 86_400)]
+        var pausedSomewhere = false
+        for now in times {
+            let counts = built.directory.statusCounts(now: now)
+            for status in LeadStatus.allCases {
+                #expect(counts[status] == Self.expected(leads, LeadFilter(states: [status]), now: now), "\(status) at \(now)")
+            }
+            if (counts[.paused] ?? 0) > 0 { pausedSomewhere = true }
+            for projections in [built, incremental] {
+                for step in [nil] + steps.map(Optional.some) {
+                    for manager in managers where step != nil || manager != nil {
+                        for states in statusSets {
+                            let filter = LeadFilter(step: step, responsible: manager, states: states)
+                            let total = projections.directory.count(LeadQuery(filter: filter), now: now)
+                            #expect(total == Self.expected(leads, filter, now: now), "\(filter) at \(now)")
+                        }
+                    }
+                }
+                for manager in managers {
+                    let board = projections.kanban(KanbanQuery(filter: LeadFilter(responsible: manager)), now: now)
+                    for column in board.columns {
+                        let filter = LeadFilter(step: column.step.key, responsible: manager)
+                        #expect(column.count == Self.expected(leads, filter, now: now), "\(column.step.key) at \(now)")
+                    }
+                }
+            }
+        }
+        #expect(pausedSomewhere)
+    }
+
+    @Test("the paused report lists the leads paused now, soonest back first, with their count")
+    func pausedReportMatchesBruteForce() async throws {
+        let data = TemporaryDirectory()
+        let log = try await BulkReplayTests.generatedLog(data.path, leads: 600)
+        defer { log.close() }
+        let projections = try Replayer.projections(log: log)
+        let leads = projections.directory.sortedLeads
+        let last = leads.map(\.updatedAt).max()!
+        let now = last.adding(seconds: -10 * 86_400)
+        let paused = leads.filter { $0.status(at: now) == .paused }
+            .sorted { ($0.pausedUntil!, LeadKey($0.id)) < ($1.pausedUntil!, LeadKey($1.id)) }
+        #expect(paused.count >= 3)
+        let report = projections.pausedLeads(now: now, limit: 2)
+        #expect(report.count == paused.count)
+        #expect(report.leads.map(\.leadId) == paused.prefix(2).map(\.id))
+        #expect(report.leads.map(\.until) == paused.prefix(2).map { $0.pausedUntil! })
+        #expect(projections.pausedLeads(now: now, limit: 0).leads.isEmpty)
+        #expect(projections.pausedLeads(now: last.adding(seconds: 40 * 86_400)).count == 0)
+    }
+
+    @Test("a lead record's copied status fields agree with its state at every boundary")
+    func recordStatusAgrees() {
+        let now = Timestamp(microseconds: 1_800_000_000_000_000)
+        var lead = LeadState(
+            created: LeadCreated(
+                leadId: UUID(), fullName: "Ana", phones: [], emails: [], source: "website", step: "new",
+                priority: .normal, tags: [], customFields: [:], at: now, by: UUID()))
+        for deleted in [false, true] {
+            for merged in [false, true] {
+                for converted in [false, true] {
+                    for pause in [nil, now.adding(seconds: -1), now, now.adding(seconds: 1)] {
+                        lead.deleted = deleted
+                        lead.mergedInto = merged ? UUID() : nil
+                        lead.converted = converted
+                        lead.pausedUntil = pause
+                        let record = LeadRecord(state: lead, nameKey: "")
+                        #expect(record.status(at: now) == lead.status(at: now))
+                        #expect(record.isLive == lead.isLive)
+                    }
+                }
+            }
+        }
+    }
+}
