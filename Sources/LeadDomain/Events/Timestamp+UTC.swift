@@ -31,12 +31,33 @@ extension Timestamp {
     }
 
     /// ISO-8601 in UTC, with microseconds only when not whole seconds: `2026-11-23T10:00:00.123456Z`.
+    ///
+    /// Written into one byte buffer (lists format two per row; joining a dozen padded pieces was 8% of a page).
     public var iso8601: String {
         let t = utc
-        var text = Self.pad(t.year, 4) + "-" + Self.pad(t.month, 2) + "-" + Self.pad(t.day, 2) + "T"
-            + Self.pad(t.hour, 2) + ":" + Self.pad(t.minute, 2) + ":" + Self.pad(t.second, 2)
-        if t.microsecond != 0 { text += "." + Self.pad(t.microsecond, 6) }
-        return text + "Z"
+        let withFraction = t.microsecond != 0
+        let yearDigits = Self.digitCount(t.year)
+        let count = yearDigits + 16 + (withFraction ? 7 : 0)
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var at = 0
+            Self.write(t.year, width: yearDigits, into: buffer, at: &at)
+            Self.write(ascii: "-", into: buffer, at: &at)
+            Self.write(t.month, width: 2, into: buffer, at: &at)
+            Self.write(ascii: "-", into: buffer, at: &at)
+            Self.write(t.day, width: 2, into: buffer, at: &at)
+            Self.write(ascii: "T", into: buffer, at: &at)
+            Self.write(t.hour, width: 2, into: buffer, at: &at)
+            Self.write(ascii: ":", into: buffer, at: &at)
+            Self.write(t.minute, width: 2, into: buffer, at: &at)
+            Self.write(ascii: ":", into: buffer, at: &at)
+            Self.write(t.second, width: 2, into: buffer, at: &at)
+            if withFraction {
+                Self.write(ascii: ".", into: buffer, at: &at)
+                Self.write(t.microsecond, width: 6, into: buffer, at: &at)
+            }
+            Self.write(ascii: "Z", into: buffer, at: &at)
+            return at
+        }
     }
 
     /// For people: `2026-11-23 14:05 UTC`.
@@ -49,5 +70,35 @@ extension Timestamp {
     private static func pad(_ value: Int64, _ width: Int) -> String {
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+
+    /// Digits of a year written at least 4 wide (`String(year)` padded, with a leading minus when negative).
+    private static func digitCount(_ year: Int64) -> Int {
+        var digits = 1
+        var rest = year.magnitude
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        return Swift.max(digits, 4) + (year < 0 ? 1 : 0)
+    }
+
+    private static func write(ascii: Unicode.Scalar, into buffer: UnsafeMutableBufferPointer<UInt8>, at: inout Int) {
+        buffer[at] = UInt8(ascii: ascii)
+        at += 1
+    }
+
+    /// Writes `value` right-aligned in `width` bytes, zero-padded (a negative value: minus first, then digits).
+    private static func write(_ value: Int64, width: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at: inout Int) {
+        var rest = value.magnitude
+        var end = at + width
+        let start = value < 0 ? at + 1 : at
+        if value < 0 { buffer[at] = UInt8(ascii: "-") }
+        while end > start {
+            end -= 1
+            buffer[end] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
+        at += width
     }
 }
