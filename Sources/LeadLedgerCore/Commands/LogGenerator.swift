@@ -21,8 +21,9 @@ public struct LogGenerator {
     public var seed: UInt64
     /// Events per atomic append (at most the log's `maxBatchEvents`).
     public var batchEvents = 8_000
-    /// The first event's time; each lead advances the clock by about a minute.
-    public var start = Timestamp(microseconds: 1_767_600_000_000_000)  // 2026-01-05T08:00:00Z
+    /// The first event's time. Each event advances the clock by 1–30 s, so a lead (about 5.6 events) takes about a
+    /// minute and a half: 10^5 leads span about 100 days, 10^6 about 2.8 years (a team taking in ~1,000 leads a day).
+    public var start = Timestamp(microseconds: 1_704_096_000_000_000)  // 2024-01-01T08:00:00Z
 
     public init(leads: Int, seed: UInt64 = 42) {
         self.leads = leads
@@ -194,7 +195,7 @@ private struct GeneratorState {
     /// Decides `command` on a lead of the current batch and records its events.
     @discardableResult
     mutating func decide(_ leadId: UUID, _ command: LeadCommand, by actor: UUID, into batch: inout PendingBatch) -> Bool {
-        let context = DecisionContext(settings: settings, now: tick(Int64(random.next() % 3_600 + 30)), actor: actor)
+        let context = DecisionContext(settings: settings, now: tick(Int64(random.next() % 30 + 1)), actor: actor)
         var related = RelatedStates()
         for id in command.relatedLeadIds { related.leads[id] = leads[id]?.state }
         guard let decision = try? LeadDecider.decide(leads[leadId]?.state, command, context: context, related: related)
