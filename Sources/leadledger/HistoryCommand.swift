@@ -30,6 +30,7 @@ struct HistoryCommand: AsyncParsableCommand {
         let log = try options.openLog()
         defer { log.close() }
         let names = try currentProjections(log, options)
+        keepUntilExit(names)
         let entries = try Replayer.history(of: id, log: log, asOf: point, names: names)
         guard !entries.isEmpty else {
             throw CLIError("lead \(id.uuidString.lowercased()) has no events" + (point.map { " as of \($0)" } ?? ""))

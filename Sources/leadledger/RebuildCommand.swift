@@ -18,6 +18,7 @@ struct RebuildCommand: AsyncParsableCommand {
         let progress = ProgressReporter(label: "rebuild")
         let started = Date()
         let projections = try Replayer.projections(log: log) { progress.report(done: $0.position, total: $0.target) }
+        keepUntilExit(projections)
         progress.finish()
         let seconds = Date().timeIntervalSince(started)
         let events = projections.position

@@ -24,6 +24,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let log = try options.openLog()
         defer { log.close() }
         let projections = try Replayer.projections(log: log, asOf: point)
+        keepUntilExit(projections)
         if json {
             print(combinedGoldenJSON(projections))
             return

@@ -13,6 +13,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         let log = try options.openLog()
         defer { log.close() }
         let projections = try currentProjections(log, options)
+        keepUntilExit(projections)
         let written = try options.snapshots.write(projections)
         print("snapshot: \(written.path)")
         print("position: \(projections.position)")

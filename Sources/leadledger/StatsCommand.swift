@@ -18,6 +18,7 @@ struct StatsCommand: AsyncParsableCommand {
         defer { log.close() }
         let stats = try log.stats()
         let projections = try currentProjections(log, options)
+        keepUntilExit(projections)
         let now = Timestamp(rawValue: projections.lastRecordedAt)
         let counts = projections.directory.statusCounts(now: now)
         let snapshots = options.snapshots.entries()

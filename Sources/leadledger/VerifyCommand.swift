@@ -28,6 +28,8 @@ struct VerifyCommand: AsyncParsableCommand {
         let rebuildProgress = ProgressReporter(label: "rebuild")
         let rebuilt = try Replayer.projections(log: log) { rebuildProgress.report(done: $0.position, total: $0.target) }
         rebuildProgress.finish()
+        keepUntilExit(live)
+        keepUntilExit(rebuilt)
         let liveBytes = try live.encodeCanonical()
         let rebuiltBytes = try rebuilt.encodeCanonical()
         guard liveBytes == rebuiltBytes else {
