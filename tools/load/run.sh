@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Load test of the HTTP API with wrk: POST /v1/leads (unique bodies) and GET /v1/leads (filtered, limit=50).
+# Load test of the HTTP API with wrk: POST /v1/leads (unique bodies), GET /v1/leads (filtered, limit=50),
+# GET /v1/kanban and GET /v1/reports/*.
 #
-#   tools/load/run.sh [--leads N] [--seconds S] [--connections C] [--threads T] [--data DIR] [create|list|all]
+#   tools/load/run.sh [--leads N] [--seconds S] [--connections C] [--threads T] [--data DIR]
+#                     [create|list|kanban|reports|all]...
+#
+# `all` is create then list; several workloads run one after the other against the same server.
 #
 # Builds `leadledger` in release mode (or uses $LEADLEDGER_BIN), prepares a data directory with N leads —
 # with `leadledger generate --leads N` when the CLI has it, otherwise by running the create workload until N
@@ -16,7 +20,7 @@ seconds=30
 connections=64
 threads=2
 data=""
-what="all"
+what=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --leads) leads="$2"; shift 2 ;;
@@ -24,8 +28,8 @@ while [ $# -gt 0 ]; do
         --connections) connections="$2"; shift 2 ;;
         --threads) threads="$2"; shift 2 ;;
         --data) data="$2"; shift 2 ;;
-        create|list|all) what="$1"; shift ;;
-        *) echo "usage: $0 [--leads N] [--seconds S] [--connections C] [--threads T] [--data DIR] [create|list|all]" >&2; exit 2 ;;
+        create|list|kanban|reports|all) what+=("$1"); shift ;;
+        *) echo "usage: $0 [--leads N] [--seconds S] [--connections C] [--threads T] [--data DIR] [create|list|kanban|reports|all]..." >&2; exit 2 ;;
     esac
 done
 
@@ -99,8 +103,13 @@ if [ "$leads" -gt 0 ] && [ "$generated" = 0 ]; then
     done
 fi
 
-case "$what" in
-    create) run_wrk create-lead "$seconds" ;;
-    list) run_wrk list-leads "$seconds" ;;
-    all) run_wrk create-lead "$seconds"; run_wrk list-leads "$seconds" ;;
-esac
+[ ${#what[@]} -gt 0 ] || what=(all)
+for workload in "${what[@]}"; do
+    case "$workload" in
+        create) run_wrk create-lead "$seconds" ;;
+        list) run_wrk list-leads "$seconds" ;;
+        kanban) run_wrk kanban "$seconds" ;;
+        reports) run_wrk reports "$seconds" ;;
+        all) run_wrk create-lead "$seconds"; run_wrk list-leads "$seconds" ;;
+    esac
+done
