@@ -2,6 +2,10 @@ import Dispatch
 import Foundation
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Runs `jobs` on two threads — the calling one and a thread of its own — each taking the next job not yet
 /// started, and returns when all are done. For CPU-bound bulk work (snapshot load, full rebuild); a dedicated
 /// thread, not a global queue, so it never takes a thread of the cooperative pool. Put the longest job first.
@@ -38,4 +42,16 @@ extension Duration {
         let (whole, attoseconds) = components
         return String(format: "%.3f", Double(whole) + Double(attoseconds) / 1e18)
     }
+}
+
+/// Hands the memory a bulk load freed (decoded snapshot bytes, build buffers: gigabytes at 10^6 leads) back to the
+/// allocator's top level and the system, now rather than on the first request: glibc consolidates its free lists
+/// lazily, and the first allocation after such a load spent ~300 ms in `malloc_consolidate`.
+func releaseFreedMemory() {
+    #if canImport(Glibc)
+    // `malloc_trim` is glibc's (malloc.h, which the Glibc module does not export): looked up, absent elsewhere.
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+    let trim = unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+    _ = trim(0)
+    #endif
 }

@@ -78,6 +78,7 @@ public final class Ledger: Sendable {
                 projections = try Replayer.projections(log: log)  // no usable snapshot: a bulk rebuild
                 started = 0
             }
+            releaseFreedMemory()
             configuration.logger.info(
                 "ledger open",
                 metadata: [
