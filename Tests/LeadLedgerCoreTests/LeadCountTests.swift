@@ -64,6 +64,56 @@ struct LeadCountTests {
         #expect(pausedSomewhere)
     }
 
+    @Test("pages by step, responsible or both, in every sort, equal sorting the matching leads, across cursors")
+    func pagesMatchBruteForce() async throws {
+        let data = TemporaryDirectory()
+        let log = try await BulkReplayTests.generatedLog(data.path, leads: 600)
+        defer { log.close() }
+        var directory = try Replayer.projections(log: log).directory
+        // Leads updated after everyone else, all in one step with no responsible: pages of the other steps and of
+        // the managers must look past them (they sit at the top of the global updated order).
+        let leads = directory.sortedLeads
+        let later = leads.map(\.updatedAt).max()!
+        for (index, lead) in leads.prefix(40).enumerated() where lead.isLive {
+            var moved = lead
+            moved.step = "new"
+            moved.responsible = nil
+            moved.updatedAt = later.adding(seconds: Int64(index + 1))
+            directory.update(from: lead, to: moved)
+        }
+        #expect(directory.orderedEntriesAreCurrent)
+        let now = later.adding(seconds: 100)
+        let all = directory.sortedLeads
+        let steps = Array(Set(all.map(\.step))).sorted()
+        let managers = Array(Set(all.compactMap(\.responsible))).sorted(by: UUID.canonicalOrder)
+        var filters: [LeadFilter] = steps.map { LeadFilter(step: $0) } + managers.map { LeadFilter(responsible: $0) }
+        for step in steps { for manager in managers.prefix(3) { filters.append(LeadFilter(step: step, responsible: manager)) } }
+        for filter in filters {
+            for sort in LeadSort.allCases {
+                for order in PageOrder.allCases {
+                    let expected = all.filter { lead in
+                        filter.states.contains(lead.status(at: now)) && (filter.step.map { lead.step == $0 } ?? true)
+                            && (filter.responsible.map { lead.responsible == $0 } ?? true)
+                    }
+                    .sorted { a, b in
+                        let (ka, kb) = (directory.orderKey(a, sort), directory.orderKey(b, sort))
+                        return order == .ascending ? ka < kb : ka > kb
+                    }
+                    .map(\.id)
+                    var seen: [UUID] = []
+                    var cursor: LeadCursor?
+                    repeat {
+                        let page = directory.query(
+                            LeadQuery(filter: filter, sort: sort, order: order, after: cursor, limit: 7), now: now)
+                        seen += page.rows.map(\.id)
+                        cursor = page.next
+                    } while cursor != nil && seen.count <= expected.count
+                    #expect(seen == expected, "\(filter) \(sort) \(order)")
+                }
+            }
+        }
+    }
+
     @Test("the paused report lists the leads paused now, soonest back first, with their count")
     func pausedReportMatchesBruteForce() async throws {
         let data = TemporaryDirectory()

@@ -44,6 +44,22 @@ struct JSONWriterTests {
         }
     }
 
+    @Test("kanban boards are byte-identical: columns with and without rows, cursors and odd names")
+    func kanbanBoards() throws {
+        var random = SeededRandom(seed: 4)
+        let now = Timestamp(microseconds: 1_795_428_000_000_000)
+        var columns: [KanbanResource.Column] = []
+        for index in 0..<6 {
+            let items = (0..<(index * 3)).map { LeadSummaryResource(Self.lead(&random, index: $0, full: false), now: now) }
+            columns.append(
+                KanbanResource.Column(
+                    step: "step-\(index)", name: Self.text(&random), colour: "#a0b1c\(index)", count: index * 1_000,
+                    items: items, nextCursor: index.isMultiple(of: 2) ? nil : "AQ-\(index)"))
+        }
+        try expectSameBytes(KanbanResource(columns: columns), "board")
+        try expectSameBytes(KanbanResource(columns: []), "empty board")
+    }
+
     @Test("full lead resources (notes, actions, tasks, address, custom fields) are byte-identical")
     func leadResources() throws {
         var random = SeededRandom(seed: 3)

@@ -62,6 +62,8 @@ extension LeadDirectory {
         var merged: [UUID] = []
         var paused: [LeadOrderEntry] = []
         var counts: [LiveCountKey: LiveCount] = [:]
+        var updatedOfStep: [String: [LeadOrderEntry]] = [:]
+        var updatedOfResponsible: [UUID: [LeadOrderEntry]] = [:]
         var orders: [[LeadOrderEntry]] = Array(repeating: [], count: LeadSort.allCases.count)
         for index in orders.indices { orders[index].reserveCapacity(leads.count) }
 
@@ -87,6 +89,9 @@ extension LeadDirectory {
             if lead.converted { converted.append(id) }
             if let key = Self.pauseKey(record) { paused.append(LeadOrderEntry(key, record)) }
             Self.count(lead, 1, into: &counts)
+            let updated = LeadOrderEntry(orderKey(record, .updated), record)
+            updatedOfStep[lead.step, default: []].append(updated)
+            if let r = lead.responsible { updatedOfResponsible[r, default: []].append(updated) }
         }
         records = TreeDictionary(uniqueKeysWithValues: recordPairs)
         byStep = KeyedSets(grouped: step)
@@ -100,6 +105,8 @@ extension LeadDirectory {
         mergedSet = TreeSet(merged)
         pausedOrder = SortedIndex(paused)
         liveCounts = counts
+        updatedByStep = updatedOfStep.mapValues { SortedIndex($0) }
+        updatedByResponsible = updatedOfResponsible.mapValues { SortedIndex($0) }
         for (index, sort) in LeadSort.allCases.enumerated() {
             let built = SortedIndex(orders[index])
             switch sort {

@@ -114,7 +114,7 @@ extension LeadDirectory {
         var lastKey: LeadOrderKey?
         var more = false
         let (start, stop) = walkBounds(filter, query.sort, descending: descending, cursor: cursor)
-        let index = orderIndex(query.sort)
+        let index = walkIndex(filter, query.sort)
         index.forEachAddress(after: start.map(LeadOrderEntry.init(bound:)), descending: descending) { entry in
             if stop.reached(entry.pointee.key.primary) { return false }
             // The record is tested unretained, as a guaranteed reference (the index holds it, unchanged under the
@@ -217,6 +217,16 @@ extension LeadDirectory {
             if !sets.isEmpty || !f.states.contains(.paused) { result.append(.union(sets)) }
         }
         return result
+    }
+
+    /// The ordered index a page walks: for the `updated` sort over live statuses, the smaller of the step's and the
+    /// responsible's own order when the filter names them; the sort's global order otherwise.
+    private func walkIndex(_ f: LeadFilter, _ sort: LeadSort) -> SortedIndex<LeadOrderEntry> {
+        guard sort == .updated, f.states.isSubset(of: LeadStatus.live) else { return orderIndex(sort) }
+        var candidates: [SortedIndex<LeadOrderEntry>] = []
+        if let step = f.step { candidates.append(updatedByStep[step] ?? SortedIndex()) }
+        if let responsible = f.responsible { candidates.append(updatedByResponsible[responsible] ?? SortedIndex()) }
+        return candidates.min { $0.count < $1.count } ?? orderIndex(sort)
     }
 
     /// Where to start walking an ordered index, and when to stop, given the cursor and a time range on the sort.

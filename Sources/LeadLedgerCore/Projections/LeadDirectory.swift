@@ -41,6 +41,12 @@ public struct LeadDirectory: Sendable, Equatable {
     var createdOrder = SortedIndex<LeadOrderEntry>()
     var nameOrder = SortedIndex<LeadOrderEntry>()
     var stepOrder = SortedIndex<LeadOrderEntry>()
+    /// The `updated` order of the live leads of each step and of each responsible: a list or kanban column filtered
+    /// by one of them (sorted by the default sort) walks only its own leads. Walking the global order instead had
+    /// to pass every lead updated more recently in other steps or by other managers (after an import of 50,000
+    /// leads into one step, every page of the other steps walked past all of them).
+    var updatedByStep: [String: SortedIndex<LeadOrderEntry>] = [:]
+    var updatedByResponsible: [UUID: SortedIndex<LeadOrderEntry>] = [:]
     /// Pipeline rank of each step key: the index in `SettingsState.steps` (active steps in pipeline order,
     /// retired ones keep their place); unknown steps sort last.
     var stepRanks: [String: Int64] = [:]
@@ -160,6 +166,14 @@ public struct LeadDirectory: Sendable, Equatable {
             if newLive, let new { Self.count(new, 1, into: &liveCounts) }
         }
 
+        Self.moveKeyed(
+            &updatedByStep, from: oldLive ? oldRecord.map { ($0.step, orderKey($0, .updated)) } : nil,
+            to: newLive ? newRecord.map { ($0.step, LeadOrderEntry(orderKey($0, .updated), $0)) } : nil)
+        Self.moveKeyed(
+            &updatedByResponsible,
+            from: oldLive ? oldRecord.flatMap { r in r.responsible.map { ($0, orderKey(r, .updated)) } } : nil,
+            to: newLive ? newRecord.flatMap { r in r.responsible.map { ($0, LeadOrderEntry(orderKey(r, .updated), r)) } } : nil)
+
         // Every entry of the lead moves or, when its key stayed, takes the new record.
         for sort in LeadSort.allCases {
             let before = oldRecord.map { orderKey($0, sort) }
@@ -211,11 +225,41 @@ public struct LeadDirectory: Sendable, Equatable {
             }
             return current
         }
-        let paused = records.values.filter { $0.isLive && $0.state.pausedUntil != nil }.count
+        let live = records.values.filter(\.isLive)
+        let paused = live.filter { $0.state.pausedUntil != nil }.count
+        let byStep = Dictionary(grouping: live, by: \.step).mapValues(\.count)
+        let byResponsible = Dictionary(grouping: live.filter { $0.responsible != nil }, by: { $0.responsible! })
+            .mapValues(\.count)
         return current(pausedOrder, count: paused) { $0.isLive ? Self.pauseKey($0) : nil }
             && LeadSort.allCases.allSatisfy { sort in
                 current(orderIndex(sort), count: records.count) { orderKey($0, sort) }
             }
+            && Set(updatedByStep.keys) == Set(byStep.keys)
+            && updatedByStep.allSatisfy { step, index in
+                current(index, count: byStep[step] ?? 0) { $0.isLive && $0.step == step ? orderKey($0, .updated) : nil }
+            }
+            && Set(updatedByResponsible.keys) == Set(byResponsible.keys)
+            && updatedByResponsible.allSatisfy { manager, index in
+                current(index, count: byResponsible[manager] ?? 0) {
+                    $0.isLive && $0.responsible == manager ? orderKey($0, .updated) : nil
+                }
+            }
+    }
+
+    /// Moves a lead's entry between the ordered indexes of a key (its step or responsible): in place when the key
+    /// stayed, out of the old key's index (dropped when emptied) and into the new one's otherwise.
+    private static func moveKeyed<K: Hashable>(
+        _ indexes: inout [K: SortedIndex<LeadOrderEntry>], from old: (K, LeadOrderKey)?, to new: (K, LeadOrderEntry)?
+    ) {
+        if let old, let new, old.0 == new.0 {
+            move(&indexes[old.0, default: SortedIndex()], old.1, new.1)
+            return
+        }
+        if let old {
+            indexes[old.0]?.remove(LeadOrderEntry(bound: old.1))
+            if indexes[old.0]?.isEmpty == true { indexes[old.0] = nil }
+        }
+        if let new { indexes[new.0, default: SortedIndex()].insert(new.1) }
     }
 
     /// A lead's key in `pausedOrder`: `(pausedUntil, id)`; nil without a pause date.

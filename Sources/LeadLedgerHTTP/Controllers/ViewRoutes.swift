@@ -39,7 +39,7 @@ struct ViewRoutes: APIRouteCollection {
                         items: column.page.rows.map { LeadSummaryResource($0, now: now) },
                         nextCursor: column.page.next.map { PageCursor(scope: scope, key: $0, id: $0.key.id.uuid).encoded() })
                 }
-                return try JSONResponse.make(KanbanResource(columns: columns), logPosition: position)
+                return JSONResponse.make(KanbanResource(columns: columns), logPosition: position)
             }
         }
         routes.get("/v1/admins/{id}/watched") { request, context in

@@ -29,6 +29,31 @@ extension LeadSummaryResource: JSONWritable {
     }
 }
 
+extension KanbanResource: JSONWritable {
+    func write(to json: inout JSONBytesWriter) {
+        json.beginObject()
+        json.key("columns")
+        json.array(columns)
+        json.endObject()
+    }
+}
+
+extension KanbanResource.Column: JSONWritable {
+    func write(to json: inout JSONBytesWriter) {
+        json.beginObject()
+        json.key("colour", colour)
+        json.key("count")
+        json.integer(count)
+        json.key("items")
+        json.array(items)
+        json.key("name", name)
+        json.key("nextCursor")  // `null` on a column's last page, as `encode(to:)` writes it
+        if let nextCursor { json.string(nextCursor) } else { json.null() }
+        json.key("step", step)
+        json.endObject()
+    }
+}
+
 extension PageResource: JSONWritable where Item: JSONWritable {
     func write(to json: inout JSONBytesWriter) {
         json.beginObject()
