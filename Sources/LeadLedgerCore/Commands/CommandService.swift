@@ -90,7 +90,7 @@ final class CommandService: Sendable {
         if let key = idempotencyKey, key.isEmpty || key.utf8.count > 255 {
             throw LedgerError(.invalidArgument, "an idempotency key must be 1–255 bytes")
         }
-        let correlationId = idempotencyKey.map { EventIdentity.correlationId(actor: actor, key: $0) } ?? UUID()
+        let correlationId = idempotencyKey.map { EventIdentity.correlationId(actor: actor, key: $0) } ?? UUID.v7()
         var conflicts = 0
         while true {
             let target = try load(command.streamId, as: Self.emptyState(for: command))
@@ -189,7 +189,7 @@ final class CommandService: Sendable {
             for (eventIndex, event) in stream.events.enumerated() {
                 let id =
                     key.map { EventIdentity.eventId(actor: actor, key: $0, streamIndex: streamIndex, eventIndex: eventIndex) }
-                    ?? UUID()
+                    ?? UUID.v7()  // time-ordered: the log's event-id index grows at its right edge
                 events.append(
                     ProposedEvent(
                         id: id, type: event.typeName, schemaVersion: event.schemaVersion, recordedAt: now.rawValue,

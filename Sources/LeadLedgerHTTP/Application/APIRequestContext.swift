@@ -1,4 +1,6 @@
 public import Hummingbird
+import EventLog
+import Foundation
 import Logging
 
 #if canImport(FoundationEssentials)
@@ -32,7 +34,7 @@ public struct APIRequestContext: RequestContext {
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.principal = nil
-        self.requestId = UUID().uuidString.lowercased()
+        self.requestId = UUID.random().lowercased
         self.maxUploadSize = HTTPServerConfiguration.defaultMaxBodySize
         self.slot = RequestSlot()
         self.slot.requestId = requestId

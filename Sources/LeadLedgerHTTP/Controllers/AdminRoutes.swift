@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Hummingbird
 import LeadDomain
@@ -17,7 +18,7 @@ struct AdminRoutes: APIRouteCollection {
         routes.post("/v1/admins") { request, context in
             let body = try await request.decode(as: CreateAdminRequest.self, context: context)
             let principal = try context.principalOrThrow()
-            let id = try request.idempotencyKey()?.newResourceId(actor: principal.adminId) ?? UUID()
+            let id = try request.idempotencyKey()?.newResourceId(actor: principal.adminId) ?? UUID.v7()
             return try await commands.admin(request, context, id: id, status: .created) { _ in
                 .create(adminId: id, name: body.name, email: body.email, role: body.role, permissions: body.permissions ?? [])
             }
@@ -60,7 +61,7 @@ struct AdminRoutes: APIRouteCollection {
             // The token is generated here and shown once; only its hash is recorded. Idempotency keys do not
             // apply: a retry could not show the same token again, so each request issues a new one.
             let token = APITokenHash.generate()
-            let tokenId = UUID()
+            let tokenId = UUID.random()
             let result = try await commands.ledger.execute(
                 .admin(
                     id,

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Hummingbird
 import LeadDomain
@@ -18,7 +19,7 @@ struct LeadRoutes: APIRouteCollection {
         routes.post("/v1/leads") { request, context in
             let body = try await request.decode(as: CreateLeadRequest.self, context: context)
             let principal = try context.principalOrThrow()
-            let id = try request.idempotencyKey()?.newResourceId(actor: principal.adminId) ?? UUID()
+            let id = try request.idempotencyKey()?.newResourceId(actor: principal.adminId) ?? UUID.v7()
             return try await commands.lead(request, context, id: id, status: .created) { input in
                 var lead = body.input
                 // A manager's new lead is theirs unless they name someone, so they can see what they created.

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Hummingbird
 import LeadDomain
@@ -18,7 +19,9 @@ struct CommandResponder: Sendable {
 
         /// The id of the resource the command creates: derived from the idempotency key when there is one, so
         /// a retry names the same resource.
-        func newId() -> UUID { key?.newResourceId(actor: principal.adminId) ?? UUID() }
+        /// Without a key, a time-ordered id: new streams (`lead-<id>`) then sort after the existing ones in the log's
+        /// stream indexes, so each commit dirties their rightmost pages instead of random ones.
+        func newId() -> UUID { key?.newResourceId(actor: principal.adminId) ?? UUID.v7() }
     }
 
     /// Executes through the ledger as the caller and counts the outcome.
