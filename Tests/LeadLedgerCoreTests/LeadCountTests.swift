@@ -114,6 +114,65 @@ struct LeadCountTests {
         }
     }
 
+    @Test("a broad search tested lead by lead returns the same pages as collecting its matches from the indexes")
+    func broadSearchEqualsIndexedSearch() async throws {
+        let data = TemporaryDirectory()
+        let log = try await BulkReplayTests.generatedLog(data.path, leads: 600)
+        defer { log.close() }
+        let projections = try Replayer.projections(log: log)
+        let directory = projections.directory
+        let leads = directory.sortedLeads
+        let now = leads.map(\.updatedAt).max()!
+        // Queries from the data itself: name and company prefixes of 1-4 letters, whole e-mails and their
+        // parts, phone prefixes and last digits, two-word queries, and some that match nothing.
+        var queries: Set<String> = ["zzzq", "+370", "8 (0", "@", "a b", "ива", "Ivan Pe"]
+        for lead in leads.prefix(60) {
+            let words = lead.fullName.split(separator: " ").map(String.init)
+            for word in words { for length in 1...4 { queries.insert(String(word.prefix(length))) } }
+            if words.count >= 2 { queries.insert(words[0] + " " + String(words[1].prefix(2))) }
+            if let company = lead.company { queries.insert(String(company.prefix(3))) }
+            for email in lead.emails {
+                queries.insert(email)
+                queries.insert(String(email.prefix(4)))
+            }
+            for phone in lead.phones where phone.digits.count >= 6 {
+                queries.insert(String(phone.digits.prefix(3)))
+                queries.insert(String(phone.digits.suffix(4)))
+                queries.insert(phone.typed)
+            }
+        }
+        var broadNonEmpty = 0
+        for q in queries.sorted() {
+            for (filter, sort) in [(LeadFilter(), LeadSort.updated), (LeadFilter(states: LeadStatus.live), .name)] {
+                let query = LeadQuery(filter: filter, q: q, sort: sort, limit: 25)
+                let indexed = directory.query(query, now: now, broadSearch: .max)
+                let tested = directory.query(query, now: now, broadSearch: 0)
+                #expect(tested.rows.map(\.id) == indexed.rows.map(\.id), "q \(q) sort \(sort)")
+                #expect(tested.next == indexed.next, "q \(q) sort \(sort)")
+                // Thresholds between: some tokens collected, some tested, some walks given up and collected.
+                for broad in [5, 40] {
+                    let mixed = directory.query(query, now: now, broadSearch: broad)
+                    #expect(mixed.rows.map(\.id) == indexed.rows.map(\.id), "q \(q) sort \(sort) broad \(broad)")
+                    #expect(mixed.next == indexed.next, "q \(q) sort \(sort) broad \(broad)")
+                }
+                if !tested.rows.isEmpty { broadNonEmpty += 1 }
+                if let next = indexed.next {
+                    var second = query
+                    second.after = next
+                    let indexed2 = directory.query(second, now: now, broadSearch: .max)
+                    let tested2 = directory.query(second, now: now, broadSearch: 0)
+                    #expect(tested2.rows.map(\.id) == indexed2.rows.map(\.id), "q \(q) page 2")
+                }
+            }
+        }
+        #expect(broadNonEmpty > 100)
+        // The default threshold collects a rare token and tests a common one; both agree with the indexes.
+        let common = directory.query(LeadQuery(q: "a", limit: 10), now: now)
+        #expect(common.rows.map(\.id) == directory.query(LeadQuery(q: "a", limit: 10), now: now, broadSearch: .max).rows.map(\.id))
+        #expect(directory.estimatedMatches(.text("a"), above: 10) > 10)
+        #expect(directory.estimatedMatches(.text("zzzq"), above: 10) == 0)
+    }
+
     @Test("the paused report lists the leads paused now, soonest back first, with their count")
     func pausedReportMatchesBruteForce() async throws {
         let data = TemporaryDirectory()

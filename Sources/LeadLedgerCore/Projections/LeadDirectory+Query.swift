@@ -51,18 +51,37 @@ extension LeadDirectory {
     /// rows match: O(limit / selectivity). A total is counted from status counters when only statuses are
     /// filtered, from the index set size when one key filter is the only constraint, and otherwise by testing
     /// the smallest candidate set (or every lead): O(m).
+    ///
+    /// Search: a query token matching at most `broadSearch` leads (by default √(150·n): about 12,000 at 10^6) is
+    /// looked up in the search indexes and its matches collected; a broader one (a common name prefix, "+370") is
+    /// instead tested on each lead the walk passes, since collecting 10^5 matches cost far more than testing the
+    /// few thousand leads a page visits. Totals always collect.
     public func query(_ query: LeadQuery, now: Timestamp) -> LeadPage {
+        self.query(query, now: now, broadSearch: Int((150 * Double(Swift.max(count, 1))).squareRoot()))
+    }
+
+    func query(_ query: LeadQuery, now: Timestamp, broadSearch: Int) -> LeadPage {
         let limit = Swift.min(Swift.max(query.limit, 1), LeadQuery.maxLimit)
         let filter = query.filter
         var search: Set<UUID>?
+        var searchTests: [LeadSearch.QueryToken] = []
         if let q = query.q {
-            search = searchMatches(q)
-            if search?.isEmpty == true { return LeadPage(rows: [], next: nil, total: query.includeTotal ? 0 : nil) }
+            let tokens = LeadSearch.queryTokens(q)
+            let cap = query.includeTotal ? Int.max : broadSearch
+            var narrow: [LeadSearch.QueryToken] = []
+            for token in tokens {
+                if estimatedMatches(token, above: cap) > cap { searchTests.append(token) } else { narrow.append(token) }
+            }
+            if !narrow.isEmpty {
+                search = searchMatches(narrow)
+                if search?.isEmpty == true { return LeadPage(rows: [], next: nil, total: query.includeTotal ? 0 : nil) }
+            }
         }
         let cursor = query.after?.sort == query.sort ? query.after?.key : nil
         let descending = query.order == .descending
         let visibleTo = query.visibleTo
-        let matcher = LeadMatcher(filter, visibleTo: visibleTo, search: search, now: now, byTag: byTag)
+        let matcher = LeadMatcher(
+            filter, visibleTo: visibleTo, search: search, searchTests: searchTests, now: now, byTag: byTag)
         let accepts = { (record: LeadRecord) -> Bool in record.matches(matcher) }
         let candidates = candidateSets(filter, visibleTo: visibleTo, search: search, now: now).sorted { $0.count < $1.count }
         var best = candidates.first
@@ -115,8 +134,19 @@ extension LeadDirectory {
         var more = false
         let (start, stop) = walkBounds(filter, query.sort, descending: descending, cursor: cursor)
         let index = walkIndex(filter, query.sort)
+        // A broad search token matches at least `broadSearch` leads, so a walk should find a page within about
+        // (limit + 1) · n / broadSearch leads. When the matches sit far down the order (behind a block of newer
+        // leads that do not match), the walk gives up after four times that and the tokens are collected instead.
+        let budget = searchTests.isEmpty ? Int.max : 4 * (limit + 1) * Swift.max(count, 1) / Swift.max(broadSearch, 1)
+        var visited = 0
+        var abandoned = false
         index.forEachAddress(after: start.map(LeadOrderEntry.init(bound:)), descending: descending) { entry in
             if stop.reached(entry.pointee.key.primary) { return false }
+            visited += 1
+            if visited > budget {
+                abandoned = true
+                return false
+            }
             // The record is tested unretained, as a guaranteed reference (the index holds it, unchanged under the
             // read lock): no reference counting per lead passed.
             guard let record = entry.unretainedRecord, record._withUnsafeGuaranteedRef({ $0.matches(matcher) }) else {
@@ -130,6 +160,7 @@ extension LeadDirectory {
             lastKey = entry.pointee.key
             return true
         }
+        if abandoned { return self.query(query, now: now, broadSearch: .max) }
         let next = more ? lastKey.map { LeadCursor(sort: query.sort, key: $0) } : nil
         var total: Int?
         if query.includeTotal {
@@ -337,7 +368,38 @@ extension LeadDirectory {
 
     /// Leads whose search tokens match every token of `q`; nil when `q` has no tokens.
     public func searchMatches(_ q: String) -> Set<UUID>? {
-        let tokens = LeadSearch.queryTokens(q)
+        searchMatches(LeadSearch.queryTokens(q))
+    }
+
+    /// How many leads `token` matches, counted until the count passes `cap` (then some number above it): the sum
+    /// of the members of the index keys it matches (a lead matching through two keys counts twice).
+    func estimatedMatches(_ token: LeadSearch.QueryToken, above cap: Int) -> Int {
+        var total = 0
+        func add(_ sets: KeyedSets<String>, _ order: SortedIndex<String>, prefix: String) {
+            guard total <= cap else { return }
+            if order.contains(prefix) { total += sets.count(prefix) }
+            order.forEach(after: prefix) { key in
+                guard total <= cap, key.hasPrefix(prefix) else { return false }
+                total += sets.count(key)
+                return true
+            }
+        }
+        switch token {
+        case .text(let prefix):
+            add(textTokens, tokenOrder, prefix: prefix)
+        case .phone(let digits):
+            add(phoneDigits, phoneOrder, prefix: digits)
+            add(textTokens, tokenOrder, prefix: digits)
+            if digits.count >= 4, total <= cap {
+                let reversed = String(digits.reversed())
+                Self.forEachWithPrefix(phoneReversedOrder, reversed) { total += phoneDigits.count(String($0.reversed())) }
+            }
+        }
+        return total
+    }
+
+    /// Leads matching every one of `tokens`; nil when there are none.
+    func searchMatches(_ tokens: [LeadSearch.QueryToken]) -> Set<UUID>? {
         guard !tokens.isEmpty else { return nil }
         var result: Set<UUID>?
         for token in tokens {
@@ -361,7 +423,7 @@ extension LeadDirectory {
         return result
     }
 
-    private static func forEachWithPrefix(_ order: SortedIndex<String>, _ prefix: String, _ body: (String) -> Void) {
+    static func forEachWithPrefix(_ order: SortedIndex<String>, _ prefix: String, _ body: (String) -> Void) {
         if order.contains(prefix) { body(prefix) }
         order.forEach(after: prefix) { token in
             guard token.hasPrefix(prefix) else { return false }
@@ -411,12 +473,17 @@ struct LeadMatcher {
     let customFields: [String: CustomFieldValue]?
     let visibleTo: UUID?
     let search: Set<UUID>?
+    /// Query tokens too broad to collect: tested on each lead (`LeadSearch.matches`).
+    let searchTests: [LeadSearch.QueryToken]
     let now: Timestamp
     /// The live-only tag index and the folded tag: a live lead's tag test is a lookup instead of folding its tags.
     let byTag: KeyedSets<String>?
     let tagKey: String?
 
-    init(_ f: LeadFilter, visibleTo: UUID?, search: Set<UUID>?, now: Timestamp, byTag: KeyedSets<String>) {
+    init(
+        _ f: LeadFilter, visibleTo: UUID?, search: Set<UUID>?, searchTests: [LeadSearch.QueryToken] = [], now: Timestamp,
+        byTag: KeyedSets<String>
+    ) {
         statusMask = f.states.reduce(0) { $0 | Self.bit($1) }
         step = f.step
         responsible = f.responsible
@@ -433,6 +500,7 @@ struct LeadMatcher {
         customFields = f.customFields.isEmpty ? nil : f.customFields
         self.visibleTo = visibleTo
         self.search = search
+        self.searchTests = searchTests
         self.now = now
         self.byTag = f.tag == nil ? nil : byTag
         tagKey = f.tag.map(TagName.key)
@@ -475,6 +543,7 @@ extension LeadRecord {
         }
         if let viewer = m.visibleTo, self.responsible != viewer, !state.watchers.contains(viewer) { return false }
         if let search = m.search, !search.contains(state.id) { return false }
+        for token in m.searchTests where !LeadSearch.matches(token, record: self) { return false }
         return true
     }
 }

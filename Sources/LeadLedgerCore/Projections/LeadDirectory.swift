@@ -128,7 +128,10 @@ public struct LeadDirectory: Sendable, Equatable {
         let newRecord = new.map { lead in
             let nameKey =
                 oldRecord.flatMap { $0.state.fullName == lead.fullName ? $0.nameKey : nil } ?? LeadSearch.nameKey(of: lead)
-            return LeadRecord(state: lead, nameKey: nameKey)
+            let sameText = oldRecord.map {
+                $0.state.fullName == lead.fullName && $0.state.company == lead.company && $0.state.emails == lead.emails
+            }
+            return LeadRecord(state: lead, nameKey: nameKey, textTokens: sameText == true ? oldRecord?.textTokens : nil)
         }
         records[id] = newRecord
         let oldLive = old?.isLive ?? false
@@ -187,8 +190,8 @@ public struct LeadDirectory: Sendable, Equatable {
         }
 
         if old?.fullName != new?.fullName || old?.company != new?.company || old?.emails != new?.emails {
-            let before = oldRecord.map { LeadSearch.textTokens(of: $0.state, nameKey: $0.nameKey) } ?? []
-            let after = newRecord.map { LeadSearch.textTokens(of: $0.state, nameKey: $0.nameKey) } ?? []
+            let before = oldRecord.map { Set($0.textTokenList.map(String.init)) } ?? []
+            let after = newRecord.map { Set($0.textTokenList.map(String.init)) } ?? []
             let (appeared, vanished) = Self.reindexTokens(&textTokens, id, before, after)
             for token in vanished { tokenOrder.remove(token) }
             for token in appeared { tokenOrder.insert(token) }
@@ -338,6 +341,9 @@ public final class LeadRecord: Sendable, Equatable {
     public let state: LeadState
     /// `SearchText.fold(fullName)`.
     public let nameKey: String
+    /// The lead's text search tokens (`LeadSearch.forEachTextToken`) joined by "\n": a search token too common
+    /// to collect from the index is tested against these on each lead a walk passes.
+    let textTokens: String
 
     struct Flags: OptionSet, Sendable {
         let rawValue: UInt8
@@ -346,7 +352,7 @@ public final class LeadRecord: Sendable, Equatable {
         static let converted = Flags(rawValue: 4)
     }
 
-    init(state: LeadState, nameKey: String) {
+    init(state: LeadState, nameKey: String, textTokens: String? = nil) {
         step = state.step
         pausedUntilMicros = state.pausedUntil?.rawValue ?? .min
         responsible = state.responsible
@@ -357,6 +363,46 @@ public final class LeadRecord: Sendable, Equatable {
         self.flags = flags
         self.state = state
         self.nameKey = nameKey
+        self.textTokens = textTokens ?? Self.joinedTextTokens(of: state, nameKey: nameKey)
+    }
+
+    static func joinedTextTokens(of lead: LeadState, nameKey: String) -> String {
+        var joined = ""
+        LeadSearch.forEachTextToken(of: lead, nameKey: nameKey) { token in
+            if !joined.isEmpty { joined.append("\n") }
+            joined.append(token)
+        }
+        return joined
+    }
+
+    /// The text search tokens, each once.
+    var textTokenList: [Substring] { textTokens.split(separator: "\n") }
+
+    /// Whether one of the text search tokens starts with `prefix`, as `String.hasPrefix` decides (like the index).
+    ///
+    /// Tokens and query words are folded the same way (no combining marks), so a prefix in characters is also one
+    /// in UTF-8 bytes: the bytes are compared first, and only a byte match is confirmed with `hasPrefix` (which
+    /// also requires the prefix to end on a character boundary, e.g. inside a Hangul syllable it does not).
+    func hasTextToken(withPrefix prefix: String) -> Bool {
+        var tokens = textTokens
+        var prefix = prefix
+        return tokens.withUTF8 { t in
+            prefix.withUTF8 { p in
+                let n = t.count
+                let k = p.count
+                var start = 0
+                while start < n {
+                    var end = start
+                    while end < n && t[end] != UInt8(ascii: "\n") { end += 1 }
+                    if end - start >= k && (k == 0 || memcmp(t.baseAddress! + start, p.baseAddress!, k) == 0) {
+                        let token = String(decoding: UnsafeBufferPointer(rebasing: t[start..<end]), as: UTF8.self)
+                        if token.hasPrefix(String(decoding: p, as: UTF8.self)) { return true }
+                    }
+                    start = end + 1
+                }
+                return false
+            }
+        }
     }
 
     /// `state.status(at:)` from the copied fields.

@@ -113,6 +113,22 @@ public enum LeadSearch {
         }
     }
 
+    /// Whether a lead matches one query token exactly as a lookup in the directory's search indexes would match it:
+    /// a text token by prefix of one of its text tokens; a phone token by prefix of one of its phone numbers' digits
+    /// or of a text token, or (4 digits or more) by suffix of a phone number's digits.
+    static func matches(_ token: QueryToken, record: LeadRecord) -> Bool {
+        switch token {
+        case .text(let prefix):
+            return record.hasTextToken(withPrefix: prefix)
+        case .phone(let digits):
+            for phone in record.state.phones where !phone.digits.isEmpty {
+                if phone.digits.hasPrefix(digits) { return true }
+                if digits.count >= 4 && phone.digits.hasSuffix(digits) { return true }
+            }
+            return record.hasTextToken(withPrefix: digits)
+        }
+    }
+
     /// Calls `body` once with each text token of a lead, without building a set: the words of the folded full
     /// name (`nameKey`) and company; each e-mail both whole (folded) and cut into words.
     static func forEachTextToken(of lead: LeadState, nameKey: String, _ body: (String) -> Void) {
