@@ -1,6 +1,4 @@
 -- POST /v1/leads with a unique body per request (thread id + counter), so every request appends one event.
--- Needs LEADLEDGER_TOKEN in the environment.
-local token = os.getenv("LEADLEDGER_TOKEN") or error("LEADLEDGER_TOKEN is not set")
 local threads = {}
 local counter = 0
 local thread_id = 0
@@ -15,7 +13,6 @@ function init(args)
 end
 
 wrk.method = "POST"
-wrk.headers["Authorization"] = "Bearer " .. token
 wrk.headers["Content-Type"] = "application/json"
 
 request = function()

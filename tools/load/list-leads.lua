@@ -1,14 +1,10 @@
 -- GET /v1/leads filtered (one step) with limit=50: the lead list page a frontend asks for most.
--- Needs LEADLEDGER_TOKEN in the environment. With LEADLEDGER_RESPONSIBLE (comma-separated admin ids) each request
--- also filters by one of those managers (`step=` + `responsible=`: a manager's own column, a selective filter).
-local token = os.getenv("LEADLEDGER_TOKEN") or error("LEADLEDGER_TOKEN is not set")
+-- With LEADLEDGER_RESPONSIBLE (see common.lua) each request also filters by one of those managers (`step=` +
+-- `responsible=`: a manager's own column, a selective filter).
 local steps = { "new", "contacted", "qualified", "proposal", "won" }
 local counter = 0
-local responsible = {}
-for id in string.gmatch(os.getenv("LEADLEDGER_RESPONSIBLE") or "", "[^,]+") do table.insert(responsible, id) end
 
 wrk.method = "GET"
-wrk.headers["Authorization"] = "Bearer " .. token
 
 request = function()
   counter = counter + 1

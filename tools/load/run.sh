@@ -88,7 +88,7 @@ count_leads() {
 }
 
 run_wrk() {  # workload seconds
-    cat "$here/$1.lua" "$here/report.lua" >"$work/$1.lua"
+    cat "$here/common.lua" "$here/$1.lua" "$here/report.lua" >"$work/$1.lua"
     wrk -t "$threads" -c "$connections" -d "${2}s" --latency -s "$work/$1.lua" "$base" >"$work/$1.out" 2>"$work/$1.err" || true
     local line
     line="$(grep '^{"requests"' "$work/$1.out" | tail -1)"

@@ -62,12 +62,15 @@ public struct SortedIndex<Element: Comparable & Sendable>: Sendable {
         return low
     }
 
-    public func contains(_ element: Element) -> Bool {
+    /// Where `element` is: its chunk and its index in the chunk; nil when it is not present.
+    private func location(of element: Element) -> (chunk: Int, index: Int)? {
         let c = chunkIndex(for: element)
-        guard c < chunks.count else { return false }
+        guard c < chunks.count else { return nil }
         let i = Self.lowerBound(of: element, in: chunks[c])
-        return i < chunks[c].count && chunks[c][i] == element
+        return i < chunks[c].count && chunks[c][i] == element ? (c, i) : nil
     }
+
+    public func contains(_ element: Element) -> Bool { location(of: element) != nil }
 
     /// Inserts `element`; returns false when it was already present.
     @discardableResult
@@ -96,10 +99,7 @@ public struct SortedIndex<Element: Comparable & Sendable>: Sendable {
     /// returns false when none was present.
     @discardableResult
     public mutating func replace(_ element: Element) -> Bool {
-        let c = chunkIndex(for: element)
-        guard c < chunks.count else { return false }
-        let i = Self.lowerBound(of: element, in: chunks[c])
-        guard i < chunks[c].count && chunks[c][i] == element else { return false }
+        guard let (c, i) = location(of: element) else { return false }
         chunks[c][i] = element
         return true
     }
@@ -107,10 +107,7 @@ public struct SortedIndex<Element: Comparable & Sendable>: Sendable {
     /// Removes `element`; returns false when it was not present.
     @discardableResult
     public mutating func remove(_ element: Element) -> Bool {
-        let c = chunkIndex(for: element)
-        guard c < chunks.count else { return false }
-        let i = Self.lowerBound(of: element, in: chunks[c])
-        guard i < chunks[c].count && chunks[c][i] == element else { return false }
+        guard let (c, i) = location(of: element) else { return false }
         chunks[c].remove(at: i)
         count -= 1
         if chunks[c].isEmpty {
