@@ -208,6 +208,11 @@ public final class EventLog: Sendable {
     // MARK: - Reading
 
     /// The version of a stream's last event; 0 when the stream does not exist.
+    /// The ids of the streams that have events and start with `prefix` (e.g. every `admin-`), in byte order.
+    public func streamIds(withPrefix prefix: String) throws -> [String] {
+        try store.streamIds(withPrefix: prefix)
+    }
+
     public func streamVersion(_ streamId: String) throws -> UInt64 {
         try store.streamVersion(streamId)
     }

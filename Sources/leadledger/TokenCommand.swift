@@ -34,26 +34,12 @@ struct TokenCommand: AsyncParsableCommand {
             guard FileManager.default.fileExists(atPath: data.configuration.logDirectory) else {
                 throw CLIError("no log at \(data.configuration.logDirectory) (use --data DIR)")
             }
-            let ledger = try await Ledger.open(data.configuration)
             do {
-                let wanted = admin.flatMap(UUID.init(uuidString:))
-                let chosen = ledger.read { projections in
-                    projections.admins.sorted.first { state in
-                        !state.disabled && (wanted.map { state.id == $0 } ?? (state.role == .admin))
-                    }
-                }
-                guard let chosen else { throw CLIError("no such enabled admin (see --admin)") }
-                let token = APITokenHash.generate()
-                try await ledger.execute(
-                    .admin(
-                        chosen.id,
-                        .issueToken(tokenId: UUID(), label: label, sha256: APITokenHash.sha256Hex(token), expiresAt: nil)),
-                    actor: chosen.id)
-                try await ledger.close()
-                print(token)
-            } catch {
-                try? await ledger.close()
-                throw error
+                let issued = try await Ledger.issueToken(
+                    data.configuration, admin: admin.flatMap(UUID.init(uuidString:)), label: label)
+                print(issued.token)
+            } catch let error as LedgerError where error.code == .invalidArgument {
+                throw CLIError("\(error.message) (see --admin)")
             }
         }
     }

@@ -111,6 +111,67 @@ struct CLITests {
         #expect(verify.stdout.contains("verify: OK"))
     }
 
+    /// SHA-256 of `text` in lowercase hex, by coreutils' `sha256sum` (the tests do not link the project's code).
+    static func sha256Hex(_ text: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sha256sum"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(String(decoding: data, as: UTF8.self).prefix(64))
+    }
+
+    /// `admins.activeTokens` (token hash → admin id, lowercased) of the projections at the log's head.
+    static func activeTokens(_ data: String) throws -> [String: String] {
+        let replay = try Self.run(["replay", "--data", data, "--until", "999999999", "--json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(replay.stdout.utf8)) as? [String: Any])
+        let admins = try #require(json["admins"] as? [String: Any])
+        let tokens = try #require(admins["activeTokens"] as? [String: String])
+        return tokens.mapValues { $0.lowercased() }
+    }
+
+    @Test("token create issues a working token to the first admin or to the one named, and refuses unknown ones")
+    func tokenCreate() throws {
+        let data = Self.temporaryData()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let generated = try Self.run(["generate", "--data", data, "--leads", "40", "--seed", "3"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let before = try Self.activeTokens(data)
+
+        let created = try Self.run(["token", "create", "--data", data, "--label", "ops"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let token = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.hasPrefix("llt_") && token.count > 40)
+        let after = try Self.activeTokens(data)
+        let owner = try #require(after[try Self.sha256Hex(token)], "the printed token's hash is not active")
+        #expect(after.count == before.count + 1)
+
+        // A named admin (another one than the default) gets the next token.
+        let replay = try Self.run(["replay", "--data", data, "--until", "999999999", "--json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(replay.stdout.utf8)) as? [String: Any])
+        let admins = try #require((json["admins"] as? [String: Any])?["admins"] as? [[String: Any]])
+        let other = try #require(admins.compactMap { ($0["id"] as? String)?.lowercased() }.first { $0 != owner })
+        let named = try Self.run(["token", "create", "--data", data, "--admin", other])
+        #expect(named.status == 0, "\(named.stderr)")
+        let namedToken = named.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try Self.activeTokens(data)[try Self.sha256Hex(namedToken)] == other)
+
+        let unknown = try Self.run(["token", "create", "--data", data, "--admin", UUID().uuidString])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("no enabled admin"))
+        let malformed = try Self.run(["token", "create", "--data", data, "--admin", "boss"])
+        #expect(malformed.status != 0)
+        #expect(malformed.stderr.contains("--admin must be a UUID"))
+        #expect(try Self.activeTokens(data).count == before.count + 2)  // refusals appended nothing
+    }
+
     @Test("bad arguments and missing data fail with a message on stderr")
     func errors() throws {
         let data = Self.temporaryData()

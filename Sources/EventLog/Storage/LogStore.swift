@@ -164,6 +164,24 @@ final class LogStore: Sendable {
         }
     }
 
+    /// The ids of the streams that have events and start with `prefix`, in byte order.
+    func streamIds(withPrefix prefix: String) throws -> [String] {
+        let start = Array(prefix.utf8)
+        return try env.read { (txn) -> [String] in
+            var ids: [String] = []
+            try txn.withCursor(streamHeads) { (cursor) in
+                try start.withUnsafeBytes { (startKey) in
+                    try cursor.scan(from: start.isEmpty ? nil : startKey) { (key, _) -> Bool in
+                        guard key.starts(with: startKey) else { return false }
+                        ids.append(String(decoding: key, as: UTF8.self))
+                        return true
+                    }
+                }
+            }
+            return ids
+        }
+    }
+
     func streamVersion(_ streamId: String) throws -> UInt64 {
         try env.read { (txn) in try streamVersion(streamId, in: txn) }
     }
