@@ -59,6 +59,21 @@ struct StreamHeadCacheTests {
         }
     }
 
+    @Test("streamIds(withPrefix:) lists the streams with events under a prefix, in byte order")
+    func streamIdsByPrefix() async throws {
+        try await withLog { log, _ in
+            for stream in ["admin-b", "lead-x", "admin-a", "adminx", "settings"] {
+                try await log.append([makeEvent()], to: stream, expectedVersion: .noStream)
+            }
+            try await log.append([makeEvent()], to: "admin-a", expectedVersion: .exact(1))
+            #expect(try log.streamIds(withPrefix: "admin-") == ["admin-a", "admin-b"])
+            #expect(try log.streamIds(withPrefix: "admin") == ["admin-a", "admin-b", "adminx"])
+            #expect(try log.streamIds(withPrefix: "") == ["admin-a", "admin-b", "adminx", "lead-x", "settings"])
+            #expect(try log.streamIds(withPrefix: "customer-").isEmpty)
+            #expect(try log.streamIds(withPrefix: "z").isEmpty)
+        }
+    }
+
     @Test("after reopening, versions come from the log (expected-version checks hold)")
     func reopen() async throws {
         try await withTemporaryDirectory { directory in
