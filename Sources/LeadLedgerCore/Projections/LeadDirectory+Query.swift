@@ -351,8 +351,8 @@ extension LeadDirectory {
         return total
     }
 
-    /// The live leads of the one key filter (step, responsible, tag, source, watcher or customer) when it is the
-    /// only constraint besides `states`; nil otherwise.
+    /// The live leads of the one key filter (tag, source, watcher or customer; step and responsible are counted by
+    /// `countedByStepAndResponsible` first) when it is the only constraint besides `states`; nil otherwise.
     private func singleKeySet(_ f: LeadFilter) -> TreeSet<UUID>? {
         var rest = f
         var found: TreeSet<UUID>?
@@ -375,25 +375,9 @@ extension LeadDirectory {
     /// of the members of the index keys it matches (a lead matching through two keys counts twice).
     func estimatedMatches(_ token: LeadSearch.QueryToken, above cap: Int) -> Int {
         var total = 0
-        func add(_ sets: KeyedSets<String>, _ order: SortedIndex<String>, prefix: String) {
-            guard total <= cap else { return }
-            if order.contains(prefix) { total += sets.count(prefix) }
-            order.forEach(after: prefix) { key in
-                guard total <= cap, key.hasPrefix(prefix) else { return false }
-                total += sets.count(key)
-                return true
-            }
-        }
-        switch token {
-        case .text(let prefix):
-            add(textTokens, tokenOrder, prefix: prefix)
-        case .phone(let digits):
-            add(phoneDigits, phoneOrder, prefix: digits)
-            add(textTokens, tokenOrder, prefix: digits)
-            if digits.count >= 4, total <= cap {
-                let reversed = String(digits.reversed())
-                Self.forEachWithPrefix(phoneReversedOrder, reversed) { total += phoneDigits.count(String($0.reversed())) }
-            }
+        forEachKey(matching: token) { sets, key in
+            total += sets.count(key)
+            return total <= cap
         }
         return total
     }
@@ -404,18 +388,9 @@ extension LeadDirectory {
         var result: Set<UUID>?
         for token in tokens {
             var found = Set<UUID>()
-            switch token {
-            case .text(let prefix):
-                Self.prefixUnion(textTokens, tokenOrder, prefix, into: &found)
-            case .phone(let digits):
-                Self.prefixUnion(phoneDigits, phoneOrder, digits, into: &found)
-                Self.prefixUnion(textTokens, tokenOrder, digits, into: &found)
-                if digits.count >= 4 {
-                    let reversed = String(digits.reversed())
-                    Self.forEachWithPrefix(phoneReversedOrder, reversed) { r in
-                        phoneDigits.forEachMember(of: String(r.reversed())) { found.insert($0) }
-                    }
-                }
+            forEachKey(matching: token) { sets, key in
+                sets.forEachMember(of: key) { found.insert($0) }
+                return true
             }
             result = result.map { $0.intersection(found) } ?? found
             if result?.isEmpty == true { break }
@@ -423,19 +398,35 @@ extension LeadDirectory {
         return result
     }
 
-    static func forEachWithPrefix(_ order: SortedIndex<String>, _ prefix: String, _ body: (String) -> Void) {
-        if order.contains(prefix) { body(prefix) }
-        order.forEach(after: prefix) { token in
-            guard token.hasPrefix(prefix) else { return false }
-            body(token)
-            return true
+    /// Visits every search-index key `token` matches, with its index, until `body` returns false: the one
+    /// definition of a match, for collecting and for estimating. A text token matches text tokens by prefix; a
+    /// phone token matches phone digits and text tokens by prefix and, with 4 digits or more, phone digits by
+    /// suffix (the incoming-call "last digits").
+    private func forEachKey(matching token: LeadSearch.QueryToken, _ body: (KeyedSets<String>, String) -> Bool) {
+        switch token {
+        case .text(let prefix):
+            Self.forEachWithPrefix(tokenOrder, prefix) { body(textTokens, $0) }
+        case .phone(let digits):
+            guard Self.forEachWithPrefix(phoneOrder, digits, { body(phoneDigits, $0) }),
+                Self.forEachWithPrefix(tokenOrder, digits, { body(textTokens, $0) }),
+                digits.count >= 4
+            else { return }
+            Self.forEachWithPrefix(phoneReversedOrder, String(digits.reversed())) { body(phoneDigits, String($0.reversed())) }
         }
     }
 
-    private static func prefixUnion(
-        _ sets: KeyedSets<String>, _ order: SortedIndex<String>, _ prefix: String, into found: inout Set<UUID>
-    ) {
-        forEachWithPrefix(order, prefix) { token in sets.forEachMember(of: token) { found.insert($0) } }
+    /// Visits the keys of `order` starting with `prefix`, in order, until `body` returns false; returns false when
+    /// it stopped early.
+    @discardableResult
+    private static func forEachWithPrefix(_ order: SortedIndex<String>, _ prefix: String, _ body: (String) -> Bool) -> Bool {
+        if order.contains(prefix), !body(prefix) { return false }
+        var completed = true
+        order.forEach(after: prefix) { token in
+            guard token.hasPrefix(prefix) else { return false }
+            completed = body(token)
+            return completed
+        }
+        return completed
     }
 }
 

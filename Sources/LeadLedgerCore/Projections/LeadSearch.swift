@@ -19,13 +19,8 @@ public enum LeadSearch {
 
     /// Text tokens of a lead.
     public static func textTokens(of lead: LeadState) -> Set<String> {
-        textTokens(of: lead, nameKey: nameKey(of: lead))
-    }
-
-    /// Text tokens of a lead whose folded name is already known.
-    static func textTokens(of lead: LeadState, nameKey: String) -> Set<String> {
         var tokens = Set<String>()
-        forEachTextToken(of: lead, nameKey: nameKey) { tokens.insert($0) }
+        forEachTextToken(of: lead, nameKey: nameKey(of: lead)) { tokens.insert($0) }
         return tokens
     }
 
