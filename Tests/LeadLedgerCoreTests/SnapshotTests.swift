@@ -142,6 +142,54 @@ struct SnapshotTests {
     }
 }
 
+@Suite("Canonical snapshot formats")
+struct CanonicalFormatTests {
+    @Test("format 2 decodes to the same value whatever the block size; format 1 snapshots still load")
+    func formats() async throws {
+        let data = TemporaryDirectory()
+        let log = try await BulkReplayTests.generatedLog(data.path, leads: 150)
+        defer { log.close() }
+        let projections = try BulkReplayTests.incremental(log)
+        let canonical = try projections.encodeCanonical()
+        #expect(Array(canonical[4..<5]) == [2], "format version 2")
+        for (version, blockSize) in [(1, 1), (2, 1), (2, 7), (2, 149), (2, 150), (2, 32_768)] {
+            let bytes = try projections.encodeCanonical(formatVersion: UInt64(version), leadBlockSize: blockSize)
+            let decoded = try Projections(decodingCanonical: bytes)
+            #expect(decoded == projections, "format \(version), blocks of \(blockSize)")
+            #expect(decoded.directory.orderedEntriesAreCurrent)
+            #expect(try decoded.encodeCanonical() == canonical, "format \(version), blocks of \(blockSize)")
+            #expect(throws: SnapshotDecodingError.self) { _ = try Projections(decodingCanonical: Array(bytes.dropLast())) }
+        }
+        let empty = Projections()
+        #expect(try Projections(decodingCanonical: empty.encodeCanonical()) == empty)
+    }
+
+    @Test("a block whose leads overrun or fall short of its length is refused")
+    func malformedBlock() async throws {
+        let data = TemporaryDirectory()
+        let log = try await BulkReplayTests.generatedLog(data.path, leads: 20)
+        defer { log.close() }
+        let projections = try BulkReplayTests.incremental(log)
+        let one = try projections.encodeCanonical(formatVersion: 2, leadBlockSize: 32_768)
+        let many = try projections.encodeCanonical(formatVersion: 2, leadBlockSize: 1)
+        // The two agree up to the lead section, whose first varint is the number of blocks (1, and 20).
+        var offset = 0
+        while one[offset] == many[offset] { offset += 1 }
+        #expect(many[offset] == 20)
+        // `offset` is where the lead section starts: the block count (1), then the block's length varint.
+        #expect(one[offset] == 1)
+        var lengthEnd = offset + 1
+        while one[lengthEnd] >= 0x80 { lengthEnd += 1 }
+        let countAt = lengthEnd + 1
+        var overrun = one
+        overrun[countAt] += 1  // one more lead than the block holds
+        #expect(throws: SnapshotDecodingError.self) { _ = try Projections(decodingCanonical: overrun) }
+        var short = one
+        short[countAt] -= 1  // one lead fewer: bytes left over in the block
+        #expect(throws: SnapshotDecodingError.self) { _ = try Projections(decodingCanonical: short) }
+    }
+}
+
 @Suite("Determinism")
 struct DeterminismTests {
     @Test("deleting the projections and replaying from position 0 gives byte-identical state")

@@ -128,4 +128,70 @@ struct SortedIndexRankTests {
         #expect(index.element(at: -1) == nil)
         #expect(index.element(at: all.count) == nil)
     }
+
+    /// Strings whose UTF-8 byte order is not `String`'s: decomposed (NFD) accents compare as their composed forms.
+    static let unnormalized = ["e\u{301}x", "a\u{328}b", "s\u{30C}"]
+
+    @Test("a bulk build from distinct strings has String's order, for normalized and unnormalized text alike")
+    func distinctStrings() {
+        let normalized = [
+            "", "a", "ab", "abc", "b", "ž", "žem", "zz", "иван", "иванов", "іван", "éa", "éx", "f", "ą", "🙂",
+            "12345678", "123456789", "1234567890", "12345678a", "abcdefgh", "abcdefghij", "abcdefgi",
+        ]
+        #expect(SortedIndex(distinct: normalized).elements == normalized.sorted())
+        #expect(SortedIndex(distinct: normalized.reversed()).elements == normalized.sorted())
+        let mixed = Array(Set(normalized + Self.unnormalized))
+        #expect(SortedIndex(distinct: mixed).elements == mixed.sorted())
+        // Random words over a small alphabet: many shared prefixes, of 8 bytes and more, and keys that are
+        // prefixes of others.
+        var generator = SplitMix64(seed: 3)
+        let alphabet = Array("aáb2иž")
+        var random = Set<String>()
+        for _ in 0..<3_000 {
+            let length = Int(generator.next() % 12)
+            random.insert(String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }))
+        }
+        #expect(SortedIndex(distinct: random).elements == random.sorted())
+        #expect(SortedIndex(distinct: random).count == random.count)
+    }
+
+    @Test("an index built from ascending elements equals one built by inserting them, and keeps working")
+    func ascendingBuild() {
+        for count in [0, 1, 255, 256, 257, 1_000] {
+            var built = SortedIndex(ascendingCount: count) { $0 * 2 }
+            var inserted = SortedIndex<Int>()
+            for value in (0..<count).reversed() { inserted.insert(value * 2) }
+            #expect(built.elements == inserted.elements)
+            #expect(built.count == count)
+            #expect(built.isStrictlyAscending)
+            built.insert(1)
+            inserted.insert(1)
+            built.remove(0)
+            inserted.remove(0)
+            #expect(built.elements == inserted.elements)
+        }
+    }
+
+    @Test("the bulk order of lead keys is LeadOrderKey's, with names compared as text and ties broken by id")
+    func leadKeyOrder() {
+        var generator = SplitMix64(seed: 11)
+        let names = ["", "ivan", "иван", "ivanova", "éx", "f", "žemaitė", "zz"] + Self.unnormalized
+        var keys: [LeadOrderKey] = []
+        for n in 0..<2_000 {
+            let id = LeadKey(high: generator.next() % 50, low: UInt64(n))
+            keys.append(LeadOrderKey(text: names[Int(generator.next() % UInt64(names.count))], id: id))
+        }
+        func expected(_ keys: [LeadOrderKey]) -> [Int32] {
+            keys.indices.sorted { keys[$0] < keys[$1] }.map { Int32($0) }
+        }
+        #expect(LeadDirectory.ascendingOrder(of: keys) == expected(keys))
+        let plain = keys.filter { !Self.unnormalized.contains($0.text) }
+        #expect(LeadDirectory.ascendingOrder(of: plain) == expected(plain))
+        let numeric = (0..<2_000).map { n in
+            LeadOrderKey(
+                primary: Int64(generator.next() % 7) - 3, secondary: Int64(generator.next() % 5),
+                id: LeadKey(high: 0, low: UInt64(n)))
+        }
+        #expect(LeadDirectory.ascendingOrder(of: numeric) == expected(numeric))
+    }
 }

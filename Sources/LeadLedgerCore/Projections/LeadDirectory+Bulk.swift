@@ -12,42 +12,54 @@ extension KeyedSets {
 }
 
 extension LeadDirectory {
-    /// The search indexes of a set of leads: text tokens and phone digits with their sorted key lists.
-    struct SearchIndexes: Sendable {
+    /// The text search index of a set of leads: folded tokens → leads, and the sorted token list.
+    struct TextSearchIndex: Sendable {
         var textTokens: KeyedSets<String>
         var tokenOrder: SortedIndex<String>
+
+        /// From the leads' records: their tokens are the ones the records keep (cut once, in `LeadRecord`).
+        init(bulk records: [LeadRecord]) {
+            var tokens: [String: [UUID]] = [:]
+            for record in records {
+                let id = record.state.id
+                record.forEachTextToken { tokens[$0, default: []].append(id) }
+            }
+            textTokens = KeyedSets(grouped: tokens)
+            tokenOrder = SortedIndex(distinct: tokens.keys)
+        }
+    }
+
+    /// The phone search index of a set of leads: digits → leads, with the sorted lists of the digits and of the
+    /// reversed digits.
+    struct PhoneSearchIndex: Sendable {
         var phoneDigits: KeyedSets<String>
         var phoneOrder: SortedIndex<String>
         var phoneReversedOrder: SortedIndex<String>
 
-        init(bulk leads: some Sequence<LeadState>) {
-            var tokens: [String: [UUID]] = [:]
+        init(bulk records: [LeadRecord]) {
             var phones: [String: [UUID]] = [:]
-            for lead in leads {
-                let id = lead.id
-                LeadSearch.forEachTextToken(of: lead, nameKey: LeadSearch.nameKey(of: lead)) { tokens[$0, default: []].append(id) }
-                for digits in LeadSearch.phoneTokens(of: lead) { phones[digits, default: []].append(id) }
+            for record in records where !record.state.phones.isEmpty {
+                let id = record.state.id
+                for digits in LeadSearch.phoneTokens(of: record.state) { phones[digits, default: []].append(id) }
             }
-            textTokens = KeyedSets(grouped: tokens)
-            tokenOrder = SortedIndex(tokens.keys)
             phoneDigits = KeyedSets(grouped: phones)
-            phoneOrder = SortedIndex(phones.keys)
-            phoneReversedOrder = SortedIndex(phones.keys.map { String($0.reversed()) })
+            phoneOrder = SortedIndex(distinct: phones.keys)
+            phoneReversedOrder = SortedIndex(distinct: phones.keys.map(LeadSearch.reversedDigits))
         }
     }
 
-    mutating func install(_ search: SearchIndexes) {
-        textTokens = search.textTokens
-        tokenOrder = search.tokenOrder
-        phoneDigits = search.phoneDigits
-        phoneOrder = search.phoneOrder
-        phoneReversedOrder = search.phoneReversedOrder
+    mutating func install(_ text: TextSearchIndex, _ phone: PhoneSearchIndex) {
+        textTokens = text.textTokens
+        tokenOrder = text.tokenOrder
+        phoneDigits = phone.phoneDigits
+        phoneOrder = phone.phoneOrder
+        phoneReversedOrder = phone.phoneReversedOrder
     }
 
     /// Builds the directory from a set of leads in bulk, for snapshot loading and full replays — every record and
-    /// index but the search ones (`SearchIndexes(bulk:)`, built alongside and `install`ed): with them, the same
+    /// index but the search ones (`TextSearchIndex` and `PhoneSearchIndex`, built alongside and `install`ed): with them, the same
     /// value as updating from nil to each lead, in grouped passes and one sort per ordered index.
-    init(bulkExceptSearch leads: some Collection<LeadState>, settings: SettingsState) {
+    init(bulkExceptSearch leads: [LeadRecord], settings: SettingsState) {
         self.init(settings: settings)
         var recordPairs: [(UUID, LeadRecord)] = []
         recordPairs.reserveCapacity(leads.count)
@@ -62,16 +74,11 @@ extension LeadDirectory {
         var merged: [UUID] = []
         var paused: [LeadOrderEntry] = []
         var counts: [LiveCountKey: LiveCount] = [:]
-        var updatedOfStep: [String: [LeadOrderEntry]] = [:]
-        var updatedOfResponsible: [UUID: [LeadOrderEntry]] = [:]
-        var orders: [[LeadOrderEntry]] = Array(repeating: [], count: LeadSort.allCases.count)
-        for index in orders.indices { orders[index].reserveCapacity(leads.count) }
 
-        for lead in leads {
+        for record in leads {
+            let lead = record.state
             let id = lead.id
-            let record = LeadRecord(state: lead, nameKey: LeadSearch.nameKey(of: lead))
             recordPairs.append((id, record))
-            for (index, sort) in LeadSort.allCases.enumerated() { orders[index].append(LeadOrderEntry(orderKey(record, sort), record)) }
             if lead.mergedInto != nil {
                 merged.append(id)
                 continue
@@ -89,9 +96,6 @@ extension LeadDirectory {
             if lead.converted { converted.append(id) }
             if let key = Self.pauseKey(record) { paused.append(LeadOrderEntry(key, record)) }
             Self.count(lead, 1, into: &counts)
-            let updated = LeadOrderEntry(orderKey(record, .updated), record)
-            updatedOfStep[lead.step, default: []].append(updated)
-            if let r = lead.responsible { updatedOfResponsible[r, default: []].append(updated) }
         }
         records = TreeDictionary(uniqueKeysWithValues: recordPairs)
         byStep = KeyedSets(grouped: step)
@@ -105,16 +109,65 @@ extension LeadDirectory {
         mergedSet = TreeSet(merged)
         pausedOrder = SortedIndex(paused)
         liveCounts = counts
-        updatedByStep = updatedOfStep.mapValues { SortedIndex($0) }
-        updatedByResponsible = updatedOfResponsible.mapValues { SortedIndex($0) }
-        for (index, sort) in LeadSort.allCases.enumerated() {
-            let built = SortedIndex(orders[index])
+
+        for sort in LeadSort.allCases {
+            let keys = leads.map { orderKey($0, sort) }
+            let order = Self.ascendingOrder(of: keys)
+            func index(_ order: [Int32]) -> SortedIndex<LeadOrderEntry> {
+                SortedIndex(ascendingCount: order.count) { i in LeadOrderEntry(keys[Int(order[i])], leads[Int(order[i])]) }
+            }
+            let built = index(order)
             switch sort {
-            case .updated: updatedOrder = built
+            case .updated:
+                updatedOrder = built
+                // A step's or a responsible's live leads, taken in the global order, are already in theirs.
+                var ofStep: [String: [Int32]] = [:]
+                var ofResponsible: [UUID: [Int32]] = [:]
+                for i in order where leads[Int(i)].isLive {
+                    let record = leads[Int(i)]
+                    ofStep[record.step, default: []].append(i)
+                    if let r = record.responsible { ofResponsible[r, default: []].append(i) }
+                }
+                updatedByStep = ofStep.mapValues(index)
+                updatedByResponsible = ofResponsible.mapValues(index)
             case .created: createdOrder = built
             case .name: nameOrder = built
             case .step: stepOrder = built
             }
         }
+    }
+
+    /// The positions of `keys` in ascending order, sorted as plain integers and UTF-8 bytes (see `UTF8Keys`) rather
+    /// than as `LeadOrderKey`s: comparing keys that hold a string retained and released it on every comparison, and
+    /// comparing names as Unicode text cost more than all the rest.
+    static func ascendingOrder(of keys: [LeadOrderKey]) -> [Int32] {
+        func less(_ a: Int32, _ b: Int32) -> Bool { keys[Int(a)] < keys[Int(b)] }
+        if keys.contains(where: { !$0.text.isEmpty }) {
+            var texts = UTF8Keys(capacity: keys.count)
+            for key in keys { texts.append(key.text) }
+            // The primary and secondary parts are the same for every key with a text (the name order uses only the
+            // text and the id), so bytes, then ids, is the whole order; `isSorted` confirms it.
+            return texts.ascendingOrder(
+                tieBreak: { keys[Int($0)].id < keys[Int($1)].id },
+                isSorted: { order in order.indices.dropFirst().allSatisfy { less(order[$0 - 1], order[$0]) } },
+                fallback: less)
+        }
+        struct Item {
+            var primary: Int64
+            var secondary: Int64
+            var id: LeadKey
+            var index: Int32
+        }
+        var items: [Item] = []
+        items.reserveCapacity(keys.count)
+        for (index, key) in keys.enumerated() {
+            items.append(Item(primary: key.primary, secondary: key.secondary, id: key.id, index: Int32(index)))
+        }
+        items.sort { a, b in
+            if a.primary != b.primary { return a.primary < b.primary }
+            if a.secondary != b.secondary { return a.secondary < b.secondary }
+            return a.id < b.id
+        }
+        return items.map(\.index)
     }
 }

@@ -411,7 +411,7 @@ extension LeadDirectory {
                 Self.forEachWithPrefix(tokenOrder, digits, { body(textTokens, $0) }),
                 digits.count >= 4
             else { return }
-            Self.forEachWithPrefix(phoneReversedOrder, String(digits.reversed())) { body(phoneDigits, String($0.reversed())) }
+            Self.forEachWithPrefix(phoneReversedOrder, LeadSearch.reversedDigits(digits)) { body(phoneDigits, LeadSearch.reversedDigits($0)) }
         }
     }
 

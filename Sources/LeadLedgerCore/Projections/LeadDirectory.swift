@@ -202,11 +202,11 @@ public struct LeadDirectory: Sendable, Equatable {
             let (appeared, vanished) = Self.reindexTokens(&phoneDigits, id, before, after)
             for digits in vanished {
                 phoneOrder.remove(digits)
-                phoneReversedOrder.remove(String(digits.reversed()))
+                phoneReversedOrder.remove(LeadSearch.reversedDigits(digits))
             }
             for digits in appeared {
                 phoneOrder.insert(digits)
-                phoneReversedOrder.insert(String(digits.reversed()))
+                phoneReversedOrder.insert(LeadSearch.reversedDigits(digits))
             }
         }
     }
@@ -375,8 +375,25 @@ public final class LeadRecord: Sendable, Equatable {
         return joined
     }
 
+    /// A new lead's record, its keys computed.
+    convenience init(state: LeadState) {
+        self.init(state: state, nameKey: LeadSearch.nameKey(of: state))
+    }
+
     /// The text search tokens, each once.
     var textTokenList: [Substring] { textTokens.split(separator: "\n") }
+
+    /// Calls `body` with each text search token (as `textTokenList`, without building the list).
+    func forEachTextToken(_ body: (String) -> Void) {
+        var tokens = textTokens
+        tokens.withUTF8 { t in
+            var start = 0
+            for index in 0...t.count where index == t.count || t[index] == UInt8(ascii: "\n") {
+                if index > start { body(String(decoding: UnsafeBufferPointer(rebasing: t[start..<index]), as: UTF8.self)) }
+                start = index + 1
+            }
+        }
+    }
 
     /// Whether one of the text search tokens starts with `prefix`, as `String.hasPrefix` decides (like the index).
     ///

@@ -29,6 +29,9 @@ public enum LeadSearch {
         Set(lead.phones.map(\.digits).filter { !$0.isEmpty })
     }
 
+    /// Phone digits back to front: the key of the "last digits" (suffix) lookup.
+    static func reversedDigits(_ digits: String) -> String { String(decoding: digits.utf8.reversed(), as: UTF8.self) }
+
     /// The folded full name, the `name` sort key.
     public static func nameKey(of lead: LeadState) -> String { SearchText.fold(lead.fullName) }
 

@@ -8,6 +8,9 @@ public struct BinaryWriter: Sendable {
 
     public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
+    /// Empties the buffer, keeping its capacity (a writer reused for one section after another).
+    public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
     public mutating func write(_ byte: UInt8) { bytes.append(byte) }
 
     public mutating func write(varint value: UInt64) {
@@ -67,18 +70,37 @@ public struct SnapshotDecodingError: Error, Sendable, Hashable, CustomStringConv
 }
 
 /// Reads what `BinaryWriter` wrote; every read checks bounds and throws `SnapshotDecodingError`.
-public struct BinaryReader {
+public struct BinaryReader: Sendable {
     private let bytes: [UInt8]
     public private(set) var offset = 0
+    /// Where this reader's part of `bytes` ends (a section read by a reader of its own, see `readSection`).
+    private let end: Int
 
-    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        end = bytes.count
+    }
 
-    public var isAtEnd: Bool { offset == bytes.count }
+    private init(_ bytes: [UInt8], offset: Int, end: Int) {
+        self.bytes = bytes
+        self.offset = offset
+        self.end = end
+    }
+
+    public var isAtEnd: Bool { offset == end }
+
+    /// Reads a length-prefixed section (what `write(bytes:)` wrote) as a reader of its own, without copying it: for
+    /// sections decoded on another thread.
+    public mutating func readSection() throws(SnapshotDecodingError) -> BinaryReader {
+        let n = try readCount()
+        defer { offset += n }
+        return BinaryReader(bytes, offset: offset, end: offset + n)
+    }
 
     func fail(_ reason: String) -> SnapshotDecodingError { SnapshotDecodingError(reason: reason, offset: offset) }
 
     public mutating func readByte() throws(SnapshotDecodingError) -> UInt8 {
-        guard offset < bytes.count else { throw fail("unexpected end") }
+        guard offset < end else { throw fail("unexpected end") }
         defer { offset += 1 }
         return bytes[offset]
     }
@@ -113,7 +135,7 @@ public struct BinaryReader {
 
     public mutating func readCount() throws(SnapshotDecodingError) -> Int {
         let n = try readVarint()
-        guard n <= UInt64(bytes.count - offset) else { throw fail("count \(n) beyond the data") }
+        guard n <= UInt64(end - offset) else { throw fail("count \(n) beyond the data") }
         return Int(n)
     }
 
@@ -130,7 +152,7 @@ public struct BinaryReader {
     }
 
     public mutating func readUUID() throws(SnapshotDecodingError) -> UUID {
-        guard offset + 16 <= bytes.count else { throw fail("unexpected end in a UUID") }
+        guard offset + 16 <= end else { throw fail("unexpected end in a UUID") }
         var high: UInt64 = 0
         var low: UInt64 = 0
         for i in 0..<8 { high = high << 8 | UInt64(bytes[offset + i]) }
