@@ -72,6 +72,7 @@ public struct DuplicateIndex: Sendable, Equatable {
     /// Builds the index from a set of leads in one pass (snapshot loading); equal to updating lead by lead.
     init(bulk leads: some Sequence<LeadState>) {
         var grouped: [DuplicateKey: [UUID]] = [:]
+        grouped.reserveCapacity(leads.underestimatedCount * 2)
         for lead in leads where lead.isLive {
             for key in DuplicateKey.keys(of: lead) { grouped[key, default: []].append(lead.id) }
         }

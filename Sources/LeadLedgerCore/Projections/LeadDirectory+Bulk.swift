@@ -20,6 +20,7 @@ extension LeadDirectory {
         /// From the leads' records: their tokens are the ones the records keep (cut once, in `LeadRecord`).
         init(bulk records: [LeadRecord]) {
             var tokens: [String: [UUID]] = [:]
+            tokens.reserveCapacity(records.count * 2)  // 1.7 distinct tokens per lead in generated data
             for record in records {
                 let id = record.state.id
                 record.forEachTextToken { tokens[$0, default: []].append(id) }
@@ -38,6 +39,7 @@ extension LeadDirectory {
 
         init(bulk records: [LeadRecord]) {
             var phones: [String: [UUID]] = [:]
+            phones.reserveCapacity(records.count)
             for record in records where !record.state.phones.isEmpty {
                 let id = record.state.id
                 for digits in LeadSearch.phoneTokens(of: record.state) { phones[digits, default: []].append(id) }
