@@ -36,10 +36,13 @@ public struct BearerAuthMiddleware: RouterMiddleware {
 
     /// The token of a `Bearer` credential (scheme case-insensitive, RFC 9110 §11.1), else `nil`.
     static func bearerToken(from header: String) -> String? {
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : String(token)
+        // Scheme, spaces, token: Character tests rather than `CharacterSet.whitespaces`, which cost more than the
+        // rest of the check (header values hold no line breaks, so `isWhitespace` is the same test here).
+        let value = header.drop { $0 == " " }
+        guard let space = value.firstIndex(of: " "), value[..<space].lowercased() == "bearer" else { return nil }
+        let token = value[space...].drop(while: \.isWhitespace)
+        let end = token.lastIndex { !$0.isWhitespace }
+        return end.map { String(token[...$0]) }
     }
 }
 

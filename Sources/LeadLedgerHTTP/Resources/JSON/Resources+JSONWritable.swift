@@ -1,4 +1,5 @@
 import LeadDomain
+import LeadLedgerCore
 
 // The hot resources write their own JSON (`JSONBytesWriter`): keys in `.sortedKeys` order (UTF-8 bytes), `nil`
 // optionals omitted as synthesized `Encodable` omits them. Adding a property to one of these types means adding
@@ -187,6 +188,37 @@ extension CustomFieldValue: JSONWritable {
         case .int(let i): json.integer(i)
         case .flag(let b): json.bool(b)
         }
+        json.endObject()
+    }
+}
+
+// Keyset cursors (`PageCursor.encoded()`): the synthesized `Codable` form of the lead list's sort key.
+
+extension LeadCursor: JSONWritable {
+    func write(to json: inout JSONBytesWriter) {
+        json.beginObject()
+        json.key("key")
+        json.value(key)
+        json.key("sort", sort.rawValue)
+        json.endObject()
+    }
+}
+
+extension LeadOrderKey: JSONWritable {
+    func write(to json: inout JSONBytesWriter) {
+        json.beginObject()
+        json.key("id")
+        json.beginObject()
+        json.key("high")
+        json.integer(id.high)
+        json.key("low")
+        json.integer(id.low)
+        json.endObject()
+        json.key("primary")
+        json.integer(primary)
+        json.key("secondary")
+        json.integer(secondary)
+        json.key("text", text)
         json.endObject()
     }
 }
