@@ -37,4 +37,42 @@ struct TimestampTests {
         #expect(time.iso8601 == "2026-11-23T10:00:05.123456Z")
         #expect(time.minuteText == "2026-11-23 10:00 UTC")
     }
+
+    @Test("parsing inverts iso8601 for every year 0001-9999 value, and agrees with Foundation on offsets")
+    func parsesWhatItWrites() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [Int64] = [0, 1, 999_999, 951_782_400_000_000, 4_107_542_400_000_000, -2_208_988_800_000_000]
+        for _ in 0..<2_000 {
+            values.append(Int64.random(in: -62_135_596_800_000_000...253_402_300_799_999_999, using: &generator))
+        }
+        for micros in values {
+            let time = Timestamp(microseconds: micros)
+            #expect(Timestamp(iso8601: time.iso8601) == time, "\(time.iso8601)")
+        }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        for text in ["2026-11-23T10:00:00+02:00", "2026-11-23T10:00:00-05:30", "2024-02-29T23:59:59+14:00", "2000-01-01T00:00:00-00:00"] {
+            let expected = formatter.date(from: text).map(Timestamp.init(date:))
+            #expect(expected != nil)
+            #expect(Timestamp(iso8601: text) == expected, "\(text)")
+        }
+        #expect(Timestamp(iso8601: "2026-11-23T10:00:00.5Z")?.rawValue == 1_795_428_000_500_000)
+        #expect(Timestamp(iso8601: "2026-11-23T10:00:00.123456789Z")?.rawValue == 1_795_428_000_123_456)
+        #expect(Timestamp(iso8601: "2026-11-23", dateOnly: true)?.rawValue == 1_795_392_000_000_000)
+    }
+
+    @Test("impossible or other forms are not parsed (callers fall back or refuse)")
+    func refuses() {
+        let texts = [
+            "", "2026-11-23", "2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z", "2100-02-29T00:00:00Z",
+            "2026-04-31T00:00:00Z", "2026-00-10T00:00:00Z", "2026-11-00T00:00:00Z", "2026-11-23T24:00:00Z",
+            "2026-11-23T10:60:00Z", "2026-11-23T10:00:60Z", "2026-11-23T10:00:00", "2026-11-23T10:00:00.Z",
+            "2026-11-23T10:00:00.1234567890Z", "2026-11-23T10:00:00+0200", "2026-11-23T10:00:00+24:00",
+            "2026-11-23 10:00:00Z", "2026-11-23T10:00:00Zjunk", "26-11-23T10:00:00Z", "2026-1-23T10:00:00Z",
+            "２０２６-11-23T10:00:00Z", "yesterday",
+        ]
+        for text in texts { #expect(Timestamp(iso8601: text) == nil, "\(text)") }
+        #expect(Timestamp(iso8601: "2026-02-30", dateOnly: true) == nil)
+        #expect(Timestamp(iso8601: "2024-02-29", dateOnly: true) != nil)
+    }
 }

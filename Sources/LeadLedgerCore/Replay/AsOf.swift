@@ -22,6 +22,9 @@ public enum AsOf: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses an ISO-8601 date-time or a date alone (its end of day, UTC).
     public static func parseTime(_ text: String) -> Timestamp? {
+        // The documented forms, without a formatter; the formatters below take whatever else ISO 8601 allows.
+        if let time = Timestamp(iso8601: text) { return time }
+        if let day = Timestamp(iso8601: text, dateOnly: true) { return day.adding(seconds: 86_400) - 1 }
         let withFraction = ISO8601DateFormatter()
         withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = withFraction.date(from: text) { return Timestamp(date: date) }
