@@ -113,7 +113,8 @@ struct DurationEntry: Sendable, Hashable, Comparable {
 /// competitor/assessment counts and (when converted) its responsible's conversion count and time-to-convert
 /// index. A lead event removes the lead's old contribution and adds the new one (when the report-relevant slice
 /// changed), so deleting, merging and restoring keep reports adding up. Step stays and completed actions are
-/// recorded per event and never removed: they are history. Queries are O(days in period × steps) or
+/// recorded per event and never removed: they are history. Day buckets are also summed by blocks of 32 days, so a
+/// period costs O((whole blocks + at most 62 edge days) × keys); the other queries are
 /// O(managers × log n).
 public struct LeadReports: Sendable, Equatable {
     struct SourceCount: Sendable, Hashable {
@@ -163,6 +164,10 @@ public struct LeadReports: Sendable, Equatable {
     }
 
     private(set) var days: [Int64: DayBucket] = [:]
+    /// The sums of the day buckets of each block of `blockDays` days (block `b`: days `b·32 ..< b·32 + 32`): a period
+    /// adds up its whole blocks and only the days at its two ends, not every day (2.8 years of data is 1,000 days).
+    private(set) var blocks: [Int64: DayBucket] = [:]
+    static let blockDays: Int64 = 32
     private(set) var convertedBy: [UUID: SortedIndex<DurationEntry>] = [:]
     private(set) var competitors: [String: [String: Int]] = [:]
     private(set) var actionsCompleted: [UUID: Int] = [:]
@@ -213,6 +218,9 @@ public struct LeadReports: Sendable, Equatable {
         let day = Self.day(of: s.createdAt.rawValue)
         days[day, default: DayBucket()].add(s, sign)
         if days[day]?.isEmpty == true { days[day] = nil }
+        let block = Self.floorDivide(day, Self.blockDays)
+        blocks[block, default: DayBucket()].add(s, sign)
+        if blocks[block]?.isEmpty == true { blocks[block] = nil }
 
         if let competitor = s.competitor, !competitor.isEmpty {
             Self.bump(&competitors[competitor, default: [:]], s.assessment ?? "", sign)
@@ -254,10 +262,31 @@ public struct LeadReports: Sendable, Equatable {
         dwell.keys.sorted().flatMap { step in dwell[step]!.durations.elements.map { (step, $0.duration, $0.position) } }
     }
 
-    /// The day buckets of `period`, in no particular order (reports only add them up).
-    private func forEachBucket(_ period: ReportPeriod, _ body: (DayBucket) -> Void) {
-        for (day, bucket) in days where period.contains(day: day) { body(bucket) }
+    /// Buckets that add up to the days of `period`, in no particular order (reports only add them up): the blocks
+    /// wholly inside it, and the day buckets of the days at its ends outside whole blocks (fewer than 64).
+    func forEachBucket(_ period: ReportPeriod, _ body: (DayBucket) -> Void) {
+        let size = Self.blockDays
+        let from = period.from.map { Self.day(of: $0.rawValue) }  // first day in
+        let to = period.to.map { Self.day(of: $0.rawValue + Self.dayLength - 1) }  // first day out
+        func eachDay(_ range: Range<Int64>) {
+            for day in range { if let bucket = days[day] { body(bucket) } }
+        }
+        if let from, let to, from >= to { return }
+        let firstBlock = from.map { -Self.floorDivide(-$0, size) }  // the first block starting at or after `from`
+        let endBlock = to.map { Self.floorDivide($0, size) }  // the first block not ending by `to`
+        if let from, let to, let firstBlock, let endBlock, firstBlock >= endBlock {
+            eachDay(from..<to)
+            return
+        }
+        for (block, bucket) in blocks
+        where (firstBlock.map { block >= $0 } ?? true) && (endBlock.map { block < $0 } ?? true) {
+            body(bucket)
+        }
+        if let from, let firstBlock { eachDay(from..<(firstBlock * size)) }
+        if let to, let endBlock { eachDay((endBlock * size)..<to) }
     }
+
+    static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : (a - b + 1) / b }
 
     // MARK: - Queries
 
