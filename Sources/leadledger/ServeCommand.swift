@@ -29,9 +29,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The largest request body accepted, in bytes (larger ones get 413).")
     var maxBodySize = HTTPServerConfiguration.defaultMaxBodySize
 
+    @Option(help: "Event loop threads serving the sockets (default: half the cores, at least 1).")
+    var eventLoops = HTTPServerConfiguration.defaultEventLoops
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535, not \(port).") }
         guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive.") }
+        guard (1...256).contains(eventLoops) else { throw ValidationError("--event-loops must be 1…256, not \(eventLoops).") }
         guard !data.isEmpty else { throw ValidationError("--data must name a directory.") }
     }
 
@@ -57,7 +61,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let app = buildLedgerApplication(
                 ledger: ledger,
-                configuration: HTTPServerConfiguration(host: host, port: port, maxBodySize: maxBodySize),
+                configuration: HTTPServerConfiguration(
+                    host: host, port: port, maxBodySize: maxBodySize, eventLoops: eventLoops),
                 metrics: registry,
                 logger: logger,
                 onShutdown: {

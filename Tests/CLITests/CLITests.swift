@@ -186,6 +186,11 @@ struct CLITests {
         #expect(badId.stderr.contains("UUID"))
         let badLeads = try Self.run(["generate", "--data", data, "--leads", "0"])
         #expect(badLeads.status != 0)
+        for loops in ["0", "257"] {
+            let badLoops = try Self.run(["serve", "--data", data, "--port", "0", "--event-loops", loops])
+            #expect(badLoops.status != 0)
+            #expect(badLoops.stderr.contains("--event-loops"))
+        }
     }
 
     @Test("verify fails naming the position when the snapshot disagrees with the log")

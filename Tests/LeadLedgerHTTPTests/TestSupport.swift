@@ -93,6 +93,7 @@ enum Fixtures {
 /// An application on port 0 with its own metrics registry and a quiet (or capturing) logger.
 func makeTestApplication(
     maxBodySize: Int = HTTPServerConfiguration.defaultMaxBodySize,
+    eventLoops: Int = HTTPServerConfiguration.defaultEventLoops,
     registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     logger: Logger? = nil,
     routeTable: RouteTable = RouteTable(),
@@ -104,7 +105,8 @@ func makeTestApplication(
     var quiet = Logger(label: "test")
     quiet.logLevel = .critical
     return buildApplication(
-        configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, maxBodySize: maxBodySize),
+        configuration: HTTPServerConfiguration(
+            host: "127.0.0.1", port: 0, maxBodySize: maxBodySize, eventLoops: eventLoops),
         verifier: Fixtures.verifier,
         metrics: registry,
         logger: logger ?? quiet,

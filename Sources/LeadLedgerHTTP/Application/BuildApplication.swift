@@ -79,6 +79,7 @@ public func buildApplication(
             serverName: configuration.serverName
         ),
         services: allServices,
+        eventLoopGroupProvider: .shared(configuration.eventLoopGroup),
         logger: logger
     )
 }
