@@ -35,29 +35,41 @@ extension Timestamp {
     /// Written into one byte buffer (lists format two per row; joining a dozen padded pieces was 8% of a page).
     public var iso8601: String {
         let t = utc
-        let withFraction = t.microsecond != 0
-        let yearDigits = Self.digitCount(t.year)
-        let count = yearDigits + 16 + (withFraction ? 7 : 0)
-        return String(unsafeUninitializedCapacity: count) { buffer in
-            var at = 0
-            Self.write(t.year, width: yearDigits, into: buffer, at: &at)
-            Self.write(ascii: "-", into: buffer, at: &at)
-            Self.write(t.month, width: 2, into: buffer, at: &at)
-            Self.write(ascii: "-", into: buffer, at: &at)
-            Self.write(t.day, width: 2, into: buffer, at: &at)
-            Self.write(ascii: "T", into: buffer, at: &at)
-            Self.write(t.hour, width: 2, into: buffer, at: &at)
-            Self.write(ascii: ":", into: buffer, at: &at)
-            Self.write(t.minute, width: 2, into: buffer, at: &at)
-            Self.write(ascii: ":", into: buffer, at: &at)
-            Self.write(t.second, width: 2, into: buffer, at: &at)
-            if withFraction {
-                Self.write(ascii: ".", into: buffer, at: &at)
-                Self.write(t.microsecond, width: 6, into: buffer, at: &at)
-            }
-            Self.write(ascii: "Z", into: buffer, at: &at)
-            return at
+        return String(unsafeUninitializedCapacity: Self.iso8601Length(t)) { Self.writeISO8601(t, into: $0) }
+    }
+
+    /// Appends `iso8601`'s bytes without making the string (JSON writers put two in every list row).
+    public func appendISO8601(to bytes: inout [UInt8]) {
+        let t = utc
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.iso8601Length(t)) { buffer in
+            let count = Self.writeISO8601(t, into: buffer)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<count]))
         }
+    }
+
+    private static func iso8601Length(_ t: UTCDateTime) -> Int {
+        digitCount(t.year) + 16 + (t.microsecond != 0 ? 7 : 0)
+    }
+
+    private static func writeISO8601(_ t: UTCDateTime, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var at = 0
+        write(t.year, width: digitCount(t.year), into: buffer, at: &at)
+        write(ascii: "-", into: buffer, at: &at)
+        write(t.month, width: 2, into: buffer, at: &at)
+        write(ascii: "-", into: buffer, at: &at)
+        write(t.day, width: 2, into: buffer, at: &at)
+        write(ascii: "T", into: buffer, at: &at)
+        write(t.hour, width: 2, into: buffer, at: &at)
+        write(ascii: ":", into: buffer, at: &at)
+        write(t.minute, width: 2, into: buffer, at: &at)
+        write(ascii: ":", into: buffer, at: &at)
+        write(t.second, width: 2, into: buffer, at: &at)
+        if t.microsecond != 0 {
+            write(ascii: ".", into: buffer, at: &at)
+            write(t.microsecond, width: 6, into: buffer, at: &at)
+        }
+        write(ascii: "Z", into: buffer, at: &at)
+        return at
     }
 
     /// For people: `2026-11-23 14:05 UTC`.

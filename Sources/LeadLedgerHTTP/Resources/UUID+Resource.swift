@@ -4,20 +4,30 @@ extension UUID {
     /// Ids in the HTTP API are lowercase, as in stream ids and the event feed (`uuidString.lowercased()`,
     /// written directly: every row of a list has several ids).
     var lowercased: String {
+        String(unsafeUninitializedCapacity: 36) { writeLowercased(into: $0) }
+    }
+
+    /// Appends `lowercased`'s 36 bytes without making the string.
+    func appendLowercased(to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { buffer in
+            let count = writeLowercased(into: buffer)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<count]))
+        }
+    }
+
+    private func writeLowercased(into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
         withUnsafeBytes(of: uuid) { bytes in
-            String(unsafeUninitializedCapacity: 36) { out in
-                var index = 0
-                for (offset, byte) in bytes.enumerated() {
-                    if offset == 4 || offset == 6 || offset == 8 || offset == 10 {
-                        out[index] = UInt8(ascii: "-")
-                        index += 1
-                    }
-                    out[index] = Self.hexDigit(byte >> 4)
-                    out[index + 1] = Self.hexDigit(byte & 0x0F)
-                    index += 2
+            var index = 0
+            for (offset, byte) in bytes.enumerated() {
+                if offset == 4 || offset == 6 || offset == 8 || offset == 10 {
+                    out[index] = UInt8(ascii: "-")
+                    index += 1
                 }
-                return index
+                out[index] = Self.hexDigit(byte >> 4)
+                out[index + 1] = Self.hexDigit(byte & 0x0F)
+                index += 2
             }
+            return index
         }
     }
 

@@ -1,3 +1,6 @@
+import Foundation
+import LeadDomain
+
 /// Writes JSON text byte for byte as `JSONResponse.encoder` (Foundation's `JSONEncoder` with `.sortedKeys` and
 /// `.withoutEscapingSlashes`) would, for the resources on hot paths (`JSONWritable`).
 ///
@@ -84,6 +87,24 @@ struct JSONBytesWriter {
         needsComma = true
     }
 
+    /// An id as its lowercase string (`UUID.lowercased`), which needs no escaping.
+    mutating func uuid(_ id: UUID) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        id.appendLowercased(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// A time as its ISO-8601 string (`Timestamp.iso8601`), which needs no escaping.
+    mutating func time(_ time: Timestamp) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        time.appendISO8601(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
     mutating func integer(_ value: some BinaryInteger) {
         separate()
         bytes.append(contentsOf: String(value).utf8)
@@ -135,6 +156,12 @@ struct JSONBytesWriter {
         guard let value else { return }
         key(name)
         string(value)
+    }
+
+    mutating func key(_ name: StaticString, ifPresent value: UUID?) {
+        guard let value else { return }
+        key(name)
+        uuid(value)
     }
 
     mutating func key(_ name: StaticString, _ value: Bool) {
