@@ -74,7 +74,7 @@ extension LeadDirectory {
             }
             if !narrow.isEmpty {
                 search = searchMatches(narrow)
-                if search?.isEmpty == true { return LeadPage(rows: [], next: nil, total: query.includeTotal ? 0 : nil) }
+                if search?.isEmpty == true { return LeadPage(records: [], next: nil, total: query.includeTotal ? 0 : nil) }
             }
         }
         let cursor = query.after?.sort == query.sort ? query.after?.key : nil
@@ -113,7 +113,7 @@ extension LeadDirectory {
                 keyed.append((key, record))
             }
             keyed.sort { descending ? $0.key > $1.key : $0.key < $1.key }
-            var rows: [LeadState] = []
+            var rows: [LeadRecord] = []
             rows.reserveCapacity(Swift.min(limit, keyed.count))
             var lastKey: LeadOrderKey?
             var more = false
@@ -122,14 +122,14 @@ extension LeadDirectory {
                     more = true
                     break
                 }
-                rows.append(record.state)
+                rows.append(record)
                 lastKey = key
             }
             let next = more ? lastKey.map { LeadCursor(sort: query.sort, key: $0) } : nil
-            return LeadPage(rows: rows, next: next, total: query.includeTotal ? total : nil)
+            return LeadPage(records: rows, next: next, total: query.includeTotal ? total : nil)
         }
 
-        var rows: [LeadState] = []
+        var rows: [LeadRecord] = []
         var lastKey: LeadOrderKey?
         var more = false
         let (start, stop) = walkBounds(filter, query.sort, descending: descending, cursor: cursor)
@@ -156,7 +156,7 @@ extension LeadDirectory {
                 more = true
                 return false
             }
-            rows.append(record.takeUnretainedValue().state)
+            rows.append(record.takeUnretainedValue())
             lastKey = entry.pointee.key
             return true
         }
@@ -166,7 +166,7 @@ extension LeadDirectory {
         if query.includeTotal {
             total = count(filter, visibleTo: visibleTo, search: search, best: best, now: now, accepts: accepts)
         }
-        return LeadPage(rows: rows, next: next, total: total)
+        return LeadPage(records: rows, next: next, total: total)
     }
 
     /// How many leads match, without fetching them (the `total` of `query`).

@@ -375,8 +375,8 @@ public final class LeadRecord: Sendable, Equatable {
         return joined
     }
 
-    /// A new lead's record, its keys computed.
-    convenience init(state: LeadState) {
+    /// A lead's record, its keys computed.
+    public convenience init(state: LeadState) {
         self.init(state: state, nameKey: LeadSearch.nameKey(of: state))
     }
 

@@ -177,16 +177,37 @@ public struct LeadQuery: Sendable, Hashable {
 
 /// One page of a lead list.
 public struct LeadPage: Sendable, Hashable {
-    public var rows: [LeadState]
+    /// The page's leads as the directory's records: a page holds a reference per lead, not a copy of its state
+    /// (about 20 reference counts per lead, twice: into the page, then into the response).
+    public let records: [LeadRecord]
     /// The cursor for the next page; `nil` on the last page.
     public var next: LeadCursor?
     /// How many leads match in all (when asked for).
     public var total: Int?
 
+    /// The page's lead states (copied out of the records).
+    public var rows: [LeadState] { records.map(\.state) }
+
     public init(rows: [LeadState], next: LeadCursor?, total: Int?) {
-        self.rows = rows
+        self.init(records: rows.map(LeadRecord.init(state:)), next: next, total: total)
+    }
+
+    init(records: [LeadRecord], next: LeadCursor?, total: Int?) {
+        self.records = records
         self.next = next
         self.total = total
+    }
+
+    /// Pages are equal when they hold equal leads, cursors and totals.
+    public static func == (a: LeadPage, b: LeadPage) -> Bool {
+        a.next == b.next && a.total == b.total && a.records.count == b.records.count
+            && zip(a.records, b.records).allSatisfy { $0 === $1 || $0.state == $1.state }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(next)
+        hasher.combine(total)
+        for record in records { hasher.combine(record.state) }
     }
 }
 

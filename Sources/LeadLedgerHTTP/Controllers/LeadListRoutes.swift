@@ -23,7 +23,7 @@ struct LeadListRoutes: APIRouteCollection {
             }
             return try await request.conditionalGET(etag: .logPosition(position), context: context) {
                 let resource = PageResource(
-                    items: page.rows.map { LeadSummaryResource($0, now: now) },
+                    items: page.records.map { LeadSummaryResource($0, now: now) },
                     nextCursor: page.next.map { PageCursor(scope: scope, key: $0, id: $0.key.id.uuid).encoded() },
                     total: page.total)
                 return JSONResponse.make(resource, logPosition: position)

@@ -36,7 +36,7 @@ struct ViewRoutes: APIRouteCollection {
                     let scope = "kanban:\(column.step.key):\(list.sort.rawValue)-\(list.order.rawValue)"
                     return KanbanResource.Column(
                         step: column.step.key, name: column.step.name, colour: column.step.colour, count: column.count,
-                        items: column.page.rows.map { LeadSummaryResource($0, now: now) },
+                        items: column.page.records.map { LeadSummaryResource($0, now: now) },
                         nextCursor: column.page.next.map { PageCursor(scope: scope, key: $0, id: $0.key.id.uuid).encoded() })
                 }
                 return JSONResponse.make(KanbanResource(columns: columns), logPosition: position)
@@ -52,7 +52,7 @@ struct ViewRoutes: APIRouteCollection {
             let (page, position) = reads.ledger.read { ($0.watchedLeads(by: adminId, query, now: now), $0.position) }
             return try await request.conditionalGET(etag: .logPosition(position), context: context) {
                 let resource = PageResource(
-                    items: page.rows.map { LeadSummaryResource($0, now: now) },
+                    items: page.records.map { LeadSummaryResource($0, now: now) },
                     nextCursor: page.next.map { PageCursor(scope: scope, key: $0, id: $0.key.id.uuid).encoded() },
                     total: page.total)
                 return JSONResponse.make(resource, logPosition: position)
@@ -126,9 +126,13 @@ struct ViewRoutes: APIRouteCollection {
         let principal = try context.principalOrThrow()
         let id = try context.uuidParameter("id")
         let now = reads.now
-        let (customer, leads, position) = reads.ledger.read { ($0.customer(id), select($0, id), $0.position) }
+        // The directory's records of the selected leads (a reference each, for the cards).
+        let (customer, records, position) = reads.ledger.read { projections in
+            let records = select(projections, id).compactMap { projections.directory.records[$0.id] }
+            return (projections.customer(id), records, projections.position)
+        }
         guard customer != nil else { throw DomainError(.customerNotFound, "No customer \(id.lowercased).") }
-        let visible = leads.filter(principal.canReach)
+        let visible = records.filter { principal.canReach($0.state) }
         return try await request.conditionalGET(etag: .logPosition(position), context: context) {
             JSONResponse.make(
                 PageResource(items: visible.map { LeadSummaryResource($0, now: now) }, nextCursor: nil), logPosition: position)

@@ -1,21 +1,26 @@
 import Foundation
 import LeadDomain
+import LeadLedgerCore
 
 /// A lead in lists (`GET /v1/leads`, kanban columns, watcher views): the card, without notes, actions and tasks.
 ///
-/// Holds the lead and the time its `paused` flag is read at; `write(to:)` (Resources+JSONWritable.swift) writes the
-/// card straight from the state, and `Encodable` encodes `Fields`, the same card as plain values — the form
-/// `JSONWriterTests` holds the writer to, byte for byte.
+/// Holds the lead's directory record (a reference, not a copy of the state) and the time its `paused` flag is read
+/// at; `write(to:)` (Resources+JSONWritable.swift) writes the card straight from the state, and `Encodable` encodes
+/// `Fields`, the same card as plain values — the form `JSONWriterTests` holds the writer to, byte for byte.
 struct LeadSummaryResource: Encodable, Sendable {
-    let lead: LeadState
+    let record: LeadRecord
     let now: Timestamp
 
-    init(_ lead: LeadState, now: Timestamp) {
-        self.lead = lead
+    init(_ record: LeadRecord, now: Timestamp) {
+        self.record = record
         self.now = now
     }
 
-    func encode(to encoder: any Encoder) throws { try Fields(lead, now: now).encode(to: encoder) }
+    init(_ lead: LeadState, now: Timestamp) {
+        self.init(LeadRecord(state: lead), now: now)
+    }
+
+    func encode(to encoder: any Encoder) throws { try Fields(record.state, now: now).encode(to: encoder) }
 
     struct Fields: Encodable, Sendable {
         var id: String

@@ -6,33 +6,34 @@ import LeadLedgerCore
 // it here too; `JSONWriterTests` fails otherwise.
 
 extension LeadSummaryResource: JSONWritable {
-    /// Straight from the state: ids and times are written as bytes, no string or array is made per row.
+    /// Straight from the state, each field read in place (`record.state.x`: naming the state once would copy it):
+    /// ids and times are written as bytes, no string or array is made per row.
     func write(to json: inout JSONBytesWriter) {
         json.beginObject()
-        json.key("company", ifPresent: lead.company)
-        json.key("converted", lead.converted)
+        json.key("company", ifPresent: record.state.company)
+        json.key("converted", record.state.converted)
         json.key("createdAt")
-        json.time(lead.createdAt)
-        json.key("deleted", lead.deleted)
-        json.key("emails", lead.emails)
-        json.key("fullName", lead.fullName)
+        json.time(record.state.createdAt)
+        json.key("deleted", record.state.deleted)
+        json.key("emails", record.state.emails)
+        json.key("fullName", record.state.fullName)
         json.key("id")
-        json.uuid(lead.id)
-        json.key("linkedCustomer", ifPresent: lead.linkedCustomer)
-        json.key("paused", lead.isPaused(at: now))
+        json.uuid(record.state.id)
+        json.key("linkedCustomer", ifPresent: record.state.linkedCustomer)
+        json.key("paused", record.state.isPaused(at: now))
         json.key("phones")
         json.beginArray()
-        for phone in lead.phones { json.string(phone.typed) }
+        for phone in record.state.phones { json.string(phone.typed) }
         json.endArray()
-        json.key("priority", lead.priority.rawValue)
-        json.key("responsible", ifPresent: lead.responsible)
-        json.key("source", lead.source)
-        json.key("step", lead.step)
-        json.key("tags", lead.tags)
+        json.key("priority", record.state.priority.rawValue)
+        json.key("responsible", ifPresent: record.state.responsible)
+        json.key("source", record.state.source)
+        json.key("step", record.state.step)
+        json.key("tags", record.state.tags)
         json.key("updatedAt")
-        json.time(lead.updatedAt)
+        json.time(record.state.updatedAt)
         json.key("version")
-        json.integer(lead.version)
+        json.integer(record.state.version)
         json.endObject()
     }
 }
