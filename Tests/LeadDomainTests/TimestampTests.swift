@@ -25,9 +25,7 @@ struct TimestampTests {
         for micros in values {
             let time = Timestamp(microseconds: micros)
             #expect(time.iso8601 == Self.reference(time), "\(micros)")
-            var appended: [UInt8] = [0x7B]
-            time.appendISO8601(to: &appended)
-            #expect(appended == [0x7B] + Array(time.iso8601.utf8), "\(micros)")
+            #expect(time.withISO8601Bytes { Array($0) } == Array(time.iso8601.utf8), "\(micros)")
         }
     }
 

@@ -38,12 +38,12 @@ extension Timestamp {
         return String(unsafeUninitializedCapacity: Self.iso8601Length(t)) { Self.writeISO8601(t, into: $0) }
     }
 
-    /// Appends `iso8601`'s bytes without making the string (JSON writers put two in every list row).
-    public func appendISO8601(to bytes: inout [UInt8]) {
+    /// Lends `iso8601`'s bytes without making the string (JSON writers put two in every list row).
+    public func withISO8601Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let t = utc
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.iso8601Length(t)) { buffer in
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.iso8601Length(t)) { buffer in
             let count = Self.writeISO8601(t, into: buffer)
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<count]))
+            return body(UnsafeBufferPointer(rebasing: buffer[..<count]))
         }
     }
 

@@ -7,11 +7,11 @@ extension UUID {
         String(unsafeUninitializedCapacity: 36) { writeLowercased(into: $0) }
     }
 
-    /// Appends `lowercased`'s 36 bytes without making the string.
-    func appendLowercased(to bytes: inout [UInt8]) {
+    /// Lends `lowercased`'s 36 bytes without making the string.
+    func withLowercasedBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { buffer in
             let count = writeLowercased(into: buffer)
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<count]))
+            return body(UnsafeBufferPointer(rebasing: buffer[..<count]))
         }
     }
 

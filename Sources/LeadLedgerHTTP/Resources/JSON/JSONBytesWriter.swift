@@ -16,53 +16,63 @@ import LeadDomain
 /// json.key("name", ifPresent: name)
 /// json.endObject()
 /// ```
+///
+/// A writer is used linearly, by one caller: copies of it share their bytes.
 struct JSONBytesWriter {
-    private(set) var bytes: [UInt8] = []
+    private let storage: JSONByteStorage
     /// A value was written in the current array or object: the next one needs a comma.
     private var needsComma = false
 
     init(capacity: Int = 256) {
-        bytes.reserveCapacity(capacity)
+        storage = JSONByteStorage(capacity: capacity)
+    }
+
+    /// The JSON written so far (a copy).
+    var bytes: [UInt8] { storage.withUnsafeBytes { Array($0) } }
+
+    /// Lends the JSON written so far, without copying it.
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try storage.withUnsafeBytes(body)
     }
 
     // MARK: - Containers
 
     mutating func beginObject() {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        storage.append(UInt8(ascii: "{"))
         needsComma = false
     }
 
     mutating func endObject() {
-        bytes.append(UInt8(ascii: "}"))
+        storage.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
     mutating func beginArray() {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        storage.append(UInt8(ascii: "["))
         needsComma = false
     }
 
     mutating func endArray() {
-        bytes.append(UInt8(ascii: "]"))
+        storage.append(UInt8(ascii: "]"))
         needsComma = true
     }
 
     /// An object key; `name` must need no escaping (the resources' own property names).
     mutating func key(_ name: StaticString) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        storage.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { storage.append($0) }
+        storage.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
     /// An object key known only at run time (a dictionary's), escaped like any string.
     mutating func dynamicKey(_ name: String) {
         string(name)
-        bytes.append(UInt8(ascii: ":"))
+        storage.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
@@ -70,62 +80,59 @@ struct JSONBytesWriter {
 
     mutating func string(_ value: String) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
             var runStart = 0
             for index in utf8.indices {
                 let byte = utf8[index]
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                storage.append(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
                 escape(byte)
                 runStart = index + 1
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+            storage.append(UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
-        bytes.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: "\""))
         needsComma = true
     }
 
     /// An id as its lowercase string (`UUID.lowercased`), which needs no escaping.
     mutating func uuid(_ id: UUID) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        id.appendLowercased(to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: "\""))
+        id.withLowercasedBytes { storage.append($0) }
+        storage.append(UInt8(ascii: "\""))
         needsComma = true
     }
 
     /// A time as its ISO-8601 string (`Timestamp.iso8601`), which needs no escaping.
     mutating func time(_ time: Timestamp) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        time.appendISO8601(to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: "\""))
+        time.withISO8601Bytes { storage.append($0) }
+        storage.append(UInt8(ascii: "\""))
         needsComma = true
     }
 
     mutating func integer(_ value: some BinaryInteger) {
         separate()
-        bytes.append(contentsOf: String(value).utf8)
+        var text = String(value)
+        text.withUTF8 { storage.append($0) }
         needsComma = true
     }
 
     mutating func bool(_ value: Bool) {
         separate()
-        if value {
-            bytes.append(contentsOf: [UInt8(ascii: "t"), UInt8(ascii: "r"), UInt8(ascii: "u"), UInt8(ascii: "e")])
-        } else {
-            bytes.append(contentsOf: [
-                UInt8(ascii: "f"), UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "s"), UInt8(ascii: "e"),
-            ])
-        }
+        let word: StaticString = value ? "true" : "false"
+        word.withUTF8Buffer { storage.append($0) }
         needsComma = true
     }
 
     mutating func null() {
         separate()
-        bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
+        let word: StaticString = "null"
+        word.withUTF8Buffer { storage.append($0) }
         needsComma = true
     }
 
@@ -177,25 +184,27 @@ struct JSONBytesWriter {
     // MARK: - Private
 
     private mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if needsComma { storage.append(UInt8(ascii: ",")) }
     }
 
     /// `"`, `\` and the control characters, spelled as Foundation's writer spells them.
     private mutating func escape(_ byte: UInt8) {
-        bytes.append(UInt8(ascii: "\\"))
+        storage.append(UInt8(ascii: "\\"))
         switch byte {
-        case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\"))
-        case 0x08: bytes.append(UInt8(ascii: "b"))
-        case 0x09: bytes.append(UInt8(ascii: "t"))
-        case 0x0A: bytes.append(UInt8(ascii: "n"))
-        case 0x0C: bytes.append(UInt8(ascii: "f"))
-        case 0x0D: bytes.append(UInt8(ascii: "r"))
+        case UInt8(ascii: "\""): storage.append(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): storage.append(UInt8(ascii: "\\"))
+        case 0x08: storage.append(UInt8(ascii: "b"))
+        case 0x09: storage.append(UInt8(ascii: "t"))
+        case 0x0A: storage.append(UInt8(ascii: "n"))
+        case 0x0C: storage.append(UInt8(ascii: "f"))
+        case 0x0D: storage.append(UInt8(ascii: "r"))
         default:
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
-            bytes.append(contentsOf: [
-                UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)],
-            ])
+            let hex: StaticString = "0123456789abcdef"
+            storage.append(UInt8(ascii: "u"))
+            storage.append(UInt8(ascii: "0"))
+            storage.append(UInt8(ascii: "0"))
+            storage.append(hex.utf8Start[Int(byte >> 4)])
+            storage.append(hex.utf8Start[Int(byte & 0x0F)])
         }
     }
 }
@@ -204,4 +213,48 @@ struct JSONBytesWriter {
 /// (which `JSONResponse.make` then skips).
 protocol JSONWritable: Encodable {
     func write(to json: inout JSONBytesWriter)
+}
+
+/// The writer's growing buffer. Appending is a bounds check and a copy: `Array.append` also checked that the array
+/// was uniquely referenced and went through generic collection copying on every call, which made up a fifth of a
+/// list page's CPU once the rest was direct.
+final class JSONByteStorage {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = Swift.max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    @inline(__always)
+    func append(_ byte: UInt8) {
+        if count == capacity { grow(toHold: 1) }
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        if capacity - count < bytes.count { grow(toHold: bytes.count) }
+        (base + count).initialize(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    private func grow(toHold extra: Int) {
+        let newCapacity = Swift.max(capacity * 2, count + extra)
+        let new = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        new.initialize(from: base, count: count)
+        base.deallocate()
+        base = new
+        capacity = newCapacity
+    }
 }

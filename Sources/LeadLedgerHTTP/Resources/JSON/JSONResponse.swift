@@ -22,7 +22,10 @@ enum JSONResponse {
         _ value: some JSONWritable, status: HTTPResponse.Status = .ok, etag: EntityTag? = nil,
         logPosition: UInt64? = nil
     ) -> Response {
-        response(ByteBuffer(bytes: bytes(value)), status: status, etag: etag, logPosition: logPosition)
+        var json = JSONBytesWriter(capacity: 4096)
+        value.write(to: &json)
+        let body = json.withUnsafeBytes { ByteBuffer(bytes: $0) }
+        return response(body, status: status, etag: etag, logPosition: logPosition)
     }
 
     /// The JSON of a writable resource.
