@@ -97,20 +97,21 @@ struct JSONBytesWriter {
         needsComma = true
     }
 
-    /// An id as its lowercase string (`UUID.lowercased`), which needs no escaping.
+    /// An id as its lowercase string (`UUID.lowercased`).
     mutating func uuid(_ id: UUID) {
-        separate()
-        storage.append(UInt8(ascii: "\""))
-        id.withLowercasedBytes { storage.append($0) }
-        storage.append(UInt8(ascii: "\""))
-        needsComma = true
+        unescapedString { storage in id.withLowercasedBytes { storage.append($0) } }
     }
 
-    /// A time as its ISO-8601 string (`Timestamp.iso8601`), which needs no escaping.
+    /// A time as its ISO-8601 string (`Timestamp.iso8601`).
     mutating func time(_ time: Timestamp) {
+        unescapedString { storage in time.withISO8601Bytes { storage.append($0) } }
+    }
+
+    /// A string whose bytes `write` appends and that needs no escaping (ids, times).
+    private mutating func unescapedString(_ write: (JSONByteStorage) -> Void) {
         separate()
         storage.append(UInt8(ascii: "\""))
-        time.withISO8601Bytes { storage.append($0) }
+        write(storage)
         storage.append(UInt8(ascii: "\""))
         needsComma = true
     }
