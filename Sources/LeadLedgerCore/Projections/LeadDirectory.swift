@@ -190,8 +190,8 @@ public struct LeadDirectory: Sendable, Equatable {
         }
 
         if old?.fullName != new?.fullName || old?.company != new?.company || old?.emails != new?.emails {
-            let before = oldRecord.map { Set($0.textTokenList.map(String.init)) } ?? []
-            let after = newRecord.map { Set($0.textTokenList.map(String.init)) } ?? []
+            let before = oldRecord?.textTokenSet ?? []
+            let after = newRecord?.textTokenSet ?? []
             let (appeared, vanished) = Self.reindexTokens(&textTokens, id, before, after)
             for token in vanished { tokenOrder.remove(token) }
             for token in appeared { tokenOrder.insert(token) }
@@ -381,9 +381,13 @@ public final class LeadRecord: Sendable, Equatable {
     }
 
     /// The text search tokens, each once.
-    var textTokenList: [Substring] { textTokens.split(separator: "\n") }
+    var textTokenSet: Set<String> {
+        var set = Set<String>()
+        forEachTextToken { set.insert($0) }
+        return set
+    }
 
-    /// Calls `body` with each text search token (as `textTokenList`, without building the list).
+    /// Calls `body` with each text search token.
     func forEachTextToken(_ body: (String) -> Void) {
         var tokens = textTokens
         tokens.withUTF8 { t in

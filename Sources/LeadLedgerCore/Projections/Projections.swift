@@ -178,8 +178,7 @@ public struct Projections: Sendable, Equatable {
         let phone = ResultSlot<LeadDirectory.PhoneSearchIndex>()
         let duplicates = ResultSlot<DuplicateIndex>()
         let aggregates = ResultSlot<(TreeDictionary<UUID, LeadFacts>, ActionAgenda, LeadReports)>()
-        // Longest first (text search, directory, duplicates, aggregates, phone search: 9, 6.5, 6, 2.5 and 2 s at
-        // 10^6 leads); two threads take them in turn.
+        // Roughly longest first (at 10^6 leads about 7, 7, 6, 3.5 and 3.5 s); two threads take them in turn.
         runOnTwoThreads([
             { text.value = LeadDirectory.TextSearchIndex(bulk: records) },
             { directory.value = LeadDirectory(bulkExceptSearch: records, settings: settings) },
