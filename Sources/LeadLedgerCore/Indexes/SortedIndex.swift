@@ -260,10 +260,7 @@ extension SortedIndex where Element == String {
             keys.append(string)
             all.append(string)
         }
-        let order = keys.ascendingOrder(
-            tieBreak: { _, _ in false }, isSorted: { order in
-                order.indices.dropFirst().allSatisfy { all[Int(order[$0 - 1])] < all[Int(order[$0])] }
-            }, fallback: { all[Int($0)] < all[Int($1)] })
+        let order = keys.ascendingOrder(tieBreak: { _, _ in false }, by: { all[Int($0)] < all[Int($1)] })
         self.init(ascendingCount: order.count) { all[Int(order[$0])] }
     }
 }
@@ -272,7 +269,7 @@ extension SortedIndex where Element == String {
 ///
 /// Comparing UTF-8 bytes gives `String`'s order whenever the strings are in Unicode normal form C (UTF-8 keeps the
 /// order of scalar values), which folded keys are; it costs a `memcmp` instead of a normalizing comparison. Each
-/// sort checks its result with the real order (`isSorted`, linear) and falls back to it when that ever differs, so
+/// sort checks its result with the real order (one linear pass) and falls back to it when that ever differs, so
 /// the result is always the order queries search with.
 struct UTF8Keys {
     private var bytes: [UInt8] = []
@@ -290,13 +287,13 @@ struct UTF8Keys {
         starts.append(bytes.count)
     }
 
-    /// The indices `0..<count` in ascending order: by bytes (a prefix first), equal bytes by `tieBreak`. When
-    /// `isSorted` rejects that order, it is sorted again with `fallback`.
+    /// The indices `0..<count` in ascending order: by bytes (a prefix first), equal bytes by `tieBreak`. That order
+    /// is checked against `less`, the order the keys are searched with, and sorted again by it if they differ.
     ///
     /// Each index is sorted with its first 8 bytes packed big-endian into an integer, so most comparisons are one
     /// integer comparison rather than two lookups and a `memcmp` at random places.
     func ascendingOrder(
-        tieBreak: (Int32, Int32) -> Bool, isSorted: ([Int32]) -> Bool, fallback: (Int32, Int32) -> Bool
+        tieBreak: (Int32, Int32) -> Bool, by less: (Int32, Int32) -> Bool
     ) -> [Int32] {
         struct Item {
             var prefix: UInt64
@@ -331,7 +328,7 @@ struct UTF8Keys {
                 return items.map(\.index)
             }
         }
-        if !isSorted(order) { order.sort(by: fallback) }
+        if !order.indices.dropFirst().allSatisfy({ less(order[$0 - 1], order[$0]) }) { order.sort(by: less) }
         return order
     }
 }

@@ -148,11 +148,8 @@ extension LeadDirectory {
             var texts = UTF8Keys(capacity: keys.count)
             for key in keys { texts.append(key.text) }
             // The primary and secondary parts are the same for every key with a text (the name order uses only the
-            // text and the id), so bytes, then ids, is the whole order; `isSorted` confirms it.
-            return texts.ascendingOrder(
-                tieBreak: { keys[Int($0)].id < keys[Int($1)].id },
-                isSorted: { order in order.indices.dropFirst().allSatisfy { less(order[$0 - 1], order[$0]) } },
-                fallback: less)
+            // text and the id), so bytes, then ids, is the whole order; the check against `less` confirms it.
+            return texts.ascendingOrder(tieBreak: { keys[Int($0)].id < keys[Int($1)].id }, by: less)
         }
         struct Item {
             var primary: Int64
