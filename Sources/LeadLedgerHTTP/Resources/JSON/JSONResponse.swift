@@ -22,17 +22,17 @@ enum JSONResponse {
         _ value: some JSONWritable, status: HTTPResponse.Status = .ok, etag: EntityTag? = nil,
         logPosition: UInt64? = nil
     ) -> Response {
-        var json = JSONBytesWriter(capacity: 4096)
-        value.write(to: &json)
-        let body = json.withUnsafeBytes { ByteBuffer(bytes: $0) }
+        let body = written(value).withUnsafeBytes { ByteBuffer(bytes: $0) }
         return response(body, status: status, etag: etag, logPosition: logPosition)
     }
 
     /// The JSON of a writable resource.
-    static func bytes(_ value: some JSONWritable) -> [UInt8] {
+    static func bytes(_ value: some JSONWritable) -> [UInt8] { written(value).bytes }
+
+    private static func written(_ value: some JSONWritable) -> JSONBytesWriter {
         var json = JSONBytesWriter(capacity: 4096)
         value.write(to: &json)
-        return json.bytes
+        return json
     }
 
     private static func response(
