@@ -30,7 +30,7 @@ struct BodyLimitTests {
                 #expect(response.status == .contentTooLarge)
                 #expect(response.headers[.contentType] == "application/problem+json")
                 let value1 = try response.problem().code
-                #expect(value1 == "content_too_large")
+                #expect(value1 == "contentTooLarge")
             }
         }
     }
@@ -58,7 +58,7 @@ struct BodyLimitTests {
                 + String(repeating: chunk, count: 5) + "0\r\n\r\n"
             let reply = try await RawSocket.exchange(port: client.port!, send: request, until: { _ in false })
             #expect(reply.hasPrefix("HTTP/1.1 413"))
-            #expect(reply.contains("content_too_large"))
+            #expect(reply.contains("contentTooLarge"))
         }
     }
 }

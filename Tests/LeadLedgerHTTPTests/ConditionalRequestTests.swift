@@ -84,7 +84,7 @@ struct ConditionalRequestTests {
             try await client.execute(uri: "/v1/leads/1", method: .patch, headers: headers) { response in
                 #expect(response.status == .preconditionFailed)
                 let value9 = try response.problem().code
-                #expect(value9 == "version_mismatch")
+                #expect(value9 == "versionMismatch")
                 #expect(response.headers[.eTag] == "\"v3\"")
             }
             headers[.ifMatch] = "\"v3\""

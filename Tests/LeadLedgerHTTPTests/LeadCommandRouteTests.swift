@@ -34,7 +34,7 @@ struct LeadCommandRouteTests {
                 headers: [.ifMatch: "\"v7\""])
             #expect(stale.status == .preconditionFailed)
             #expect(stale.headers[.eTag] == "\"v1\"")
-            #expect(try stale.problemCode() == "version_mismatch")
+            #expect(try stale.problemCode() == "versionMismatch")
             #expect(fixture.head == head)
             let fresh = try await client.send(
                 .patch, "/v1/leads/\(id)", token: fixture.adminToken, json: #"{"company":"UAB Fresh"}"#,

@@ -21,7 +21,7 @@ struct MethodNotAllowedTests {
                 #expect(response.headers[.allow] == "DELETE, GET, PATCH")
                 #expect(response.headers[.contentType] == "application/problem+json")
                 let value7 = try response.problem().code
-                #expect(value7 == "method_not_allowed")
+                #expect(value7 == "methodNotAllowed")
             }
         }
     }

@@ -21,7 +21,7 @@ struct SampleDomainError: Error, ProblemConvertible {
             }
         return APIError(
             problemCategory,
-            code: "sample_\(category)",
+            code: "sample" + "\(category)".prefix(1).uppercased() + "\(category)".dropFirst(),
             detail: "Sample domain failure.",
             errors: fields.map { .init(field: $0.0, code: $0.1, message: "bad \($0.0)") }
         )
@@ -57,25 +57,29 @@ struct ProblemResponseTests {
                 case "forbidden": .forbidden
                 default: .precondition
                 }
-            throw SampleDomainError(category: category, fields: [("email", "invalid_format")])
+            throw SampleDomainError(category: category, fields: [("email", "invalidFormat")])
         }
     }
 
     @Test(
         "a domain error maps to its status, code and field list",
         arguments: [
-            ("validation", 422), ("notFound", 404), ("conflict", 409), ("forbidden", 403), ("precondition", 412),
+            ("validation", 422, "sampleValidation", "sample-validation"),
+            ("notFound", 404, "sampleNotFound", "sample-not-found"),
+            ("conflict", 409, "sampleConflict", "sample-conflict"),
+            ("forbidden", 403, "sampleForbidden", "sample-forbidden"),
+            ("precondition", 412, "samplePrecondition", "sample-precondition"),
         ])
-    func domainErrorMapping(kind: String, status: Int) async throws {
+    func domainErrorMapping(kind: String, status: Int, code: String, typeSlug: String) async throws {
         try await makeTestApplication(routes: routes).test(.router) { client in
             try await client.execute(uri: "/v1/domain/\(kind)", method: .get) { response in
                 #expect(response.status.code == status)
                 #expect(response.headers[.contentType] == "application/problem+json")
                 let problem = try response.problem()
                 #expect(problem.status == status)
-                #expect(problem.code == "sample_\(kind)")
-                #expect(problem.type == "https://leadledger.dev/problems/sample-\(kind)")
-                #expect(problem.errors == [.init(field: "email", code: "invalid_format", message: "bad email")])
+                #expect(problem.code == code)
+                #expect(problem.type == "https://leadledger.dev/problems/" + typeSlug)
+                #expect(problem.errors == [.init(field: "email", code: "invalidFormat", message: "bad email")])
                 #expect(problem.instance == response.headers[.requestId])
             }
         }
@@ -89,7 +93,7 @@ struct ProblemResponseTests {
                 #expect(response.status == .badRequest)
                 let problem = try response.problem()
                 #expect(problem.errors.first?.field == "body")
-                #expect(problem.errors.first?.code == "malformed_json")
+                #expect(problem.errors.first?.code == "malformedJSON")
             }
         }
     }
@@ -103,7 +107,7 @@ struct ProblemResponseTests {
                 let problem = try response.problem()
                 #expect(
                     problem.errors == [
-                        .init(field: "contacts.1.phone", code: "wrong_type", message: "Expected a string.")
+                        .init(field: "contacts.1.phone", code: "wrongType", message: "Expected a string.")
                     ])
             }
         }
@@ -133,7 +137,7 @@ struct ProblemResponseTests {
                 #expect(!response.text.contains("hunter2"))
                 #expect(!response.text.contains("SecretFailure"))
                 let problem = try response.problem()
-                #expect(problem.code == "internal_error")
+                #expect(problem.code == "internalError")
                 #expect(problem.instance != nil)
             }
         }
@@ -146,7 +150,7 @@ struct ProblemResponseTests {
                 #expect(response.status == .notFound)
                 #expect(response.headers[.contentType] == "application/problem+json")
                 let value5 = try response.problem().code
-                #expect(value5 == "not_found")
+                #expect(value5 == "notFound")
             }
         }
     }

@@ -371,7 +371,7 @@ schemas = {
     "Problem": obj(["type", "title", "status", "code", "errors"], {
         "type": {"type": "string", "format": "uri"}, "title": {"type": "string"},
         "status": {"type": "integer", "minimum": 400, "maximum": 599},
-        "code": {"type": "string", "description": "Stable code: the domain's (`validationFailed`, `leadNotFound`, `leadDeleted`…) or the HTTP layer's (`bad_request`, `version_mismatch`…)."},
+        "code": {"type": "string", "description": "Stable code: the domain's (`validationFailed`, `leadNotFound`, `leadDeleted`…) or the HTTP layer's (`badRequest`, `versionMismatch`…)."},
         "detail": {"type": "string"}, "instance": {"type": "string", "description": "The request id."},
         "errors": {"type": "array", "items": schema("FieldError")}},
         "RFC 9457 problem details with a stable `code` and per-field errors."),

@@ -29,7 +29,7 @@ extension APIError {
             .forbidden,
             code: "forbidden",
             detail: "This needs the \"\(permission.rawValue)\" permission.",
-            errors: [.init(field: "permission", code: "missing_permission", message: permission.rawValue)]
+            errors: [.init(field: "permission", code: "missingPermission", message: permission.rawValue)]
         )
     }
 }

@@ -39,7 +39,7 @@ struct EventFeedRoutes: APIRouteCollection {
     static func after(_ request: Request) throws -> UInt64? {
         guard let raw = request.uri.queryParameters["after"] else { return nil }
         guard let position = UInt64(raw) else {
-            throw APIError.badRequest(field: "after", code: "invalid_position", message: "after must be a log position.")
+            throw APIError.badRequest(field: "after", code: "invalidPosition", message: "after must be a log position.")
         }
         return position
     }
@@ -47,10 +47,10 @@ struct EventFeedRoutes: APIRouteCollection {
     static func limit(_ request: Request) throws -> Int {
         guard let raw = request.uri.queryParameters["limit"] else { return 100 }
         guard let limit = Int(raw) else {
-            throw APIError.badRequest(field: "limit", code: "not_an_integer", message: "limit must be an integer.")
+            throw APIError.badRequest(field: "limit", code: "notAnInteger", message: "limit must be an integer.")
         }
         guard (1...maxLimit).contains(limit) else {
-            throw APIError.invalid(field: "limit", code: "out_of_range", message: "limit must be between 1 and \(maxLimit).")
+            throw APIError.invalid(field: "limit", code: "outOfRange", message: "limit must be between 1 and \(maxLimit).")
         }
         return limit
     }

@@ -80,12 +80,12 @@ struct LeadListRoutes: APIRouteCollection {
         case .date: return .date(raw)
         case .int:
             guard let value = Int64(raw) else {
-                throw APIError.badRequest(field: parameter, code: "not_an_integer", message: "\(parameter) must be an integer.")
+                throw APIError.badRequest(field: parameter, code: "notAnInteger", message: "\(parameter) must be an integer.")
             }
             return .int(value)
         case .flag:
             guard let value = Bool(raw) else {
-                throw APIError.badRequest(field: parameter, code: "not_a_boolean", message: "\(parameter) must be true or false.")
+                throw APIError.badRequest(field: parameter, code: "notABoolean", message: "\(parameter) must be true or false.")
             }
             return .flag(value)
         }

@@ -167,7 +167,7 @@ struct LeadRoutes: APIRouteCollection {
     static func asOf(_ request: Request) throws -> AsOf? {
         guard let raw = request.uri.queryParameters["asOf"] else { return nil }
         guard let asOf = AsOf(parsing: String(raw)) else {
-            throw APIError.badRequest(field: "asOf", code: "invalid_as_of", message: "asOf must be a log position or an ISO-8601 time.")
+            throw APIError.badRequest(field: "asOf", code: "invalidAsOf", message: "asOf must be a log position or an ISO-8601 time.")
         }
         return asOf
     }

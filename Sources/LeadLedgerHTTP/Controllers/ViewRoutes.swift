@@ -26,7 +26,7 @@ struct ViewRoutes: APIRouteCollection {
                     query.cursors[step] = cursor.key
                 }
             } else if reader.text("cursor") != nil {
-                throw APIError.badRequest(field: "cursor", code: "cursor_needs_step", message: "cursor pages one column: give its step.")
+                throw APIError.badRequest(field: "cursor", code: "cursorNeedsStep", message: "cursor pages one column: give its step.")
             }
             if principal.seesOnlyOwnLeads { query.visibleTo = principal.adminId }
             let now = reads.now
@@ -111,10 +111,10 @@ struct ViewRoutes: APIRouteCollection {
     static func utcOffset(_ reader: QueryReader) throws -> Int64 {
         guard let raw = reader.text("utcOffset") else { return 0 }
         guard let minutes = Int64(raw) else {
-            throw APIError.badRequest(field: "utcOffset", code: "not_an_integer", message: "utcOffset must be minutes.")
+            throw APIError.badRequest(field: "utcOffset", code: "notAnInteger", message: "utcOffset must be minutes.")
         }
         guard (-840...840).contains(minutes) else {
-            throw APIError.invalid(field: "utcOffset", code: "out_of_range", message: "utcOffset must be within ±840 minutes.")
+            throw APIError.invalid(field: "utcOffset", code: "outOfRange", message: "utcOffset must be within ±840 minutes.")
         }
         return minutes * 60
     }

@@ -13,8 +13,8 @@ public import Hummingbird
 /// error into one, so there is exactly one error body format.
 ///
 /// ```swift
-/// throw APIError(.validation, code: "invalid_email", detail: "Not an e-mail address.",
-///                errors: [.init(field: "email", code: "invalid_format", message: "Not an e-mail address.")])
+/// throw APIError(.validation, code: "invalidEmail", detail: "Not an e-mail address.",
+///                errors: [.init(field: "email", code: "invalidFormat", message: "Not an e-mail address.")])
 /// ```
 public struct APIError: Error, HTTPResponseError, Sendable, Hashable {
     public var category: ProblemCategory
@@ -70,7 +70,7 @@ extension APIError {
     /// 400 naming one bad input (a body field path, query parameter or header).
     public static func badRequest(field: String, code: String, message: String) -> APIError {
         APIError(
-            .badRequest, code: "bad_request", detail: message,
+            .badRequest, code: "badRequest", detail: message,
             errors: [.init(field: field, code: code, message: message)])
     }
 
@@ -78,14 +78,14 @@ extension APIError {
     public static func invalid(field: String, code: String, message: String) -> APIError {
         APIError(
             .validation,
-            code: "validation_failed",
+            code: "validationFailed",
             detail: message,
             errors: [.init(field: field, code: code, message: message)]
         )
     }
 
     public static func notFound(_ detail: String = "No resource at this address.") -> APIError {
-        APIError(.notFound, code: "not_found", detail: detail)
+        APIError(.notFound, code: "notFound", detail: detail)
     }
 
     /// 405 with the `Allow` header listing the methods the path does serve.
@@ -95,14 +95,14 @@ extension APIError {
         headers[.allow] = list
         return APIError(
             .methodNotAllowed,
-            code: "method_not_allowed",
+            code: "methodNotAllowed",
             detail: "This path serves \(list).",
             headers: headers
         )
     }
 
     public static func contentTooLarge(limit: Int) -> APIError {
-        APIError(.contentTooLarge, code: "content_too_large", detail: "The request body is over \(limit) bytes.")
+        APIError(.contentTooLarge, code: "contentTooLarge", detail: "The request body is over \(limit) bytes.")
     }
 
     /// 412 for a failed `If-Match` or expected-version check; `current` is the resource's current ETag.
@@ -111,10 +111,10 @@ extension APIError {
         if let current { headers[.eTag] = current.headerValue }
         return APIError(
             .precondition,
-            code: "version_mismatch",
+            code: "versionMismatch",
             detail: "The resource has changed since the version named in If-Match.",
             errors: [
-                .init(field: "If-Match", code: "version_mismatch", message: "Does not match the current version.")
+                .init(field: "If-Match", code: "versionMismatch", message: "Does not match the current version.")
             ],
             headers: headers
         )
@@ -123,7 +123,7 @@ extension APIError {
     /// The only body a 500 ever has: no internals.
     public static let internalError = APIError(
         .internalError,
-        code: "internal_error",
+        code: "internalError",
         detail: "An unexpected error occurred. Quote the instance id when reporting it."
     )
 }

@@ -11,11 +11,11 @@ import LeadLedgerCore
 // | `DomainError`, category notFound | 404 | e.g. `leadNotFound` |
 // | `DomainError`, category conflict | 409 | e.g. `leadDeleted`, `leadLocked`, `alreadyExists` |
 // | `DomainError`, category forbidden | 403 | `forbidden` |
-// | `LedgerError.preconditionFailed` | 412 | `version_mismatch`, with the current `ETag` |
-// | `LedgerError.concurrentModification` | 409 | `concurrent_modification` |
-// | `LedgerError.invalidArgument` | 400 | `invalid_argument` |
+// | `LedgerError.preconditionFailed` | 412 | `versionMismatch`, with the current `ETag` |
+// | `LedgerError.concurrentModification` | 409 | `concurrentModification` |
+// | `LedgerError.invalidArgument` | 400 | `invalidArgument` |
 // | `LedgerError.closed` | 503 | `unavailable` |
-// | anything else from the core or the log | 500 | `internal_error` (logged, never shown) |
+// | anything else from the core or the log | 500 | `internalError` (logged, never shown) |
 
 extension DomainError: ProblemConvertible {
     public var apiError: APIError {
@@ -41,9 +41,9 @@ extension LedgerError: ProblemConvertible {
         case .preconditionFailed:
             return .preconditionFailed(current: actualVersion.map { EntityTag.streamVersion($0) })
         case .concurrentModification:
-            return APIError(.conflict, code: "concurrent_modification", detail: "The resource changed concurrently; retry.")
+            return APIError(.conflict, code: "concurrentModification", detail: "The resource changed concurrently; retry.")
         case .invalidArgument:
-            return APIError(.badRequest, code: "invalid_argument", detail: message)
+            return APIError(.badRequest, code: "invalidArgument", detail: message)
         case .closed:
             return APIError(.unavailable, code: "unavailable", detail: "The server is shutting down.")
         default:

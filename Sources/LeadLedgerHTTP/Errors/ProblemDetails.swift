@@ -3,8 +3,8 @@
 ///
 /// ```json
 /// {"type": "https://leadledger.dev/problems/validation", "title": "Unprocessable Content", "status": 422,
-///  "code": "validation_failed", "detail": "The lead is not valid.",
-///  "errors": [{"field": "email", "code": "invalid_format", "message": "Not an e-mail address."}]}
+///  "code": "validationFailed", "detail": "The lead is not valid.",
+///  "errors": [{"field": "email", "code": "invalidFormat", "message": "Not an e-mail address."}]}
 /// ```
 public struct ProblemDetails: Codable, Sendable, Hashable {
     /// One rejected input: which field (a dotted path such as `contacts.0.phone`, or a header or query name),
@@ -25,7 +25,7 @@ public struct ProblemDetails: Codable, Sendable, Hashable {
     public var type: String
     public var title: String
     public var status: Int
-    /// Stable, machine-readable code, e.g. `validation_failed`, `not_found`, `version_mismatch`.
+    /// Stable, machine-readable code, e.g. `validationFailed`, `notFound`, `versionMismatch`.
     public var code: String
     public var detail: String?
     public var errors: [FieldError]
@@ -44,12 +44,40 @@ public struct ProblemDetails: Codable, Sendable, Hashable {
         errors: [FieldError] = [],
         instance: String? = nil
     ) {
-        self.type = Self.typeBase + code.replacingOccurrences(of: "_", with: "-")
+        self.type = Self.typeURI(code: code)
         self.title = title
         self.status = status
         self.code = code
         self.detail = detail
         self.errors = errors
         self.instance = instance
+    }
+
+    /// The `type` URI of a code: its words in kebab case under `typeBase` (`validationFailed` →
+    /// `…/problems/validation-failed`, `invalidURL` → `…/invalid-url`).
+    public static func typeURI(code: String) -> String {
+        var slug = ""
+        var previous: Character?
+        for character in code {
+            if character == "_" || character == "-" || character == " " {
+                if !slug.isEmpty && slug.last != "-" { slug.append("-") }
+            } else if character.isUppercase {
+                // A new word starts at an upper-case letter after a lower-case one or a digit (`invalidURL` → `invalid-url`).
+                if let previous, previous.isLowercase || previous.isNumber, slug.last != "-" { slug.append("-") }
+                slug.append(contentsOf: character.lowercased())
+            } else {
+                slug.append(character)
+            }
+            previous = character
+        }
+        return typeBase + slug
+    }
+
+    /// A code in the API's one spelling, lower camel case, from words (`"Unsupported Media Type"` →
+    /// `unsupportedMediaType`): every `code`, top-level and per field, is spelled this way.
+    public static func code(fromWords words: String) -> String {
+        let parts = words.split { !$0.isLetter && !$0.isNumber }
+        guard let first = parts.first else { return "error" }
+        return first.lowercased() + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst().lowercased() }.joined()
     }
 }

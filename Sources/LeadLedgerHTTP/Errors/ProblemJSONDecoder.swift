@@ -45,20 +45,20 @@ extension APIError {
             message = "This field must not be null."
         case .typeMismatch(let type, let context):
             field = Self.path(context.codingPath)
-            code = "wrong_type"
+            code = "wrongType"
             message = "Expected \(Self.jsonTypeName(type))."
         case .dataCorrupted(let context):
             field = Self.path(context.codingPath)
-            code = context.codingPath.isEmpty ? "malformed_json" : "invalid_value"
+            code = context.codingPath.isEmpty ? "malformedJSON" : "invalidValue"
             message = context.codingPath.isEmpty ? "The body is not valid JSON." : "This value cannot be read."
         @unknown default:
             field = ""
-            code = "malformed_json"
+            code = "malformedJSON"
             message = "The body cannot be read."
         }
         self.init(
             .badRequest,
-            code: "malformed_body",
+            code: "malformedBody",
             detail: message,
             errors: [.init(field: field.isEmpty ? "body" : field, code: code, message: message)]
         )

@@ -61,7 +61,7 @@ extension Request {
         guard values.count == 1, let key = IdempotencyKey(values[0]) else {
             throw APIError.badRequest(
                 field: "Idempotency-Key",
-                code: "invalid_idempotency_key",
+                code: "invalidIdempotencyKey",
                 message: "Idempotency-Key must be one value of 1–200 visible ASCII characters."
             )
         }

@@ -67,7 +67,7 @@ public struct PageCursor<Key: Codable & Sendable & Hashable>: Sendable, Hashable
         guard let cursor = decode(value), cursor.scope == scope else {
             throw APIError.badRequest(
                 field: "cursor",
-                code: "invalid_cursor",
+                code: "invalidCursor",
                 message: "The cursor is not one this listing issued; start again without it."
             )
         }

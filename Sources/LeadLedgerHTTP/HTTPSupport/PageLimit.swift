@@ -14,12 +14,12 @@ public struct PageLimit: Sendable, Hashable {
     public static func parse(query value: String?) throws -> PageLimit {
         guard let value else { return PageLimit() }
         guard let number = Int(value) else {
-            throw APIError.badRequest(field: "limit", code: "not_an_integer", message: "limit must be an integer.")
+            throw APIError.badRequest(field: "limit", code: "notAnInteger", message: "limit must be an integer.")
         }
         guard range.contains(number) else {
             throw APIError.invalid(
                 field: "limit",
-                code: "out_of_range",
+                code: "outOfRange",
                 message: "limit must be between \(range.lowerBound) and \(range.upperBound)."
             )
         }

@@ -13,7 +13,7 @@ struct QueryReader {
     func uuid(_ name: String) throws -> UUID? {
         guard let raw = text(name) else { return nil }
         guard let id = UUID(uuidString: raw) else {
-            throw APIError.badRequest(field: name, code: "invalid_id", message: "\(name) must be a UUID.")
+            throw APIError.badRequest(field: name, code: "invalidId", message: "\(name) must be a UUID.")
         }
         return id
     }
@@ -21,7 +21,7 @@ struct QueryReader {
     func bool(_ name: String) throws -> Bool? {
         guard let raw = text(name) else { return nil }
         guard let value = Bool(raw) else {
-            throw APIError.badRequest(field: name, code: "not_a_boolean", message: "\(name) must be true or false.")
+            throw APIError.badRequest(field: name, code: "notABoolean", message: "\(name) must be true or false.")
         }
         return value
     }
@@ -29,7 +29,7 @@ struct QueryReader {
     func time(_ name: String) throws -> Timestamp? {
         guard let raw = text(name) else { return nil }
         guard let time = ISOTime.parse(raw) else {
-            throw APIError.badRequest(field: name, code: "invalid_date", message: "\(name) must be an ISO-8601 date-time.")
+            throw APIError.badRequest(field: name, code: "invalidDate", message: "\(name) must be an ISO-8601 date-time.")
         }
         return time
     }
@@ -38,7 +38,7 @@ struct QueryReader {
         guard let raw = text(name) else { return nil }
         guard let value = T(rawValue: raw) else {
             let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
-            throw APIError.badRequest(field: name, code: "invalid_value", message: "\(name) must be one of \(allowed).")
+            throw APIError.badRequest(field: name, code: "invalidValue", message: "\(name) must be one of \(allowed).")
         }
         return value
     }
@@ -49,7 +49,7 @@ struct QueryReader {
         return try raw.split(separator: ",").map { part in
             guard let value = T(rawValue: String(part)) else {
                 let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
-                throw APIError.badRequest(field: name, code: "invalid_value", message: "\(name) must list values of \(allowed).")
+                throw APIError.badRequest(field: name, code: "invalidValue", message: "\(name) must list values of \(allowed).")
             }
             return value
         }

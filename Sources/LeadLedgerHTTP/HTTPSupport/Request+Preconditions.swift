@@ -19,7 +19,7 @@ extension Request {
         guard case .tags(let tags) = condition, tags.count == 1, let version = tags[0].streamVersion else {
             throw APIError.badRequest(
                 field: "If-Match",
-                code: "invalid_etag",
+                code: "invalidETag",
                 message: "If-Match must be one strong ETag of the form \"v<version>\"."
             )
         }
@@ -61,7 +61,7 @@ extension Request {
         guard !values.isEmpty else { return nil }
         guard let condition = EntityTagCondition.parse(values) else {
             throw APIError.badRequest(
-                field: name.rawName, code: "invalid_etag", message: "\(name) is not a list of quoted ETags or *.")
+                field: name.rawName, code: "invalidETag", message: "\(name) is not a list of quoted ETags or *.")
         }
         return condition
     }

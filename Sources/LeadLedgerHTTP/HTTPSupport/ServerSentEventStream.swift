@@ -72,7 +72,7 @@ public enum ServerSentEventStream {
         guard let raw = lastEventId(request) else { return nil }
         guard let position = UInt64(raw) else {
             throw APIError.badRequest(
-                field: "Last-Event-ID", code: "invalid_position", message: "Last-Event-ID must be a log position.")
+                field: "Last-Event-ID", code: "invalidPosition", message: "Last-Event-ID must be a log position.")
         }
         return position
     }

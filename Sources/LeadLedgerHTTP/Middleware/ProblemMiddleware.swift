@@ -60,11 +60,10 @@ public struct ProblemMiddleware: RouterMiddleware {
         case .notFound:
             return .notFound()
         case .contentTooLarge:
-            return APIError(.contentTooLarge, code: "content_too_large", detail: "The request body is too large.")
+            return APIError(.contentTooLarge, code: "contentTooLarge", detail: "The request body is too large.")
         default:
             // Hummingbird's messages for 4xx describe the request (e.g. a bad query), never server internals.
-            let code = status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
-            return APIError(category, code: code, detail: message, headers: headers)
+            return APIError(category, code: ProblemDetails.code(fromWords: status.reasonPhrase), detail: message, headers: headers)
         }
     }
 }
