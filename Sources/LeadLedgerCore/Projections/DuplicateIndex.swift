@@ -71,13 +71,14 @@ public struct DuplicateIndex: Sendable, Equatable {
 
     /// Builds the index from a set of leads in one pass (snapshot loading); equal to updating lead by lead.
     init(bulk leads: some Sequence<LeadState>) {
-        var grouped: [DuplicateKey: [UUID]] = [:]
-        grouped.reserveCapacity(leads.underestimatedCount * 2)
         for lead in leads where lead.isLive {
-            for key in DuplicateKey.keys(of: lead) { grouped[key, default: []].append(lead.id) }
+            for key in DuplicateKey.keys(of: lead) { byKey.insert(lead.id, for: key) }
         }
-        byKey = KeyedSets(grouped: grouped)
-        groups = SortedIndex(grouped.compactMap { $0.value.count >= 2 ? DuplicateGroupCursor(negatedSize: -$0.value.count, key: $0.key) : nil })
+        var groupCursors: [DuplicateGroupCursor] = []
+        byKey.forEachKeyCount { key, count in
+            if count >= 2 { groupCursors.append(DuplicateGroupCursor(negatedSize: -count, key: key)) }
+        }
+        groups = SortedIndex(groupCursors)
     }
 
     public mutating func update(from old: LeadState?, to new: LeadState?) {

@@ -78,31 +78,40 @@ public struct KeyedSets<Key: Hashable & Sendable>: Sendable, Equatable {
 
     /// Adds `id` under `key`; returns true when the key had no member before.
     ///
-    /// The members are changed in place in the tree: a set read out of it (even through a pattern binding) is
-    /// shared with the tree, and inserting into a shared persistent set copies the nodes on its path.
+    /// One hash and one descent of the tree: the members are changed in place where they are stored (a set read
+    /// out of the tree, even through a pattern binding, is shared with it, and inserting into a shared persistent
+    /// set copies the nodes on its path). Bulk builds of the indexes with many keys call this too: inserting
+    /// straight into the tree costs less than grouping into a `[Key: [UUID]]` first, which allocated an array per
+    /// key (most search and duplicate keys have one lead) and hashed every key twice.
     @discardableResult
     public mutating func insert(_ id: UUID, for key: Key) -> Bool {
-        guard sets[key] != nil else {
-            sets[key] = .one(id)
-            return true
+        var isNew = false
+        sets.updateValue(forKey: key, default: { isNew = true; return .one(id) }()) { members in
+            if !isNew { members.insert(id) }
         }
-        sets[key]!.insert(id)
-        return false
+        return isNew
     }
 
     /// Removes `id` from `key`; returns true when the key lost its last member (and was dropped).
     @discardableResult
     public mutating func remove(_ id: UUID, for key: Key) -> Bool {
-        switch sets[key] {
-        case nil: return false
-        case .one(let member):
-            guard member == id else { return false }
-            sets[key] = nil
-            return true
-        case .many:
-            sets[key]!.remove(id)
-            return false
+        sets.updateValue(forKey: key) { members in
+            switch members {
+            case nil: return false
+            case .one(let member):
+                guard member == id else { return false }
+                members = nil
+                return true
+            case .many:
+                members?.remove(id)
+                return false
+            }
         }
+    }
+
+    /// Each key with its number of members (for bulk builds that index the keys by size).
+    func forEachKeyCount(_ body: (Key, Int) -> Void) {
+        for (key, members) in sets { body(key, members.count) }
     }
 
     /// Moves `id` from the keys in `old` to the keys in `new`, touching only the difference.
