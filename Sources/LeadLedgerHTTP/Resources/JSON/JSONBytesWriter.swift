@@ -61,11 +61,7 @@ struct JSONBytesWriter {
 
     /// An object key; `name` must need no escaping (the resources' own property names).
     mutating func key(_ name: StaticString) {
-        separate()
-        storage.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { storage.append($0) }
-        storage.append(UInt8(ascii: "\""))
-        storage.append(UInt8(ascii: ":"))
+        storage.appendKey(name, comma: needsComma)
         needsComma = false
     }
 
@@ -80,39 +76,21 @@ struct JSONBytesWriter {
 
     mutating func string(_ value: String) {
         separate()
-        storage.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { utf8 in
-            var runStart = 0
-            for index in utf8.indices {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                storage.append(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                escape(byte)
-                runStart = index + 1
-            }
-            storage.append(UnsafeBufferPointer(rebasing: utf8[runStart...]))
-        }
-        storage.append(UInt8(ascii: "\""))
+        storage.appendQuoted(value)
         needsComma = true
     }
 
     /// An id as its lowercase string (`UUID.lowercased`).
     mutating func uuid(_ id: UUID) {
-        unescapedString { storage in id.withLowercasedBytes { storage.append($0) } }
+        separate()
+        storage.appendQuoted(id)
+        needsComma = true
     }
 
     /// A time as its ISO-8601 string (`Timestamp.iso8601`).
     mutating func time(_ time: Timestamp) {
-        unescapedString { storage in time.withISO8601Bytes { storage.append($0) } }
-    }
-
-    /// A string whose bytes `write` appends and that needs no escaping (ids, times).
-    private mutating func unescapedString(_ write: (JSONByteStorage) -> Void) {
         separate()
-        storage.append(UInt8(ascii: "\""))
-        write(storage)
-        storage.append(UInt8(ascii: "\""))
+        storage.appendQuoted(time)
         needsComma = true
     }
 
@@ -125,15 +103,13 @@ struct JSONBytesWriter {
 
     mutating func bool(_ value: Bool) {
         separate()
-        let word: StaticString = value ? "true" : "false"
-        word.withUTF8Buffer { storage.append($0) }
+        storage.append(value ? "true" : "false")
         needsComma = true
     }
 
     mutating func null() {
         separate()
-        let word: StaticString = "null"
-        word.withUTF8Buffer { storage.append($0) }
+        storage.append("null")
         needsComma = true
     }
 
@@ -187,27 +163,6 @@ struct JSONBytesWriter {
     private mutating func separate() {
         if needsComma { storage.append(UInt8(ascii: ",")) }
     }
-
-    /// `"`, `\` and the control characters, spelled as Foundation's writer spells them.
-    private mutating func escape(_ byte: UInt8) {
-        storage.append(UInt8(ascii: "\\"))
-        switch byte {
-        case UInt8(ascii: "\""): storage.append(UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): storage.append(UInt8(ascii: "\\"))
-        case 0x08: storage.append(UInt8(ascii: "b"))
-        case 0x09: storage.append(UInt8(ascii: "t"))
-        case 0x0A: storage.append(UInt8(ascii: "n"))
-        case 0x0C: storage.append(UInt8(ascii: "f"))
-        case 0x0D: storage.append(UInt8(ascii: "r"))
-        default:
-            let hex: StaticString = "0123456789abcdef"
-            storage.append(UInt8(ascii: "u"))
-            storage.append(UInt8(ascii: "0"))
-            storage.append(UInt8(ascii: "0"))
-            storage.append(hex.utf8Start[Int(byte >> 4)])
-            storage.append(hex.utf8Start[Int(byte & 0x0F)])
-        }
-    }
 }
 
 /// A resource that writes its own JSON, byte-identical to its `Encodable` form under `JSONResponse.encoder`
@@ -248,6 +203,87 @@ final class JSONByteStorage {
 
     func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    // The writer's compound appends live here, as methods of the storage, so that the writer calls each with one
+    // direct call: written as closures over the writer's `storage` (`name.withUTF8Buffer { storage.append($0) }`),
+    // each retained and released the storage, a tenth of a list page's CPU.
+
+    /// `,"name":` (without the comma when `comma` is false); `name` needs no escaping.
+    func appendKey(_ name: StaticString, comma: Bool) {
+        let length = name.utf8CodeUnitCount
+        if capacity - count < length + 4 { grow(toHold: length + 4) }
+        if comma {
+            base[count] = UInt8(ascii: ",")
+            count += 1
+        }
+        base[count] = UInt8(ascii: "\"")
+        (base + count + 1).initialize(from: name.utf8Start, count: length)
+        base[count + 1 + length] = UInt8(ascii: "\"")
+        base[count + 2 + length] = UInt8(ascii: ":")
+        count += length + 3
+    }
+
+    /// A literal that needs no escaping (`true`, `null`).
+    func append(_ word: StaticString) {
+        append(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+    }
+
+    /// `value` as a JSON string: quoted, with `"`, `\` and the control characters escaped.
+    func appendQuoted(_ value: String) {
+        append(UInt8(ascii: "\""))
+        if value.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
+            // Only a string bridged from elsewhere is not contiguous; native ones always are.
+            Array(value.utf8).withUnsafeBufferPointer { appendEscaped($0) }
+        }
+        append(UInt8(ascii: "\""))
+    }
+
+    /// An id, quoted (a UUID's lowercase form needs no escaping).
+    func appendQuoted(_ id: UUID) {
+        append(UInt8(ascii: "\""))
+        id.withLowercasedBytes { append($0) }
+        append(UInt8(ascii: "\""))
+    }
+
+    /// A time's ISO-8601 form, quoted (it needs no escaping).
+    func appendQuoted(_ time: Timestamp) {
+        append(UInt8(ascii: "\""))
+        time.withISO8601Bytes { append($0) }
+        append(UInt8(ascii: "\""))
+    }
+
+    private func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var runStart = 0
+        for index in utf8.indices {
+            let byte = utf8[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            append(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+            appendEscape(byte)
+            runStart = index + 1
+        }
+        append(UnsafeBufferPointer(rebasing: utf8[runStart...]))
+    }
+
+    /// `"`, `\` and the control characters, spelled as Foundation's writer spells them.
+    private func appendEscape(_ byte: UInt8) {
+        append(UInt8(ascii: "\\"))
+        switch byte {
+        case UInt8(ascii: "\""): append(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): append(UInt8(ascii: "\\"))
+        case 0x08: append(UInt8(ascii: "b"))
+        case 0x09: append(UInt8(ascii: "t"))
+        case 0x0A: append(UInt8(ascii: "n"))
+        case 0x0C: append(UInt8(ascii: "f"))
+        case 0x0D: append(UInt8(ascii: "r"))
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            append(UInt8(ascii: "u"))
+            append(UInt8(ascii: "0"))
+            append(UInt8(ascii: "0"))
+            append(hex.utf8Start[Int(byte >> 4)])
+            append(hex.utf8Start[Int(byte & 0x0F)])
+        }
     }
 
     private func grow(toHold extra: Int) {
