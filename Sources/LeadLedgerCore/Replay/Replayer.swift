@@ -74,8 +74,11 @@ public enum Replayer {
             if let failure { throw failure }
         } else {
             let channel = DecodedBatches.start(log: log, after: position, through: target, timeLimit: timeLimit)
-            while let batch = channel.take() {
-                for event in batch { deliver(event) }
+            while var batch = channel.take() {
+                // Each event is moved out of the batch (reversed, then popped) rather than iterated: iterating
+                // copied every event, retaining each of its strings, and freeing the batch released them again.
+                batch.reverse()
+                while let event = batch.popLast() { deliver(event) }
             }
             if let failure = channel.failure { throw failure }
         }
