@@ -68,6 +68,17 @@ struct ProblemCodeSpellingTests {
         }
     }
 
+    @Test("the WWW-Authenticate challenge keeps RFC 6750's own spelling (error=\"invalid_token\"), not the API's")
+    func bearerChallengeSpelling() async throws {
+        try await LedgerFixture.withApp { client, _ in
+            let bad = try await client.send(.get, "/v1/leads", token: "llt_not-a-real-token")
+            #expect(bad.status == .unauthorized)
+            #expect(bad.headers[.wwwAuthenticate] == #"Bearer realm="leadledger", error="invalid_token""#)
+            let missing = try await client.send(.get, "/v1/leads", token: nil)
+            #expect(missing.headers[.wwwAuthenticate] == #"Bearer realm="leadledger""#)
+        }
+    }
+
     @Test(
         "type URIs are the code's words in kebab case",
         arguments: [

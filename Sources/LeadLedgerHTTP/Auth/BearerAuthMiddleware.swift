@@ -51,7 +51,7 @@ extension APIError {
     public static func unauthenticated(detail: String, invalidToken: Bool) -> APIError {
         var headers = HTTPFields()
         headers[.wwwAuthenticate] =
-            invalidToken ? #"Bearer realm="leadledger", error="invalidToken""# : #"Bearer realm="leadledger""#
+            invalidToken ? #"Bearer realm="leadledger", error="invalid_token""# : #"Bearer realm="leadledger""#
         return APIError(.unauthenticated, code: "unauthenticated", detail: detail, headers: headers)
     }
 }
