@@ -96,8 +96,7 @@ struct JSONBytesWriter {
 
     mutating func integer(_ value: some BinaryInteger) {
         separate()
-        var text = String(value)
-        text.withUTF8 { storage.append($0) }
+        storage.appendUnescaped(String(value))
         needsComma = true
     }
 
@@ -233,10 +232,17 @@ final class JSONByteStorage {
     func appendQuoted(_ value: String) {
         append(UInt8(ascii: "\""))
         if value.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
-            // Only a string bridged from elsewhere is not contiguous; native ones always are.
+            // Only a string bridged from elsewhere is not contiguous; native ones (small ones too) always are.
             Array(value.utf8).withUnsafeBufferPointer { appendEscaped($0) }
         }
         append(UInt8(ascii: "\""))
+    }
+
+    /// Text that needs no escaping, unquoted (a number's digits).
+    func appendUnescaped(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
+            for byte in text.utf8 { append(byte) }
+        }
     }
 
     /// An id, quoted (a UUID's lowercase form needs no escaping).
