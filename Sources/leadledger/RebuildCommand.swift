@@ -17,9 +17,17 @@ struct RebuildCommand: AsyncParsableCommand {
         defer { log.close() }
         let progress = ProgressReporter(label: "rebuild")
         let started = Date()
-        let projections = try Replayer.projections(log: log) { progress.report(done: $0.position, total: $0.target) }
-        keepUntilExit(projections)
+        let builder = try Replayer.replayed(log: log) { progress.report(done: $0.position, total: $0.target) }
         progress.finish()
+        let replayedAt = Date()
+        let replaySeconds = replayedAt.timeIntervalSince(started)
+        // The index build prints nothing while it runs (about as long as the replay at 10^6 leads): say what it does.
+        printError(
+            String(
+                format: "rebuild: replayed %llu events in %.2f s; building the indexes of %d leads", builder.position,
+                replaySeconds, builder.leadCount))
+        let projections = builder.build()
+        keepUntilExit(projections)
         let seconds = Date().timeIntervalSince(started)
         let events = projections.position
         let leads = projections.directory.count
@@ -29,7 +37,8 @@ struct RebuildCommand: AsyncParsableCommand {
         }
         print(
             String(
-                format: "rebuilt: %llu events, %d leads in %.2f s (%.0f events/s)", events, leads, seconds,
-                seconds > 0 ? Double(events) / seconds : 0))
+                format: "rebuilt: %llu events, %d leads in %.2f s (%.0f events/s): replay %.2f s, indexes %.2f s",
+                events, leads, seconds, seconds > 0 ? Double(events) / seconds : 0, replaySeconds,
+                seconds - replaySeconds))
     }
 }

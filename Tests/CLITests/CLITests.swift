@@ -68,6 +68,10 @@ struct CLITests {
         #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
         #expect(rebuilt.stdout.contains("300 leads"))
         #expect(rebuilt.stdout.contains("snapshot: "))
+        // The two phases are reported apart: the index build is announced before it starts, and timed.
+        #expect(rebuilt.stderr.contains("building the indexes of 300 leads"))
+        #expect(rebuilt.stdout.contains(": replay "))
+        #expect(rebuilt.stdout.contains(" s, indexes "))
 
         let stats = try Self.run(["stats", "--data", data, "--json"])
         #expect(stats.status == 0, "\(stats.stderr)")

@@ -35,6 +35,9 @@ public struct ProjectionsBuilder: Sendable {
 
     public init() {}
 
+    /// Leads replayed so far (deleted and merged ones included).
+    public var leadCount: Int { leads.count }
+
     /// Applies one committed event; events at or before `position` are ignored (as `Projections.apply` does).
     public mutating func apply(_ e: AppliedEvent) {
         guard e.position > position else { return }

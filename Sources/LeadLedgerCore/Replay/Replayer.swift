@@ -28,9 +28,17 @@ public enum Replayer {
     public static func projections(
         log: EventLog, asOf: AsOf? = nil, progress: ((Progress) -> Void)? = nil
     ) throws -> Projections {
+        try replayed(log: log, asOf: asOf, progress: progress).build()
+    }
+
+    /// The first half of `projections`: every event from position 0 through `asOf` replayed into a builder, whose
+    /// `build()` makes the indexes (for callers that report the two phases apart, like `leadledger rebuild`).
+    public static func replayed(
+        log: EventLog, asOf: AsOf? = nil, progress: ((Progress) -> Void)? = nil
+    ) throws -> ProjectionsBuilder {
         var builder = ProjectionsBuilder()
         try forEachDecoded(after: 0, log: log, through: asOf, progress: progress) { builder.apply($0) }
-        return builder.build()
+        return builder
     }
 
     /// Calls `body` with each event after `position` through `asOf`, decoded, in order. Long ranges are read,
