@@ -2,7 +2,7 @@
 # Load test of the HTTP API with wrk: POST /v1/leads (unique bodies), GET /v1/leads (filtered, limit=50),
 # GET /v1/kanban and GET /v1/reports/*.
 #
-#   tools/load/run.sh [--leads N] [--seconds S] [--connections C] [--threads T] [--data DIR]
+#   tools/load/run.sh [--leads N] [--seconds S] [--warmup S] [--connections C] [--threads T] [--data DIR]
 #                     [create|list|kanban|reports|all]...
 #
 # `all` is create then list; several workloads run one after the other against the same server.
@@ -10,13 +10,15 @@
 # Builds `leadledger` in release mode (or uses $LEADLEDGER_BIN), prepares a data directory with N leads —
 # with `leadledger generate --leads N` when the CLI has it, otherwise by running the create workload until N
 # leads exist — starts `leadledger serve` on a free port, runs wrk with C connections for S seconds per
-# workload and prints one JSON object per workload: requests/s, p50/p99/max latency in ms, errors.
+# workload (after an untimed warm-up of --warmup seconds, default none) and prints one JSON object per workload:
+# requests/s, p50/p99/max latency in ms, errors, and the server's CPU time per request in µs.
 # The token: $LEADLEDGER_TOKEN, else `leadledger token create` for a generated directory, else the one the
 # server's first start prints.
 set -euo pipefail
 
 leads=0
 seconds=30
+warmup=0
 connections=64
 threads=2
 data=""
@@ -26,10 +28,11 @@ while [ $# -gt 0 ]; do
         --leads) leads="$2"; shift 2 ;;
         --seconds) seconds="$2"; shift 2 ;;
         --connections) connections="$2"; shift 2 ;;
+        --warmup) warmup="$2"; shift 2 ;;
         --threads) threads="$2"; shift 2 ;;
         --data) data="$2"; shift 2 ;;
         create|list|kanban|reports|all) what+=("$1"); shift ;;
-        *) echo "usage: $0 [--leads N] [--seconds S] [--connections C] [--threads T] [--data DIR] [create|list|kanban|reports|all]..." >&2; exit 2 ;;
+        *) echo "usage: $0 [--leads N] [--seconds S] [--warmup S] [--connections C] [--threads T] [--data DIR] [create|list|kanban|reports|all]..." >&2; exit 2 ;;
     esac
 done
 
@@ -87,13 +90,24 @@ count_leads() {
         python3 -c 'import json, sys; print(json.load(sys.stdin)["total"])'
 }
 
+server_cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }  # user + system, in clock ticks
+
 run_wrk() {  # workload seconds
     cat "$here/common.lua" "$here/$1.lua" "$here/report.lua" >"$work/$1.lua"
+    if [ "$warmup" -gt 0 ]; then
+        wrk -t "$threads" -c "$connections" -d "${warmup}s" -s "$work/$1.lua" "$base" >/dev/null 2>&1 || true
+    fi
+    local before after line requests
+    before="$(server_cpu_ticks)"
     wrk -t "$threads" -c "$connections" -d "${2}s" --latency -s "$work/$1.lua" "$base" >"$work/$1.out" 2>"$work/$1.err" || true
-    local line
+    after="$(server_cpu_ticks)"
     line="$(grep '^{"requests"' "$work/$1.out" | tail -1)"
     [ -n "$line" ] || { cat "$work/$1.out" "$work/$1.err" >&2; exit 1; }
-    echo "${line%\}},\"workload\":\"$1\",\"connections\":$connections,\"leads\":$(count_leads)}"
+    # The server's CPU per request: steadier than requests/s on a machine whose speed varies (a shared VM).
+    requests="$(echo "$line" | python3 -c 'import json, sys; print(json.load(sys.stdin)["requests"])')"
+    local cpu
+    cpu="$(python3 -c "print(round(($after - $before) / $(getconf CLK_TCK) / max($requests, 1) * 1e6, 1))")"
+    echo "${line%\}},\"workload\":\"$1\",\"connections\":$connections,\"serverCpuMicrosPerRequest\":$cpu,\"leads\":$(count_leads)}"
 }
 
 if [ "$leads" -gt 0 ] && [ "$generated" = 0 ]; then
