@@ -19,8 +19,7 @@ struct RebuildCommand: AsyncParsableCommand {
         let started = Date()
         let builder = try Replayer.replayed(log: log) { progress.report(done: $0.position, total: $0.target) }
         progress.finish()
-        let replayedAt = Date()
-        let replaySeconds = replayedAt.timeIntervalSince(started)
+        let replaySeconds = Date().timeIntervalSince(started)
         // The index build prints nothing while it runs (about as long as the replay at 10^6 leads): say what it does.
         printError(
             String(

@@ -10,7 +10,7 @@ import Testing
 struct ProblemCodeSpellingTests {
     static func isLowerCamelCase(_ code: String) -> Bool {
         guard let first = code.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
-        return code.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
+        return code.unicodeScalars.allSatisfy { $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0) }
     }
 
     @Test("every error path of the API answers lower-camel-case codes, top level and per field, with a derived type")

@@ -62,7 +62,7 @@ public struct ProblemDetails: Codable, Sendable, Hashable {
             if character == "_" || character == "-" || character == " " {
                 if !slug.isEmpty && slug.last != "-" { slug.append("-") }
             } else if character.isUppercase {
-                // A new word starts at an upper-case letter after a lower-case one or a digit (`invalidURL` → `invalid-url`).
+                // A word starts at an upper-case letter after a lower-case one or a digit (`invalidURL` → `invalid-url`).
                 if let previous, previous.isLowercase || previous.isNumber, slug.last != "-" { slug.append("-") }
                 slug.append(contentsOf: character.lowercased())
             } else {
@@ -78,6 +78,7 @@ public struct ProblemDetails: Codable, Sendable, Hashable {
     public static func code(fromWords words: String) -> String {
         let parts = words.split { !$0.isLetter && !$0.isNumber }
         guard let first = parts.first else { return "error" }
-        return first.lowercased() + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst().lowercased() }.joined()
+        let rest = parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst().lowercased() }
+        return first.lowercased() + rest.joined()
     }
 }

@@ -63,7 +63,8 @@ public struct ProblemMiddleware: RouterMiddleware {
             return APIError(.contentTooLarge, code: "contentTooLarge", detail: "The request body is too large.")
         default:
             // Hummingbird's messages for 4xx describe the request (e.g. a bad query), never server internals.
-            return APIError(category, code: ProblemDetails.code(fromWords: status.reasonPhrase), detail: message, headers: headers)
+            let code = ProblemDetails.code(fromWords: status.reasonPhrase)
+            return APIError(category, code: code, detail: message, headers: headers)
         }
     }
 }
