@@ -59,7 +59,7 @@ struct TimestampTests {
         }
         #expect(Timestamp(iso8601: "2026-11-23T10:00:00.5Z")?.rawValue == 1_795_428_000_500_000)
         #expect(Timestamp(iso8601: "2026-11-23T10:00:00.123456789Z")?.rawValue == 1_795_428_000_123_456)
-        #expect(Timestamp(iso8601: "2026-11-23", dateOnly: true)?.rawValue == 1_795_392_000_000_000)
+        #expect(Timestamp(iso8601: "2026-11-23", dateOnly: .startOfDay)?.rawValue == 1_795_392_000_000_000)
     }
 
     @Test("impossible or other forms are not parsed (callers fall back or refuse)")
@@ -73,7 +73,44 @@ struct TimestampTests {
             "２０２６-11-23T10:00:00Z", "yesterday",
         ]
         for text in texts { #expect(Timestamp(iso8601: text) == nil, "\(text)") }
-        #expect(Timestamp(iso8601: "2026-02-30", dateOnly: true) == nil)
-        #expect(Timestamp(iso8601: "2024-02-29", dateOnly: true) != nil)
+        #expect(Timestamp(iso8601: "2026-02-30", dateOnly: .startOfDay) == nil)
+        #expect(Timestamp(iso8601: "2024-02-29", dateOnly: .startOfDay) != nil)
+    }
+}
+
+@Suite("Times from outside: one parser, a checked range, no trapping arithmetic")
+struct TimestampRangeTests {
+    @Test("years 0001-9999 are accepted; year 0000, five-digit and signed years are refused and called out of range")
+    func yearRange() {
+        #expect(Timestamp(iso8601: "0001-01-01T00:00:00Z") == .earliestAccepted)
+        #expect(Timestamp(iso8601: "9999-12-31T23:59:59.999999Z") == .latestAccepted)
+        for text in ["0000-01-01T00:00:00Z", "294248-01-01T00:00:00Z", "294247-01-09T12:00:00Z", "+10000-01-01", "-0001-01-01"] {
+            #expect(Timestamp(iso8601: text, dateOnly: .startOfDay) == nil, "\(text)")
+            #expect(Timestamp.hasYearOutsideAcceptedRange(text), "\(text)")
+        }
+        for text in ["2026-12-03", "2026-02-30", "yesterday", "", "12345"] {
+            #expect(!Timestamp.hasYearOutsideAcceptedRange(text), "\(text)")
+        }
+    }
+
+    @Test("a date alone names its first or its last microsecond, as the caller says, and is refused by default")
+    func dateOnly() {
+        let start = Timestamp(iso8601: "2026-12-03", dateOnly: .startOfDay)
+        let end = Timestamp(iso8601: "2026-12-03", dateOnly: .endOfDay)
+        #expect(start == Timestamp(iso8601: "2026-12-03T00:00:00Z"))
+        #expect(end == Timestamp(iso8601: "2026-12-03T23:59:59.999999Z"))
+        #expect(Timestamp(iso8601: "2026-12-03") == nil)
+        #expect(Timestamp(iso8601: "2026-11-23T10:00:00+99:00") == nil)
+    }
+
+    @Test("moving a time saturates at the ends of Int64 instead of trapping; out-of-range Dates are clamped")
+    func saturating() {
+        #expect(Timestamp(rawValue: .max - 5).adding(seconds: 1).rawValue == .max)
+        #expect(Timestamp(rawValue: .min + 5).adding(seconds: -1).rawValue == .min)
+        #expect(Timestamp(rawValue: 0).adding(seconds: .max).rawValue == .max)
+        #expect(Timestamp(rawValue: 0).adding(seconds: .min).rawValue == .min)
+        #expect(Timestamp(rawValue: 10).adding(seconds: 2).rawValue == 2_000_010)
+        #expect(Timestamp(date: Date(timeIntervalSince1970: 1e300)).rawValue == .max)
+        #expect(Timestamp(date: Date(timeIntervalSince1970: -1e300)).rawValue == .min)
     }
 }

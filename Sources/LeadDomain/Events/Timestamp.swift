@@ -19,16 +19,22 @@ public struct Timestamp: RawRepresentable, Sendable, Hashable, Comparable, Codab
     /// A timestamp from microseconds since 1970.
     public init(microseconds: Int64) { self.rawValue = microseconds }
 
-    /// A timestamp from a `Date`, truncated to whole microseconds.
+    /// A timestamp from a `Date`, truncated to whole microseconds; a date beyond what `Int64` microseconds
+    /// hold is clamped to its ends (`Int64(_:)` of such a `Double` would trap).
     public init(date: Date) {
-        self.rawValue = Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
+        let micros = (date.timeIntervalSince1970 * 1_000_000).rounded(.down)
+        self.rawValue = Int64(exactly: micros) ?? (micros.isNaN ? 0 : micros < 0 ? .min : .max)
     }
 
     /// The timestamp as a `Date` (for formatting at the edges).
     public var date: Date { Date(timeIntervalSince1970: Double(rawValue) / 1_000_000) }
 
-    /// This timestamp moved by a number of seconds (negative moves back).
-    public func adding(seconds: Int64) -> Timestamp { Timestamp(rawValue: rawValue + seconds * 1_000_000) }
+    /// This timestamp moved by a number of seconds (negative moves back), saturating at the ends of `Int64`
+    /// instead of trapping: a time never takes the process down, whatever arithmetic a caller does on it.
+    public func adding(seconds: Int64) -> Timestamp { adding(microseconds: seconds.multipliedSaturating(by: 1_000_000)) }
+
+    /// This timestamp moved by a number of microseconds, saturating like `adding(seconds:)`.
+    public func adding(microseconds: Int64) -> Timestamp { Timestamp(rawValue: rawValue.addingSaturating(microseconds)) }
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.rawValue < rhs.rawValue }
 
@@ -42,4 +48,18 @@ public struct Timestamp: RawRepresentable, Sendable, Hashable, Comparable, Codab
     }
 
     public var description: String { "\(rawValue)µs" }
+}
+
+extension Int64 {
+    /// `self + other`, or `.max` / `.min` where that overflows.
+    public func addingSaturating(_ other: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
+    }
+
+    /// `self * other`, or `.max` / `.min` where that overflows.
+    public func multipliedSaturating(by other: Int64) -> Int64 {
+        let (product, overflow) = multipliedReportingOverflow(by: other)
+        return overflow ? ((self < 0) != (other < 0) ? .min : .max) : product
+    }
 }

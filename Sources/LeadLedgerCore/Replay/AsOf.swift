@@ -20,22 +20,8 @@ public enum AsOf: Sendable, Hashable, CustomStringConvertible {
         self = .time(time)
     }
 
-    /// Parses an ISO-8601 date-time or a date alone (its end of day, UTC).
-    public static func parseTime(_ text: String) -> Timestamp? {
-        // The documented forms, without a formatter; the formatters below take whatever else ISO 8601 allows.
-        if let time = Timestamp(iso8601: text) { return time }
-        if let day = Timestamp(iso8601: text, dateOnly: true) { return day.adding(seconds: 86_400) - 1 }
-        let withFraction = ISO8601DateFormatter()
-        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = withFraction.date(from: text) { return Timestamp(date: date) }
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        if let date = plain.date(from: text) { return Timestamp(date: date) }
-        let day = ISO8601DateFormatter()
-        day.formatOptions = [.withFullDate]
-        if let date = day.date(from: text) { return Timestamp(date: date).adding(seconds: 86_400) - 1 }
-        return nil
-    }
+    /// Parses an ISO-8601 date-time or a date alone (its end of day, UTC), years 0001–9999.
+    public static func parseTime(_ text: String) -> Timestamp? { Timestamp(iso8601: text, dateOnly: .endOfDay) }
 
     /// Whether a recorded event (position, time in µs) is inside this point of view.
     public func includes(position: UInt64, recordedAt: Int64) -> Bool {
@@ -51,8 +37,4 @@ public enum AsOf: Sendable, Hashable, CustomStringConvertible {
         case .time(let time): time.iso8601
         }
     }
-}
-
-extension Timestamp {
-    static func - (lhs: Timestamp, rhs: Int64) -> Timestamp { Timestamp(rawValue: lhs.rawValue - rhs) }
 }

@@ -56,7 +56,7 @@ struct AdminRoutes: APIRouteCollection {
         routes.post("/v1/admins/{id}/tokens") { request, context in
             let id = try context.uuidParameter("id")
             let body = try await request.decode(as: IssueTokenRequest.self, context: context)
-            let expiresAt = try ISOTime.parse(body.expiresAt, field: "expiresAt")
+            let expiresAt = try ISOTime.parse(body.expiresAt, field: "expiresAt", dateOnly: .endOfDay)
             let principal = try context.require(.adminsManage)
             // The token is generated here and shown once; only its hash is recorded. Idempotency keys do not
             // apply: a retry could not show the same token again, so each request issues a new one.

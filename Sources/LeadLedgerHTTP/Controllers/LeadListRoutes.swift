@@ -49,10 +49,10 @@ struct LeadListRoutes: APIRouteCollection {
         if try reader.bool("paused") == true { filter.states = [.paused] }
         if try reader.bool("deleted") == true { filter.states = [.deleted] }
         filter.converted = try reader.bool("converted")
-        filter.createdFrom = try reader.time("createdFrom")
-        filter.createdTo = try reader.time("createdTo")
-        filter.updatedFrom = try reader.time("updatedFrom")
-        filter.updatedTo = try reader.time("updatedTo")
+        filter.createdFrom = try reader.time("createdFrom", dateOnly: .startOfDay)
+        filter.createdTo = try reader.time("createdTo", dateOnly: .endOfDay)
+        filter.updatedFrom = try reader.time("updatedFrom", dateOnly: .startOfDay)
+        filter.updatedTo = try reader.time("updatedTo", dateOnly: .endOfDay)
         let customFilters = reader.prefixed("cf.")
         let settings = customFilters.isEmpty ? nil : try settings()
         for (name, raw) in customFilters {

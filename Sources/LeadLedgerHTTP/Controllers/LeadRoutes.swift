@@ -50,7 +50,7 @@ struct LeadRoutes: APIRouteCollection {
         }
         routes.post("/v1/leads/{id}/actions") { request, context in
             let body = try await request.decode(as: LogActionRequest.self, context: context)
-            let plannedAt = try ISOTime.parse(body.plannedAt, field: "plannedAt")
+            let plannedAt = try ISOTime.parse(body.plannedAt, field: "plannedAt", dateOnly: .startOfDay)
             return try await commands.lead(request, context, id: context.uuidParameter("id"), status: .created) { input in
                 .addEntry(
                     EntryInput(
@@ -72,7 +72,7 @@ struct LeadRoutes: APIRouteCollection {
         }
         routes.post("/v1/leads/{id}/tasks") { request, context in
             let body = try await request.decode(as: AddTaskRequest.self, context: context)
-            let due = try ISOTime.parse(body.due, field: "due")
+            let due = try ISOTime.parse(body.due, field: "due", dateOnly: .endOfDay)
             return try await commands.lead(request, context, id: context.uuidParameter("id"), status: .created) { input in
                 .addTask(
                     TaskInput(
@@ -106,7 +106,7 @@ struct LeadRoutes: APIRouteCollection {
         }
         routes.post("/v1/leads/{id}/pause") { request, context in
             let body = try await request.decode(as: PauseRequest.self, context: context)
-            guard let until = try ISOTime.parse(body.until, field: "until") else { throw APIError.internalError }
+            let until = try ISOTime.parse(body.until, field: "until", dateOnly: .startOfDay)
             return try await commands.lead(request, context, id: context.uuidParameter("id")) { _ in .pause(until: until) }
         }
         routes.post("/v1/leads/{id}/resume") { request, context in
@@ -167,6 +167,10 @@ struct LeadRoutes: APIRouteCollection {
     static func asOf(_ request: Request) throws -> AsOf? {
         guard let raw = request.uri.queryParameters["asOf"] else { return nil }
         guard let asOf = AsOf(parsing: String(raw)) else {
+            if Timestamp.hasYearOutsideAcceptedRange(String(raw)) {
+                throw APIError.badRequest(
+                    field: "asOf", code: "outOfRange", message: "asOf must lie between 0001-01-01 and 9999-12-31.")
+            }
             throw APIError.badRequest(field: "asOf", code: "invalidAsOf", message: "asOf must be a log position or an ISO-8601 time.")
         }
         return asOf

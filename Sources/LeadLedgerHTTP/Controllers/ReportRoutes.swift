@@ -68,7 +68,7 @@ struct ReportRoutes: APIRouteCollection {
     static func period(_ request: Request, _ context: APIRequestContext) throws -> ReportPeriod {
         try context.require(.reportsRead)
         let reader = QueryReader(request.uri.queryParameters)
-        return ReportPeriod(from: try reader.time("from"), to: try reader.time("to"))
+        return ReportPeriod(from: try reader.time("from", dateOnly: .startOfDay), to: try reader.time("to", dateOnly: .endOfDay))
     }
 
     static func respond<Resource: Encodable & Sendable>(

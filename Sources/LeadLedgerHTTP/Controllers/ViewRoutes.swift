@@ -62,7 +62,7 @@ struct ViewRoutes: APIRouteCollection {
             let adminId = try Self.selfOrReader(context)
             let reader = QueryReader(request.uri.queryParameters)
             let offset = try Self.utcOffset(reader)
-            let now = try reader.time("now") ?? reads.now
+            let now = try reader.time("now", dateOnly: .startOfDay) ?? reads.now
             let (today, position) = reads.ledger.read {
                 ($0.actionsForToday(admin: adminId, now: now, utcOffsetSeconds: offset), $0.position)
             }

@@ -26,12 +26,11 @@ struct QueryReader {
         return value
     }
 
-    func time(_ name: String) throws -> Timestamp? {
+    /// A time (`ISOTime.parse`): `dateOnly` says whether a date alone names its start (the lower end of a
+    /// range) or its end (the upper end).
+    func time(_ name: String, dateOnly: DateOnlyMeaning) throws -> Timestamp? {
         guard let raw = text(name) else { return nil }
-        guard let time = ISOTime.parse(raw) else {
-            throw APIError.badRequest(field: name, code: "invalidDate", message: "\(name) must be an ISO-8601 date-time.")
-        }
-        return time
+        return try ISOTime.parse(raw, field: name, dateOnly: dateOnly, status: .badRequest)
     }
 
     func choice<T: RawRepresentable & CaseIterable>(_ name: String, of type: T.Type) throws -> T? where T.RawValue == String {
