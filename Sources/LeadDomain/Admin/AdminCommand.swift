@@ -14,4 +14,13 @@ public enum AdminCommand: Sendable, Hashable {
 
     /// The permission every admin command needs.
     public var requiredPermission: Permission { .adminsManage }
+
+    /// Whether `decide` needs every admin in `RelatedStates.admins`: the commands that can take away the
+    /// last enabled admin who manages admins.
+    public var needsAllAdmins: Bool {
+        switch self {
+        case .disable, .changeRole, .setPermissions: true
+        default: false
+        }
+    }
 }

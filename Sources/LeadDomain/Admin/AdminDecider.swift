@@ -1,12 +1,16 @@
 import Foundation
 
 /// The rules of admin accounts: role values, permission names, token hashes and revocation are validated;
-/// a disabled admin refuses everything but revoking tokens (and disabling again, a no-op).
+/// a disabled admin refuses everything but revoking tokens (and disabling again, a no-op). Nobody disables
+/// themselves, and no command leaves the ledger without an enabled admin who can manage admins.
 public enum AdminDecider {
     /// Decides the events of `command` on the admin in `state` (`nil`: the admin does not exist).
-    public static func decide(_ state: AdminState?, _ command: AdminCommand, context c: DecisionContext)
-        throws(DomainError) -> Decision
-    {
+    ///
+    /// - Parameter related: for `disable`, `changeRole` and `setPermissions`, every admin
+    ///   (`AdminCommand.needsAllAdmins`), to keep one who can manage admins.
+    public static func decide(
+        _ state: AdminState?, _ command: AdminCommand, context c: DecisionContext, related: RelatedStates = .none
+    ) throws(DomainError) -> Decision {
         var v = FieldValidator(limits: c.settings.fieldLimits)
         if case .create(let adminId, let name, let email, let role, let permissions) = command {
             if state != nil { throw DomainError(.alreadyExists, "An admin with id \(adminId) already exists") }
@@ -32,6 +36,10 @@ public enum AdminDecider {
         case .create: return Decision()
         case .disable:
             guard !admin.disabled else { return Decision() }
+            if admin.id == c.actor { throw DomainError(.invalidAdminChange, "An admin cannot disable themselves") }
+            var after = admin
+            after.disabled = true
+            try keepsAnAdminManager(after, related)
             return Decision(
                 streamID: stream, events: [.adminDisabled(AdminDisabled(adminId: id, at: c.now, by: c.actor))])
         case .revokeToken(let tokenId):
@@ -51,6 +59,9 @@ public enum AdminDecider {
             let role = parseRole(text, &v)
             try v.check()
             guard let role, role != admin.role else { return Decision() }
+            var after = admin
+            after.role = role
+            try keepsAnAdminManager(after, related)
             return Decision(
                 streamID: stream,
                 events: [.roleChanged(RoleChanged(adminId: id, from: admin.role, to: role, at: c.now, by: c.actor))])
@@ -58,6 +69,9 @@ public enum AdminDecider {
             let permissions = parsePermissions(names, &v)
             try v.check()
             guard permissions != admin.permissions else { return Decision() }
+            var after = admin
+            after.permissions = permissions
+            try keepsAnAdminManager(after, related)
             return Decision(
                 streamID: stream,
                 events: [
@@ -100,8 +114,19 @@ public enum AdminDecider {
     }
 
     /// Valid permissions, deduplicated and sorted.
+    /// Refuses a change that would leave no enabled admin able to manage admins (when the admins were looked up).
+    private static func keepsAnAdminManager(_ changed: AdminState, _ related: RelatedStates) throws(DomainError) {
+        guard let admins = related.admins, !changed.has(.adminsManage) else { return }
+        let others = admins.values.contains { $0.id != changed.id && $0.has(.adminsManage) }
+        if !others {
+            throw DomainError(
+                .invalidAdminChange, "This is the last enabled admin who can manage admins; give another one that first")
+        }
+    }
+
     private static func parsePermissions(_ names: [String], _ v: inout FieldValidator) -> [Permission] {
         var result: Set<Permission> = []
+        guard v.fits(names.count, field: "permissions", limit: CountLimits.settingsList) else { return [] }
         for (index, name) in names.enumerated() {
             if let permission = Permission(rawValue: name) {
                 result.insert(permission)

@@ -48,6 +48,19 @@ public enum LeadCommand: Sendable, Hashable {
         }
     }
 
+    /// The admins this command names (responsible, watcher, action admin), which `decide` checks in
+    /// `RelatedStates.admins`. A data copy's responsible comes from its source lead and is added by the loader.
+    public var relatedAdminIds: [UUID] {
+        switch self {
+        case .create(_, let input): [input.responsible].compactMap { $0 }
+        case .assign(let admin): [admin].compactMap { $0 }
+        case .addWatcher(let admin): [admin]
+        case .addEntry(let entry): [entry.admin].compactMap { $0 }
+        case .addTask(let task): [task.responsible].compactMap { $0 }
+        default: []
+        }
+    }
+
     /// The customers whose states `decide` needs in `RelatedStates.customers`.
     public var relatedCustomerIds: [UUID] {
         if case .linkCustomer(let id) = self { [id] } else { [] }

@@ -2,7 +2,9 @@ import Foundation
 
 extension LeadDecider {
     /// Validates a new lead's data against settings and builds `LeadCreated`.
-    static func create(_ id: UUID, _ input: LeadInput, _ c: DecisionContext) throws(DomainError) -> DomainEvent {
+    static func create(_ id: UUID, _ input: LeadInput, _ c: DecisionContext, _ related: RelatedStates)
+        throws(DomainError) -> DomainEvent
+    {
         let s = c.settings
         let limits = s.fieldLimits
         var v = FieldValidator(limits: limits)
@@ -22,16 +24,13 @@ extension LeadDecider {
         if required.contains(.responsible), input.responsible == nil {
             v.add("responsible", .required, "responsible is required")
         }
+        related.checkAdmin(input.responsible, field: "responsible", &v)
         let competitor = v.text(
             input.competitor, field: "competitor", limit: limits.name, required: required.contains(.competitor))
         let assessment = validateAssessment(input.assessment, &v, s, required: required.contains(.assessment))
         let comment = v.text(
             input.comment, field: "comment", limit: limits.comment, required: required.contains(.comment))
-        var tags: [String] = []
-        for (index, name) in input.tags.enumerated() {
-            let tag = v.tag(name, field: "tags[\(index)]")
-            if !tag.isEmpty, !tags.contains(where: { TagName.key($0) == TagName.key(tag) }) { tags.append(tag) }
-        }
+        let tags = v.tags(input.tags)
         let customFields = v.customFields(input.customFields, settings: s)
         for definition in s.customFields where definition.required && !definition.retired {
             let path = "customFields.\(definition.key)"
@@ -49,13 +48,13 @@ extension LeadDecider {
     }
 
     /// Validates a patch and returns only the fields that change. Required fields (settings) cannot be cleared.
-    static func update(_ lead: LeadState, _ patch: LeadPatch, _ c: DecisionContext) throws(DomainError)
-        -> LeadFieldChanges
+    /// Errors go into `v` (a data copy adds its own first) and are thrown together.
+    static func update(_ lead: LeadState, _ patch: LeadPatch, _ c: DecisionContext, _ v: inout FieldValidator)
+        throws(DomainError) -> LeadFieldChanges
     {
         let s = c.settings
         let limits = s.fieldLimits
         let required = Set(s.requiredFields)
-        var v = FieldValidator(limits: limits)
         var changes = LeadFieldChanges()
         if let value = patch.fullName {
             let name = v.text(value, field: "fullName", limit: limits.name, required: true) ?? ""
@@ -98,7 +97,7 @@ extension LeadDecider {
             let comment = v.text(value, field: "comment", limit: limits.comment, required: required.contains(.comment))
             changes.comment = .between(lead.comment, comment)
         }
-        if let custom = patch.customFields {
+        if let custom = patch.customFields, v.fits(custom.count, field: "customFields", limit: CountLimits.customFields) {
             var fieldChanges: [String: Change<CustomFieldValue?>] = [:]
             for key in custom.keys.sorted() {
                 let path = "customFields.\(key)"
@@ -123,35 +122,49 @@ extension LeadDecider {
     }
 
     /// Copies the chosen fields from another lead; empty source values are skipped (never wipe data).
-    static func copyData(_ lead: LeadState, from: UUID, fields: [LeadField], _ related: RelatedStates)
-        throws(DomainError) -> LeadFieldChanges
-    {
-        var v = FieldValidator(limits: .standard)
+    ///
+    /// The copied values are validated as an update of the target would be (active source, field limits,
+    /// required fields, custom field definitions), and a copied responsible as an assignment: a copy never
+    /// stores what the target's own commands would refuse. The source must be a live lead (not deleted, not
+    /// merged away).
+    static func copyData(
+        _ lead: LeadState, from: UUID, fields: [LeadField], _ c: DecisionContext, _ related: RelatedStates
+    ) throws(DomainError) -> LeadFieldChanges {
+        var v = FieldValidator(limits: c.settings.fieldLimits)
         if fields.isEmpty { v.add("fields", .required, "choose at least one field to copy") }
+        _ = v.fits(fields.count, field: "fields", limit: LeadField.allCases.count)
         if from == lead.id { v.add("from", .invalidValue, "a lead cannot copy data from itself") }
         try v.check()
         guard let source = related.leads[from] else {
             throw .notFound(.leadNotFound, field: "from", "No lead \(from.uuidString.lowercased()) to copy from")
         }
         if source.deleted { throw DomainError(.leadDeleted, "The lead to copy from is deleted") }
-        var target = lead
-        for field in Set(fields) {
-            switch field {
-            case .fullName: if !source.fullName.isEmpty { target.fullName = source.fullName }
-            case .company: if let value = source.company { target.company = value }
-            case .phones: if !source.phones.isEmpty { target.phones = source.phones }
-            case .emails: if !source.emails.isEmpty { target.emails = source.emails }
-            case .address: if let value = source.address { target.address = value }
-            case .source: target.source = source.source
-            case .priority: target.priority = source.priority
-            case .responsible: if let value = source.responsible { target.responsible = value }
-            case .competitor: if let value = source.competitor { target.competitor = value }
-            case .assessment: if let value = source.assessment { target.assessment = value }
-            case .comment: if let value = source.comment { target.comment = value }
-            case .customFields: target.customFields.merge(source.customFields) { _, new in new }
-            }
+        if let target = source.mergedInto {
+            throw DomainError(
+                .leadMerged, "The lead to copy from was merged into lead \(target.uuidString.lowercased())")
         }
-        return fieldChanges(from: lead, to: target)
+        let chosen = Set(fields)
+        var patch = LeadPatch()
+        if chosen.contains(.fullName), !source.fullName.isEmpty { patch.fullName = source.fullName }
+        if chosen.contains(.company) { patch.company = source.company }
+        if chosen.contains(.phones), !source.phones.isEmpty { patch.phones = source.phones.map(\.typed) }
+        if chosen.contains(.emails), !source.emails.isEmpty { patch.emails = source.emails }
+        if chosen.contains(.address) { patch.address = source.address }
+        if chosen.contains(.source) { patch.source = source.source }
+        if chosen.contains(.priority) { patch.priority = source.priority }
+        if chosen.contains(.competitor) { patch.competitor = source.competitor }
+        if chosen.contains(.assessment) { patch.assessment = source.assessment }
+        if chosen.contains(.comment) { patch.comment = source.comment }
+        if chosen.contains(.customFields), !source.customFields.isEmpty {
+            patch.customFields = source.customFields.mapValues { Optional($0) }
+        }
+        var changes = try update(lead, patch, c, &v)
+        if chosen.contains(.responsible), let responsible = source.responsible, responsible != lead.responsible {
+            related.checkAdmin(responsible, field: "responsible", &v)
+            try v.check()
+            changes.responsible = .between(lead.responsible, responsible)
+        }
+        return changes
     }
 
     /// The data-field differences between two versions of a lead.

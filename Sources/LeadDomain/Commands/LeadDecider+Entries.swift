@@ -2,7 +2,8 @@ import Foundation
 
 extension LeadDecider {
     /// A note (text only) or an action (with a type, an admin or a planned time). A repeated id is a no-op.
-    static func addEntry(_ lead: LeadState, _ entry: EntryInput, _ c: DecisionContext) throws(DomainError)
+    static func addEntry(_ lead: LeadState, _ entry: EntryInput, _ c: DecisionContext, _ related: RelatedStates)
+        throws(DomainError)
         -> [DomainEvent]
     {
         if lead.notes.contains(where: { $0.id == entry.entryId })
@@ -19,6 +20,7 @@ extension LeadDecider {
         if let type = entry.actionType, !c.settings.isActiveActionType(type) {
             v.add("actionType", .unknownActionType, "\(type) is not an active action type")
         }
+        related.checkAdmin(entry.admin, field: "admin", &v)
         try v.check()
         if entry.isAction {
             return [
@@ -38,7 +40,8 @@ extension LeadDecider {
     }
 
     /// A task of an active task type. A repeated id is a no-op.
-    static func addTask(_ lead: LeadState, _ task: TaskInput, _ c: DecisionContext) throws(DomainError)
+    static func addTask(_ lead: LeadState, _ task: TaskInput, _ c: DecisionContext, _ related: RelatedStates)
+        throws(DomainError)
         -> [DomainEvent]
     {
         if lead.tasks.contains(where: { $0.id == task.taskId }) { return [] }
@@ -48,6 +51,7 @@ extension LeadDecider {
         }
         let description = v.text(
             task.description, field: "description", limit: c.settings.fieldLimits.taskDescription, required: true)
+        related.checkAdmin(task.responsible, field: "responsible", &v)
         try v.check()
         return [
             .taskAdded(

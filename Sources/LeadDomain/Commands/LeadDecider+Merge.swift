@@ -12,6 +12,10 @@ extension LeadDecider {
     {
         var v = FieldValidator(limits: c.settings.fieldLimits)
         if ids.isEmpty { v.add("sources", .required, "choose at least one lead to merge") }
+        guard v.fits(ids.count, field: "sources", limit: CountLimits.mergeSources) else {
+            try v.check()
+            return Decision()
+        }
         var seen: Set<UUID> = []
         for (index, id) in ids.enumerated() where !seen.insert(id).inserted {
             v.add("sources[\(index)]", .duplicate, "sources[\(index)] repeats another lead")
@@ -39,13 +43,16 @@ extension LeadDecider {
         var merged = target
         var addedTags: [String] = []
         var addedWatchers: [UUID] = []
+        // Sets beside the arrays keep the union linear in the leads' sizes.
+        var tagKeys = Set(target.tags.map(TagName.key))
+        var watchers = Set(target.watchers)
         for source in ordered {
             fillEmpty(&merged, from: source)
-            for tag in source.tags where !merged.hasTag(tag) {
+            for tag in source.tags where tagKeys.insert(TagName.key(tag)).inserted {
                 merged.tags.append(tag)
                 addedTags.append(tag)
             }
-            for watcher in source.watchers where !merged.watchers.contains(watcher) {
+            for watcher in source.watchers where watchers.insert(watcher).inserted {
                 merged.watchers.append(watcher)
                 addedWatchers.append(watcher)
             }
@@ -89,11 +96,10 @@ extension LeadDecider {
         if lead.competitor == nil { lead.competitor = source.competitor }
         if lead.assessment == nil { lead.assessment = source.assessment }
         if lead.comment == nil { lead.comment = source.comment }
-        for phone in source.phones where !lead.phones.contains(where: { $0.digits == phone.digits }) {
-            lead.phones.append(phone)
-        }
-        for email in source.emails
-        where !lead.emails.contains(where: { EmailAddress.normalize($0) == EmailAddress.normalize(email) }) {
+        var digits = Set(lead.phones.map(\.digits))
+        for phone in source.phones where digits.insert(phone.digits).inserted { lead.phones.append(phone) }
+        var emails = Set(lead.emails.map(EmailAddress.normalize))
+        for email in source.emails where emails.insert(EmailAddress.normalize(email)).inserted {
             lead.emails.append(email)
         }
         for (key, value) in source.customFields where lead.customFields[key] == nil {

@@ -22,7 +22,7 @@ public enum LeadDecider {
     ) throws(DomainError) -> Decision {
         if case .create(let leadId, let input) = command {
             if state != nil { throw DomainError(.alreadyExists, "A lead with id \(leadId) already exists") }
-            return Decision(streamID: StreamID.lead(leadId), events: [try create(leadId, input, context)])
+            return Decision(streamID: StreamID.lead(leadId), events: [try create(leadId, input, context, related)])
         }
         guard let lead = state else { throw DomainError(.leadNotFound, "The lead does not exist") }
         if let target = lead.mergedInto {
@@ -50,7 +50,8 @@ public enum LeadDecider {
         case .create, .merge, .convert:
             return []  // handled in decide
         case .update(let patch):
-            let changes = try update(lead, patch, c)
+            var v = FieldValidator(limits: c.settings.fieldLimits)
+            let changes = try update(lead, patch, c, &v)
             return changes.isEmpty ? [] : [.leadUpdated(LeadUpdated(leadId: id, changes: changes, at: at, by: by))]
         case .markStep(let step):
             guard c.settings.isActiveStep(step) else {
@@ -62,24 +63,44 @@ public enum LeadDecider {
             return [.leadStepMarked(LeadStepMarked(leadId: id, from: lead.step, to: step, at: at, by: by))]
         case .assign(let admin):
             guard admin != lead.responsible else { return [] }
+            var v = FieldValidator(limits: c.settings.fieldLimits)
+            if admin == nil, c.settings.requiredFields.contains(.responsible) {
+                v.add("responsible", .required, "responsible is required")
+            }
+            related.checkAdmin(admin, field: "responsible", &v)
+            try v.check()
             return [.leadAssigned(LeadAssigned(leadId: id, from: lead.responsible, to: admin, at: at, by: by))]
         case .tag(let name):
             var validator = FieldValidator(limits: c.settings.fieldLimits)
             let tag = validator.tag(name, field: "tag")
             try validator.check()
             guard !lead.hasTag(tag) else { return [] }
+            if lead.tags.count >= CountLimits.tags {
+                throw .validation([
+                    FieldError(field: "tag", code: .tooMany, message: "a lead carries at most \(CountLimits.tags) tags")
+                ])
+            }
             return [.leadTagged(LeadTagged(leadId: id, tag: tag, at: at, by: by))]
         case .untag(let name):
             guard let stored = lead.tags.first(where: { TagName.key($0) == TagName.key(name) }) else { return [] }
             return [.leadUntagged(LeadUntagged(leadId: id, tag: stored, at: at, by: by))]
         case .addWatcher(let admin):
             guard !lead.watchers.contains(admin) else { return [] }
+            var v = FieldValidator(limits: c.settings.fieldLimits)
+            related.checkAdmin(admin, field: "watcher", &v)
+            try v.check()
+            if lead.watchers.count >= CountLimits.watchers {
+                throw .validation([
+                    FieldError(
+                        field: "watcher", code: .tooMany, message: "a lead has at most \(CountLimits.watchers) watchers")
+                ])
+            }
             return [.watcherAdded(WatcherAdded(leadId: id, watcher: admin, at: at, by: by))]
         case .removeWatcher(let admin):
             guard lead.watchers.contains(admin) else { return [] }
             return [.watcherRemoved(WatcherRemoved(leadId: id, watcher: admin, at: at, by: by))]
         case .addEntry(let entry):
-            return try addEntry(lead, entry, c)
+            return try addEntry(lead, entry, c, related)
         case .pinAction(let actionId):
             guard try existingAction(lead, actionId).pinned == false else { return [] }
             return [.actionPinned(ActionPinned(leadId: id, actionId: actionId, at: at, by: by))]
@@ -90,7 +111,7 @@ public enum LeadDecider {
             guard try existingAction(lead, actionId).completed == false else { return [] }
             return [.actionCompleted(ActionCompleted(leadId: id, actionId: actionId, at: at, by: by))]
         case .addTask(let task):
-            return try addTask(lead, task, c)
+            return try addTask(lead, task, c, related)
         case .closeTask(let taskId):
             guard let task = lead.tasks.first(where: { $0.id == taskId }) else {
                 throw .notFound(
@@ -110,7 +131,7 @@ public enum LeadDecider {
             guard lead.pausedUntil != nil else { return [] }
             return [.leadResumed(LeadResumed(leadId: id, at: at, by: by))]
         case .copyData(let from, let fields):
-            let changes = try copyData(lead, from: from, fields: fields, related)
+            let changes = try copyData(lead, from: from, fields: fields, c, related)
             return changes.isEmpty
                 ? [] : [.leadDataCopied(LeadDataCopied(leadId: id, fromLeadId: from, changes: changes, at: at, by: by))]
         case .linkCustomer(let customerId):

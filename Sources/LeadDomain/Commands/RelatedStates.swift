@@ -6,10 +6,28 @@ import Foundation
 public struct RelatedStates: Sendable, Hashable {
     public var leads: [UUID: LeadState]
     public var customers: [UUID: CustomerState]
+    /// The admins a command names (`LeadCommand.relatedAdminIds`, a copied responsible) or, for an admin
+    /// command that could leave nobody able to manage admins, every admin. `nil` when the caller did not look
+    /// them up: pure tests of other rules, and generators that make up their own admins. The command service
+    /// always looks them up, so an unknown or disabled admin is refused there.
+    public var admins: [UUID: AdminState]?
 
-    public init(leads: [UUID: LeadState] = [:], customers: [UUID: CustomerState] = [:]) {
+    public init(
+        leads: [UUID: LeadState] = [:], customers: [UUID: CustomerState] = [:], admins: [UUID: AdminState]? = nil
+    ) {
         self.leads = leads
         self.customers = customers
+        self.admins = admins
+    }
+
+    /// Adds a field error to `v` when `id` names no admin, or a disabled one (when admins were looked up).
+    func checkAdmin(_ id: UUID?, field: String, _ v: inout FieldValidator) {
+        guard let id, let admins else { return }
+        guard let admin = admins[id] else {
+            v.add(field, .unknownAdmin, "\(field) names no admin (\(id.uuidString.lowercased()))")
+            return
+        }
+        if admin.disabled { v.add(field, .disabledAdmin, "\(field) names a disabled admin") }
     }
 
     /// No related states.

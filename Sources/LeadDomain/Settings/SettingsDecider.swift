@@ -35,6 +35,7 @@ public enum SettingsDecider {
             return [.stepRenamed(StepRenamed(key: key, from: old, to: new, at: at, by: by))]
         case .reorderSteps(let order):
             let active = s.activeSteps.map(\.key)
+            if !v.fits(order.count, field: "order", limit: CountLimits.settingsList) { try v.check() }
             guard order.sorted() == active.sorted(), Set(order).count == order.count else {
                 throw .validation([
                     FieldError(
@@ -135,6 +136,7 @@ public enum SettingsDecider {
             guard preset != s.fieldLimitsPreset || limits != s.fieldLimits else { return [] }
             return [.fieldLimitsChanged(FieldLimitsChanged(preset: preset, limits: limits, at: at, by: by))]
         case .setRequiredFields(let fields):
+            if !v.fits(fields.count, field: "fields", limit: LeadField.allCases.count) { try v.check() }
             for (index, field) in fields.enumerated() where field == .customFields {
                 v.add("fields[\(index)]", .invalidValue, "custom fields are made required in their definition")
             }
@@ -144,6 +146,7 @@ public enum SettingsDecider {
             return [.requiredFieldsChanged(RequiredFieldsChanged(fields: canonical, at: at, by: by))]
         case .setAssessmentScale(let values):
             if values.isEmpty { v.add("values", .required, "the scale needs at least one value") }
+            if !v.fits(values.count, field: "values", limit: CountLimits.settingsList) { try v.check() }
             var seen: Set<String> = []
             var cleaned: [String] = []
             for (index, value) in values.enumerated() {
@@ -238,6 +241,7 @@ public enum SettingsDecider {
         if d.type == .list {
             let options = d.options ?? []
             if options.isEmpty { v.add("options", .required, "a list field needs options") }
+            if !v.fits(options.count, field: "options", limit: CountLimits.settingsList) { try v.check() }
             var seen: Set<String> = []
             var cleaned: [String] = []
             for (index, option) in options.enumerated() {

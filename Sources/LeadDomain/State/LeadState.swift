@@ -86,6 +86,10 @@ public struct LeadState: Sendable, Hashable, Codable, Identifiable {
     /// Whether the lead is paused at `now`.
     public func isPaused(at now: Timestamp) -> Bool { pausedUntil.map { now < $0 } ?? false }
 
+    /// Whether `admin` is responsible for the lead or watches it: the reach of a manager without the
+    /// "all leads" permission, the one definition every route, view, report and list filter uses.
+    public func isOwnedOrWatched(by admin: UUID) -> Bool { responsible == admin || watchers.contains(admin) }
+
     /// Whether the lead has this tag (case-folded comparison).
     public func hasTag(_ tag: String) -> Bool { tags.contains { TagName.key($0) == TagName.key(tag) } }
 

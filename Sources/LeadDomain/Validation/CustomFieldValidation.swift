@@ -6,6 +6,7 @@ extension FieldValidator {
     mutating func customFields(
         _ values: [String: CustomFieldValue], settings: SettingsState, field: String = "customFields"
     ) -> [String: CustomFieldValue] {
+        guard fits(values.count, field: field, limit: CountLimits.customFields) else { return [:] }
         var result: [String: CustomFieldValue] = [:]
         for key in values.keys.sorted() {
             guard let value = values[key] else { continue }

@@ -71,6 +71,8 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidMerge = Code("invalidMerge", .conflict)
         /// The admin is disabled.
         public static let adminDisabled = Code("adminDisabled", .conflict)
+        /// Disabling oneself, or removing the last enabled admin who can manage admins.
+        public static let invalidAdminChange = Code("invalidAdminChange", .conflict)
         /// The actor lacks the permission the command needs.
         public static let forbidden = Code("forbidden", .forbidden)
     }
@@ -97,6 +99,8 @@ public struct FieldError: Sendable, Hashable, Codable {
 
         public static let required = Code(rawValue: "required")
         public static let tooLong = Code(rawValue: "tooLong")
+        /// A list with more items than `CountLimits` allows.
+        public static let tooMany = Code(rawValue: "tooMany")
         public static let invalidEmail = Code(rawValue: "invalidEmail")
         public static let invalidPhone = Code(rawValue: "invalidPhone")
         /// A value not allowed for the field (not an option, not on the scale, a bad colour, wrong type...).
@@ -113,6 +117,10 @@ public struct FieldError: Sendable, Hashable, Codable {
         public static let unknownCustomField = Code(rawValue: "unknownCustomField")
         public static let unknownPermission = Code(rawValue: "unknownPermission")
         public static let invalidRole = Code(rawValue: "invalidRole")
+        /// An admin id (responsible, watcher, action admin) that names no admin.
+        public static let unknownAdmin = Code(rawValue: "unknownAdmin")
+        /// An admin id that names a disabled admin, where a working one is needed.
+        public static let disabledAdmin = Code(rawValue: "disabledAdmin")
         /// The same value twice in a list, or a key/name that already exists.
         public static let duplicate = Code(rawValue: "duplicate")
         /// Something referenced does not exist.

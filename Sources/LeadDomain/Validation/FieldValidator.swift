@@ -28,8 +28,17 @@ struct FieldValidator {
         return trimmed
     }
 
+    /// Whether a list of `count` items fits `limit`; adds `tooMany` on `field` when it does not, so the caller
+    /// skips looking at the items.
+    mutating func fits(_ count: Int, field: String, limit: Int) -> Bool {
+        guard count > limit else { return true }
+        add(field, .tooMany, "\(field) has \(count) items; at most \(limit) are allowed")
+        return false
+    }
+
     /// Validates typed phone numbers; duplicates (same digits) are reported on the later one.
     mutating func phones(_ typed: [String], field: String = "phones") -> [PhoneNumber] {
+        guard fits(typed.count, field: field, limit: CountLimits.phones) else { return [] }
         var seen: Set<String> = []
         var result: [PhoneNumber] = []
         for (index, text) in typed.enumerated() {
@@ -47,6 +56,7 @@ struct FieldValidator {
 
     /// Validates e-mail addresses (trimmed); duplicates (case-insensitive) are reported on the later one.
     mutating func emails(_ typed: [String], field: String = "emails") -> [String] {
+        guard fits(typed.count, field: field, limit: CountLimits.emails) else { return [] }
         var seen: Set<String> = []
         var result: [String] = []
         for (index, text) in typed.enumerated() {
@@ -77,6 +87,19 @@ struct FieldValidator {
     /// Checks a settings key is a slug `[a-z0-9][a-z0-9-]{0,63}`.
     mutating func key(_ key: String, field: String) {
         if !Slug.isValid(key) { add(field, .invalidKey, "\(field) must match [a-z0-9][a-z0-9-]{0,63}") }
+    }
+
+    /// Validates a list of tag names: cleaned, and united by `TagName.key` (the first spelling is kept), in
+    /// one pass.
+    mutating func tags(_ names: [String], field: String = "tags") -> [String] {
+        guard fits(names.count, field: field, limit: CountLimits.tags) else { return [] }
+        var seen: Set<String> = []
+        var result: [String] = []
+        for (index, name) in names.enumerated() {
+            let tag = self.tag(name, field: "\(field)[\(index)]")
+            if !tag.isEmpty, seen.insert(TagName.key(tag)).inserted { result.append(tag) }
+        }
+        return result
     }
 
     /// Checks a tag name: trimmed, non-empty, at most 50 characters. Returns the cleaned name.

@@ -164,16 +164,36 @@ final class CommandService: Sendable {
                 versions[stream] = loaded.version
                 if let state = loaded.state.customer { related.customers[customerId] = state }
             }
+            // Admins are read, not written: their versions do not go into the append's expectations.
+            var adminIds = Set(leadCommand.relatedAdminIds)
+            if case .copyData = leadCommand { adminIds.formUnion(related.leads.values.compactMap(\.responsible)) }
+            related.admins = try admins(adminIds)
             return try LeadDecider.decide(lead, leadCommand, context: context, related: related)
         case (.customer(_, let customerCommand), .customer(let customer)):
             return try CustomerDecider.decide(customer, customerCommand, context: context)
         case (.admin(_, let adminCommand), .admin(let admin)):
-            return try AdminDecider.decide(admin, adminCommand, context: context)
+            var related = RelatedStates()
+            if adminCommand.needsAllAdmins {
+                let ids = try log.streamIds(withPrefix: "admin-").compactMap { stream -> UUID? in
+                    if case .admin(let id) = StreamID.parse(stream) { id } else { nil }
+                }
+                related.admins = try admins(Set(ids))
+            }
+            return try AdminDecider.decide(admin, adminCommand, context: context, related: related)
         case (.settings(let settingsCommand), .settings(let settings)):
             return try SettingsDecider.decide(settings, settingsCommand, context: context)
         default:
             throw LedgerError(.invalidArgument, "state does not match the command")  // unreachable
         }
+    }
+
+    /// The states of the admins with these ids that exist (an id without a stream is simply absent).
+    private func admins(_ ids: Set<UUID>) throws -> [UUID: AdminState] {
+        var result: [UUID: AdminState] = [:]
+        for id in ids {
+            if let admin = try load(StreamID.admin(id), as: .admin(nil)).state.admin { result[id] = admin }
+        }
+        return result
     }
 
     /// The log appends for a decision: exact expected versions for every stream that was read (`.noStream`

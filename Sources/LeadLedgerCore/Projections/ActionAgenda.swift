@@ -65,9 +65,11 @@ public struct ActionAgenda: Sendable, Equatable {
     }
 
     /// The actions of `admin` planned on the day of `now` (in the time zone `utcOffsetSeconds` east of UTC) and
-    /// the overdue ones (planned before that day; at most `overdueLimit`, oldest first).
+    /// the overdue ones (planned before that day; at most `overdueLimit`, oldest first). With `visibleTo`, only
+    /// actions on leads that admin is responsible for or watches.
     public func actionsForToday(
-        admin: UUID, now: Timestamp, utcOffsetSeconds: Int64 = 0, overdueLimit: Int = 200, directory: LeadDirectory
+        admin: UUID, now: Timestamp, utcOffsetSeconds: Int64 = 0, overdueLimit: Int = 200, visibleTo: UUID? = nil,
+        directory: LeadDirectory
     ) -> TodayActions {
         let day: Int64 = 86_400_000_000
         let offset = utcOffsetSeconds * 1_000_000
@@ -82,9 +84,9 @@ public struct ActionAgenda: Sendable, Equatable {
             if isOverdue && overdue.count >= overdueLimit { return true }
             let leadId = key.lead.uuid
             let actionId = key.action.uuid
-            guard let lead = directory[leadId], let action = lead.actions.first(where: { $0.id == actionId }) else {
-                return true
-            }
+            guard let lead = directory[leadId], visibleTo.map(lead.isOwnedOrWatched) ?? true,
+                let action = lead.actions.first(where: { $0.id == actionId })
+            else { return true }
             let item = AgendaItem(leadId: leadId, leadName: lead.fullName, action: action, overdue: isOverdue)
             if isOverdue { overdue.append(item) } else { today.append(item) }
             return true

@@ -532,7 +532,7 @@ extension LeadRecord {
         if let customFields = m.customFields {
             for (key, value) in customFields where state.customFields[key] != value { return false }
         }
-        if let viewer = m.visibleTo, self.responsible != viewer, !state.watchers.contains(viewer) { return false }
+        if let viewer = m.visibleTo, !state.isOwnedOrWatched(by: viewer) { return false }
         if let search = m.search, !search.contains(state.id) { return false }
         for token in m.searchTests where !LeadSearch.matches(token, record: self) { return false }
         return true

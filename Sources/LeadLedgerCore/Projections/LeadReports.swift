@@ -361,19 +361,28 @@ public struct LeadReports: Sendable, Equatable {
     }
 
     /// Live leads paused at `now`, soonest back first: O(log n + limit) from the directory's pause order.
-    public func pausedLeads(now: Timestamp, limit: Int = 100, directory: LeadDirectory) -> PausedReport {
+    /// With `visibleTo`, only the leads that admin is responsible for or watches, and their count (a walk
+    /// over the paused leads).
+    public func pausedLeads(now: Timestamp, limit: Int = 100, visibleTo: UUID? = nil, directory: LeadDirectory)
+        -> PausedReport
+    {
         var rows: [PausedLeadRow] = []
+        var visibleCount = 0
         let limit = Swift.max(0, limit)
-        if limit > 0 {
+        if limit > 0 || visibleTo != nil {
             directory.forEachPausedSoonestFirst(at: now) { record in
-                rows.append(
-                    PausedLeadRow(
-                        leadId: record.state.id, fullName: record.state.fullName,
-                        until: record.state.pausedUntil ?? now))
-                return rows.count < limit
+                if let viewer = visibleTo, !record.state.isOwnedOrWatched(by: viewer) { return true }
+                visibleCount += 1
+                if rows.count < limit {
+                    rows.append(
+                        PausedLeadRow(
+                            leadId: record.state.id, fullName: record.state.fullName,
+                            until: record.state.pausedUntil ?? now))
+                }
+                return visibleTo != nil || rows.count < limit
             }
         }
-        return PausedReport(count: directory.pausedCount(at: now), leads: rows)
+        return PausedReport(count: visibleTo == nil ? directory.pausedCount(at: now) : visibleCount, leads: rows)
     }
 
     /// Assessment distribution per competitor over live leads, by competitor name.

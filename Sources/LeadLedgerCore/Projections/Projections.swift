@@ -83,8 +83,11 @@ public struct Projections: Sendable, Equatable {
         directory.watchedLeads(by: admin, query, now: now)
     }
 
-    public func actionsForToday(admin: UUID, now: Timestamp, utcOffsetSeconds: Int64 = 0) -> TodayActions {
-        agenda.actionsForToday(admin: admin, now: now, utcOffsetSeconds: utcOffsetSeconds, directory: directory)
+    public func actionsForToday(
+        admin: UUID, now: Timestamp, utcOffsetSeconds: Int64 = 0, visibleTo: UUID? = nil
+    ) -> TodayActions {
+        agenda.actionsForToday(
+            admin: admin, now: now, utcOffsetSeconds: utcOffsetSeconds, visibleTo: visibleTo, directory: directory)
     }
 
     public func duplicateGroups(after cursor: DuplicateGroupCursor? = nil, limit: Int = 50) -> DuplicateGroupPage {
@@ -122,8 +125,8 @@ public struct Projections: Sendable, Equatable {
 
     public func timeInStep() -> [StepTimeRow] { reports.timeInStep(settings: settings) }
 
-    public func pausedLeads(now: Timestamp, limit: Int = 100) -> PausedReport {
-        reports.pausedLeads(now: now, limit: limit, directory: directory)
+    public func pausedLeads(now: Timestamp, limit: Int = 100, visibleTo: UUID? = nil) -> PausedReport {
+        reports.pausedLeads(now: now, limit: limit, visibleTo: visibleTo, directory: directory)
     }
 
     public func competitors() -> [CompetitorReportRow] { reports.competitorReport() }

@@ -30,11 +30,15 @@ public struct Principal: Sendable, Hashable {
     /// Whether the caller may see and edit this lead: with `leads.read.all` every lead, otherwise only the
     /// leads they are responsible for or watch.
     public func canReach(_ lead: LeadState) -> Bool {
-        has(.leadsReadAll) || lead.responsible == admin.id || lead.watchers.contains(admin.id)
+        has(.leadsReadAll) || lead.isOwnedOrWatched(by: admin.id)
     }
 
     /// Whether lists must be narrowed to the caller's own leads.
     public var seesOnlyOwnLeads: Bool { !has(.leadsReadAll) }
+
+    /// The admin whose own leads a projection query must be narrowed to (its `visibleTo`), `nil` for a caller
+    /// who sees every lead.
+    public var narrowedTo: UUID? { seesOnlyOwnLeads ? adminId : nil }
 
     /// How the principal appears in logs, e.g. `admin:6f1c…`; events record `adminId` itself.
     public var actor: String { "admin:\(adminId.uuidString.lowercased())" }

@@ -139,8 +139,11 @@ struct LeadRoutes: APIRouteCollection {
             let principal = try context.principalOrThrow()
             let id = try context.uuidParameter("id")
             let asOf = try Self.asOf(request)
-            let found = try asOf.map { try reads.lead(id, asOf: $0) } ?? reads.lead(id)
-            guard let found, principal.canReach(found.state) else { throw Self.notFound(id) }
+            // Reach is decided on the lead as it is now, whatever moment is asked for.
+            let current = reads.lead(id)
+            guard let current, principal.canReach(current.state) else { throw Self.notFound(id) }
+            let found = try asOf.map { try reads.lead(id, asOf: $0) } ?? current
+            guard let found else { throw Self.notFound(id) }
             let position = found.position
             return try await request.conditionalGET(etag: .streamVersion(found.streamVersion), context: context) {
                 var response = JSONResponse.make(LeadResource(found.state, now: reads.now))

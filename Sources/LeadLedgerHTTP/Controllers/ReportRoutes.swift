@@ -49,8 +49,10 @@ struct ReportRoutes: APIRouteCollection {
         }
         routes.get("/v1/reports/paused") { request, context in
             let limit = try PageLimit.parse(query: QueryReader(request.uri.queryParameters).text("limit")).value
+            // The one report that names leads: narrowed to the caller's reach.
+            let visibleTo = try context.principalOrThrow().narrowedTo
             return try await Self.respond(request, context, reads) { projections, now in
-                let report = projections.pausedLeads(now: now, limit: limit)
+                let report = projections.pausedLeads(now: now, limit: limit, visibleTo: visibleTo)
                 return PausedReportResource(
                     count: report.count,
                     leads: report.leads.map {

@@ -63,8 +63,9 @@ struct ViewRoutes: APIRouteCollection {
             let reader = QueryReader(request.uri.queryParameters)
             let offset = try Self.utcOffset(reader)
             let now = try reader.time("now", dateOnly: .startOfDay) ?? reads.now
+            let visibleTo = try context.principalOrThrow().narrowedTo
             let (today, position) = reads.ledger.read {
-                ($0.actionsForToday(admin: adminId, now: now, utcOffsetSeconds: offset), $0.position)
+                ($0.actionsForToday(admin: adminId, now: now, utcOffsetSeconds: offset, visibleTo: visibleTo), $0.position)
             }
             return try await request.conditionalGET(etag: .logPosition(position), context: context) {
                 try JSONResponse.make(

@@ -58,6 +58,12 @@ struct CommandResponder: Sendable {
             guard let current = reads.lead(id), principal.canReach(current.state) else {
                 throw LeadRoutes.notFound(id)
             }
+            // So is every other lead the command reads (a copy's source, a merge's sources).
+            for related in command.relatedLeadIds where related != id {
+                guard let lead = reads.lead(related), principal.canReach(lead.state) else {
+                    throw LeadRoutes.notFound(related)
+                }
+            }
         }
         let result = try await execute(.lead(id, command), kind: "lead", input, expectedVersion: expected)
         guard let lead = result.state.lead else { throw LeadRoutes.notFound(id) }

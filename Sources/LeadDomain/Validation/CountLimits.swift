@@ -1,0 +1,21 @@
+/// The most items each list a command carries may hold: the one place every count check reads.
+///
+/// Checked before any item is looked at, so an oversized list costs one comparison, never a walk (a lead
+/// with 50,000 tags once stalled the server). The OpenAPI document states the same numbers as `maxItems`;
+/// `OpenAPIDocumentTests` holds them equal.
+public enum CountLimits {
+    /// Tags a lead carries (in a create, and in all after a tag command).
+    public static let tags = 100
+    /// Phone numbers and e-mail addresses of a lead or a customer.
+    public static let phones = 20
+    public static let emails = 20
+    /// Watchers of one lead.
+    public static let watchers = 100
+    /// Source leads of one merge.
+    public static let mergeSources = 20
+    /// Custom field values set by one command.
+    public static let customFields = 100
+    /// Options of a list custom field, values of the assessment scale, steps of a reorder, fields of a
+    /// required-fields or copy command, permissions of an admin.
+    public static let settingsList = 200
+}
