@@ -123,6 +123,24 @@ struct CommandServiceTests {
         try await ledger.close()
     }
 
+    @Test("64 concurrent writers on one lead without an expected version: every command appends, none is refused")
+    func sixtyFourWriters() async throws {
+        let directory = TemporaryDirectory()
+        let ledger = try await openLedger(directory.path)
+        let id = try await createLead(ledger, 1)
+        let failures = await withTaskGroup(of: Int.self) { group in
+            for n in 0..<64 {
+                group.addTask { (try? await ledger.execute(.lead(id, .tag("t\(n)")), actor: testAdmin)) == nil ? 1 : 0 }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(failures == 0)
+        let state = try #require(try ledger.lead(id)).state
+        #expect(state.tags.count == 64)
+        #expect(state.version == 65)
+        try await ledger.close()
+    }
+
     @Test("a repeated command decides nothing: no append, current version and position")
     func noOp() async throws {
         let directory = TemporaryDirectory()

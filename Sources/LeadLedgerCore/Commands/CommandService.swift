@@ -3,7 +3,7 @@ import Foundation
 import LeadDomain
 import Synchronization
 
-/// Load → decide → append, with optimistic concurrency, one re-decision on a concurrent write, If-Match
+/// Load → decide → append, with optimistic concurrency, re-decisions on concurrent writes, If-Match
 /// preconditions and idempotency keys. `Ledger.execute` calls it and then waits for the projections.
 ///
 /// Every non-empty decision writes to the command's target stream, which is what makes the idempotency check
@@ -11,6 +11,14 @@ import Synchronization
 /// and a retry finds it while reading the target stream it loads anyway — before deciding again, so a retry
 /// after a success is answered with the original positions instead of being re-decided into a conflict.
 final class CommandService: Sendable {
+    /// How many times a command without `If-Match` is decided again after another writer changed a stream it
+    /// read, before it answers `concurrentModification`. Each round is one group commit, and one writer of a
+    /// busy stream wins each round, so this covers a few dozen writers on one lead at once.
+    static let redecisionLimit = 200
+    /// The longest pause before a re-decision; the pause is drawn at random up to a bound that doubles from
+    /// 0.1 ms, so writers colliding on one stream spread out instead of colliding again in step.
+    static let longestRedecisionPause: Duration = .milliseconds(5)
+
     let log: EventLog
     let clock: any LedgerClock
     private let settingsCache = Mutex<(state: SettingsState, version: UInt64)>((.defaults, 0))
@@ -121,12 +129,12 @@ final class CommandService: Sendable {
                         stream: command.streamId, expected: expectedVersion, actual: error.actualVersion ?? 0)
                 }
                 conflicts += 1
-                if conflicts > 1 { throw LedgerError.concurrentModification(stream: error.streamId) }
+                try await Self.pauseBeforeRedeciding(after: conflicts, stream: error.streamId)
                 continue
             } catch let error as EventLogError where error.code == .partiallyStored && idempotencyKey != nil {
                 // A racing duplicate of this keyed command was stored between our read and our append.
                 conflicts += 1
-                if conflicts > 1 { throw LedgerError.concurrentModification(stream: error.streamId) }
+                try await Self.pauseBeforeRedeciding(after: conflicts, stream: error.streamId)
                 continue
             }
             if results.contains(where: \.alreadyStored) {
@@ -142,6 +150,14 @@ final class CommandService: Sendable {
                 position: results.map(\.lastPosition).max() ?? head, appends: results, events: decision.events,
                 replayed: false)
         }
+    }
+
+    /// Waits a random moment before the `conflicts`-th re-decision, or gives up past `redecisionLimit`.
+    private static func pauseBeforeRedeciding(after conflicts: Int, stream: String?) async throws {
+        guard conflicts <= redecisionLimit else { throw LedgerError.concurrentModification(stream: stream) }
+        let bound = min(Duration.microseconds(100) * (1 << min(conflicts - 1, 16)), longestRedecisionPause)
+        let micros = bound.components.seconds * 1_000_000 + bound.components.attoseconds / 1_000_000_000_000
+        try await Task.sleep(for: .microseconds(Int64.random(in: 0...micros)))
     }
 
     /// Decides, loading the related states the command names (their versions go into `versions`).

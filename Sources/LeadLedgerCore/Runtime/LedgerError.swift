@@ -7,7 +7,7 @@ import Foundation
 /// | code | meaning | HTTP |
 /// |---|---|---|
 /// | `preconditionFailed` | the caller's expected version (If-Match) is not the stream's version | 412 |
-/// | `concurrentModification` | the stream changed again while the command was re-decided once | 409 |
+/// | `concurrentModification` | the streams kept changing through `CommandService.redecisionLimit` re-decisions | 409 |
 /// | `invalidArgument` | a bad as-of, limit or command shape (see `message`) | 400 |
 /// | `undecodableEvent` | a stored event cannot be decoded by this build (see `position`) | 500 |
 /// | `closed` | the ledger is closed | 503 |
@@ -69,7 +69,7 @@ public struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     static func concurrentModification(stream: String?) -> Self {
         var error = Self(
             .concurrentModification,
-            "'\(stream ?? "a stream")' was changed concurrently twice while the command was decided; retry")
+            "'\(stream ?? "a stream")' kept changing while the command was decided again and again; retry")
         error.streamId = stream
         return error
     }
