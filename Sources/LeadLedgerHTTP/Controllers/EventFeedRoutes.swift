@@ -26,13 +26,17 @@ struct EventFeedRoutes: APIRouteCollection {
         }
         routes.get("/v1/events/stream") { request, context in
             try context.require(.leadsReadAll)
+            let principal = try context.principalOrThrow()
+            let reads = LedgerReads(ledger: ledger)
             // Both are read (a bad one is a 400 either way); Last-Event-ID, set by a reconnecting client, wins.
             let queryAfter = try Self.after(request)
             let after = try ServerSentEventStream.lastEventPosition(request) ?? queryAfter ?? 0
             let events = ledger.subscribe(after: after).map { event in
                 ServerSentEvent(id: String(event.position), data: EventJSON.string(event))
             }
-            return ServerSentEventStream.response(events: events)
+            return ServerSentEventStream.response(events: events) {
+                reads.isStillAuthorized(principal, for: .leadsReadAll)
+            }
         }
     }
 

@@ -7,7 +7,8 @@ import ServiceLifecycle
 ///
 /// Each event is written (and so flushed) as it arrives; a comment line is sent every `heartbeat` when no
 /// event came, so proxies keep the connection open and a dead client is noticed. The stream ends when the
-/// sequence ends, the client goes away, or the server shuts down gracefully.
+/// sequence ends, the client goes away, the server shuts down gracefully, or `isAuthorized` answers `false`:
+/// it is asked before every event and every `recheck` (a revoked token or a disabled admin ends the stream).
 ///
 /// ```swift
 /// routes.get("/v1/events/stream") { request, context in
@@ -20,7 +21,9 @@ public enum ServerSentEventStream {
 
     public static func response<Events: AsyncSequence & Sendable>(
         events: Events,
-        heartbeat: Duration = .seconds(15)
+        heartbeat: Duration = .seconds(15),
+        recheck: Duration = .seconds(1),
+        isAuthorized: @escaping @Sendable () -> Bool = { true }
     ) -> Response where Events.Element == ServerSentEvent {
         var headers = HTTPFields()
         headers[.contentType] = mediaType
@@ -33,13 +36,24 @@ public enum ServerSentEventStream {
                 group.addTask {
                     defer { channel.finish() }
                     for try await event in events {
+                        guard isAuthorized() else { return }
                         await channel.send(ByteBuffer(string: event.encoded))
                     }
                 }
                 group.addTask {
+                    var sinceHeartbeat = Duration.zero
                     while true {
-                        try await Task.sleep(for: heartbeat)
-                        await channel.send(ByteBuffer(string: ": heartbeat\n\n"))
+                        let pause = min(recheck, heartbeat - sinceHeartbeat)
+                        try await Task.sleep(for: pause)
+                        guard isAuthorized() else {
+                            channel.finish()
+                            return
+                        }
+                        sinceHeartbeat += pause
+                        if sinceHeartbeat >= heartbeat {
+                            sinceHeartbeat = .zero
+                            await channel.send(ByteBuffer(string: ": heartbeat\n\n"))
+                        }
                     }
                 }
                 // Sends the head at once, so the client knows the stream is open before the first event.

@@ -28,6 +28,16 @@ struct LedgerReads: Sendable {
         return (admin, token)
     }
 
+    /// Whether `principal`'s token is still live (not revoked, not expired, its admin enabled) and its admin
+    /// still holds `permission`: what a long-lived response (the event stream) re-checks as it goes.
+    func isStillAuthorized(_ principal: Principal, for permission: Permission) -> Bool {
+        let now = now
+        guard let admin = admin(principal.adminId), admin.has(permission),
+            let token = admin.tokens.first(where: { $0.id == principal.tokenId }), !token.revoked
+        else { return false }
+        return token.expiresAt.map { now < $0 } ?? true
+    }
+
     /// A lead, its stream version and the log position the answer reflects.
     struct LeadRead: Sendable {
         var state: LeadState
