@@ -32,10 +32,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Event loop threads serving the sockets (default: half the cores, at least 1).")
     var eventLoops = HTTPServerConfiguration.defaultEventLoops
 
+    @Option(help: "Open connections at most; one more is answered 503 and closed.")
+    var maxConnections = HTTPServerConfiguration.defaultMaxConnections
+
+    @Option(help: "Seconds a connection may wait for a request's complete head (idle keep-alive, slow headers).")
+    var idleTimeout = Int(HTTPServerConfiguration.defaultIdleTimeout.components.seconds)
+
+    @Option(help: "Seconds a request's body may take to arrive once its head has.")
+    var bodyTimeout = Int(HTTPServerConfiguration.defaultBodyTimeout.components.seconds)
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535, not \(port).") }
         guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive.") }
         guard (1...256).contains(eventLoops) else { throw ValidationError("--event-loops must be 1…256, not \(eventLoops).") }
+        guard (1...1_000_000).contains(maxConnections) else {
+            throw ValidationError("--max-connections must be 1…1000000, not \(maxConnections).")
+        }
+        guard (1...3_600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1…3600 seconds.") }
+        guard (1...3_600).contains(bodyTimeout) else { throw ValidationError("--body-timeout must be 1…3600 seconds.") }
         guard !data.isEmpty else { throw ValidationError("--data must name a directory.") }
     }
 
@@ -62,7 +76,8 @@ struct ServeCommand: AsyncParsableCommand {
             let app = buildLedgerApplication(
                 ledger: ledger,
                 configuration: HTTPServerConfiguration(
-                    host: host, port: port, maxBodySize: maxBodySize, eventLoops: eventLoops),
+                    host: host, port: port, maxBodySize: maxBodySize, eventLoops: eventLoops,
+                    maxConnections: maxConnections, idleTimeout: .seconds(idleTimeout), bodyTimeout: .seconds(bodyTimeout)),
                 metrics: registry,
                 logger: logger,
                 onShutdown: {

@@ -44,11 +44,15 @@ final class LedgerFixture: Sendable {
     }
 
     func application(maxBodySize: Int = HTTPServerConfiguration.defaultMaxBodySize) -> some ApplicationProtocol {
+        application(server: HTTPServerConfiguration(host: "127.0.0.1", port: 0, maxBodySize: maxBodySize))
+    }
+
+    func application(server: HTTPServerConfiguration) -> some ApplicationProtocol {
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
         return buildLedgerApplication(
             ledger: ledger,
-            configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, maxBodySize: maxBodySize),
+            configuration: server,
             metrics: registry,
             logger: quiet,
             routeTable: routeTable
@@ -61,6 +65,21 @@ final class LedgerFixture: Sendable {
     }
 
     var head: UInt64 { ledger.log.head }
+
+    /// Runs `body` against a live server with this configuration and closes the ledger afterwards.
+    static func withLiveServer(
+        _ server: HTTPServerConfiguration,
+        _ body: @escaping @Sendable (any TestClientProtocol, LedgerFixture) async throws -> Void
+    ) async throws {
+        let fixture = try await make()
+        do {
+            try await fixture.application(server: server).test(.live) { client in try await body(client, fixture) }
+        } catch {
+            await fixture.close()
+            throw error
+        }
+        await fixture.close()
+    }
 
     /// Runs `body` against the router (or a live socket) and closes the ledger afterwards.
     static func withApp(

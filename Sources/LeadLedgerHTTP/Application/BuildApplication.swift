@@ -74,6 +74,7 @@ public func buildApplication(
     allServices += services
     return Application(
         router: router,
+        server: configuration.server,
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: configuration.serverName

@@ -1,3 +1,4 @@
+import HummingbirdCore
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -19,18 +20,60 @@ public struct HTTPServerConfiguration: Sendable {
     public var serverName: String?
     /// Threads of the event loop group that serves the sockets.
     public var eventLoops: Int
+    /// Open connections at most; one more is answered 503 and closed.
+    public var maxConnections: Int
+    /// How long a connection may wait for a request's complete head: after it opens and after each response.
+    /// Ends idle keep-alive connections and clients that send their headers a byte at a time.
+    public var idleTimeout: Duration
+    /// How long a request's body may take to arrive once its head has.
+    public var bodyTimeout: Duration
+    /// The longest request target (path and query) in bytes; a longer one is answered 414.
+    public var maxURILength: Int
+    /// The largest header block in bytes (names, values and their separators); a larger one is answered 431.
+    public var maxHeaderBytes: Int
+
+    public static let defaultMaxConnections = 4_096
+    public static let defaultIdleTimeout: Duration = .seconds(30)
+    public static let defaultBodyTimeout: Duration = .seconds(30)
+    public static let defaultMaxURILength = 8_192
+    public static let defaultMaxHeaderBytes = 32_768
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodySize: Int = defaultMaxBodySize, serverName: String? = nil,
-        eventLoops: Int = defaultEventLoops
+        eventLoops: Int = defaultEventLoops, maxConnections: Int = defaultMaxConnections,
+        idleTimeout: Duration = defaultIdleTimeout, bodyTimeout: Duration = defaultBodyTimeout,
+        maxURILength: Int = defaultMaxURILength, maxHeaderBytes: Int = defaultMaxHeaderBytes
     ) {
         precondition(maxBodySize > 0, "maxBodySize must be positive")
         precondition(eventLoops > 0, "eventLoops must be positive")
+        precondition(maxConnections > 0, "maxConnections must be positive")
+        precondition(idleTimeout > .zero && bodyTimeout > .zero, "timeouts must be positive")
+        precondition(maxURILength > 0 && maxHeaderBytes > 0, "head limits must be positive")
         self.host = host
         self.port = port
         self.maxBodySize = maxBodySize
         self.serverName = serverName
         self.eventLoops = eventLoops
+        self.maxConnections = maxConnections
+        self.idleTimeout = idleTimeout
+        self.bodyTimeout = bodyTimeout
+        self.maxURILength = maxURILength
+        self.maxHeaderBytes = maxHeaderBytes
+    }
+
+    /// The HTTP/1 server with this configuration's guard in every connection's pipeline (see
+    /// ``ConnectionGuard``). NIO's decoder limits sit above the guard's, so the guard answers first, with
+    /// the right status.
+    var server: HTTPServerBuilder {
+        let limits = ConnectionGuard.Limits(
+            maxConnections: maxConnections, idleTimeout: TimeAmount(idleTimeout), bodyTimeout: TimeAmount(bodyTimeout),
+            maxURILength: maxURILength, maxHeaderBytes: maxHeaderBytes)
+        let connections = ConnectionGuard.OpenConnections()
+        let decoderLimit = 2 * max(maxURILength, maxHeaderBytes)
+        return .http1(
+            configuration: HTTP1Channel.Configuration(
+                additionalChannelHandlers: [ConnectionGuard(limits: limits, connections: connections)],
+                httpDecoderConfiguration: .init(maxHeaderFieldSize: decoderLimit, maxHeaderListSize: decoderLimit)))
     }
 
     /// The event loop group of `eventLoops` threads: one per size for the life of the process, as NIO's own

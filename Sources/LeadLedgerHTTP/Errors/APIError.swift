@@ -52,11 +52,17 @@ public struct APIError: Error, HTTPResponseError, Sendable, Hashable {
         )
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let requestId = (context as? APIRequestContext)?.requestId
+    /// The problem body's JSON bytes (keys sorted).
+    public func encodedProblem(requestId: String?) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(problem(requestId: requestId))
+        // Strings, integers and arrays of them: encoding cannot fail.
+        return Array((try? encoder.encode(problem(requestId: requestId))) ?? Data())
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let requestId = (context as? APIRequestContext)?.requestId
+        let data = encodedProblem(requestId: requestId)
         var headers = self.headers
         headers[.contentType] = ProblemDetails.mediaType
         headers[.contentLength] = String(data.count)
@@ -101,8 +107,12 @@ extension APIError {
         )
     }
 
+    /// 413, with `Connection: close`: the rest of such a body is not worth reading (see `BodyLimitMiddleware`).
     public static func contentTooLarge(limit: Int) -> APIError {
-        APIError(.contentTooLarge, code: "contentTooLarge", detail: "The request body is over \(limit) bytes.")
+        var headers = HTTPFields()
+        headers[.connection] = "close"
+        return APIError(
+            .contentTooLarge, code: "contentTooLarge", detail: "The request body is over \(limit) bytes.", headers: headers)
     }
 
     /// 412 for a failed `If-Match` or expected-version check; `current` is the resource's current ETag.

@@ -24,6 +24,10 @@ public enum ProblemCategory: String, Sendable, Hashable, CaseIterable {
     case contentTooLarge
     /// The body has a media type the endpoint does not read. 415.
     case unsupportedMediaType
+    /// The URL is over the server's limit. 414.
+    case uriTooLong
+    /// The request's header block is over the server's limit. 431.
+    case headersTooLarge
     /// Too many requests. 429.
     case rateLimited
     /// A bug or an unavailable dependency; details go to the log, never to the client. 500.
@@ -43,6 +47,8 @@ public enum ProblemCategory: String, Sendable, Hashable, CaseIterable {
         case .precondition: .preconditionFailed
         case .contentTooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
+        case .uriTooLong: .uriTooLong
+        case .headersTooLarge: .requestHeaderFieldsTooLarge
         case .rateLimited: .tooManyRequests
         case .internalError: .internalServerError
         case .unavailable: .serviceUnavailable
