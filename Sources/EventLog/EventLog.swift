@@ -217,6 +217,9 @@ public final class EventLog: Sendable {
         try store.streamVersion(streamId)
     }
 
+    /// The stored event with this id, or `nil` when no event has it.
+    public func event(withId id: UUID) throws -> RecordedEvent? { try store.event(withId: id) }
+
     /// A stream's events from `fromVersion` on, optionally only those at global positions ≤ `throughPosition`
     /// (the state "as of" a position).
     public func readStream(_ streamId: String, fromVersion: UInt64 = 1, throughPosition: UInt64? = nil) throws

@@ -71,3 +71,39 @@ struct IdempotencyKeyTests {
         }
     }
 }
+
+@Suite("An Idempotency-Key stands for one request")
+struct IdempotencyKeyReuseTests {
+    @Test("the same key with another body, another lead or another route is a 422 idempotencyKeyReused; a retry is answered as before")
+    func reused() async throws {
+        try await LedgerFixture.withApp { client, fixture in
+            let token = fixture.adminToken
+            let a = try await client.createLead(token: token)["id"] as! String
+            let b = try await client.createLead(#"{"fullName":"Other"}"#, token: token)["id"] as! String
+            let key: HTTPFields = [.idempotencyKey: "note-1"]
+            let first = try await client.send(.post, "/v1/leads/\(a)/notes", token: token, json: #"{"text":"Called"}"#, headers: key)
+            #expect(first.status == .created)
+            let head = fixture.head
+            let retry = try await client.send(.post, "/v1/leads/\(a)/notes", token: token, json: #"{"text":"Called"}"#, headers: key)
+            #expect(retry.status == .created)
+            #expect(retry.headers[.logPosition] == first.headers[.logPosition])
+            let attempts: [(HTTPRequest.Method, String, String?)] = [
+                (.post, "/v1/leads/\(a)/notes", #"{"text":"Something else"}"#),
+                (.post, "/v1/leads/\(b)/notes", #"{"text":"Called"}"#),
+                (.patch, "/v1/leads/\(a)", #"{"comment":"x"}"#),
+                (.post, "/v1/leads", #"{"fullName":"New"}"#),
+            ]
+            for (method, path, json) in attempts {
+                let response = try await client.send(method, path, token: token, json: json, headers: key)
+                #expect(response.status == .unprocessableContent, "\(method) \(path): \(response.bodyText)")
+                #expect(try response.problemCode() == "idempotencyKeyReused", "\(path)")
+                #expect(try response.problemFields() == ["Idempotency-Key"])
+            }
+            #expect(fixture.head == head)
+            // Another admin's same key is their own.
+            let manager = try await client.createManager(token: token, permissions: ["leads.read.all"])
+            let theirs = try await client.send(.post, "/v1/leads/\(b)/notes", token: manager.token, json: #"{"text":"Mine"}"#, headers: key)
+            #expect(theirs.status == .created)
+        }
+    }
+}

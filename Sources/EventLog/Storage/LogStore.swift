@@ -164,6 +164,21 @@ final class LogStore: Sendable {
         }
     }
 
+    /// The stored event with this id, if any (through the event-id index).
+    func event(withId id: UUID) throws -> RecordedEvent? {
+        try decompressors.withContext { (decompressor) in
+            try env.read { (txn) -> RecordedEvent? in
+                let position = try withUnsafeBytes(of: id.uuid) { (key) in
+                    try txn.get(eventIds, key: key) { (value) in decodePosition(value) }
+                }
+                guard let position = position ?? nil else { return nil }
+                return try withPositionKey(position) { (key) in
+                    try txn.get(events, key: key) { (value) in try decode(value, key: position, decompressor: decompressor) }
+                }
+            }
+        }
+    }
+
     /// The ids of the streams that have events and start with `prefix`, in byte order.
     func streamIds(withPrefix prefix: String) throws -> [String] {
         let start = Array(prefix.utf8)

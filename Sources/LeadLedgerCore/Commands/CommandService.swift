@@ -89,16 +89,31 @@ final class CommandService: Sendable {
 
     // MARK: - Executing
 
-    func execute(_ command: LedgerCommand, actor: UUID, expectedVersion: UInt64?, idempotencyKey: String?)
-        async throws -> CommandResult
-    {
+    /// - Parameter requestFingerprint: with an idempotency key, a digest of the request the key was sent with;
+    ///   the same key with another fingerprint (another body, route or lead) is refused as
+    ///   `idempotencyKeyReused` instead of being answered with the first request's result.
+    func execute(
+        _ command: LedgerCommand, actor: UUID, expectedVersion: UInt64?, idempotencyKey: String?,
+        requestFingerprint: String? = nil
+    ) async throws -> CommandResult {
         if let created = command.createdId, created != command.addressedId {
             throw LedgerError(.invalidArgument, "the create command's id does not match the addressed id")
         }
         if let key = idempotencyKey, key.isEmpty || key.utf8.count > 255 {
             throw LedgerError(.invalidArgument, "an idempotency key must be 1–255 bytes")
         }
-        let correlationId = idempotencyKey.map { EventIdentity.correlationId(actor: actor, key: $0) } ?? UUID.v7()
+        let correlationId =
+            idempotencyKey.map { EventIdentity.correlationId(actor: actor, key: $0, request: requestFingerprint) }
+            ?? UUID.v7()
+        if let key = idempotencyKey {
+            // The key's first event, wherever it was stored: another stream or correlation means another request.
+            let first = EventIdentity.eventId(actor: actor, key: key, streamIndex: 0, eventIndex: 0)
+            if let stored = try log.event(withId: first),
+                stored.metadata.correlationId != correlationId || stored.streamId != command.streamId
+            {
+                throw LedgerError(.idempotencyKeyReused, "the idempotency key was used for a different request")
+            }
+        }
         var conflicts = 0
         while true {
             let target = try load(command.streamId, as: Self.emptyState(for: command))

@@ -10,12 +10,14 @@ enum EventIdentity {
         derive(actor: actor, key: key, a: UInt32(truncatingIfNeeded: streamIndex), b: UInt32(truncatingIfNeeded: eventIndex))
     }
 
-    /// The correlation id every event of the command carries.
-    static func correlationId(actor: UUID, key: String) -> UUID {
-        derive(actor: actor, key: key, a: .max, b: .max)
+    /// The correlation id every event of the command carries. With a `request` fingerprint (what the HTTP
+    /// layer hashes of the method, path and body), two different requests under one key get different ids,
+    /// which is how a reused key is told from a retry.
+    static func correlationId(actor: UUID, key: String, request: String? = nil) -> UUID {
+        derive(actor: actor, key: key, a: .max, b: .max, context: request.map { Array($0.utf8) } ?? [])
     }
 
-    private static func derive(actor: UUID, key: String, a: UInt32, b: UInt32) -> UUID {
+    private static func derive(actor: UUID, key: String, a: UInt32, b: UInt32, context: [UInt8] = []) -> UUID {
         var hasher = SHA256()
         hasher.update(data: Array("leadledger.idempotency.v1".utf8))
         withUnsafeBytes(of: actor.uuid) { hasher.update(bufferPointer: $0) }
@@ -24,6 +26,7 @@ enum EventIdentity {
         hasher.update(data: keyBytes)
         withUnsafeBytes(of: a.bigEndian) { hasher.update(bufferPointer: $0) }
         withUnsafeBytes(of: b.bigEndian) { hasher.update(bufferPointer: $0) }
+        if !context.isEmpty { hasher.update(data: context) }
         var bytes = Array(hasher.finalize().prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x80  // RFC 9562 version 8 (custom)
         bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant

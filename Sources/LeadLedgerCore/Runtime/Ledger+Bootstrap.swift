@@ -20,9 +20,12 @@ public enum APITokenHash {
     }
 
     /// SHA-256 of the token's UTF-8 bytes, lowercase hex.
-    public static func sha256Hex(_ token: String) -> String {
+    public static func sha256Hex(_ token: String) -> String { sha256Hex(bytes: Array(token.utf8)) }
+
+    /// SHA-256 of `bytes`, lowercase hex (tokens, request fingerprints).
+    public static func sha256Hex(bytes: [UInt8]) -> String {
         // Every authenticated request hashes its token: hex by table, not `String(format:)` per byte (~5 µs).
-        let digest = SHA256.hash(data: Array(token.utf8))
+        let digest = SHA256.hash(data: bytes)
         return String(unsafeUninitializedCapacity: SHA256.byteCount * 2) { out in
             var index = 0
             for byte in digest {

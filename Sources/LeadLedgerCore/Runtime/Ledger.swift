@@ -113,12 +113,14 @@ public final class Ledger: Sendable {
     ///   (`preconditionFailed`, `concurrentModification`, `invalidArgument`, `closed`); `EventLogError`.
     @discardableResult
     public func execute(
-        _ command: LedgerCommand, actor: UUID, expectedVersion: UInt64? = nil, idempotencyKey: String? = nil
+        _ command: LedgerCommand, actor: UUID, expectedVersion: UInt64? = nil, idempotencyKey: String? = nil,
+        requestFingerprint: String? = nil
     ) async throws -> CommandResult {
         try enter()
         defer { leave() }
         let result = try await commands.execute(
-            command, actor: actor, expectedVersion: expectedVersion, idempotencyKey: idempotencyKey)
+            command, actor: actor, expectedVersion: expectedVersion, idempotencyKey: idempotencyKey,
+            requestFingerprint: requestFingerprint)
         try await store.waitUntilApplied(result.position)
         return result
     }

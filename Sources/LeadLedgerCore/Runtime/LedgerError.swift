@@ -9,6 +9,7 @@ import Foundation
 /// | `preconditionFailed` | the caller's expected version (If-Match) is not the stream's version | 412 |
 /// | `concurrentModification` | the streams kept changing through `CommandService.redecisionLimit` re-decisions | 409 |
 /// | `invalidArgument` | a bad as-of, limit or command shape (see `message`) | 400 |
+/// | `idempotencyKeyReused` | the idempotency key was used before for a different request | 422 |
 /// | `undecodableEvent` | a stored event cannot be decoded by this build (see `position`) | 500 |
 /// | `closed` | the ledger is closed | 503 |
 /// | `snapshot` | a snapshot could not be written or read | 500 |
@@ -16,6 +17,7 @@ public struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {
             case preconditionFailed, concurrentModification, invalidArgument, undecodableEvent, closed, snapshot
+            case idempotencyKeyReused
         }
 
         private let base: Base
@@ -29,6 +31,7 @@ public struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let undecodableEvent = Code(.undecodableEvent)
         public static let closed = Code(.closed)
         public static let snapshot = Code(.snapshot)
+        public static let idempotencyKeyReused = Code(.idempotencyKeyReused)
     }
 
     public var code: Code
@@ -53,6 +56,7 @@ public struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .preconditionFailed: 412
         case .concurrentModification: 409
         case .invalidArgument: 400
+        case .idempotencyKeyReused: 422
         case .closed: 503
         default: 500
         }

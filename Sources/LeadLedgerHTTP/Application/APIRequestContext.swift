@@ -27,6 +27,8 @@ public struct APIRequestContext: RequestContext {
     }
     /// Set by ``BodyLimitMiddleware`` from the configuration; Hummingbird's decoders honour it.
     public var maxUploadSize: Int
+    /// Set by ``RequestFingerprintMiddleware`` for a request with an `Idempotency-Key`.
+    public var requestFingerprint: String?
     /// Shared with the middleware that wrap this one, so logging and metrics see the principal that an inner
     /// middleware authenticated (the context itself is a value, copied on the way in).
     let slot: RequestSlot
@@ -36,6 +38,7 @@ public struct APIRequestContext: RequestContext {
         self.principal = nil
         self.requestId = UUID.random().lowercased
         self.maxUploadSize = HTTPServerConfiguration.defaultMaxBodySize
+        self.requestFingerprint = nil
         self.slot = RequestSlot()
         self.slot.requestId = requestId
     }

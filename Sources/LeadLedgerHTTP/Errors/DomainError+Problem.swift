@@ -14,6 +14,7 @@ import LeadLedgerCore
 // | `LedgerError.preconditionFailed` | 412 | `versionMismatch`, with the current `ETag` |
 // | `LedgerError.concurrentModification` | 409 | `concurrentModification` |
 // | `LedgerError.invalidArgument` | 400 | `invalidArgument` |
+// | `LedgerError.idempotencyKeyReused` | 422 | `idempotencyKeyReused`, naming `Idempotency-Key` |
 // | `LedgerError.closed` | 503 | `unavailable` |
 // | anything else from the core or the log | 500 | `internalError` (logged, never shown) |
 
@@ -44,6 +45,11 @@ extension LedgerError: ProblemConvertible {
             return APIError(.conflict, code: "concurrentModification", detail: "The resource changed concurrently; retry.")
         case .invalidArgument:
             return APIError(.badRequest, code: "invalidArgument", detail: message)
+        case .idempotencyKeyReused:
+            let message = "This Idempotency-Key was used for a different request; use a new key for a new request."
+            return APIError(
+                .validation, code: "idempotencyKeyReused", detail: message,
+                errors: [.init(field: "Idempotency-Key", code: "idempotencyKeyReused", message: message)])
         case .closed:
             return APIError(.unavailable, code: "unavailable", detail: "The server is shutting down.")
         default:

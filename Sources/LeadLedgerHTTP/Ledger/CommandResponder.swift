@@ -16,6 +16,8 @@ struct CommandResponder: Sendable {
     struct Input {
         var principal: Principal
         var key: IdempotencyKey?
+        /// What the key stands for (``RequestFingerprintMiddleware``).
+        var fingerprint: String?
 
         /// The id of the resource the command creates: derived from the idempotency key when there is one, so
         /// a retry names the same resource.
@@ -29,7 +31,8 @@ struct CommandResponder: Sendable {
         _ command: LedgerCommand, kind: String, _ input: Input, expectedVersion: UInt64?
     ) async throws -> CommandResult {
         let result = try await ledger.execute(
-            command, actor: input.principal.adminId, expectedVersion: expectedVersion, idempotencyKey: input.key?.value)
+            command, actor: input.principal.adminId, expectedVersion: expectedVersion, idempotencyKey: input.key?.value,
+            requestFingerprint: input.fingerprint)
         metrics.commandExecuted(kind: kind, events: result.events.count, replayed: result.replayed)
         return result
     }
@@ -38,7 +41,7 @@ struct CommandResponder: Sendable {
         let principal = try context.principalOrThrow()
         let key = try request.idempotencyKey()
         let expected = try request.expectedStreamVersion()
-        return (Input(principal: principal, key: key), expected)
+        return (Input(principal: principal, key: key, fingerprint: context.requestFingerprint), expected)
     }
 
     /// Executes a lead command on lead `id` (for a create, `id` is the new lead's id).
