@@ -14,6 +14,8 @@ run: deps
 
 ## test: build and run every test (Swift Testing, real LMDB in temp directories)
 test: deps
+	python3 tools/openapi/generate.py --check
+	python3 -m openapi_spec_validator schemas/openapi.yaml
 	swift build --build-tests
 	swift test --skip-build
 

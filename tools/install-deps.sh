@@ -19,10 +19,13 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 # Python tools the tests run: jsonschema validates every event's JSON form against schemas/events (draft 2020-12);
-# schemathesis checks a live server against schemas/openapi.yaml.
+# schemathesis checks a live server against schemas/openapi.yaml; openapi-spec-validator checks that document, and
+# pyyaml lets tools/openapi/generate.py --check compare it (and the server's contract tables) with their source.
 if [ "${LEADLEDGER_SKIP_PY:-0}" != "1" ]; then
     py_missing=()
     python3 -c 'import jsonschema' >/dev/null 2>&1 || py_missing+=(jsonschema)
+    python3 -c 'import yaml' >/dev/null 2>&1 || py_missing+=(pyyaml)
+    python3 -c 'import openapi_spec_validator' >/dev/null 2>&1 || py_missing+=(openapi-spec-validator)
     PATH="$HOME/.local/bin:$PATH" command -v schemathesis >/dev/null 2>&1 || py_missing+=(schemathesis)
     if [ ${#py_missing[@]} -gt 0 ]; then
         echo "install-deps: installing python ${py_missing[*]}" >&2

@@ -18,7 +18,7 @@ struct MethodNotAllowedTests {
             try await client.execute(uri: "/v1/leads/42", method: .put, headers: Fixtures.bearer(Fixtures.adminToken)) {
                 response in
                 #expect(response.status == .methodNotAllowed)
-                #expect(response.headers[.allow] == "DELETE, GET, PATCH")
+                #expect(response.headers[.allow] == "DELETE, GET, HEAD, PATCH")
                 #expect(response.headers[.contentType] == "application/problem+json")
                 let value7 = try response.problem().code
                 #expect(value7 == "methodNotAllowed")
@@ -44,7 +44,7 @@ struct MethodNotAllowedTests {
             }
             try await client.execute(uri: "/healthz", method: .post) { response in
                 #expect(response.status == .methodNotAllowed)
-                #expect(response.headers[.allow] == "GET")
+                #expect(response.headers[.allow] == "GET, HEAD")
             }
         }
     }
@@ -60,7 +60,7 @@ struct MethodNotAllowedTests {
             routes: [TestRoutes { $0.get("/v1/x/:id/") { _, _ in "" } }]
         )
         #expect(table.all.map(\.description) == ["GET /healthz", "GET /metrics", "GET /v1/x/{id}"])
-        #expect(table.allowedMethods(forRequestPath: "/v1/x/7") == [.get])
+        #expect(table.allowedMethods(forRequestPath: "/v1/x/7") == [.get, .head])
         #expect(table.allowedMethods(forRequestPath: "/v1/x") == [])
     }
 }

@@ -7,12 +7,25 @@ with two-space indentation that LeadLedgerHTTPTests/OpenAPIDocumentTests reads (
 operations at column 4), and that test checks every route the server serves is here and vice versa.
 """
 import os
+import re
 import sys
 
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "schemas", "openapi.yaml")
+CONTRACT_OUT = os.path.join(ROOT, "Sources", "LeadLedgerHTTP", "Generated", "APIContract+Operations.swift")
+
+
+def count_limits():
+    """The list maximums of Sources/LeadDomain/Validation/CountLimits.swift: the code is their one source."""
+    path = os.path.join(ROOT, "Sources", "LeadDomain", "Validation", "CountLimits.swift")
+    with open(path, encoding="utf-8") as f:
+        found = dict(re.findall(r"public static let (\w+) = ([0-9_]+)", f.read()))
+    return {k: int(v.replace("_", "")) for k, v in found.items()}
+
+
+LIMITS = count_limits()
 
 
 def ref(kind, name):
@@ -83,8 +96,9 @@ def command(op_id, summary, tag, params=(), body=None, ok=200, resource="Lead", 
 
 
 def get(op_id, summary, tag, params=(), resource=None, errors=(), etag=True, content_type="application/json",
-        description=None, response_schema=None):
+        description=None, response_schema=None, extra=None):
     operation = {"operationId": op_id, "tags": [tag], "summary": summary}
+    operation.update(extra or {})
     if description:
         operation["description"] = description
     parameters = list(params)
@@ -112,10 +126,8 @@ def get(op_id, summary, tag, params=(), resource=None, errors=(), etag=True, con
 
 
 LEAD_ERRORS = (404, 409, 422)
-lead_paths = {
-    "/v1/leads": {
-        "get": get("listLeads", "List leads: filters, search, sort, keyset cursor, optional total", "leads",
-                   params=[
+# The lead filters, shared by the list, the kanban board and the watcher view; each also takes `cf.<key>`.
+LIST_FILTERS = [
                        query("step", "Only leads on this step.", {"type": "string"}),
                        query("responsible", "Only leads this admin is responsible for.", UUID),
                        query("tag", "Only leads with this tag (case-insensitive).", {"type": "string"}),
@@ -135,11 +147,14 @@ lead_paths = {
                              {"type": "string"}),
                        query("sort", "Sort key.", {"type": "string", "enum": ["updated", "created", "name", "step"], "default": "updated"}),
                        query("order", "Sort order.", {"type": "string", "enum": ["asc", "desc"], "default": "desc"}),
-                       ref("parameters", "limit"),
-                       ref("parameters", "cursor"),
-                       query("count", "`true`: include `total`.", {"type": "boolean"}),
-                   ],
-                   resource="LeadPage", errors=(422,),
+]
+CUSTOM_FIELD_FILTERS = {"x-query-prefixes": ["cf."]}
+lead_paths = {
+    "/v1/leads": {
+        "get": get("listLeads", "List leads: filters, search, sort, keyset cursor, optional total", "leads",
+                   params=LIST_FILTERS + [ref("parameters", "limit"), ref("parameters", "cursor"),
+                                          query("count", "`true`: include `total`.", {"type": "boolean"})],
+                   extra=CUSTOM_FIELD_FILTERS, resource="LeadPage", errors=(422,),
                    description="Custom fields filter as `cf.<key>=<value>`. A manager without `leads.read.all` sees "
                                "only the leads they are responsible for or watch. The ETag is the log position."),
         "post": command("createLead", "Create a lead", "leads", body="CreateLead", ok=201, errors=LEAD_ERRORS,
@@ -260,8 +275,6 @@ event_paths = {
                                      description="Each event: `id: <position>` and `data: <the event's JSON, as in /v1/events>`; a comment line every 15 s.")},
 }
 
-LIST_FILTERS = [p for p in lead_paths["/v1/leads"]["get"]["parameters"]
-                if isinstance(p, dict) and p.get("name") not in ("limit", "cursor", "count")]
 PERIOD = [query("from", "Period start (inclusive).", TIME), query("to", "Period end (exclusive).", TIME)]
 
 
@@ -275,11 +288,11 @@ view_paths = {
                                   query("step", "Only this column (to page it with `cursor`, which needs `step`).", {"type": "string"}),
                                   query("limit", "Rows per column.", {"type": "integer", "minimum": 1, "maximum": 200, "default": 20}),
                                   ref("parameters", "cursor")],
-                              resource="Kanban", errors=(422,))},
+                              extra=CUSTOM_FIELD_FILTERS, resource="Kanban", errors=(422,))},
     "/v1/admins/{id}/watched": {"get": get("getWatchedLeads", "Leads an admin watches (yourself, or with `leads.read.all`)", "views",
                                            params=[ADMIN_ID] + LIST_FILTERS + [ref("parameters", "limit"), ref("parameters", "cursor"),
                                                                                query("count", "`true`: include `total`.", {"type": "boolean"})],
-                                           resource="LeadPage", errors=(403, 422))},
+                                           extra=CUSTOM_FIELD_FILTERS, resource="LeadPage", errors=(403, 422))},
     "/v1/admins/{id}/actions/today": {"get": get("getActionsToday", "An admin's open actions planned today, and overdue ones", "views",
                                                  params=[ADMIN_ID, query("utcOffset", "Minutes east of UTC where the day is counted.",
                                                                          {"type": "integer", "minimum": -840, "maximum": 840, "default": 0}),
@@ -292,11 +305,11 @@ view_paths = {
     "/v1/customers/{id}/matching-leads": {"get": get("getCustomerMatchingLeads", "Leads whose e-mail matches the customer's", "views",
                                                      params=[path_param("id", "The customer.")], resource="LeadPage", errors=(404,))},
     "/v1/reports/funnel": report("getFunnelReport", "How many leads reached each step (needs `reports.read`)", "FunnelReport", PERIOD),
-    "/v1/reports/managers": report("getManagerReport", "Per responsible admin: leads, conversions, actions", "ReportRows", PERIOD),
-    "/v1/reports/sources": report("getSourceReport", "Per source: leads and conversion rate", "ReportRows", PERIOD),
-    "/v1/reports/step-times": report("getStepTimeReport", "Time spent in each step", "ReportRows"),
+    "/v1/reports/managers": report("getManagerReport", "Per responsible admin: leads, conversions, actions", "ManagerReport", PERIOD),
+    "/v1/reports/sources": report("getSourceReport", "Per source: leads and conversion rate", "SourceReport", PERIOD),
+    "/v1/reports/step-times": report("getStepTimeReport", "Time spent in each step", "StepTimeReport"),
     "/v1/reports/paused": report("getPausedReport", "Leads paused now, soonest resuming first", "PausedReport", [ref("parameters", "limit")]),
-    "/v1/reports/competitors": report("getCompetitorReport", "Competitors and their assessments", "ReportRows"),
+    "/v1/reports/competitors": report("getCompetitorReport", "Competitors and their assessments", "CompetitorReport"),
 }
 
 operations_paths = {
@@ -317,10 +330,17 @@ operations_paths = {
 }
 
 STRING_LIST = {"type": "array", "items": {"type": "string"}}
+
+
+def string_list(limit_name):
+    return {"type": "array", "items": {"type": "string"}, "maxItems": LIMITS[limit_name]}
+
+
+SETTINGS_LIST = string_list("settingsList")
 ADDRESS = {"type": "object", "properties": {k: {"type": "string"} for k in ["country", "city", "street", "building", "flat"]},
            "additionalProperties": False}
 CUSTOM_FIELD_VALUE = {
-    "type": "object", "required": ["type", "value"],
+    "type": "object", "required": ["type", "value"], "additionalProperties": False,
     "description": "A typed value: `{\"type\": \"int\", \"value\": 5}`; `date` values are `YYYY-MM-DD`.",
     "properties": {"type": {"type": "string", "enum": ["string", "int", "list", "text", "flag", "url", "date"]},
                    "value": {"type": ["string", "integer", "boolean"]}},
@@ -406,14 +426,32 @@ schemas = {
         "A stored event."),
     "EventPage": obj(["items", "next"], {"items": {"type": "array", "items": schema("Event")},
                                          "next": {"type": "integer", "minimum": 0, "description": "The `after` of the next page."}}),
-    "Settings": {"type": "object", "description": "The settings state: steps (pipeline order, retired marked), sources, "
-                 "actionTypes, taskTypes, tags, customFields, defaultStep, defaultSource, fieldLimitsPreset, fieldLimits, "
-                 "requiredFields, assessmentScale, lockConvertedLeads, version.",
-                 "required": ["steps", "sources", "actionTypes", "taskTypes", "defaultStep", "defaultSource", "version"],
-                 "properties": {"steps": {"type": "array", "items": {"type": "object"}}, "sources": {"type": "array"},
-                                "actionTypes": {"type": "array"}, "taskTypes": {"type": "array"},
-                                "defaultStep": {"type": "string"}, "defaultSource": {"type": "string"},
-                                "version": {"type": "integer", "minimum": 0}}},
+    "Settings": obj(["steps", "sources", "actionTypes", "taskTypes", "tags", "customFields", "defaultStep", "defaultSource",
+                     "fieldLimitsPreset", "fieldLimits", "requiredFields", "assessmentScale", "lockConvertedLeads", "version"], {
+        "steps": {"type": "array", "description": "In pipeline order; retired ones marked.", "items": obj(
+            ["key", "name", "colour", "retired"], {"key": {"type": "string"}, "name": {"type": "string"},
+                                                  "colour": {"type": "string"}, "description": {"type": "string"},
+                                                  "retired": {"type": "boolean"}})},
+        "sources": {"type": "array", "items": schema("CatalogueItem")},
+        "actionTypes": {"type": "array", "items": schema("CatalogueItem")},
+        "taskTypes": {"type": "array", "items": schema("CatalogueItem")},
+        "tags": {"type": "array", "items": obj(["name"], {"name": {"type": "string"}, "colour": {"type": "string"}})},
+        "customFields": {"type": "array", "items": obj(["key", "name", "type", "required", "retired"], {
+            "key": {"type": "string"}, "name": {"type": "string"},
+            "type": {"type": "string", "enum": ["string", "int", "list", "text", "flag", "url", "date"]},
+            "required": {"type": "boolean"}, "maxLength": {"type": "integer"}, "minValue": {"type": "integer"},
+            "maxValue": {"type": "integer"}, "options": STRING_LIST, "retired": {"type": "boolean"}})},
+        "defaultStep": {"type": "string"}, "defaultSource": {"type": "string"},
+        "fieldLimitsPreset": {"type": "string", "enum": ["default", "compact", "custom"]},
+        "fieldLimits": schema("FieldLimits"),
+        "requiredFields": {"type": "array", "items": LEAD_FIELD},
+        "assessmentScale": STRING_LIST, "lockConvertedLeads": {"type": "boolean"},
+        "version": {"type": "integer", "minimum": 0}}, "The settings in force."),
+    "CatalogueItem": obj(["key", "name", "retired"], {"key": {"type": "string"}, "name": {"type": "string"},
+                                                       "retired": {"type": "boolean"}}),
+    "FieldLimits": obj(["name", "customText", "note", "comment", "taskDescription"],
+                       {k: {"type": "integer", "minimum": 1} for k in ["name", "customText", "note", "comment", "taskDescription"]},
+                       "The longest text each kind of field accepts, in characters."),
     "Admin": obj(["id", "name", "role", "permissions", "disabled", "tokens", "createdAt", "updatedAt", "version"], {
         "id": UUID, "name": {"type": "string"}, "email": {"type": "string"}, "role": {"type": "string", "enum": ["admin", "manager"]},
         "permissions": {"type": "array", "items": PERMISSION}, "disabled": {"type": "boolean"},
@@ -438,22 +476,42 @@ schemas = {
         "nextCursor": {"type": ["string", "null"]}, "total": {"type": "integer", "minimum": 0}}),
     "FunnelReport": obj(["period", "created", "converted", "steps"], {
         "period": obj([], {"from": TIME, "to": TIME}), "created": {"type": "integer"}, "converted": {"type": "integer"},
-        "steps": {"type": "array", "items": {"type": "object"}}}),
-    "ReportRows": obj(["items"], {"items": {"type": "array", "items": {"type": "object"}}}),
+        "steps": {"type": "array", "items": obj(["step", "name", "reached"], {
+            "step": {"type": "string"}, "name": {"type": "string"}, "reached": {"type": "integer", "minimum": 0},
+            "conversionFromPrevious": {"type": "number"}})}}),
+    "ManagerReport": obj(["items"], {"items": {"type": "array", "items": obj(
+        ["admin", "responsible", "created", "converted", "actionsCompleted"], {
+            "admin": UUID, "name": {"type": "string"}, "responsible": {"type": "integer"}, "created": {"type": "integer"},
+            "converted": {"type": "integer"}, "actionsCompleted": {"type": "integer"},
+            "medianSecondsToConvert": {"type": "number"}})}}),
+    "SourceReport": obj(["items"], {"items": {"type": "array", "items": obj(
+        ["source", "name", "count", "converted", "conversionRate"], {
+            "source": {"type": "string"}, "name": {"type": "string"}, "count": {"type": "integer"},
+            "converted": {"type": "integer"}, "conversionRate": {"type": "number"}})}}),
+    "StepTimeReport": obj(["items"], {"items": {"type": "array", "items": obj(["step", "name", "count"], {
+        "step": {"type": "string"}, "name": {"type": "string"}, "count": {"type": "integer"},
+        "meanSeconds": {"type": "number"}, "medianSeconds": {"type": "number"}})}}),
+    "CompetitorReport": obj(["items"], {"items": {"type": "array", "items": obj(["competitor", "total", "assessments"], {
+        "competitor": {"type": "string"}, "total": {"type": "integer"},
+        "assessments": {"type": "array", "items": obj(["assessment", "count"], {
+            "assessment": {"type": "string"}, "count": {"type": "integer"}})}})}}),
     "PausedReport": obj(["count", "leads"], {"count": {"type": "integer"}, "leads": {"type": "array", "items": obj(
         ["leadId", "fullName", "until"], {"leadId": UUID, "fullName": {"type": "string"}, "until": TIME})}}),
     # Request bodies.
     "CreateLead": obj(["fullName"], {
-        "fullName": TEXT, "company": {"type": "string"}, "phones": STRING_LIST, "emails": STRING_LIST,
+        "fullName": TEXT, "company": {"type": "string"}, "phones": string_list("phones"), "emails": string_list("emails"),
         "address": ADDRESS, "source": {"type": "string"}, "step": {"type": "string"}, "priority": PRIORITY,
-        "responsible": UUID, "competitor": {"type": "string"}, "assessment": {"type": "string"}, "tags": STRING_LIST,
-        "customFields": {"type": "object", "additionalProperties": CUSTOM_FIELD_VALUE}, "comment": {"type": "string"}}),
+        "responsible": UUID, "competitor": {"type": "string"}, "assessment": {"type": "string"}, "tags": string_list("tags"),
+        "customFields": {"type": "object", "maxProperties": LIMITS["customFields"], "additionalProperties": CUSTOM_FIELD_VALUE},
+        "comment": {"type": "string"}}),
     "LeadPatch": obj([], {
-        "fullName": TEXT, "company": {"type": "string"}, "phones": STRING_LIST, "emails": STRING_LIST, "address": ADDRESS,
-        "source": {"type": "string"}, "priority": PRIORITY, "competitor": {"type": "string"},
+        "fullName": TEXT, "company": {"type": "string"}, "phones": string_list("phones"), "emails": string_list("emails"),
+        "address": ADDRESS, "source": {"type": "string"}, "priority": PRIORITY, "competitor": {"type": "string"},
         "assessment": {"type": "string"}, "comment": {"type": "string"},
-        "customFields": {"type": "object", "additionalProperties": {"oneOf": [CUSTOM_FIELD_VALUE, {"type": "null"}]}}},
-        "Only the fields present change; an empty string or list clears a field; a custom field set to null is cleared."),
+        "customFields": {"type": "object", "maxProperties": LIMITS["customFields"],
+                         "additionalProperties": {"oneOf": [CUSTOM_FIELD_VALUE, {"type": "null"}]}}},
+        "Only the fields present change; an empty string or list clears a field (null is refused: it would say "
+        "nothing); a custom field set to null is cleared."),
     "MarkStep": obj(["step"], {"step": {"type": "string"}}),
     "AddNote": obj(["text"], {"text": TEXT, "step": {"type": "string"}, "format": {"type": "string", "enum": ["plain", "markdown"]}}),
     "LogAction": obj(["text", "actionType"], {"text": TEXT, "actionType": {"type": "string"}, "admin": UUID,
@@ -461,29 +519,30 @@ schemas = {
     "AddTask": obj(["taskType", "description"], {"taskType": {"type": "string"}, "description": TEXT, "responsible": UUID, "due": TIME}),
     "Assign": obj(["responsible"], {"responsible": NULLABLE_UUID}),
     "Pause": obj(["until"], {"until": TIME}),
-    "Merge": obj(["sourceIds"], {"sourceIds": {"type": "array", "items": UUID, "minItems": 1}}),
-    "CopyFrom": obj(["sourceId", "fields"], {"sourceId": UUID, "fields": {"type": "array", "items": LEAD_FIELD, "minItems": 1}}),
+    "Merge": obj(["sourceIds"], {"sourceIds": {"type": "array", "items": UUID, "minItems": 1, "maxItems": LIMITS["mergeSources"]}}),
+    "CopyFrom": obj(["sourceId", "fields"], {"sourceId": UUID, "fields": {"type": "array", "items": LEAD_FIELD, "minItems": 1,
+                                                                          "maxItems": len(LEAD_FIELD["enum"])}}),
     "LinkCustomer": obj(["customerId"], {"customerId": UUID}),
     "DefineStep": obj(["key", "name", "colour"], {"key": KEY, "name": TEXT, "colour": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
                                                   "description": {"type": "string"}}),
     "Rename": obj(["name"], {"name": TEXT}),
-    "StepOrder": obj(["order"], {"order": {"type": "array", "items": {"type": "string"}}}),
+    "StepOrder": obj(["order"], {"order": SETTINGS_LIST}),
     "CatalogueEntry": obj(["key", "name"], {"key": KEY, "name": TEXT}),
     "DefineTag": obj(["name"], {"name": TEXT, "colour": {"type": "string", "pattern": "^#[0-9a-f]{6}$"}}),
     "CustomField": obj(["name", "type"], {"name": TEXT, "type": {"type": "string", "enum": ["string", "int", "list", "text", "flag", "url", "date"]},
                                           "required": {"type": "boolean"}, "maxLength": {"type": "integer", "minimum": 1},
-                                          "minValue": {"type": "integer"}, "maxValue": {"type": "integer"}, "options": STRING_LIST}),
+                                          "minValue": {"type": "integer"}, "maxValue": {"type": "integer"}, "options": SETTINGS_LIST}),
     "Defaults": obj(["step", "source"], {"step": {"type": "string"}, "source": {"type": "string"}}),
     "FieldLimitsChoice": obj(["preset"], {"preset": {"type": "string", "enum": ["default", "compact", "custom"]},
-                                          "custom": {"type": "object", "description": "With `custom`: name, customText, note, comment, taskDescription (integers)."}}),
-    "RequiredFields": obj(["fields"], {"fields": {"type": "array", "items": LEAD_FIELD}}),
-    "AssessmentScale": obj(["values"], {"values": STRING_LIST}),
+                                          "custom": schema("FieldLimits")}),
+    "RequiredFields": obj(["fields"], {"fields": {"type": "array", "items": LEAD_FIELD, "maxItems": len(LEAD_FIELD["enum"])}}),
+    "AssessmentScale": obj(["values"], {"values": SETTINGS_LIST}),
     "ConvertedLeadLock": obj(["locked"], {"locked": {"type": "boolean"}}),
     "CreateAdmin": obj(["name", "role"], {"name": TEXT, "email": {"type": "string", "format": "email"},
                                           "role": {"type": "string", "enum": ["admin", "manager"]},
-                                          "permissions": {"type": "array", "items": PERMISSION}}),
+                                          "permissions": {"type": "array", "items": PERMISSION, "maxItems": LIMITS["settingsList"]}}),
     "Role": obj(["role"], {"role": {"type": "string", "enum": ["admin", "manager"]}}),
-    "Permissions": obj(["permissions"], {"permissions": {"type": "array", "items": PERMISSION}}),
+    "Permissions": obj(["permissions"], {"permissions": {"type": "array", "items": PERMISSION, "maxItems": LIMITS["settingsList"]}}),
     "IssueToken": obj(["label"], {"label": TEXT, "expiresAt": TIME}),
 }
 
@@ -557,7 +616,8 @@ document = {
                         "schema": {"type": "string", "pattern": "^\"v[0-9]{1,18}\"$"}},
             "IfNoneMatch": {"name": "If-None-Match", "in": "header", "required": False,
                             "description": "ETags the client holds; 304 if the current one is among them.",
-                            "schema": {"type": "string", "pattern": "^\"[pv][0-9]{1,18}\"$"}},
+                            "schema": {"type": "string",
+                                       "pattern": "^(\\*|(W/)?\"[pv][0-9]{1,18}\"( *, *(W/)?\"[pv][0-9]{1,18}\")*)$"}},
             "IdempotencyKey": {"name": "Idempotency-Key", "in": "header", "required": False,
                                "description": "Makes a retried command write nothing twice. 1–200 visible ASCII characters.",
                                "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"}},
@@ -571,6 +631,14 @@ document = {
 }
 
 
+# Request bodies are closed: a key they do not define is refused (the server reads APIContract's copy).
+request_bodies = sorted({op["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+                         for item in document["paths"].values() for op in item.values()
+                         if isinstance(op, dict) and "requestBody" in op})
+for name in request_bodies:
+    schemas[name]["additionalProperties"] = False
+
+
 class Dumper(yaml.SafeDumper):
     def increase_indent(self, flow=False, indentless=False):  # lists indented under their key
         return super().increase_indent(flow, False)
@@ -579,9 +647,86 @@ class Dumper(yaml.SafeDumper):
         return True
 
 
-text = yaml.dump(document, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=120, indent=2,
-                 default_flow_style=False)
-with open(OUT, "w", encoding="utf-8") as f:
-    f.write("# Generated by tools/openapi/generate.py: edit that, then run it.\n")
-    f.write(text)
-print(f"wrote {OUT}: {len(document['paths'])} paths", file=sys.stderr)
+def resolve(node):
+    while isinstance(node, dict) and "$ref" in node:
+        kind, name = node["$ref"].split("/")[-2:]
+        node = document["components"][kind][name]
+    return node
+
+
+def swift_string(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def is_nullable(node):
+    node = resolve(node)
+    types = node.get("type")
+    return (isinstance(types, list) and "null" in types) or any(resolve(o).get("type") == "null" for o in node.get("oneOf", []))
+
+
+def swift_shape(node, indent):
+    """The Swift `APIContract.Shape` literal of a schema: which keys an object may have, which may be null."""
+    node = resolve(node)
+    if "oneOf" in node:
+        options = [resolve(o) for o in node["oneOf"] if resolve(o).get("type") != "null"]
+        return swift_shape(options[0], indent) if len(options) == 1 else ".any"
+    kind = node.get("type")
+    if kind == "array":
+        return ".array(" + swift_shape(node.get("items", {}), indent) + ")"
+    if kind == "object" and ("properties" in node or isinstance(node.get("additionalProperties"), dict)):
+        pad = " " * (indent + 4)
+        fields = []
+        for key, value in node.get("properties", {}).items():
+            fields.append(f"{pad}{swift_string(key)}: .init(nullable: {str(is_nullable(value)).lower()}, "
+                          f"shape: {swift_shape(value, indent + 4)}),")
+        other = node.get("additionalProperties")
+        if isinstance(other, dict):
+            others = f".init(nullable: {str(is_nullable(other)).lower()}, shape: {swift_shape(other, indent + 4)})"
+        else:
+            others = "nil" if "properties" in node else ".init(nullable: true, shape: .any)"
+        body = "\n".join(fields)
+        field_list = "[:]" if not fields else "[\n" + body + "\n" + " " * indent + "]"
+        return f".object(fields: {field_list}, others: {others})"
+    return ".any"
+
+
+def swift_contract():
+    lines = [
+        "// Generated by tools/openapi/generate.py from the description that also writes schemas/openapi.yaml:",
+        "// change the generator and run it. `make test` runs `generate.py --check`, which fails when this is stale.",
+        "",
+        "extension APIContract {",
+        "    /// Every operation by `METHOD /path/{template}`: the query parameters it reads and its body's shape.",
+        "    static let operations: [String: Operation] = [",
+    ]
+    for path, item in document["paths"].items():
+        for method, op in item.items():
+            if not isinstance(op, dict) or method not in ("get", "put", "post", "patch", "delete"):
+                continue
+            names = sorted(p["name"] for p in (resolve(p) for p in op.get("parameters", [])) if p["in"] == "query")
+            prefixes = op.get("x-query-prefixes", [])
+            body = op.get("requestBody")
+            shape = swift_shape(body["content"]["application/json"]["schema"], 12) if body else "nil"
+            lines.append(f"        {swift_string(method.upper() + ' ' + path)}: Operation(")
+            lines.append(f"            query: [{', '.join(swift_string(n) for n in names)}],")
+            lines.append(f"            queryPrefixes: [{', '.join(swift_string(n) for n in prefixes)}],")
+            lines.append(f"            body: {shape}),")
+    lines += ["    ]", "}", ""]
+    return "\n".join(lines)
+
+
+text = "# Generated by tools/openapi/generate.py: edit that, then run it.\n" + yaml.dump(
+    document, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=120, indent=2, default_flow_style=False)
+outputs = {OUT: text, CONTRACT_OUT: swift_contract()}
+if "--check" in sys.argv:
+    stale = [path for path, content in outputs.items()
+             if not os.path.exists(path) or open(path, encoding="utf-8").read() != content]
+    for path in stale:
+        print(f"stale: {os.path.relpath(path, ROOT)} differs from what tools/openapi/generate.py writes; run it",
+              file=sys.stderr)
+    sys.exit(1 if stale else 0)
+os.makedirs(os.path.dirname(CONTRACT_OUT), exist_ok=True)
+for path, content in outputs.items():
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(content)
+print(f"wrote {OUT}: {len(document['paths'])} paths, and {CONTRACT_OUT}", file=sys.stderr)

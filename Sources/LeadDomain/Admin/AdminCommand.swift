@@ -13,7 +13,10 @@ public enum AdminCommand: Sendable, Hashable {
     case disable
 
     /// The permission every admin command needs.
-    public var requiredPermission: Permission { .adminsManage }
+    public var requiredPermission: Permission { Self.permission }
+
+    /// The permission every admin command needs (checked before its body is read, too).
+    public static let permission = Permission.adminsManage
 
     /// Whether `decide` needs every admin in `RelatedStates.admins`: the commands that can take away the
     /// last enabled admin who manages admins.

@@ -29,7 +29,8 @@ extension LeadDecider {
             input.competitor, field: "competitor", limit: limits.name, required: required.contains(.competitor))
         let assessment = validateAssessment(input.assessment, &v, s, required: required.contains(.assessment))
         let comment = v.text(
-            input.comment, field: "comment", limit: limits.comment, required: required.contains(.comment))
+            input.comment, field: "comment", limit: limits.comment, required: required.contains(.comment),
+            multiline: true)
         let tags = v.tags(input.tags)
         let customFields = v.customFields(input.customFields, settings: s)
         for definition in s.customFields where definition.required && !definition.retired {
@@ -94,7 +95,8 @@ extension LeadDecider {
             changes.assessment = .between(lead.assessment, assessment)
         }
         if let value = patch.comment {
-            let comment = v.text(value, field: "comment", limit: limits.comment, required: required.contains(.comment))
+            let comment = v.text(value, field: "comment", limit: limits.comment, required: required.contains(.comment),
+            multiline: true)
             changes.comment = .between(lead.comment, comment)
         }
         if let custom = patch.customFields, v.fits(custom.count, field: "customFields", limit: CountLimits.customFields) {

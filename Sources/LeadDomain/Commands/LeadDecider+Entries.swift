@@ -16,7 +16,8 @@ extension LeadDecider {
         if !c.settings.steps.contains(where: { $0.key == step }) {
             v.add("step", .unknownStep, "\(step) is not a step")
         }
-        let text = v.text(entry.text, field: "text", limit: c.settings.fieldLimits.note, required: !entry.isAction)
+        let text = v.text(
+            entry.text, field: "text", limit: c.settings.fieldLimits.note, required: !entry.isAction, multiline: true)
         if let type = entry.actionType, !c.settings.isActiveActionType(type) {
             v.add("actionType", .unknownActionType, "\(type) is not an active action type")
         }
@@ -50,7 +51,8 @@ extension LeadDecider {
             v.add("taskType", .unknownTaskType, "\(task.taskType) is not an active task type")
         }
         let description = v.text(
-            task.description, field: "description", limit: c.settings.fieldLimits.taskDescription, required: true)
+            task.description, field: "description", limit: c.settings.fieldLimits.taskDescription, required: true,
+            multiline: true)
         related.checkAdmin(task.responsible, field: "responsible", &v)
         try v.check()
         return [

@@ -143,7 +143,7 @@ public enum LeadDecider {
             return [.leadLinkedToCustomer(LeadLinkedToCustomer(leadId: id, customerId: customerId, at: at, by: by))]
         case .delete(let reason):
             var validator = FieldValidator(limits: c.settings.fieldLimits)
-            let reason = validator.text(reason, field: "reason", limit: c.settings.fieldLimits.comment)
+            let reason = validator.text(reason, field: "reason", limit: c.settings.fieldLimits.comment, multiline: true)
             try validator.check()
             return [.leadDeleted(LeadDeleted(leadId: id, reason: reason, at: at, by: by))]
         case .restore:

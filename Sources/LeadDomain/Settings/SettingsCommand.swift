@@ -29,5 +29,8 @@ public enum SettingsCommand: Sendable, Hashable {
     case setConvertedLeadLock(Bool)
 
     /// The permission every settings command needs.
-    public var requiredPermission: Permission { .settingsManage }
+    public var requiredPermission: Permission { Self.permission }
+
+    /// The permission every settings command needs (checked before its body is read, too).
+    public static let permission = Permission.settingsManage
 }

@@ -23,7 +23,7 @@ public enum SettingsDecider {
             let entries = s.steps.map { CatalogueEntry(key: $0.key, name: $0.name, retired: $0.retired) }
             let name = newEntry(key, name, existing: entries, &v)
             if !isColour(colour) { v.add("colour", .invalidValue, "colour must be #rrggbb (lowercase hex)") }
-            let description = v.text(description, field: "description", limit: s.fieldLimits.comment)
+            let description = v.text(description, field: "description", limit: s.fieldLimits.comment, multiline: true)
             try v.check()
             return [
                 .stepDefined(

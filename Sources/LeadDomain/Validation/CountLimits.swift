@@ -1,8 +1,8 @@
 /// The most items each list a command carries may hold: the one place every count check reads.
 ///
 /// Checked before any item is looked at, so an oversized list costs one comparison, never a walk (a lead
-/// with 50,000 tags once stalled the server). The OpenAPI document states the same numbers as `maxItems`;
-/// `OpenAPIDocumentTests` holds them equal.
+/// with 50,000 tags once stalled the server). `tools/openapi/generate.py` reads these numbers from this file
+/// for the OpenAPI document's `maxItems`, so the document cannot state others.
 public enum CountLimits {
     /// Tags a lead carries (in a create, and in all after a tag command).
     public static let tags = 100

@@ -34,6 +34,7 @@ extension FieldValidator {
             let limit = min(definition.maxLength ?? limits.customText, limits.customText)
             let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.count > limit { add(path, .tooLong, "\(path) is longer than \(limit) characters") }
+            controlCharacters(trimmed, field: path, multiline: value.type == .text)
             return value.type == .string ? .string(trimmed) : .text(trimmed)
         case .int(let i):
             if let min = definition.minValue, i < min { add(path, .outOfRange, "\(path) must be at least \(min)") }

@@ -101,6 +101,8 @@ public struct FieldError: Sendable, Hashable, Codable {
         public static let tooLong = Code(rawValue: "tooLong")
         /// A list with more items than `CountLimits` allows.
         public static let tooMany = Code(rawValue: "tooMany")
+        /// Text holding NUL or another control character (line breaks and tabs are allowed in long texts).
+        public static let controlCharacter = Code(rawValue: "controlCharacter")
         public static let invalidEmail = Code(rawValue: "invalidEmail")
         public static let invalidPhone = Code(rawValue: "invalidPhone")
         /// A value not allowed for the field (not an option, not on the scale, a bad colour, wrong type...).

@@ -16,16 +16,31 @@ struct FieldValidator {
         if !errors.isEmpty { throw DomainError.validation(errors) }
     }
 
-    /// Trims `value`; checks presence (if `required`) and length. Returns the trimmed text, `nil` when empty.
+    /// Trims `value`; checks presence (if `required`), length and control characters (`multiline` texts may
+    /// hold line breaks and tabs). Returns the trimmed text, `nil` when empty.
     @discardableResult
-    mutating func text(_ value: String?, field: String, limit: Int, required: Bool = false) -> String? {
+    mutating func text(
+        _ value: String?, field: String, limit: Int, required: Bool = false, multiline: Bool = false
+    ) -> String? {
         let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if trimmed.isEmpty {
             if required { add(field, .required, "\(field) is required") }
             return nil
         }
         if trimmed.count > limit { add(field, .tooLong, "\(field) is longer than \(limit) characters") }
+        controlCharacters(trimmed, field: field, multiline: multiline)
         return trimmed
+    }
+
+    /// Adds `controlCharacter` when `text` holds a control character (NUL, escape, DEL, C1 controls…); line
+    /// feed, carriage return and tab are allowed in `multiline` text.
+    mutating func controlCharacters(_ text: String, field: String, multiline: Bool) {
+        let bad = text.unicodeScalars.first { scalar in
+            scalar.properties.generalCategory == .control && !(multiline && (scalar == "\n" || scalar == "\r" || scalar == "\t"))
+        }
+        if let bad {
+            add(field, .controlCharacter, "\(field) contains the control character \(String(format: "U+%04X", bad.value))")
+        }
     }
 
     /// Whether a list of `count` items fits `limit`; adds `tooMany` on `field` when it does not, so the caller
@@ -105,6 +120,7 @@ struct FieldValidator {
     /// Checks a tag name: trimmed, non-empty, at most 50 characters. Returns the cleaned name.
     mutating func tag(_ name: String, field: String) -> String {
         let clean = TagName.clean(name)
+        controlCharacters(clean, field: field, multiline: false)
         if clean.isEmpty {
             add(field, .required, "\(field) is required")
         } else if clean.count > TagName.maxLength {

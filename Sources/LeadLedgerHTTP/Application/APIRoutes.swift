@@ -39,11 +39,22 @@ public struct APIRoutes {
         return self
     }
 
+    /// A GET route, and HEAD on the same path: the GET's status and headers (`Content-Length` included)
+    /// without its body (RFC 9110 §9.3.2). The table records the GET; HEAD is implied wherever GET is served.
     @discardableResult
     public func get(
         _ path: String, access: RouteAccess = .authenticated, use handler: @escaping Handler<some ResponseGenerator>
     ) -> APIRoutes {
         on(path, method: .get, access: access, use: handler)
+        let group = access == .public ? publicGroup : authenticatedGroup
+        group.on(RouterPath(RouteTable.normalize(path)), method: .head) { request, context in
+            var response = try await handler(request, context).response(from: request, context: context)
+            // A body that announces the GET's length and writes nothing: the length is what HEAD is asked for.
+            let length = response.body.contentLength
+            response.body = ResponseBody(contentLength: length) { writer in try await writer.finish(nil) }
+            return response
+        }
+        return self
     }
 
     @discardableResult

@@ -6,7 +6,7 @@ public import ServiceLifecycle
 /// Builds the router: the middleware stack, the public observability routes, then every route collection.
 ///
 /// Order, outermost first: request id → request log → metrics → problem+json → 405 → body limit → request
-/// fingerprint (idempotency keys); authenticated
+/// fingerprint (idempotency keys) → contract (query parameters); authenticated
 /// routes also run ``BearerAuthMiddleware``. Every route is recorded in `routeTable`.
 public func buildRouter(
     configuration: HTTPServerConfiguration,
@@ -24,6 +24,7 @@ public func buildRouter(
     router.add(middleware: MethodNotAllowedMiddleware(routes: routeTable))
     router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize))
     router.add(middleware: RequestFingerprintMiddleware())
+    router.add(middleware: ContractMiddleware())
 
     // Routes after middleware: Hummingbird applies a router's middleware to the routes added after it.
     let apiRoutes = APIRoutes(router: router, table: routeTable, verifier: verifier)

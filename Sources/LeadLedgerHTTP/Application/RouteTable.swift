@@ -31,13 +31,16 @@ public final class RouteTable: Sendable {
         }
     }
 
-    /// The methods served on the routes matching a concrete request path, empty if no route matches it.
+    /// The methods served on the routes matching a concrete request path, empty if no route matches it
+    /// (HEAD wherever GET is: ``APIRoutes/get(_:access:use:)`` serves both).
     public func allowedMethods(forRequestPath requestPath: String) -> [HTTPRequest.Method] {
         let segments = Self.segments(requestPath)
-        let methods = entries.withLock { entries in
-            entries.filter { Self.matches(pattern: Self.segments($0.path), segments: segments[...]) }.map(\.method)
-        }
-        return Set(methods).sorted { $0.rawValue < $1.rawValue }
+        var methods = Set(
+            entries.withLock { entries in
+                entries.filter { Self.matches(pattern: Self.segments($0.path), segments: segments[...]) }.map(\.method)
+            })
+        if methods.contains(.get) { methods.insert(.head) }
+        return methods.sorted { $0.rawValue < $1.rawValue }
     }
 
     /// `/v1/leads/:id/` → `/v1/leads/{id}`.

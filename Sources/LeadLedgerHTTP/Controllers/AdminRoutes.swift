@@ -16,6 +16,7 @@ struct AdminRoutes: APIRouteCollection {
         let commands = commands
         let reads = commands.reads
         routes.post("/v1/admins") { request, context in
+            _ = try context.require(AdminCommand.permission)  // before the body is read
             let body = try await request.decode(as: CreateAdminRequest.self, context: context)
             let principal = try context.principalOrThrow()
             let id = try request.idempotencyKey()?.newResourceId(actor: principal.adminId) ?? UUID.v7()
@@ -35,25 +36,30 @@ struct AdminRoutes: APIRouteCollection {
             }
         }
         routes.put("/v1/admins/{id}/role") { request, context in
+            _ = try context.require(AdminCommand.permission)  // before the body is read
             let id = try context.uuidParameter("id")
             let body = try await request.decode(as: RoleRequest.self, context: context)
             return try await commands.admin(request, context, id: id) { _ in .changeRole(body.role) }
         }
         routes.put("/v1/admins/{id}/permissions") { request, context in
+            _ = try context.require(AdminCommand.permission)  // before the body is read
             let id = try context.uuidParameter("id")
             let body = try await request.decode(as: PermissionsRequest.self, context: context)
             return try await commands.admin(request, context, id: id) { _ in .setPermissions(body.permissions) }
         }
         routes.post("/v1/admins/{id}/disable") { request, context in
+            _ = try context.require(AdminCommand.permission)  // before the body is read
             let id = try context.uuidParameter("id")
             return try await commands.admin(request, context, id: id) { _ in .disable }
         }
         routes.delete("/v1/admins/{id}/tokens/{tokenId}") { request, context in
+            _ = try context.require(AdminCommand.permission)  // before the body is read
             let id = try context.uuidParameter("id")
             let tokenId = try context.uuidParameter("tokenId")
             return try await commands.admin(request, context, id: id) { _ in .revokeToken(tokenId) }
         }
         routes.post("/v1/admins/{id}/tokens") { request, context in
+            _ = try context.require(AdminCommand.permission)  // before the body is read
             let id = try context.uuidParameter("id")
             let body = try await request.decode(as: IssueTokenRequest.self, context: context)
             let expiresAt = try ISOTime.parse(body.expiresAt, field: "expiresAt", dateOnly: .endOfDay)

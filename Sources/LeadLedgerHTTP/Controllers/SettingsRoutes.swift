@@ -18,62 +18,76 @@ struct SettingsRoutes: APIRouteCollection {
             }
         }
         routes.post("/v1/settings/steps") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let body = try await request.decode(as: DefineStepRequest.self, context: context)
             return try await commands.settings(request, context) { _ in
                 .defineStep(key: body.key, name: body.name, colour: body.colour, description: body.description)
             }
         }
         routes.patch("/v1/settings/steps/{key}") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let key = try context.textParameter("key")
             let body = try await request.decode(as: RenameRequest.self, context: context)
             return try await commands.settings(request, context) { _ in .renameStep(key: key, name: body.name) }
         }
         routes.delete("/v1/settings/steps/{key}") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let key = try context.textParameter("key")
             return try await commands.settings(request, context) { _ in .retireStep(key: key) }
         }
         routes.put("/v1/settings/step-order") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let body = try await request.decode(as: StepOrderRequest.self, context: context)
             return try await commands.settings(request, context) { _ in .reorderSteps(body.order) }
         }
         routes.post("/v1/settings/sources") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let body = try await request.decode(as: CatalogueEntryRequest.self, context: context)
             return try await commands.settings(request, context) { _ in .defineSource(key: body.key, name: body.name) }
         }
         routes.patch("/v1/settings/sources/{key}") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let key = try context.textParameter("key")
             let body = try await request.decode(as: RenameRequest.self, context: context)
             return try await commands.settings(request, context) { _ in .renameSource(key: key, name: body.name) }
         }
         routes.delete("/v1/settings/sources/{key}") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let key = try context.textParameter("key")
             return try await commands.settings(request, context) { _ in .retireSource(key: key) }
         }
         routes.post("/v1/settings/action-types") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let body = try await request.decode(as: CatalogueEntryRequest.self, context: context)
             return try await commands.settings(request, context) { _ in .defineActionType(key: body.key, name: body.name) }
         }
         routes.delete("/v1/settings/action-types/{key}") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let key = try context.textParameter("key")
             return try await commands.settings(request, context) { _ in .retireActionType(key: key) }
         }
         routes.post("/v1/settings/task-types") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let body = try await request.decode(as: CatalogueEntryRequest.self, context: context)
             return try await commands.settings(request, context) { _ in .defineTaskType(key: body.key, name: body.name) }
         }
         routes.delete("/v1/settings/task-types/{key}") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let key = try context.textParameter("key")
             return try await commands.settings(request, context) { _ in .retireTaskType(key: key) }
         }
         routes.post("/v1/settings/tags") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let body = try await request.decode(as: DefineTagRequest.self, context: context)
             return try await commands.settings(request, context) { _ in .defineTag(name: body.name, colour: body.colour) }
         }
         routes.delete("/v1/settings/tags/{name}") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let name = try context.textParameter("name")
             return try await commands.settings(request, context) { _ in .removeTag(name: name) }
         }
         routes.put("/v1/settings/custom-fields/{key}") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let key = try context.textParameter("key")
             let body = try await request.decode(as: CustomFieldRequest.self, context: context)
             return try await commands.settings(request, context) { _ in
@@ -85,26 +99,32 @@ struct SettingsRoutes: APIRouteCollection {
             }
         }
         routes.delete("/v1/settings/custom-fields/{key}") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let key = try context.textParameter("key")
             return try await commands.settings(request, context) { _ in .retireCustomField(key: key) }
         }
         routes.put("/v1/settings/defaults") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let body = try await request.decode(as: DefaultsRequest.self, context: context)
             return try await commands.settings(request, context) { _ in .setDefaults(step: body.step, source: body.source) }
         }
         routes.put("/v1/settings/field-limits") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let body = try await request.decode(as: FieldLimitsRequest.self, context: context)
             return try await commands.settings(request, context) { _ in .setFieldLimits(body.preset, custom: body.custom) }
         }
         routes.put("/v1/settings/required-fields") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let body = try await request.decode(as: RequiredFieldsRequest.self, context: context)
             return try await commands.settings(request, context) { _ in .setRequiredFields(body.fields) }
         }
         routes.put("/v1/settings/assessment-scale") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let body = try await request.decode(as: AssessmentScaleRequest.self, context: context)
             return try await commands.settings(request, context) { _ in .setAssessmentScale(body.values) }
         }
         routes.put("/v1/settings/converted-lead-lock") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
             let body = try await request.decode(as: ConvertedLeadLockRequest.self, context: context)
             return try await commands.settings(request, context) { _ in .setConvertedLeadLock(body.locked) }
         }

@@ -10,21 +10,49 @@ public import Hummingbird
 /// 400 problem naming the bad field's path (`contacts.0.phone`).
 ///
 /// Hummingbird's own `Request.decode` turns decoding errors into a plain-text message; throwing an
-/// ``APIError`` from the decoder keeps the field path structured.
+/// ``APIError`` from the decoder keeps the field path structured. A body sent as another media type than
+/// JSON is a 415; the body is checked against the operation's contract (``APIContract``: unknown fields and
+/// disallowed nulls are a 400) in the same parse as it is decoded.
 public struct ProblemJSONDecoder: RequestDecoder {
     public init() {}
 
     public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws
         -> T
     {
+        if let contentType = request.headers[.contentType], !Self.isJSON(contentType) {
+            throw APIError(
+                .unsupportedMediaType, code: "unsupportedMediaType",
+                detail: "The body must be application/json, not \(contentType).")
+        }
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
+        let shape = APIContract.operation(for: request, endpointPath: context.endpointPath)?.body
         do {
-            return try decoder.decode(T.self, from: buffer)
+            guard let shape else { return try decoder.decode(T.self, from: buffer) }
+            decoder.userInfo[ContractChecked<T>.shapeKey] = shape
+            return try decoder.decode(ContractChecked<T>.self, from: buffer).value
         } catch let error as DecodingError {
             throw APIError(decoding: error)
         }
+    }
+
+    /// `application/json`, or a `+json` type, with any parameters (`; charset=utf-8`).
+    static func isJSON(_ contentType: String) -> Bool {
+        let type = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
+    }
+}
+
+/// Decodes `Value` after checking the same JSON against the operation's body shape (passed in `userInfo`).
+struct ContractChecked<Value: Decodable>: Decodable {
+    static var shapeKey: CodingUserInfoKey { CodingUserInfoKey(rawValue: "leadledger.contract.shape")! }
+
+    var value: Value
+
+    init(from decoder: any Decoder) throws {
+        if let shape = decoder.userInfo[Self.shapeKey] as? APIContract.Shape { try APIContract.check(decoder, shape) }
+        value = try Value(from: decoder)
     }
 }
 
