@@ -41,6 +41,11 @@ TIME = {"type": "string", "format": "date-time", "description": "ISO-8601 in UTC
 KEY = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"}
 TEXT = {"type": "string", "minLength": 1, "pattern": "\\S"}
 NULLABLE_UUID = {"type": ["string", "null"], "format": "uuid"}
+# Times a client sends: a date-time or a date alone, years 0001-9999 (the server's one time parser).
+TIME_INPUT = {"type": "string", "minLength": 10, "maxLength": 64,
+              "description": "ISO-8601: a date-time with `Z` or an offset (`2026-11-23T10:00:00Z`), or a date alone "
+                             "(`2026-11-23`: its start, or its end where the value is an upper bound or a due date); "
+                             "years 0001-9999."}
 
 ERRORS = {
     400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
@@ -54,6 +59,9 @@ def path_param(name, description, sch=None):
 
 
 def query(name, description, sch):
+    # An empty value is refused (leave the parameter out instead), so a string parameter has at least one character.
+    if sch.get("type") == "string" and "minLength" not in sch and "enum" not in sch and "pattern" not in sch:
+        sch = dict(sch, minLength=1)
     return {"name": name, "in": "query", "required": False, "description": description, "schema": sch}
 
 
@@ -139,10 +147,10 @@ LIST_FILTERS = [
                        query("paused", "`true`: only paused leads.", {"type": "boolean"}),
                        query("deleted", "`true`: only deleted leads.", {"type": "boolean"}),
                        query("converted", "Only converted (`true`) or not converted (`false`) leads.", {"type": "boolean"}),
-                       query("createdFrom", "Created at or after.", TIME),
-                       query("createdTo", "Created before.", TIME),
-                       query("updatedFrom", "Updated at or after.", TIME),
-                       query("updatedTo", "Updated before.", TIME),
+                       query("createdFrom", "Created at or after.", TIME_INPUT),
+                       query("createdTo", "Created before.", TIME_INPUT),
+                       query("updatedFrom", "Updated at or after.", TIME_INPUT),
+                       query("updatedTo", "Updated before.", TIME_INPUT),
                        query("q", "Search words: name, company, e-mail by prefix (case- and diacritic-insensitive), phones by digits.",
                              {"type": "string"}),
                        query("sort", "Sort key.", {"type": "string", "enum": ["updated", "created", "name", "step"], "default": "updated"}),
@@ -275,7 +283,7 @@ event_paths = {
                                      description="Each event: `id: <position>` and `data: <the event's JSON, as in /v1/events>`; a comment line every 15 s.")},
 }
 
-PERIOD = [query("from", "Period start (inclusive).", TIME), query("to", "Period end (exclusive).", TIME)]
+PERIOD = [query("from", "Period start (inclusive).", TIME_INPUT), query("to", "Period end (exclusive).", TIME_INPUT)]
 
 
 def report(op_id, summary, resource, params=()):
@@ -296,7 +304,7 @@ view_paths = {
     "/v1/admins/{id}/actions/today": {"get": get("getActionsToday", "An admin's open actions planned today, and overdue ones", "views",
                                                  params=[ADMIN_ID, query("utcOffset", "Minutes east of UTC where the day is counted.",
                                                                          {"type": "integer", "minimum": -840, "maximum": 840, "default": 0}),
-                                                         query("now", "The moment whose day is asked (default: now).", TIME)],
+                                                         query("now", "The moment whose day is asked (default: now).", TIME_INPUT)],
                                                  resource="TodayActions", errors=(403, 422))},
     "/v1/duplicates": {"get": get("listDuplicates", "Groups of live leads sharing a phone or an e-mail, largest first (needs `leads.read.all`)", "views",
                                   params=[ref("parameters", "limit"), ref("parameters", "cursor")], resource="DuplicatePage", errors=(403, 422))},
@@ -515,10 +523,10 @@ schemas = {
     "MarkStep": obj(["step"], {"step": {"type": "string"}}),
     "AddNote": obj(["text"], {"text": TEXT, "step": {"type": "string"}, "format": {"type": "string", "enum": ["plain", "markdown"]}}),
     "LogAction": obj(["text", "actionType"], {"text": TEXT, "actionType": {"type": "string"}, "admin": UUID,
-                                              "plannedAt": TIME, "step": {"type": "string"}}),
-    "AddTask": obj(["taskType", "description"], {"taskType": {"type": "string"}, "description": TEXT, "responsible": UUID, "due": TIME}),
+                                              "plannedAt": TIME_INPUT, "step": {"type": "string"}}),
+    "AddTask": obj(["taskType", "description"], {"taskType": {"type": "string"}, "description": TEXT, "responsible": UUID, "due": TIME_INPUT}),
     "Assign": obj(["responsible"], {"responsible": NULLABLE_UUID}),
-    "Pause": obj(["until"], {"until": TIME}),
+    "Pause": obj(["until"], {"until": TIME_INPUT}),
     "Merge": obj(["sourceIds"], {"sourceIds": {"type": "array", "items": UUID, "minItems": 1, "maxItems": LIMITS["mergeSources"]}}),
     "CopyFrom": obj(["sourceId", "fields"], {"sourceId": UUID, "fields": {"type": "array", "items": LEAD_FIELD, "minItems": 1,
                                                                           "maxItems": len(LEAD_FIELD["enum"])}}),
@@ -543,7 +551,7 @@ schemas = {
                                           "permissions": {"type": "array", "items": PERMISSION, "maxItems": LIMITS["settingsList"]}}),
     "Role": obj(["role"], {"role": {"type": "string", "enum": ["admin", "manager"]}}),
     "Permissions": obj(["permissions"], {"permissions": {"type": "array", "items": PERMISSION, "maxItems": LIMITS["settingsList"]}}),
-    "IssueToken": obj(["label"], {"label": TEXT, "expiresAt": TIME}),
+    "IssueToken": obj(["label"], {"label": TEXT, "expiresAt": TIME_INPUT}),
 }
 
 responses = {}

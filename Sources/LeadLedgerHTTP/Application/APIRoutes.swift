@@ -22,8 +22,11 @@ public struct APIRoutes {
     /// Call after the router's middleware are added: Hummingbird applies middleware to routes added later.
     init(router: Router<APIRequestContext>, table: RouteTable, verifier: any AccessTokenVerifier) {
         self.table = table
-        self.publicGroup = router.group()
-        self.authenticatedGroup = router.group().add(middleware: BearerAuthMiddleware(verifier: verifier))
+        // The contract is checked after authentication: a caller without a token learns nothing but 401.
+        self.publicGroup = router.group().add(middleware: ContractMiddleware())
+        self.authenticatedGroup = router.group()
+            .add(middleware: BearerAuthMiddleware(verifier: verifier))
+            .add(middleware: ContractMiddleware())
     }
 
     @discardableResult

@@ -6,8 +6,8 @@ public import ServiceLifecycle
 /// Builds the router: the middleware stack, the public observability routes, then every route collection.
 ///
 /// Order, outermost first: request id → request log → metrics → problem+json → 405 → body limit → request
-/// fingerprint (idempotency keys) → contract (query parameters); authenticated
-/// routes also run ``BearerAuthMiddleware``. Every route is recorded in `routeTable`.
+/// fingerprint (idempotency keys); then authenticated routes run ``BearerAuthMiddleware``, and every route
+/// ``ContractMiddleware`` (query parameters). Every route is recorded in `routeTable`.
 public func buildRouter(
     configuration: HTTPServerConfiguration,
     verifier: any AccessTokenVerifier,
@@ -24,7 +24,6 @@ public func buildRouter(
     router.add(middleware: MethodNotAllowedMiddleware(routes: routeTable))
     router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize))
     router.add(middleware: RequestFingerprintMiddleware())
-    router.add(middleware: ContractMiddleware())
 
     // Routes after middleware: Hummingbird applies a router's middleware to the routes added after it.
     let apiRoutes = APIRoutes(router: router, table: routeTable, verifier: verifier)
