@@ -12,10 +12,12 @@ deps:
 run: deps
 	swift run -c release leadledger serve --data $(DATA) --host $(HOST) --port $(PORT)
 
-## test: build and run every test (Swift Testing, real LMDB in temp directories)
+## test: the contract checks (generated files current, OpenAPI valid), a short fuzz of the untrusted-input
+## parsers, then every test (Swift Testing, real LMDB in temp directories)
 test: deps
 	python3 tools/openapi/generate.py --check
 	python3 -m openapi_spec_validator schemas/openapi.yaml
+	tools/fuzz/run.sh --smoke
 	swift build --build-tests
 	swift test --skip-build
 
