@@ -4,419 +4,281 @@
 extension APIContract {
     /// Every operation by `METHOD /path/{template}`: the query parameters it reads and its body's shape.
     static let operations: [String: Operation] = [
-        "GET /healthz": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "GET /metrics": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "GET /v1/leads": Operation(
-            query: ["converted", "count", "createdFrom", "createdTo", "cursor", "customer", "deleted", "limit", "order", "paused", "q", "responsible", "sort", "source", "status", "step", "tag", "updatedFrom", "updatedTo", "watcher"],
-            queryPrefixes: ["cf."],
-            body: nil),
-        "POST /v1/leads": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "fullName": .init(nullable: false, shape: .any),
-                "company": .init(nullable: false, shape: .any),
-                "phones": .init(nullable: false, shape: .array(.any)),
-                "emails": .init(nullable: false, shape: .array(.any)),
-                "address": .init(nullable: false, shape: .object(fields: [
-                    "country": .init(nullable: false, shape: .any),
-                    "city": .init(nullable: false, shape: .any),
-                    "street": .init(nullable: false, shape: .any),
-                    "building": .init(nullable: false, shape: .any),
-                    "flat": .init(nullable: false, shape: .any),
-                ], others: nil)),
-                "source": .init(nullable: false, shape: .any),
-                "step": .init(nullable: false, shape: .any),
-                "priority": .init(nullable: false, shape: .any),
-                "responsible": .init(nullable: false, shape: .any),
-                "competitor": .init(nullable: false, shape: .any),
-                "assessment": .init(nullable: false, shape: .any),
-                "tags": .init(nullable: false, shape: .array(.any)),
-                "customFields": .init(nullable: false, shape: .object(fields: [:], others: .init(nullable: false, shape: .object(fields: [
-                        "type": .init(nullable: false, shape: .any),
-                        "value": .init(nullable: false, shape: .any),
-                    ], others: nil)))),
-                "comment": .init(nullable: false, shape: .any),
-            ], others: nil)),
-        "GET /v1/leads/{id}": Operation(
-            query: ["asOf"],
-            queryPrefixes: [],
-            body: nil),
-        "PATCH /v1/leads/{id}": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "fullName": .init(nullable: false, shape: .any),
-                "company": .init(nullable: false, shape: .any),
-                "phones": .init(nullable: false, shape: .array(.any)),
-                "emails": .init(nullable: false, shape: .array(.any)),
-                "address": .init(nullable: false, shape: .object(fields: [
-                    "country": .init(nullable: false, shape: .any),
-                    "city": .init(nullable: false, shape: .any),
-                    "street": .init(nullable: false, shape: .any),
-                    "building": .init(nullable: false, shape: .any),
-                    "flat": .init(nullable: false, shape: .any),
-                ], others: nil)),
-                "source": .init(nullable: false, shape: .any),
-                "priority": .init(nullable: false, shape: .any),
-                "competitor": .init(nullable: false, shape: .any),
-                "assessment": .init(nullable: false, shape: .any),
-                "comment": .init(nullable: false, shape: .any),
-                "customFields": .init(nullable: false, shape: .object(fields: [:], others: .init(nullable: true, shape: .object(fields: [
-                        "type": .init(nullable: false, shape: .any),
-                        "value": .init(nullable: false, shape: .any),
-                    ], others: nil)))),
-            ], others: nil)),
-        "DELETE /v1/leads/{id}": Operation(
-            query: ["reason"],
-            queryPrefixes: [],
-            body: nil),
-        "GET /v1/leads/{id}/history": Operation(
-            query: ["asOf"],
-            queryPrefixes: [],
-            body: nil),
-        "POST /v1/leads/{id}/restore": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "POST /v1/leads/{id}/step": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "step": .init(nullable: false, shape: .any),
-            ], others: nil)),
-        "POST /v1/leads/{id}/notes": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "text": .init(nullable: false, shape: .any),
-                "step": .init(nullable: false, shape: .any),
-                "format": .init(nullable: false, shape: .any),
-            ], others: nil)),
-        "POST /v1/leads/{id}/actions": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "text": .init(nullable: false, shape: .any),
-                "actionType": .init(nullable: false, shape: .any),
-                "admin": .init(nullable: false, shape: .any),
-                "plannedAt": .init(nullable: false, shape: .any),
-                "step": .init(nullable: false, shape: .any),
-            ], others: nil)),
-        "POST /v1/leads/{id}/actions/{actionId}/pin": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "DELETE /v1/leads/{id}/actions/{actionId}/pin": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "POST /v1/leads/{id}/actions/{actionId}/complete": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "POST /v1/leads/{id}/tasks": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "taskType": .init(nullable: false, shape: .any),
-                "description": .init(nullable: false, shape: .any),
-                "responsible": .init(nullable: false, shape: .any),
-                "due": .init(nullable: false, shape: .any),
-            ], others: nil)),
-        "POST /v1/leads/{id}/tasks/{taskId}/close": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "PUT /v1/leads/{id}/watchers/{adminId}": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "DELETE /v1/leads/{id}/watchers/{adminId}": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "PUT /v1/leads/{id}/tags/{tag}": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "DELETE /v1/leads/{id}/tags/{tag}": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "POST /v1/leads/{id}/assign": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "responsible": .init(nullable: true, shape: .any),
-            ], others: nil)),
-        "POST /v1/leads/{id}/pause": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "until": .init(nullable: false, shape: .any),
-            ], others: nil)),
-        "POST /v1/leads/{id}/resume": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "POST /v1/leads/{id}/merge": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "sourceIds": .init(nullable: false, shape: .array(.any)),
-            ], others: nil)),
-        "POST /v1/leads/{id}/copy-from": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "sourceId": .init(nullable: false, shape: .any),
-                "fields": .init(nullable: false, shape: .array(.any)),
-            ], others: nil)),
-        "POST /v1/leads/{id}/convert": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "POST /v1/leads/{id}/link-customer": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "customerId": .init(nullable: false, shape: .any),
-            ], others: nil)),
-        "GET /v1/kanban": Operation(
-            query: ["converted", "createdFrom", "createdTo", "cursor", "customer", "deleted", "limit", "order", "paused", "q", "responsible", "sort", "source", "status", "step", "tag", "updatedFrom", "updatedTo", "watcher"],
-            queryPrefixes: ["cf."],
-            body: nil),
-        "GET /v1/admins/{id}/watched": Operation(
-            query: ["converted", "count", "createdFrom", "createdTo", "cursor", "customer", "deleted", "limit", "order", "paused", "q", "responsible", "sort", "source", "status", "step", "tag", "updatedFrom", "updatedTo", "watcher"],
-            queryPrefixes: ["cf."],
-            body: nil),
-        "GET /v1/admins/{id}/actions/today": Operation(
-            query: ["now", "utcOffset"],
-            queryPrefixes: [],
-            body: nil),
-        "GET /v1/duplicates": Operation(
-            query: ["cursor", "limit"],
-            queryPrefixes: [],
-            body: nil),
-        "GET /v1/customers/{id}/leads": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "GET /v1/customers/{id}/matching-leads": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "GET /v1/reports/funnel": Operation(
-            query: ["from", "to"],
-            queryPrefixes: [],
-            body: nil),
-        "GET /v1/reports/managers": Operation(
-            query: ["from", "to"],
-            queryPrefixes: [],
-            body: nil),
-        "GET /v1/reports/sources": Operation(
-            query: ["from", "to"],
-            queryPrefixes: [],
-            body: nil),
-        "GET /v1/reports/step-times": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "GET /v1/reports/paused": Operation(
-            query: ["limit"],
-            queryPrefixes: [],
-            body: nil),
-        "GET /v1/reports/competitors": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "GET /v1/settings": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "POST /v1/settings/steps": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "key": .init(nullable: false, shape: .any),
-                "name": .init(nullable: false, shape: .any),
-                "colour": .init(nullable: false, shape: .any),
-                "description": .init(nullable: false, shape: .any),
-            ], others: nil)),
-        "PATCH /v1/settings/steps/{key}": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "name": .init(nullable: false, shape: .any),
-            ], others: nil)),
-        "DELETE /v1/settings/steps/{key}": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "PUT /v1/settings/step-order": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "order": .init(nullable: false, shape: .array(.any)),
-            ], others: nil)),
-        "POST /v1/settings/sources": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "key": .init(nullable: false, shape: .any),
-                "name": .init(nullable: false, shape: .any),
-            ], others: nil)),
-        "PATCH /v1/settings/sources/{key}": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "name": .init(nullable: false, shape: .any),
-            ], others: nil)),
-        "DELETE /v1/settings/sources/{key}": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "POST /v1/settings/action-types": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "key": .init(nullable: false, shape: .any),
-                "name": .init(nullable: false, shape: .any),
-            ], others: nil)),
-        "DELETE /v1/settings/action-types/{key}": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "POST /v1/settings/task-types": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "key": .init(nullable: false, shape: .any),
-                "name": .init(nullable: false, shape: .any),
-            ], others: nil)),
-        "DELETE /v1/settings/task-types/{key}": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "POST /v1/settings/tags": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "name": .init(nullable: false, shape: .any),
-                "colour": .init(nullable: false, shape: .any),
-            ], others: nil)),
-        "DELETE /v1/settings/tags/{name}": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "PUT /v1/settings/custom-fields/{key}": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "name": .init(nullable: false, shape: .any),
-                "type": .init(nullable: false, shape: .any),
-                "required": .init(nullable: false, shape: .any),
-                "maxLength": .init(nullable: false, shape: .any),
-                "minValue": .init(nullable: false, shape: .any),
-                "maxValue": .init(nullable: false, shape: .any),
-                "options": .init(nullable: false, shape: .array(.any)),
-            ], others: nil)),
-        "DELETE /v1/settings/custom-fields/{key}": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "PUT /v1/settings/defaults": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "step": .init(nullable: false, shape: .any),
-                "source": .init(nullable: false, shape: .any),
-            ], others: nil)),
-        "PUT /v1/settings/field-limits": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "preset": .init(nullable: false, shape: .any),
-                "custom": .init(nullable: false, shape: .object(fields: [
-                    "name": .init(nullable: false, shape: .any),
-                    "customText": .init(nullable: false, shape: .any),
-                    "note": .init(nullable: false, shape: .any),
-                    "comment": .init(nullable: false, shape: .any),
-                    "taskDescription": .init(nullable: false, shape: .any),
-                ], others: nil)),
-            ], others: nil)),
-        "PUT /v1/settings/required-fields": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "fields": .init(nullable: false, shape: .array(.any)),
-            ], others: nil)),
-        "PUT /v1/settings/assessment-scale": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "values": .init(nullable: false, shape: .array(.any)),
-            ], others: nil)),
-        "PUT /v1/settings/converted-lead-lock": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "locked": .init(nullable: false, shape: .any),
-            ], others: nil)),
-        "POST /v1/admins": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "name": .init(nullable: false, shape: .any),
-                "email": .init(nullable: false, shape: .any),
-                "role": .init(nullable: false, shape: .any),
-                "permissions": .init(nullable: false, shape: .array(.any)),
-            ], others: nil)),
-        "GET /v1/admins/{id}": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "PUT /v1/admins/{id}/role": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "role": .init(nullable: false, shape: .any),
-            ], others: nil)),
-        "PUT /v1/admins/{id}/permissions": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "permissions": .init(nullable: false, shape: .array(.any)),
-            ], others: nil)),
-        "POST /v1/admins/{id}/disable": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "POST /v1/admins/{id}/tokens": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: .object(fields: [
-                "label": .init(nullable: false, shape: .any),
-                "expiresAt": .init(nullable: false, shape: .any),
-            ], others: nil)),
-        "DELETE /v1/admins/{id}/tokens/{tokenId}": Operation(
-            query: [],
-            queryPrefixes: [],
-            body: nil),
-        "GET /v1/events": Operation(
-            query: ["after", "limit"],
-            queryPrefixes: [],
-            body: nil),
-        "GET /v1/events/stream": Operation(
-            query: ["after"],
-            queryPrefixes: [],
-            body: nil),
+        "GET /healthz": Operation(query: [], queryPrefixes: [], body: nil),
+        "GET /metrics": Operation(query: [], queryPrefixes: [], body: nil),
+        "GET /v1/leads": Operation(query: ["converted", "count", "createdFrom", "createdTo", "cursor", "customer", "deleted", "limit", "order", "paused", "q", "responsible", "sort", "source", "status", "step", "tag", "updatedFrom", "updatedTo", "watcher"], queryPrefixes: ["cf."], body: nil),
+        "POST /v1/leads": Operation(query: [], queryPrefixes: [], body: .createLead),
+        "GET /v1/leads/{id}": Operation(query: ["asOf"], queryPrefixes: [], body: nil),
+        "PATCH /v1/leads/{id}": Operation(query: [], queryPrefixes: [], body: .leadPatch),
+        "DELETE /v1/leads/{id}": Operation(query: ["reason"], queryPrefixes: [], body: nil),
+        "GET /v1/leads/{id}/history": Operation(query: ["asOf"], queryPrefixes: [], body: nil),
+        "POST /v1/leads/{id}/restore": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/leads/{id}/step": Operation(query: [], queryPrefixes: [], body: .markStep),
+        "POST /v1/leads/{id}/notes": Operation(query: [], queryPrefixes: [], body: .addNote),
+        "POST /v1/leads/{id}/actions": Operation(query: [], queryPrefixes: [], body: .logAction),
+        "POST /v1/leads/{id}/actions/{actionId}/pin": Operation(query: [], queryPrefixes: [], body: nil),
+        "DELETE /v1/leads/{id}/actions/{actionId}/pin": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/leads/{id}/actions/{actionId}/complete": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/leads/{id}/tasks": Operation(query: [], queryPrefixes: [], body: .addTask),
+        "POST /v1/leads/{id}/tasks/{taskId}/close": Operation(query: [], queryPrefixes: [], body: nil),
+        "PUT /v1/leads/{id}/watchers/{adminId}": Operation(query: [], queryPrefixes: [], body: nil),
+        "DELETE /v1/leads/{id}/watchers/{adminId}": Operation(query: [], queryPrefixes: [], body: nil),
+        "PUT /v1/leads/{id}/tags/{tag}": Operation(query: [], queryPrefixes: [], body: nil),
+        "DELETE /v1/leads/{id}/tags/{tag}": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/leads/{id}/assign": Operation(query: [], queryPrefixes: [], body: .assign),
+        "POST /v1/leads/{id}/pause": Operation(query: [], queryPrefixes: [], body: .pause),
+        "POST /v1/leads/{id}/resume": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/leads/{id}/merge": Operation(query: [], queryPrefixes: [], body: .merge),
+        "POST /v1/leads/{id}/copy-from": Operation(query: [], queryPrefixes: [], body: .copyFrom),
+        "POST /v1/leads/{id}/convert": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/leads/{id}/link-customer": Operation(query: [], queryPrefixes: [], body: .linkCustomer),
+        "GET /v1/kanban": Operation(query: ["converted", "createdFrom", "createdTo", "cursor", "customer", "deleted", "limit", "order", "paused", "q", "responsible", "sort", "source", "status", "step", "tag", "updatedFrom", "updatedTo", "watcher"], queryPrefixes: ["cf."], body: nil),
+        "GET /v1/admins/{id}/watched": Operation(query: ["converted", "count", "createdFrom", "createdTo", "cursor", "customer", "deleted", "limit", "order", "paused", "q", "responsible", "sort", "source", "status", "step", "tag", "updatedFrom", "updatedTo", "watcher"], queryPrefixes: ["cf."], body: nil),
+        "GET /v1/admins/{id}/actions/today": Operation(query: ["now", "utcOffset"], queryPrefixes: [], body: nil),
+        "GET /v1/duplicates": Operation(query: ["cursor", "limit"], queryPrefixes: [], body: nil),
+        "GET /v1/customers/{id}/leads": Operation(query: [], queryPrefixes: [], body: nil),
+        "GET /v1/customers/{id}/matching-leads": Operation(query: [], queryPrefixes: [], body: nil),
+        "GET /v1/reports/funnel": Operation(query: ["from", "to"], queryPrefixes: [], body: nil),
+        "GET /v1/reports/managers": Operation(query: ["from", "to"], queryPrefixes: [], body: nil),
+        "GET /v1/reports/sources": Operation(query: ["from", "to"], queryPrefixes: [], body: nil),
+        "GET /v1/reports/step-times": Operation(query: [], queryPrefixes: [], body: nil),
+        "GET /v1/reports/paused": Operation(query: ["limit"], queryPrefixes: [], body: nil),
+        "GET /v1/reports/competitors": Operation(query: [], queryPrefixes: [], body: nil),
+        "GET /v1/settings": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/settings/steps": Operation(query: [], queryPrefixes: [], body: .defineStep),
+        "PATCH /v1/settings/steps/{key}": Operation(query: [], queryPrefixes: [], body: .rename),
+        "DELETE /v1/settings/steps/{key}": Operation(query: [], queryPrefixes: [], body: nil),
+        "PUT /v1/settings/step-order": Operation(query: [], queryPrefixes: [], body: .stepOrder),
+        "POST /v1/settings/sources": Operation(query: [], queryPrefixes: [], body: .catalogueEntry),
+        "PATCH /v1/settings/sources/{key}": Operation(query: [], queryPrefixes: [], body: .rename),
+        "DELETE /v1/settings/sources/{key}": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/settings/action-types": Operation(query: [], queryPrefixes: [], body: .catalogueEntry),
+        "DELETE /v1/settings/action-types/{key}": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/settings/task-types": Operation(query: [], queryPrefixes: [], body: .catalogueEntry),
+        "DELETE /v1/settings/task-types/{key}": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/settings/tags": Operation(query: [], queryPrefixes: [], body: .defineTag),
+        "DELETE /v1/settings/tags/{name}": Operation(query: [], queryPrefixes: [], body: nil),
+        "PUT /v1/settings/custom-fields/{key}": Operation(query: [], queryPrefixes: [], body: .customField),
+        "DELETE /v1/settings/custom-fields/{key}": Operation(query: [], queryPrefixes: [], body: nil),
+        "PUT /v1/settings/defaults": Operation(query: [], queryPrefixes: [], body: .defaults),
+        "PUT /v1/settings/field-limits": Operation(query: [], queryPrefixes: [], body: .fieldLimitsChoice),
+        "PUT /v1/settings/required-fields": Operation(query: [], queryPrefixes: [], body: .requiredFields),
+        "PUT /v1/settings/assessment-scale": Operation(query: [], queryPrefixes: [], body: .assessmentScale),
+        "PUT /v1/settings/converted-lead-lock": Operation(query: [], queryPrefixes: [], body: .convertedLeadLock),
+        "POST /v1/admins": Operation(query: [], queryPrefixes: [], body: .createAdmin),
+        "GET /v1/admins/{id}": Operation(query: [], queryPrefixes: [], body: nil),
+        "PUT /v1/admins/{id}/role": Operation(query: [], queryPrefixes: [], body: .role),
+        "PUT /v1/admins/{id}/permissions": Operation(query: [], queryPrefixes: [], body: .permissions),
+        "POST /v1/admins/{id}/disable": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/admins/{id}/tokens": Operation(query: [], queryPrefixes: [], body: .issueToken),
+        "DELETE /v1/admins/{id}/tokens/{tokenId}": Operation(query: [], queryPrefixes: [], body: nil),
+        "GET /v1/events": Operation(query: ["after", "limit"], queryPrefixes: [], body: nil),
+        "GET /v1/events/stream": Operation(query: ["after"], queryPrefixes: [], body: nil),
     ]
+}
+
+extension APIContract.Shape {
+    /// The `AddNote` request body.
+    static let addNote: Self = .object(fields: [
+        "text": .init(nullable: false, shape: .any),
+        "step": .init(nullable: false, shape: .any),
+        "format": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `AddTask` request body.
+    static let addTask: Self = .object(fields: [
+        "taskType": .init(nullable: false, shape: .any),
+        "description": .init(nullable: false, shape: .any),
+        "responsible": .init(nullable: false, shape: .any),
+        "due": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `AssessmentScale` request body.
+    static let assessmentScale: Self = .object(fields: [
+        "values": .init(nullable: false, shape: .array(.any)),
+    ], others: nil)
+
+    /// The `Assign` request body.
+    static let assign: Self = .object(fields: [
+        "responsible": .init(nullable: true, shape: .any),
+    ], others: nil)
+
+    /// The `CatalogueEntry` request body.
+    static let catalogueEntry: Self = .object(fields: [
+        "key": .init(nullable: false, shape: .any),
+        "name": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `ConvertedLeadLock` request body.
+    static let convertedLeadLock: Self = .object(fields: [
+        "locked": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `CopyFrom` request body.
+    static let copyFrom: Self = .object(fields: [
+        "sourceId": .init(nullable: false, shape: .any),
+        "fields": .init(nullable: false, shape: .array(.any)),
+    ], others: nil)
+
+    /// The `CreateAdmin` request body.
+    static let createAdmin: Self = .object(fields: [
+        "name": .init(nullable: false, shape: .any),
+        "email": .init(nullable: false, shape: .any),
+        "role": .init(nullable: false, shape: .any),
+        "permissions": .init(nullable: false, shape: .array(.any)),
+    ], others: nil)
+
+    /// The `CreateLead` request body.
+    static let createLead: Self = .object(fields: [
+        "fullName": .init(nullable: false, shape: .any),
+        "company": .init(nullable: false, shape: .any),
+        "phones": .init(nullable: false, shape: .array(.any)),
+        "emails": .init(nullable: false, shape: .array(.any)),
+        "address": .init(nullable: false, shape: .object(fields: [
+            "country": .init(nullable: false, shape: .any),
+            "city": .init(nullable: false, shape: .any),
+            "street": .init(nullable: false, shape: .any),
+            "building": .init(nullable: false, shape: .any),
+            "flat": .init(nullable: false, shape: .any),
+        ], others: nil)),
+        "source": .init(nullable: false, shape: .any),
+        "step": .init(nullable: false, shape: .any),
+        "priority": .init(nullable: false, shape: .any),
+        "responsible": .init(nullable: false, shape: .any),
+        "competitor": .init(nullable: false, shape: .any),
+        "assessment": .init(nullable: false, shape: .any),
+        "tags": .init(nullable: false, shape: .array(.any)),
+        "customFields": .init(nullable: false, shape: .object(fields: [:], others: .init(nullable: false, shape: .object(fields: [
+                "type": .init(nullable: false, shape: .any),
+                "value": .init(nullable: false, shape: .any),
+            ], others: nil)))),
+        "comment": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `CustomField` request body.
+    static let customField: Self = .object(fields: [
+        "name": .init(nullable: false, shape: .any),
+        "type": .init(nullable: false, shape: .any),
+        "required": .init(nullable: false, shape: .any),
+        "maxLength": .init(nullable: false, shape: .any),
+        "minValue": .init(nullable: false, shape: .any),
+        "maxValue": .init(nullable: false, shape: .any),
+        "options": .init(nullable: false, shape: .array(.any)),
+    ], others: nil)
+
+    /// The `Defaults` request body.
+    static let defaults: Self = .object(fields: [
+        "step": .init(nullable: false, shape: .any),
+        "source": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `DefineStep` request body.
+    static let defineStep: Self = .object(fields: [
+        "key": .init(nullable: false, shape: .any),
+        "name": .init(nullable: false, shape: .any),
+        "colour": .init(nullable: false, shape: .any),
+        "description": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `DefineTag` request body.
+    static let defineTag: Self = .object(fields: [
+        "name": .init(nullable: false, shape: .any),
+        "colour": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `FieldLimitsChoice` request body.
+    static let fieldLimitsChoice: Self = .object(fields: [
+        "preset": .init(nullable: false, shape: .any),
+        "custom": .init(nullable: false, shape: .object(fields: [
+            "name": .init(nullable: false, shape: .any),
+            "customText": .init(nullable: false, shape: .any),
+            "note": .init(nullable: false, shape: .any),
+            "comment": .init(nullable: false, shape: .any),
+            "taskDescription": .init(nullable: false, shape: .any),
+        ], others: nil)),
+    ], others: nil)
+
+    /// The `IssueToken` request body.
+    static let issueToken: Self = .object(fields: [
+        "label": .init(nullable: false, shape: .any),
+        "expiresAt": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `LeadPatch` request body.
+    static let leadPatch: Self = .object(fields: [
+        "fullName": .init(nullable: false, shape: .any),
+        "company": .init(nullable: false, shape: .any),
+        "phones": .init(nullable: false, shape: .array(.any)),
+        "emails": .init(nullable: false, shape: .array(.any)),
+        "address": .init(nullable: false, shape: .object(fields: [
+            "country": .init(nullable: false, shape: .any),
+            "city": .init(nullable: false, shape: .any),
+            "street": .init(nullable: false, shape: .any),
+            "building": .init(nullable: false, shape: .any),
+            "flat": .init(nullable: false, shape: .any),
+        ], others: nil)),
+        "source": .init(nullable: false, shape: .any),
+        "priority": .init(nullable: false, shape: .any),
+        "competitor": .init(nullable: false, shape: .any),
+        "assessment": .init(nullable: false, shape: .any),
+        "comment": .init(nullable: false, shape: .any),
+        "customFields": .init(nullable: false, shape: .object(fields: [:], others: .init(nullable: true, shape: .object(fields: [
+                "type": .init(nullable: false, shape: .any),
+                "value": .init(nullable: false, shape: .any),
+            ], others: nil)))),
+    ], others: nil)
+
+    /// The `LinkCustomer` request body.
+    static let linkCustomer: Self = .object(fields: [
+        "customerId": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `LogAction` request body.
+    static let logAction: Self = .object(fields: [
+        "text": .init(nullable: false, shape: .any),
+        "actionType": .init(nullable: false, shape: .any),
+        "admin": .init(nullable: false, shape: .any),
+        "plannedAt": .init(nullable: false, shape: .any),
+        "step": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `MarkStep` request body.
+    static let markStep: Self = .object(fields: [
+        "step": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `Merge` request body.
+    static let merge: Self = .object(fields: [
+        "sourceIds": .init(nullable: false, shape: .array(.any)),
+    ], others: nil)
+
+    /// The `Pause` request body.
+    static let pause: Self = .object(fields: [
+        "until": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `Permissions` request body.
+    static let permissions: Self = .object(fields: [
+        "permissions": .init(nullable: false, shape: .array(.any)),
+    ], others: nil)
+
+    /// The `Rename` request body.
+    static let rename: Self = .object(fields: [
+        "name": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `RequiredFields` request body.
+    static let requiredFields: Self = .object(fields: [
+        "fields": .init(nullable: false, shape: .array(.any)),
+    ], others: nil)
+
+    /// The `Role` request body.
+    static let role: Self = .object(fields: [
+        "role": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `StepOrder` request body.
+    static let stepOrder: Self = .object(fields: [
+        "order": .init(nullable: false, shape: .array(.any)),
+    ], others: nil)
 }
