@@ -128,10 +128,10 @@ public final class EventLog: Sendable {
             guard !batch.events.isEmpty else { throw EventLogError.emptyBatch(stream: batch.streamId) }
             for event in batch.events {
                 guard total == 1 || ids.insert(event.id).inserted else { throw EventLogError.duplicateEventIdInBatch(event.id) }
-                guard event.payload.count <= options.maxPayloadBytes else {
+                let limit = min(options.maxPayloadBytes, RecordFormat.maxPayloadLength)
+                guard event.payload.count <= limit else {
                     throw EventLogError.payloadTooLarge(
-                        stream: batch.streamId, eventId: event.id, size: event.payload.count,
-                        limit: options.maxPayloadBytes)
+                        stream: batch.streamId, eventId: event.id, size: event.payload.count, limit: limit)
                 }
                 let typeLength = event.type.utf8.count
                 guard typeLength > 0 && typeLength <= 255 else {

@@ -32,6 +32,10 @@ enum RecordFormat {
     /// Fixed-size part of the envelope header, before the three length-prefixed strings.
     static let fixedHeaderSize = 8 + 8 + 8 + 2 + 16 + 1 + 16 + 16 + 4
     static let hashSize = 32
+    /// The largest uncompressed payload a record may declare. Readers allocate that many bytes to decompress
+    /// into, so a damaged length field must not ask for gigabytes (found by fuzz-log-record); appends are held
+    /// below it whatever `Options.maxPayloadBytes` says.
+    static let maxPayloadLength = 64 << 20
 }
 
 /// A SHA-256 value stored inline (no allocation): the chain's running hash.
@@ -239,6 +243,9 @@ struct RecordView {
         correlationId = metadataFlags & 1 != 0 ? correlation : nil
         causationId = metadataFlags & 2 != 0 ? causation : nil
         rawPayloadLength = Int(try reader.integer(UInt32.self))
+        guard rawPayloadLength <= RecordFormat.maxPayloadLength else {
+            throw EventLogError.corrupted(position: key, reason: "payload length \(rawPayloadLength) is over the format's limit")
+        }
         streamId = try reader.shortString()
         type = try reader.shortString()
         actor = try reader.shortString()
