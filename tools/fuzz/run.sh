@@ -108,6 +108,11 @@ for target in "${targets[@]}"; do
     swift build --product "$target" >&2
     corpus="$pkg/corpus/$target"
     findings="$pkg/findings/$target"
+    # Findings count this run only; an earlier run's inputs are kept beside, for reproducing them.
+    if [ -d "$findings" ] && [ -n "$(ls -A "$findings")" ]; then
+        mkdir -p "$pkg/findings-earlier"
+        mv "$findings"/* "$pkg/findings-earlier/"
+    fi
     mkdir -p "$corpus" "$findings"
     if [ "$target" = fuzz-event-payload ] && [ -z "$(ls -A "$corpus")" ]; then
         ASAN_OPTIONS=detect_leaks=0 "$pkg/.build/debug/$target" "-write_seeds=$corpus"
