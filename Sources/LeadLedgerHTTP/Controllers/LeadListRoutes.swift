@@ -13,7 +13,7 @@ struct LeadListRoutes: APIRouteCollection {
         routes.get("/v1/leads") { request, context in
             let principal = try context.principalOrThrow()
             var query = try Self.query(request.uri.queryParameters, settings: reads.settings())
-            if principal.seesOnlyOwnLeads { query.visibleTo = principal.adminId }
+            query.visibleTo = principal.narrowedTo
             let scope = Self.cursorScope(query)
             query.after = try PageCursor<LeadCursor>.decode(
                 query: request.uri.queryParameters["cursor"].map(String.init), scope: scope)?.key

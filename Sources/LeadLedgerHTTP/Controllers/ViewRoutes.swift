@@ -28,7 +28,7 @@ struct ViewRoutes: APIRouteCollection {
             } else if reader.text("cursor") != nil {
                 throw APIError.badRequest(field: "cursor", code: "cursorNeedsStep", message: "cursor pages one column: give its step.")
             }
-            if principal.seesOnlyOwnLeads { query.visibleTo = principal.adminId }
+            query.visibleTo = principal.narrowedTo
             let now = reads.now
             let (board, position) = reads.ledger.read { ($0.kanban(query, now: now), $0.position) }
             return try await request.conditionalGET(etag: .logPosition(position), context: context) {
