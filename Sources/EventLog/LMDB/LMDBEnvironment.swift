@@ -13,14 +13,25 @@ import Foundation
 ///
 /// Map growth (`mdb_env_set_mapsize`) requires that no transaction is active in this process:
 /// every read transaction holds the read side of `gate`, and `growMap` takes the write side.
-final class LMDBEnvironment: @unchecked Sendable {
+package final class LMDBEnvironment: @unchecked Sendable {
     // @unchecked: `handle` is only used through LMDB calls that are safe across threads with MDB_NOTLS,
     // and `mdb_env_set_mapsize`/`mdb_env_close` run under the exclusive side of `gate`.
     private let handle: OpaquePointer
     private let gate = ReadersWriterLock()
     private let closedFlag = LockedValue(false)
 
-    init(directory: String, mapSize: Int, maxDatabases: UInt32, maxReaders: UInt32) throws {
+    /// How much a commit waits for the disk.
+    package enum Durability: Sendable {
+        /// Data and meta pages are flushed on every commit (the log).
+        case full
+        /// `MDB_NOMETASYNC`: data pages are flushed, the meta page is not, so a system crash may undo the last
+        /// commits but never tears the database (a rebuildable store whose position is in the same commit).
+        case lastCommitsMayBeLost
+    }
+
+    package init(
+        directory: String, mapSize: Int, maxDatabases: UInt32, maxReaders: UInt32, durability: Durability = .full
+    ) throws {
         var env: OpaquePointer?
         try LMDBEnvironment.check(mdb_env_create(&env), "mdb_env_create")
         guard let env else { throw EventLogError.lmdb(code: -1, message: "mdb_env_create returned no environment") }
@@ -29,8 +40,10 @@ final class LMDBEnvironment: @unchecked Sendable {
             try LMDBEnvironment.check(mdb_env_set_maxdbs(env, MDB_dbi(maxDatabases)), "mdb_env_set_maxdbs")
             try LMDBEnvironment.check(mdb_env_set_maxreaders(env, maxReaders), "mdb_env_set_maxreaders")
             try LMDBEnvironment.check(mdb_env_set_mapsize(env, mapSize), "mdb_env_set_mapsize")
-            // Durable commits: no MDB_NOSYNC / MDB_NOMETASYNC / MDB_WRITEMAP.
-            try LMDBEnvironment.check(mdb_env_open(env, directory, UInt32(MDB_NOTLS), 0o644), "mdb_env_open")
+            // Never MDB_NOSYNC or MDB_WRITEMAP: a system crash could then leave a torn database.
+            var flags = UInt32(MDB_NOTLS)
+            if durability == .lastCommitsMayBeLost { flags |= UInt32(MDB_NOMETASYNC) }
+            try LMDBEnvironment.check(mdb_env_open(env, directory, flags, 0o644), "mdb_env_open")
             var dead: Int32 = 0
             try LMDBEnvironment.check(mdb_reader_check(env, &dead), "mdb_reader_check")
         } catch {
@@ -42,7 +55,7 @@ final class LMDBEnvironment: @unchecked Sendable {
     deinit { close() }
 
     /// Closes the environment once every running read transaction has finished.
-    func close() {
+    package func close() {
         gate.withWriteLock {
             let wasClosed = closedFlag.withLock { closed in
                 defer { closed = true }
@@ -52,10 +65,10 @@ final class LMDBEnvironment: @unchecked Sendable {
         }
     }
 
-    var isClosed: Bool { closedFlag.withLock { $0 } }
+    package var isClosed: Bool { closedFlag.withLock { $0 } }
 
     /// The current map size in bytes.
-    var mapSize: Int {
+    package var mapSize: Int {
         var info = MDB_envinfo()
         mdb_env_info(handle, &info)
         return info.me_mapsize
@@ -63,7 +76,7 @@ final class LMDBEnvironment: @unchecked Sendable {
 
     /// Grows the map to `newSize` bytes. Waits until no read transaction is running; must be called
     /// by the writer while it has no write transaction open.
-    func growMap(to newSize: Int) throws {
+    package func growMap(to newSize: Int) throws {
         var result: Int32 = 0
         gate.withWriteLock {
             result = mdb_env_set_mapsize(handle, newSize)
@@ -72,7 +85,7 @@ final class LMDBEnvironment: @unchecked Sendable {
     }
 
     /// Runs `body` inside one read-only transaction.
-    func read<T>(_ body: (borrowing LMDBTransaction) throws -> T) throws -> T {
+    package func read<T>(_ body: (borrowing LMDBTransaction) throws -> T) throws -> T {
         gate.lockRead()
         defer { gate.unlockRead() }
         if isClosed { throw EventLogError.closed() }
@@ -85,7 +98,7 @@ final class LMDBEnvironment: @unchecked Sendable {
 
     /// Runs `body` inside a write transaction and commits it (durably) when `body` returns; aborts it
     /// when `body` throws. Only the writer thread calls this (LMDB allows one write transaction).
-    func write<T>(_ body: (borrowing LMDBTransaction) throws -> T) throws -> T {
+    package func write<T>(_ body: (borrowing LMDBTransaction) throws -> T) throws -> T {
         if isClosed { throw EventLogError.closed() }
         var txn: OpaquePointer?
         try LMDBEnvironment.check(mdb_txn_begin(handle, nil, 0, &txn), "mdb_txn_begin(write)")
@@ -101,23 +114,45 @@ final class LMDBEnvironment: @unchecked Sendable {
         return value
     }
 
-    static func check(_ code: Int32, _ operation: String) throws {
+    /// Writes a compacted copy of the environment (free pages left out) into the empty directory `path`, as
+    /// of one read transaction: a consistent copy while writers go on.
+    package func copyCompacted(to path: String) throws {
+        gate.lockRead()
+        defer { gate.unlockRead() }
+        if isClosed { throw EventLogError.closed() }
+        try LMDBEnvironment.check(mdb_env_copy2(handle, path, UInt32(MDB_CP_COMPACT)), "mdb_env_copy2")
+    }
+
+    /// Bytes in use by the environment's pages (last page number × page size), not the file's sparse size.
+    package func usedBytes() throws -> Int {
+        var info = MDB_envinfo()
+        var stat = MDB_stat()
+        try LMDBEnvironment.check(mdb_env_info(handle, &info), "mdb_env_info")
+        try LMDBEnvironment.check(mdb_env_stat(handle, &stat), "mdb_env_stat")
+        return (info.me_last_pgno + 1) * Int(stat.ms_psize)
+    }
+
+    package static func check(_ code: Int32, _ operation: String) throws {
         if code != 0 { throw EventLogError.lmdb(code: code, operation: operation) }
     }
 }
 
 /// A database handle (`MDB_dbi`) opened once at start-up.
-struct LMDBDatabase: Sendable, Hashable {
-    let dbi: MDB_dbi
+package struct LMDBDatabase: Sendable, Hashable {
+    package let dbi: MDB_dbi
 }
 
 /// A transaction, valid only inside the closure that receives it.
-struct LMDBTransaction: ~Copyable {
+package struct LMDBTransaction: ~Copyable {
     fileprivate let txn: OpaquePointer
 
     fileprivate init(_ txn: OpaquePointer) { self.txn = txn }
 
-    func openDatabase(_ name: String, create: Bool) throws -> LMDBDatabase {
+    /// A second handle on this transaction for a non-copyable view that lives inside the same closure (it is
+    /// only valid while this transaction is: a view holding it must be borrowed, never stored).
+    package func alias() -> LMDBTransaction { LMDBTransaction(txn) }
+
+    package func openDatabase(_ name: String, create: Bool) throws -> LMDBDatabase {
         var dbi: MDB_dbi = 0
         try LMDBEnvironment.check(
             mdb_dbi_open(txn, name, create ? UInt32(MDB_CREATE) : 0, &dbi), "mdb_dbi_open(\(name))")
@@ -126,7 +161,7 @@ struct LMDBTransaction: ~Copyable {
 
     /// Runs `body` inside a nested transaction: committed into this one when `body` returns,
     /// rolled back alone when it throws.
-    func nested<T>(_ body: (borrowing LMDBTransaction) throws -> T) throws -> T {
+    package func nested<T>(_ body: (borrowing LMDBTransaction) throws -> T) throws -> T {
         var child: OpaquePointer?
         try LMDBEnvironment.check(mdb_txn_begin(mdb_txn_env(txn), txn, 0, &child), "mdb_txn_begin(nested)")
         let value: T
@@ -141,7 +176,7 @@ struct LMDBTransaction: ~Copyable {
     }
 
     /// Looks `key` up and hands the value (valid only inside `body`) to `body`; nil when absent.
-    func get<T>(
+    package func get<T>(
         _ db: LMDBDatabase, key: UnsafeRawBufferPointer,
         _ body: (UnsafeRawBufferPointer) throws -> T
     ) throws -> T? {
@@ -155,7 +190,7 @@ struct LMDBTransaction: ~Copyable {
 
     /// Stores `value` under `key`. `append` uses MDB_APPEND (the key must sort after every existing key);
     /// `noOverwrite` fails with MDB_KEYEXIST when the key exists.
-    func put(
+    package func put(
         _ db: LMDBDatabase, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer,
         append: Bool = false, noOverwrite: Bool = false
     ) throws {
@@ -171,7 +206,7 @@ struct LMDBTransaction: ~Copyable {
     /// a time-ordered UUIDv7) goes straight to the B-tree's right edge, and a full last page splits at its
     /// end (packed pages instead of half-full ones). Any other key is inserted normally. LMDB answers a
     /// non-last key under `MDB_APPEND` with `MDB_KEYEXIST` before touching anything, so the retry is safe.
-    func putPreferringAppend(
+    package func putPreferringAppend(
         _ db: LMDBDatabase, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, noOverwrite: Bool = false
     ) throws {
         var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
@@ -183,15 +218,30 @@ struct LMDBTransaction: ~Copyable {
         try LMDBEnvironment.check(rc, "mdb_put")
     }
 
+    /// Removes `key` (and its value); returns false when it was absent.
+    @discardableResult
+    package func delete(_ db: LMDBDatabase, key: UnsafeRawBufferPointer) throws -> Bool {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        let rc = mdb_del(txn, db.dbi, &k, nil)
+        if rc == MDB_NOTFOUND { return false }
+        try LMDBEnvironment.check(rc, "mdb_del")
+        return true
+    }
+
+    /// Removes every entry of `db` (the database stays).
+    package func empty(_ db: LMDBDatabase) throws {
+        try LMDBEnvironment.check(mdb_drop(txn, db.dbi, 0), "mdb_drop")
+    }
+
     /// Number of entries in `db`.
-    func count(_ db: LMDBDatabase) throws -> Int {
+    package func count(_ db: LMDBDatabase) throws -> Int {
         var stat = MDB_stat()
         try LMDBEnvironment.check(mdb_stat(txn, db.dbi, &stat), "mdb_stat")
         return stat.ms_entries
     }
 
     /// Runs `body` with a cursor over `db`, closed when `body` returns.
-    func withCursor<T>(
+    package func withCursor<T>(
         _ db: LMDBDatabase, _ body: (borrowing LMDBCursor) throws -> T
     ) throws -> T {
         var cursor: OpaquePointer?
@@ -203,14 +253,14 @@ struct LMDBTransaction: ~Copyable {
 
 /// A cursor, valid only inside the closure that receives it. Positioning calls hand the key and value
 /// to a closure; the buffers are valid only inside that closure.
-struct LMDBCursor: ~Copyable {
+package struct LMDBCursor: ~Copyable {
     fileprivate let cursor: OpaquePointer
 
     fileprivate init(_ cursor: OpaquePointer) { self.cursor = cursor }
 
     /// Visits entries in key order starting at the first key ≥ `start` (or the first key when nil),
     /// until `body` returns false or the database ends.
-    func scan(
+    package func scan(
         from start: UnsafeRawBufferPointer?,
         _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Bool
     ) throws {
@@ -233,8 +283,41 @@ struct LMDBCursor: ~Copyable {
         }
     }
 
+    /// Visits entries in descending key order starting at the last key ≤ `start` (or the last key when nil),
+    /// until `body` returns false or the database's first entry was visited.
+    package func scanBackward(
+        from start: UnsafeRawBufferPointer?,
+        _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
+        var k = MDB_val()
+        var v = MDB_val()
+        var rc: Int32
+        if let start {
+            k = MDB_val(mv_size: start.count, mv_data: UnsafeMutableRawPointer(mutating: start.baseAddress))
+            rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE)
+            if rc == MDB_NOTFOUND {
+                rc = mdb_cursor_get(cursor, &k, &v, MDB_LAST)
+            } else if rc == 0 {
+                // SET_RANGE found the first key ≥ start; step back unless it is start itself.
+                let found = UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size)
+                if !found.elementsEqual(start) { rc = mdb_cursor_get(cursor, &k, &v, MDB_PREV) }
+            }
+        } else {
+            rc = mdb_cursor_get(cursor, &k, &v, MDB_LAST)
+        }
+        while true {
+            if rc == MDB_NOTFOUND { return }
+            try LMDBEnvironment.check(rc, "mdb_cursor_get")
+            let go = try body(
+                UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size),
+                UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
+            if !go { return }
+            rc = mdb_cursor_get(cursor, &k, &v, MDB_PREV)
+        }
+    }
+
     /// Hands the last entry to `body`; nil when the database is empty.
-    func last<T>(
+    package func last<T>(
         _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> T
     ) throws -> T? {
         var k = MDB_val()

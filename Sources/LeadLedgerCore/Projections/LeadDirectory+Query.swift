@@ -468,7 +468,7 @@ struct LeadMatcher {
     let searchTests: [LeadSearch.QueryToken]
     let now: Timestamp
     /// The live-only tag index and the folded tag: a live lead's tag test is a lookup instead of folding its tags.
-    let byTag: KeyedSets<String>?
+    var byTag: KeyedSets<String>?
     let tagKey: String?
 
     init(
@@ -497,6 +497,12 @@ struct LeadMatcher {
         tagKey = f.tag.map(TagName.key)
     }
 
+    /// A matcher that folds a lead's tags to test the tag filter (the projection store's leads carry no index).
+    init(_ f: LeadFilter, visibleTo: UUID?, search: Set<UUID>?, searchTests: [LeadSearch.QueryToken] = [], now: Timestamp) {
+        self.init(f, visibleTo: visibleTo, search: search, searchTests: searchTests, now: now, byTag: KeyedSets())
+        byTag = nil
+    }
+
     static func bit(_ status: LeadStatus) -> UInt8 {
         switch status {
         case .active: 1
@@ -516,8 +522,12 @@ extension LeadRecord {
         if m.statusMask & LeadMatcher.bit(status(at: m.now)) == 0 { return false }
         if let step = m.step, self.step != step { return false }
         if let responsible = m.responsible, self.responsible != responsible { return false }
-        if let tag = m.tag, let tagKey = m.tagKey, let byTag = m.byTag {
-            if !(isLive ? byTag.contains(state.id, for: tagKey) : state.hasTag(tag)) { return false }
+        if let tag = m.tag {
+            if let tagKey = m.tagKey, let byTag = m.byTag, isLive {
+                if !byTag.contains(state.id, for: tagKey) { return false }
+            } else if !state.hasTag(tag) {
+                return false
+            }
         }
         if let source = m.source, state.source != source { return false }
         if let watcher = m.watcher, !state.watchers.contains(watcher) { return false }

@@ -4,27 +4,28 @@ import LeadDomain
 /// JSON exports of each projection for golden-file tests: pretty, sorted keys, every collection in a stable
 /// order, time-dependent parts evaluated at `lastRecordedAt`. A failing diff names the projection (the key)
 /// and the field.
-extension Projections {
-    private struct GoldenDirectory: Encodable {
+/// The shapes of the golden JSON (shared by the in-memory projections and the store while both exist).
+enum Golden {
+    struct GoldenDirectory: Encodable {
         var position: UInt64
         var statusCounts: [String: Int]
         var leads: [LeadState]
     }
 
-    private struct GoldenColumn: Encodable {
+    struct GoldenColumn: Encodable {
         var step: String
         var count: Int
         var leadIds: [UUID]
     }
 
-    private struct GoldenWatcher: Encodable {
+    struct GoldenWatcher: Encodable {
         var admin: UUID
         var watched: [UUID]
         var actionsToday: [UUID]
         var overdueActions: [UUID]
     }
 
-    private struct GoldenReports: Encodable {
+    struct GoldenReports: Encodable {
         var funnel: FunnelReport
         var perManager: [ManagerReportRow]
         var perSource: [SourceReportRow]
@@ -33,24 +34,32 @@ extension Projections {
         var competitors: [CompetitorReportRow]
     }
 
-    private struct GoldenGroup: Encodable {
+    struct GoldenGroup: Encodable {
         var kind: String
         var value: String
         var leadIds: [UUID]
     }
 
-    private struct GoldenCustomer: Encodable {
+    struct GoldenCustomer: Encodable {
         var customer: CustomerState
         var linkedLeads: [UUID]
         var matchingByEmail: [UUID]
     }
 
-    private struct GoldenAdmins: Encodable {
+    struct GoldenAdmins: Encodable {
         var admins: [AdminState]
         /// Token hash → admin, for tokens that authenticate at `lastRecordedAt`.
         var activeTokens: [String: UUID]
     }
 
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return encoder
+    }
+}
+
+extension Projections {
     /// JSON of each projection by name: directory, kanban, watchers, reports, duplicates, customers, settings, admins.
     public func goldenJSON() -> [String: Data] {
         let encoder = JSONEncoder()
@@ -70,37 +79,37 @@ extension Projections {
         }
 
         let counts = directory.statusCounts(now: now)
-        let directoryValue = GoldenDirectory(
+        let directoryValue = Golden.GoldenDirectory(
             position: position, statusCounts: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
             leads: directory.sortedLeads)
         let board = kanban(KanbanQuery(sort: .created, order: .ascending, pageSize: 200), now: now)
-        let columns = board.columns.map { GoldenColumn(step: $0.step.key, count: $0.count, leadIds: ids($0.page.rows)) }
+        let columns = board.columns.map { Golden.GoldenColumn(step: $0.step.key, count: $0.count, leadIds: ids($0.page.rows)) }
         var watcherIDs = Set(directory.byWatcher.keys).union(agenda.byAdmin.keys)
         watcherIDs.formUnion(admins.admins.keys)
         let watchers = watcherIDs.sorted(by: UUID.canonicalOrder).map { admin in
             let today = actionsForToday(admin: admin, now: now)
-            return GoldenWatcher(
+            return Golden.GoldenWatcher(
                 admin: admin, watched: allIDs(LeadFilter(watcher: admin, states: everyone.states)),
                 actionsToday: today.today.map(\.action.id), overdueActions: today.overdue.map(\.action.id))
         }
-        let reportsValue = GoldenReports(
+        let reportsValue = Golden.GoldenReports(
             funnel: funnel(), perManager: perManager(), perSource: perSource(), timeInStep: timeInStep(),
             paused: pausedLeads(now: now, limit: 1_000), competitors: competitors())
-        var groups: [GoldenGroup] = []
+        var groups: [Golden.GoldenGroup] = []
         var cursor: DuplicateGroupCursor?
         repeat {
             let page = duplicateGroups(after: cursor, limit: 200)
-            groups += page.groups.map { GoldenGroup(kind: $0.key.kind.rawValue, value: $0.key.value, leadIds: $0.leadIds) }
+            groups += page.groups.map { Golden.GoldenGroup(kind: $0.key.kind.rawValue, value: $0.key.value, leadIds: $0.leadIds) }
             cursor = page.next
         } while cursor != nil
         let customerValues = customers.customers.values.sorted { LeadKey($0.id) < LeadKey($1.id) }.map {
-            GoldenCustomer(
+            Golden.GoldenCustomer(
                 customer: $0, linkedLeads: ids(linkedLeads(ofCustomer: $0.id)).sorted(by: UUID.canonicalOrder),
                 matchingByEmail: ids(leadsMatchingByEmail(customer: $0.id)))
         }
         var tokens: [String: UUID] = [:]
         for (hash, id) in admins.tokenOwners where authenticate(tokenSHA256: hash, now: now) != nil { tokens[hash] = id }
-        let adminValue = GoldenAdmins(
+        let adminValue = Golden.GoldenAdmins(
             admins: admins.admins.values.sorted { LeadKey($0.id) < LeadKey($1.id) }, activeTokens: tokens)
 
         func encode(_ value: some Encodable) -> Data { (try? encoder.encode(value)) ?? Data() }

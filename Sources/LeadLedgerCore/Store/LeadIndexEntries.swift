@@ -1,0 +1,121 @@
+import Foundation
+import LeadDomain
+
+/// Every index entry one lead has in the projection store: its ordered-index keys, the inverted-index keys it is
+/// a member of, and the counter buckets it adds one to. A lead's change is applied as the difference between its
+/// entries before and after, so there is one definition of where a lead is indexed, for the incremental path and
+/// the bulk build alike.
+struct LeadIndexEntries: Equatable {
+    /// Full `order` keys (ending in the id).
+    var order: [StoreKey] = []
+    /// `sets` prefixes (tag and key, without the id).
+    var sets: [StoreKey] = []
+    /// `CountTag` buckets, each counting the lead once.
+    var buckets: [StoreKey] = []
+
+    init(_ record: LeadStoreRecord, stepRanks: StepRanks) {
+        let lead = record.state
+        let id = lead.id
+        let live = lead.isLive
+        func orderKey(_ tag: StoreSchema.OrderTag, _ fill: (inout StoreKey) -> Void) {
+            var key = StoreKey(tag.rawValue)
+            fill(&key)
+            key.uuid(id)
+            order.append(key)
+        }
+        orderKey(.updated) { $0.int64(lead.updatedAt.rawValue) }
+        orderKey(.created) { $0.int64(lead.createdAt.rawValue) }
+        orderKey(.name) { $0.string(record.nameKey) }
+        orderKey(.step) { $0.int64(stepRanks.rank(lead.step)); $0.int64(lead.updatedAt.rawValue) }
+
+        if live {
+            if let until = lead.pausedUntil { orderKey(.paused) { $0.int64(until.rawValue) } }
+            orderKey(.updatedByStep) { $0.string(lead.step); $0.int64(lead.updatedAt.rawValue) }
+            if let responsible = lead.responsible {
+                orderKey(.updatedByResponsible) { $0.uuid(responsible); $0.int64(lead.updatedAt.rawValue) }
+            }
+            sets.append(StoreSchema.setPrefix(.step, lead.step))
+            if let responsible = lead.responsible { sets.append(StoreSchema.setPrefix(.responsible, responsible)) }
+            for tag in Set(lead.tags.map(TagName.key)) { sets.append(StoreSchema.setPrefix(.tag, tag)) }
+            sets.append(StoreSchema.setPrefix(.source, lead.source))
+            for watcher in Set(lead.watchers) { sets.append(StoreSchema.setPrefix(.watcher, watcher)) }
+            if let customer = lead.linkedCustomer { sets.append(StoreSchema.setPrefix(.customer, customer)) }
+            if lead.converted { sets.append(StoreSchema.setPrefix(.convertedLive)) }
+
+            var cells: [(String?, UUID?)] = [(lead.step, nil)]
+            if let responsible = lead.responsible { cells += [(lead.step, responsible), (nil, responsible)] }
+            for (step, responsible) in cells {
+                buckets.append(StoreSchema.bucket(.live, step: step, responsible: responsible))
+                if lead.converted { buckets.append(StoreSchema.bucket(.liveConverted, step: step, responsible: responsible)) }
+            }
+        }
+        if live {
+            for key in DuplicateKey.keys(of: lead) {
+                var k = StoreKey(StoreSchema.SetTag.duplicate.rawValue)
+                k.string(key.kind.rawValue); k.string(key.value)
+                sets.append(k)
+            }
+            for action in lead.actions where !action.completed {
+                guard let planned = action.plannedAt else { continue }
+                var k = StoreKey(StoreSchema.OrderTag.agenda.rawValue)
+                k.uuid(ActionAgenda.owner(action)); k.int64(planned.rawValue); k.uuid(id); k.uuid(action.id)
+                order.append(k)
+            }
+            if let facts = record.facts { addReportEntries(lead, facts) }
+        }
+        if lead.deleted && lead.mergedInto == nil { sets.append(StoreSchema.setPrefix(.deleted)) }
+        if lead.mergedInto != nil { sets.append(StoreSchema.setPrefix(.merged)) }
+
+        var tokens = Set<String>()
+        record.record.forEachTextToken { tokens.insert($0) }
+        for token in tokens { sets.append(StoreSchema.setPrefix(.textToken, token)) }
+        for digits in LeadSearch.phoneTokens(of: lead) {
+            sets.append(StoreSchema.setPrefix(.phoneDigits, digits))
+            sets.append(StoreSchema.setPrefix(.phoneReversed, LeadSearch.reversedDigits(digits)))
+        }
+    }
+
+    init() {}
+
+    /// A live lead's report contributions (`LeadReports.Slice`).
+    private mutating func addReportEntries(_ lead: LeadState, _ facts: LeadFacts) {
+        let day = LeadReports.day(of: lead.createdAt.rawValue)
+        func bucket(_ tag: StoreSchema.CountTag, _ fill: (inout StoreKey) -> Void = { _ in }) {
+            var k = StoreKey(tag.rawValue)
+            k.int64(day)
+            fill(&k)
+            buckets.append(k)
+        }
+        bucket(.createdOnDay)
+        if lead.converted { bucket(.convertedOnDay) }
+        for step in facts.reached { bucket(.reachedOnDay) { $0.string(step) } }
+        bucket(.sourceOnDay) { $0.string(lead.source) }
+        if lead.converted { bucket(.sourceConvertedOnDay) { $0.string(lead.source) } }
+        bucket(.creatorOnDay) { $0.uuid(lead.createdBy) }
+        if let competitor = lead.competitor, !competitor.isEmpty {
+            var k = StoreKey(StoreSchema.CountTag.competitor.rawValue)
+            k.string(competitor); k.string(lead.assessment ?? "")
+            buckets.append(k)
+        }
+        if lead.converted, let responsible = lead.responsible {
+            var k = StoreKey(StoreSchema.OrderTag.conversions.rawValue)
+            k.uuid(responsible); k.int64((facts.convertedAt ?? lead.createdAt).rawValue - lead.createdAt.rawValue); k.uuid(lead.id)
+            order.append(k)
+            var c = StoreKey(StoreSchema.CountTag.conversions.rawValue)
+            c.uuid(responsible)
+            buckets.append(c)
+        }
+    }
+}
+
+/// Pipeline rank of each step key: its index in `SettingsState.steps` (active steps in pipeline order, retired
+/// ones keep their place); unknown steps sort last.
+struct StepRanks: Equatable, Sendable {
+    private var ranks: [String: Int64] = [:]
+
+    init(_ settings: SettingsState) {
+        for (index, step) in settings.steps.enumerated() where ranks[step.key] == nil { ranks[step.key] = Int64(index) }
+    }
+
+    func rank(_ step: String) -> Int64 { ranks[step] ?? Int64(ranks.count) }
+}

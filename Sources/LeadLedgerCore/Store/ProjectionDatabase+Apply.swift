@@ -1,0 +1,264 @@
+import EventLog
+import Foundation
+import LeadDomain
+
+extension ProjectionDatabase {
+    /// Applies committed events (in log order) in one write transaction, with the new position; events at or
+    /// before the stored position are skipped, so replaying an overlap is harmless. Call from one thread at a
+    /// time (the applier's); it blocks on the commit.
+    public func apply(_ events: [AppliedEvent]) throws {
+        guard !events.isEmpty else { return }
+        try env.write { txn in
+            var writer = try StoreWriter(txn: txn, database: self)
+            for event in events { try writer.apply(event, txn) }
+            try writer.finish(txn)
+        }
+    }
+}
+
+/// The state of one write transaction: the position and settings as they move through a batch.
+struct StoreWriter {
+    let dbs: ProjectionDatabase.Databases
+    var position: UInt64
+    var recordedAt: Int64
+    var settings: SettingsState
+    var settingsChanged = false
+    var ranks: StepRanks
+    /// Serialization buffer reused for every record.
+    var buffer = BinaryWriter(capacity: 4_096)
+
+    init(txn: borrowing LMDBTransaction, database: ProjectionDatabase) throws {
+        dbs = database.dbs
+        position = try ProjectionDatabase.getMeta(txn, dbs.meta, ProjectionDatabase.MetaKey.position) ?? 0
+        recordedAt = Int64(bitPattern: try ProjectionDatabase.getMeta(txn, dbs.meta, ProjectionDatabase.MetaKey.recordedAt) ?? 0)
+        settings = try database.settings(txn)
+        ranks = StepRanks(settings)
+    }
+
+    mutating func apply(_ e: AppliedEvent, _ txn: borrowing LMDBTransaction) throws {
+        guard e.position > position else { return }
+        position = e.position
+        recordedAt = e.recordedAt
+        switch e.event.kind.streamKind {
+        case .lead: try applyLeadEvent(e, txn)
+        case .customer: try applyCustomerEvent(e.event, txn)
+        case .admin: try applyAdminEvent(e.event, txn)
+        case .settings:
+            settings = SettingsState.evolve(settings, e.event)
+            settingsChanged = true
+            let newRanks = StepRanks(settings)
+            if newRanks != ranks {
+                try rerank(from: ranks, to: newRanks, txn)
+                ranks = newRanks
+            }
+        }
+    }
+
+    mutating func finish(_ txn: borrowing LMDBTransaction) throws {
+        typealias Meta = ProjectionDatabase.MetaKey
+        try ProjectionDatabase.putMeta(txn, dbs.meta, Meta.position, position)
+        try ProjectionDatabase.putMeta(txn, dbs.meta, Meta.recordedAt, UInt64(bitPattern: recordedAt))
+        if settingsChanged {
+            try Array(Meta.settings.utf8).withUnsafeBytes { k in try ProjectionDatabase.putJSON(txn, dbs.meta, k, settings) }
+            let version = try ProjectionDatabase.getMeta(txn, dbs.meta, Meta.settingsVersion) ?? 0
+            try ProjectionDatabase.putMeta(txn, dbs.meta, Meta.settingsVersion, version + 1)
+        }
+    }
+
+    // MARK: - Leads
+
+    private mutating func applyLeadEvent(_ e: AppliedEvent, _ txn: borrowing LMDBTransaction) throws {
+        guard let id = e.event.leadId else { return }
+        let old = try Self.record(id, txn, dbs)
+        guard let newState = LeadState.evolve(old?.state, e.event) else { return }
+        let new = LeadStoreRecord(state: newState, facts: LeadFacts.evolve(old?.facts, e.event), reusing: old)
+        if old != nil { try recordHistory(e, factsBefore: old?.facts, txn) }
+        try put(new, txn)
+        try reindex(old.map { LeadIndexEntries($0, stepRanks: ranks) } ?? LeadIndexEntries(), LeadIndexEntries(new, stepRanks: ranks), id: id, txn)
+    }
+
+    static func record(_ id: UUID, _ txn: borrowing LMDBTransaction, _ dbs: ProjectionDatabase.Databases) throws -> LeadStoreRecord? {
+        try withUnsafeBytes(of: id.uuid) { key in try txn.get(dbs.leads, key: key) { try LeadStoreRecord.decode($0) } }
+    }
+
+    private mutating func put(_ record: LeadStoreRecord, _ txn: borrowing LMDBTransaction) throws {
+        buffer.removeAll()
+        record.encode(into: &buffer)
+        try withUnsafeBytes(of: record.state.id.uuid) { key in
+            try buffer.bytes.withUnsafeBytes { value in try txn.put(dbs.leads, key: key, value: value) }
+        }
+    }
+
+    /// Moves a lead's entries from `old` to `new`: only the entries that differ are written.
+    func reindex(_ old: LeadIndexEntries, _ new: LeadIndexEntries, id: UUID, _ txn: borrowing LMDBTransaction) throws {
+        if old == new { return }
+        let empty: [UInt8] = []
+        try empty.withUnsafeBytes { nothing in
+            let oldOrder = Set(old.order)
+            let newOrder = Set(new.order)
+            for key in oldOrder where !newOrder.contains(key) { try key.with { _ = try txn.delete(dbs.order, key: $0) } }
+            for key in newOrder where !oldOrder.contains(key) { try key.with { try txn.put(dbs.order, key: $0, value: nothing) } }
+
+            let oldSets = Set(old.sets)
+            let newSets = Set(new.sets)
+            for prefix in oldSets where !newSets.contains(prefix) {
+                var key = prefix
+                key.uuid(id)
+                try key.with { _ = try txn.delete(dbs.sets, key: $0) }
+                let size = try Self.addCount(-1, prefix, txn, dbs)
+                if prefix.bytes.first == StoreSchema.SetTag.duplicate.rawValue { try resizeGroup(prefix, from: size + 1, to: size, txn) }
+            }
+            for prefix in newSets where !oldSets.contains(prefix) {
+                var key = prefix
+                key.uuid(id)
+                try key.with { try txn.put(dbs.sets, key: $0, value: nothing) }
+                let size = try Self.addCount(1, prefix, txn, dbs)
+                if prefix.bytes.first == StoreSchema.SetTag.duplicate.rawValue { try resizeGroup(prefix, from: size - 1, to: size, txn) }
+            }
+        }
+        if old.buckets != new.buckets {
+            for bucket in old.buckets { try Self.addCount(-1, bucket, txn, dbs) }
+            for bucket in new.buckets { try Self.addCount(1, bucket, txn, dbs) }
+        }
+    }
+
+    /// Moves a duplicate key's group entry when its number of live leads changed (a group has two or more).
+    private func resizeGroup(_ setPrefix: StoreKey, from old: Int64, to new: Int64, _ txn: borrowing LMDBTransaction) throws {
+        let keyPart = setPrefix.bytes.dropFirst()
+        func groupKey(_ size: Int64) -> StoreKey {
+            var k = StoreKey(StoreSchema.OrderTag.duplicateGroups.rawValue)
+            k.int64(-size)
+            return StoreKey(bytes: k.bytes + keyPart)
+        }
+        let groups = StoreSchema.counter(.duplicateGroups)
+        if old >= 2 {
+            try groupKey(old).with { _ = try txn.delete(dbs.order, key: $0) }
+            try Self.addCount(-1, groups, txn, dbs)
+        }
+        if new >= 2 {
+            let empty: [UInt8] = []
+            try groupKey(new).with { k in try empty.withUnsafeBytes { try txn.put(dbs.order, key: k, value: $0) } }
+            try Self.addCount(1, groups, txn, dbs)
+        }
+    }
+
+    /// What a lead event adds to report history: a completed stay on a step, a completed action.
+    private func recordHistory(_ e: AppliedEvent, factsBefore: LeadFacts?, _ txn: borrowing LMDBTransaction) throws {
+        switch e.event {
+        case .leadStepMarked(let m):
+            guard let facts = factsBefore else { return }
+            let duration = m.at.rawValue - facts.stepEnteredAt.rawValue
+            var k = StoreKey(StoreSchema.OrderTag.stays.rawValue)
+            k.string(m.from); k.int64(duration); k.int64(Int64(bitPattern: e.position))
+            let empty: [UInt8] = []
+            try k.with { key in try empty.withUnsafeBytes { try txn.put(dbs.order, key: key, value: $0) } }
+            var count = StoreKey(StoreSchema.CountTag.stays.rawValue)
+            count.string(m.from)
+            try Self.addCount(1, count, txn, dbs)
+            var sum = StoreKey(StoreSchema.CountTag.staySum.rawValue)
+            sum.string(m.from)
+            try Self.addSigned(duration, sum, txn, dbs)
+        case .actionCompleted(let c):
+            var k = StoreKey(StoreSchema.CountTag.actionsCompleted.rawValue)
+            k.uuid(c.by)
+            try Self.addCount(1, k, txn, dbs)
+        default: return
+        }
+    }
+
+    /// Adds to a signed total (stored as its bit pattern; kept when it reaches 0).
+    static func addSigned(_ delta: Int64, _ key: StoreKey, _ txn: borrowing LMDBTransaction, _ dbs: ProjectionDatabase.Databases) throws {
+        try key.with { k in
+            let current = try txn.get(dbs.counts, key: k) { Int64(bitPattern: UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self))) } ?? 0
+            var be = UInt64(bitPattern: current &+ delta).bigEndian
+            try withUnsafeBytes(of: &be) { try txn.put(dbs.counts, key: k, value: $0) }
+        }
+    }
+
+    /// Adds `delta` to the counter under `key` (removed when it reaches 0); returns the new value.
+    @discardableResult
+    static func addCount(_ delta: Int64, _ key: StoreKey, _ txn: borrowing LMDBTransaction, _ dbs: ProjectionDatabase.Databases) throws -> Int64 {
+        try key.with { k in
+            let current = try txn.get(dbs.counts, key: k) { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) } ?? 0
+            let next = Int64(current) + delta
+            precondition(next >= 0, "projection store counter below zero")
+            if next == 0 {
+                _ = try txn.delete(dbs.counts, key: k)
+            } else {
+                var be = UInt64(next).bigEndian
+                try withUnsafeBytes(of: &be) { try txn.put(dbs.counts, key: k, value: $0) }
+            }
+            return next
+        }
+    }
+
+    /// Rewrites every lead's `step` order entry after the pipeline's ranks changed.
+    private func rerank(from old: StepRanks, to new: StepRanks, _ txn: borrowing LMDBTransaction) throws {
+        var moves: [(StoreKey, StoreKey)] = []
+        try txn.withCursor(dbs.leads) { cursor in
+            try cursor.scan(from: nil) { _, value in
+                let lead = try LeadStoreRecord.decode(value).state
+                func key(_ ranks: StepRanks) -> StoreKey {
+                    var k = StoreKey(StoreSchema.OrderTag.step.rawValue)
+                    k.int64(ranks.rank(lead.step)); k.int64(lead.updatedAt.rawValue); k.uuid(lead.id)
+                    return k
+                }
+                let (before, after) = (key(old), key(new))
+                if before != after { moves.append((before, after)) }
+                return true
+            }
+        }
+        let empty: [UInt8] = []
+        try empty.withUnsafeBytes { nothing in
+            for (before, _) in moves { try before.with { _ = try txn.delete(dbs.order, key: $0) } }
+            for (_, after) in moves { try after.with { try txn.put(dbs.order, key: $0, value: nothing) } }
+        }
+    }
+
+    // MARK: - Customers and admins
+
+    private func applyCustomerEvent(_ event: DomainEvent, _ txn: borrowing LMDBTransaction) throws {
+        let id: UUID
+        switch event {
+        case .customerRegistered(let e): id = e.customerId
+        case .customerUpdated(let e): id = e.customerId
+        default: return
+        }
+        try withUnsafeBytes(of: id.uuid) { key in
+            let old = try txn.get(dbs.customers, key: key) { bytes -> CustomerState in
+                var r = BinaryReader(Array(bytes))
+                return try r.readCustomer()
+            }
+            guard let new = CustomerState.evolve(old, event) else { return }
+            var w = BinaryWriter(capacity: 256)
+            w.write(customer: new)
+            try w.bytes.withUnsafeBytes { try txn.put(dbs.customers, key: key, value: $0) }
+        }
+    }
+
+    private func applyAdminEvent(_ event: DomainEvent, _ txn: borrowing LMDBTransaction) throws {
+        let id: UUID
+        switch event {
+        case .adminCreated(let e): id = e.adminId
+        case .roleChanged(let e): id = e.adminId
+        case .permissionsChanged(let e): id = e.adminId
+        case .tokenIssued(let e): id = e.adminId
+        case .tokenRevoked(let e): id = e.adminId
+        case .adminDisabled(let e): id = e.adminId
+        default: return
+        }
+        try withUnsafeBytes(of: id.uuid) { key in
+            let old = try ProjectionDatabase.getJSON(txn, dbs.admins, key, as: AdminState.self)
+            guard let new = AdminState.evolve(old, event) else { return }
+            try ProjectionDatabase.putJSON(txn, dbs.admins, key, new)
+            for token in new.tokens {
+                let hash = Array(token.sha256.utf8)
+                try hash.withUnsafeBytes { tokenKey in
+                    if try txn.get(dbs.tokens, key: tokenKey, { _ in true }) == nil {
+                        try txn.put(dbs.tokens, key: tokenKey, value: key)
+                    }
+                }
+            }
+        }
+    }
+}

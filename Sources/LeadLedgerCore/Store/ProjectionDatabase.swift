@@ -1,0 +1,148 @@
+import EventLog
+import Foundation
+import LeadDomain
+import Synchronization
+
+/// The projection store: every read model in a LMDB environment of its own (`<data>/projections`), fed by the
+/// log in batches. Disposable: deleting it and replaying the log gives the same answers.
+///
+/// - One write transaction per batch of events, and the applied position is written in the same transaction,
+///   so a reader (and a restart) always sees the store at exactly one log position.
+/// - Queries run in read transactions (`read { view in }`): MVCC, so they never wait for the writer.
+/// - The environment's commits do not flush the meta page (`Durability.lastCommitsMayBeLost`): a system crash
+///   may lose the last batches, never tear the store, and the log's tail is replayed at the next open.
+///
+/// ```swift
+/// let store = try ProjectionDatabase(directory: "data/projections")
+/// try store.apply(events)                       // one transaction
+/// let page = try store.read { try $0.leads(LeadQuery(filter: LeadFilter(step: "new")), now: now) }
+/// ```
+public final class ProjectionDatabase: Sendable {
+    public let directory: String
+    let env: LMDBEnvironment
+    let dbs: Databases
+    /// The decoded settings by `settingsVersion`: readers decode the stored JSON once per change.
+    private let settingsCache = Mutex<(version: UInt64, settings: SettingsState)?>(nil)
+
+    struct Databases: Sendable {
+        let meta, leads, order, sets, counts, customers, admins, tokens: LMDBDatabase
+    }
+
+    /// What an opened store holds.
+    public enum OpenState: Sendable, Equatable {
+        /// A store of this build's format, at its stored position.
+        case ready
+        /// It was empty or of another format (it has been emptied): replay from position 0.
+        case emptied(reason: String)
+    }
+
+    public let openState: OpenState
+
+    /// Opens (creating when absent) the store in `directory`. A store of another format version is emptied
+    /// (`openState` says so): the caller replays the log into it.
+    public init(directory: String, mapSize: Int = 1 << 40) throws {
+        self.directory = directory
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        env = try LMDBEnvironment(
+            directory: directory, mapSize: mapSize, maxDatabases: 16, maxReaders: 1_024,
+            durability: .lastCommitsMayBeLost)
+        var state = OpenState.ready
+        dbs = try env.write { txn in
+            let names = StoreSchema.Database.self
+            let dbs = Databases(
+                meta: try txn.openDatabase(names.meta, create: true), leads: try txn.openDatabase(names.leads, create: true),
+                order: try txn.openDatabase(names.order, create: true), sets: try txn.openDatabase(names.sets, create: true),
+                counts: try txn.openDatabase(names.counts, create: true),
+                customers: try txn.openDatabase(names.customers, create: true),
+                admins: try txn.openDatabase(names.admins, create: true),
+                tokens: try txn.openDatabase(names.tokens, create: true))
+            let stored = try Self.getMeta(txn, dbs.meta, MetaKey.format).map { UInt32(truncatingIfNeeded: $0) }
+            if stored != StoreSchema.formatVersion {
+                if let stored {
+                    state = .emptied(reason: "format \(stored), this build writes \(StoreSchema.formatVersion)")
+                } else if try txn.count(dbs.leads) > 0 || Self.getMeta(txn, dbs.meta, MetaKey.position) != nil {
+                    state = .emptied(reason: "no format version")
+                }
+                for db in [dbs.meta, dbs.leads, dbs.order, dbs.sets, dbs.counts, dbs.customers, dbs.admins, dbs.tokens] {
+                    try txn.empty(db)
+                }
+                try Self.putMeta(txn, dbs.meta, MetaKey.format, UInt64(StoreSchema.formatVersion))
+            }
+            return dbs
+        }
+        openState = state
+    }
+
+    deinit { env.close() }
+
+    public func close() { env.close() }
+
+    enum MetaKey {
+        static let format = "format"
+        static let position = "position"
+        static let recordedAt = "recordedAt"
+        static let settings = "settings"
+        static let settingsVersion = "settingsVersion"
+    }
+
+    /// The last applied log position (0: nothing applied).
+    public func position() throws -> UInt64 { try env.read { txn in try Self.getMeta(txn, dbs.meta, MetaKey.position) ?? 0 } }
+
+    // MARK: - Reading
+
+    /// Runs `body` with a view of the store at one position (one read transaction). The view must not escape.
+    public func read<T>(_ body: (borrowing ProjectionView) throws -> T) throws -> T {
+        try env.read { txn in
+            let view = try ProjectionView(txn: txn, database: self)
+            return try body(view)
+        }
+    }
+
+    func settings(_ txn: borrowing LMDBTransaction) throws -> SettingsState {
+        let version = try Self.getMeta(txn, dbs.meta, MetaKey.settingsVersion) ?? 0
+        if version == 0 { return .defaults }
+        if let cached = settingsCache.withLock({ $0 }), cached.version == version { return cached.settings }
+        let settings = try Self.getJSON(txn, dbs.meta, MetaKey.settings, as: SettingsState.self) ?? .defaults
+        settingsCache.withLock { $0 = (version, settings) }
+        return settings
+    }
+
+    // MARK: - Meta values
+
+    static func getMeta(_ txn: borrowing LMDBTransaction, _ db: LMDBDatabase, _ key: String) throws -> UInt64? {
+        try Array(key.utf8).withUnsafeBytes { k in
+            try txn.get(db, key: k) { value -> UInt64 in
+                guard value.count == 8 else { throw LedgerError(.closed, "projection store: meta \(key) has \(value.count) bytes") }
+                return UInt64(bigEndian: value.loadUnaligned(as: UInt64.self))
+            }
+        }
+    }
+
+    static func putMeta(_ txn: borrowing LMDBTransaction, _ db: LMDBDatabase, _ key: String, _ value: UInt64) throws {
+        var be = value.bigEndian
+        try Array(key.utf8).withUnsafeBytes { k in
+            try withUnsafeBytes(of: &be) { v in try txn.put(db, key: k, value: v) }
+        }
+    }
+
+    static func getJSON<T: Decodable>(
+        _ txn: borrowing LMDBTransaction, _ db: LMDBDatabase, _ key: UnsafeRawBufferPointer, as: T.Type
+    ) throws -> T? {
+        try txn.get(db, key: key) { value in try JSONDecoder().decode(T.self, from: Data(value)) }
+    }
+
+    static func getJSON<T: Decodable>(
+        _ txn: borrowing LMDBTransaction, _ db: LMDBDatabase, _ key: String, as: T.Type
+    ) throws -> T? {
+        try Array(key.utf8).withUnsafeBytes { k in try getJSON(txn, db, k, as: T.self) }
+    }
+
+    static func putJSON<T: Encodable>(
+        _ txn: borrowing LMDBTransaction, _ db: LMDBDatabase, _ key: UnsafeRawBufferPointer, _ value: T
+    ) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let bytes = try encoder.encode(value)
+        try bytes.withUnsafeBytes { v in try txn.put(db, key: key, value: v) }
+    }
+}

@@ -1,0 +1,520 @@
+import EventLog
+import Foundation
+import LeadDomain
+
+/// A set of lead ids a query may be driven from, with its size known up front.
+enum StoreCandidates {
+    /// The members of one inverted-index key.
+    case keyed(StoreKey, count: Int)
+    /// The union of several keys' members.
+    case union([StoreKey], count: Int)
+    case set(Set<UUID>)
+
+    /// The size, or an upper bound for a union.
+    var count: Int {
+        switch self {
+        case .keyed(_, let count), .union(_, let count): count
+        case .set(let s): s.count
+        }
+    }
+}
+
+extension ProjectionView {
+    // MARK: - Sort keys
+
+    public func orderKey(_ lead: LeadState, _ sort: LeadSort) -> LeadOrderKey {
+        orderKey(lead, sort, nameKey: sort == .name ? LeadSearch.nameKey(of: lead) : "")
+    }
+
+    func orderKey(_ record: LeadRecord, _ sort: LeadSort) -> LeadOrderKey {
+        orderKey(record.state, sort, nameKey: record.nameKey)
+    }
+
+    private func orderKey(_ lead: LeadState, _ sort: LeadSort, nameKey: String) -> LeadOrderKey {
+        let id = LeadKey(lead.id)
+        switch sort {
+        case .updated: return LeadOrderKey(primary: lead.updatedAt.rawValue, id: id)
+        case .created: return LeadOrderKey(primary: lead.createdAt.rawValue, id: id)
+        case .name: return LeadOrderKey(text: nameKey, id: id)
+        case .step: return LeadOrderKey(primary: ranks.rank(lead.step), secondary: lead.updatedAt.rawValue, id: id)
+        }
+    }
+
+    /// An ordered index a list walks: its prefix in `order` and how a `LeadOrderKey` of its sort is written in it.
+    struct WalkIndex {
+        var prefix: StoreKey
+        var sort: LeadSort
+        var count: Int
+
+        func key(_ k: LeadOrderKey) -> StoreKey {
+            var key = prefix
+            switch sort {
+            case .updated, .created: key.int64(k.primary)
+            case .name: key.string(k.text)
+            case .step: key.int64(k.primary); key.int64(k.secondary)
+            }
+            key.leadKey(k.id)
+            return key
+        }
+
+        /// The sort's primary part of an entry's key (updated and created orders).
+        func primary(_ entry: UnsafeRawBufferPointer) -> Int64 {
+            var r = StoreKeyReader(entry, skipping: prefix.bytes.count)
+            return r.int64()
+        }
+    }
+
+    func globalIndex(_ sort: LeadSort) throws -> WalkIndex {
+        let tag: StoreSchema.OrderTag =
+            switch sort {
+            case .updated: .updated
+            case .created: .created
+            case .name: .name
+            case .step: .step
+            }
+        return WalkIndex(prefix: StoreKey(tag.rawValue), sort: sort, count: try leadCount())
+    }
+
+    // MARK: - Lists
+
+    /// One page of leads matching `query` at `now`; the same plan as the in-memory directory had (see
+    /// `query(_:now:broadSearch:)`), over the store's indexes.
+    public func leads(_ query: LeadQuery, now: Timestamp) throws -> LeadPage {
+        let n = try leadCount()
+        return try self.query(query, now: now, broadSearch: Int((150 * Double(Swift.max(n, 1))).squareRoot()), leadCount: n)
+    }
+
+    /// Strategy: every filter with an index offers a candidate set (a step, responsible, tag, source, watcher or
+    /// customer key when only live statuses are asked for; the status sets when `active` is not; the visibility
+    /// union `responsible ∪ watcher`; the search matches). A small smallest set (≤ 2,000, or `m² ≤ 4·limit·n`) is
+    /// tested, sorted and cut at the cursor: O(m log m). Otherwise the sort's ordered index is walked from the
+    /// cursor, testing each lead, until `limit + 1` match: O(limit / selectivity). Totals come from counters where
+    /// the filter allows, else from testing the smallest candidate set (or a time range, or every lead).
+    ///
+    /// Search: a query token matching at most `broadSearch` leads (√(150·n)) is looked up and its matches
+    /// collected; a broader one is tested on each lead the walk passes, and when the walk passes four times the
+    /// leads it should have needed, the tokens are collected instead.
+    func query(_ query: LeadQuery, now: Timestamp, broadSearch: Int, leadCount count: Int) throws -> LeadPage {
+        let limit = Swift.min(Swift.max(query.limit, 1), LeadQuery.maxLimit)
+        let filter = query.filter
+        var search: Set<UUID>?
+        var searchTests: [LeadSearch.QueryToken] = []
+        if let q = query.q {
+            let tokens = LeadSearch.queryTokens(q)
+            let cap = query.includeTotal ? Int.max : broadSearch
+            var narrow: [LeadSearch.QueryToken] = []
+            for token in tokens {
+                if try estimatedMatches(token, above: cap) > cap { searchTests.append(token) } else { narrow.append(token) }
+            }
+            if !narrow.isEmpty {
+                search = try searchMatches(narrow)
+                if search?.isEmpty == true { return LeadPage(records: [], next: nil, total: query.includeTotal ? 0 : nil) }
+            }
+        }
+        let cursor = query.after?.sort == query.sort ? query.after?.key : nil
+        let descending = query.order == .descending
+        let visibleTo = query.visibleTo
+        let matcher = LeadMatcher(filter, visibleTo: visibleTo, search: search, searchTests: searchTests, now: now)
+        let accepts = { (record: LeadRecord) -> Bool in record.matches(matcher) }
+        let candidates = try candidateSets(filter, visibleTo: visibleTo, search: search, now: now).sorted { $0.count < $1.count }
+        var best = candidates.first
+        if let smallest = best, candidates.count >= 2, smallest.count > 2_000 {
+            let selectivity = candidates.reduce(1.0) { $0 * Double($1.count) / Double(Swift.max(count, 1)) }
+            if Double(limit + 1) / Swift.max(selectivity, 1e-12) > Double(smallest.count) {
+                var ids = Set<UUID>()
+                let others = candidates.dropFirst()
+                try forEach(smallest) { id in
+                    if try others.allSatisfy({ try contains($0, id) }) { ids.insert(id) }
+                }
+                best = .set(ids)
+            }
+        }
+
+        if let best, best.count <= 2_000 || best.count * best.count <= 4 * limit * Swift.max(count, 1) {
+            var keyed: [(key: LeadOrderKey, record: LeadRecord)] = []
+            var total = 0
+            try forEach(best) { id in
+                guard let record = try record(id), accepts(record) else { return }
+                total += 1
+                let key = orderKey(record, query.sort)
+                if let cursor, descending ? key >= cursor : key <= cursor { return }
+                keyed.append((key, record))
+            }
+            keyed.sort { descending ? $0.key > $1.key : $0.key < $1.key }
+            let rows = keyed.prefix(limit)
+            let more = keyed.count > limit
+            let next = more ? rows.last.map { LeadCursor(sort: query.sort, key: $0.key) } : nil
+            return LeadPage(records: rows.map(\.record), next: next, total: query.includeTotal ? total : nil)
+        }
+
+        var rows: [LeadRecord] = []
+        var lastKey: LeadOrderKey?
+        var more = false
+        let index = try walkIndex(filter, query.sort)
+        let (start, stop) = walkBounds(filter, query.sort, descending: descending, cursor: cursor)
+        let budget = searchTests.isEmpty ? Int.max : 4 * (limit + 1) * Swift.max(count, 1) / Swift.max(broadSearch, 1)
+        var visited = 0
+        var abandoned = false
+        try walk(dbs.order, prefix: index.prefix, after: start.map(index.key), descending: descending) { entry in
+            if stop.reached(index.sort == .updated || index.sort == .created ? index.primary(entry) : 0) { return false }
+            visited += 1
+            if visited > budget {
+                abandoned = true
+                return false
+            }
+            guard let record = try record(StoreKeyReader(entry).trailingUUID()), accepts(record) else { return true }
+            if rows.count == limit {
+                more = true
+                return false
+            }
+            rows.append(record)
+            lastKey = orderKey(record, query.sort)
+            return true
+        }
+        if abandoned { return try self.query(query, now: now, broadSearch: .max, leadCount: count) }
+        let next = more ? lastKey.map { LeadCursor(sort: query.sort, key: $0) } : nil
+        var total: Int?
+        if query.includeTotal {
+            total = try self.count(filter, visibleTo: visibleTo, search: search, best: best, now: now, accepts: accepts)
+        }
+        return LeadPage(records: rows, next: next, total: total)
+    }
+
+    /// How many leads match, without fetching them (the `total` of `leads`).
+    public func count(_ query: LeadQuery, now: Timestamp) throws -> Int {
+        var copy = query
+        copy.limit = 1
+        copy.includeTotal = true
+        return try leads(copy, now: now).total ?? 0
+    }
+
+    public func kanban(_ query: KanbanQuery, now: Timestamp) throws -> KanbanBoard {
+        let steps = settings.activeSteps.filter { step in query.steps.map { $0.contains(step.key) } ?? true }
+        let columns = try steps.map { step in
+            var filter = query.filter
+            filter.step = step.key
+            let page = try leads(
+                LeadQuery(
+                    filter: filter, q: query.q, sort: query.sort, order: query.order, after: query.cursors[step.key],
+                    limit: query.pageSize, includeTotal: true, visibleTo: query.visibleTo),
+                now: now)
+            return KanbanColumn(step: step, count: page.total ?? 0, page: page)
+        }
+        return KanbanBoard(columns: columns)
+    }
+
+    /// Leads `admin` watches, paged like any list (the list query with `watcher` set).
+    public func watchedLeads(by admin: UUID, _ query: LeadQuery = LeadQuery(), now: Timestamp) throws -> LeadPage {
+        var copy = query
+        copy.filter.watcher = admin
+        return try leads(copy, now: now)
+    }
+
+    // MARK: - Status counts and pauses
+
+    /// Counts of leads in each status at `now`: counters plus a walk of the leads paused now.
+    public func statusCounts(now: Timestamp) throws -> [LeadStatus: Int] {
+        var pausedNow = 0
+        var pausedConverted = 0
+        try forEachPaused(at: now) { record in
+            pausedNow += 1
+            if record.state.converted { pausedConverted += 1 }
+        }
+        let deleted = try counter(StoreSchema.setPrefix(.deleted))
+        let merged = try counter(StoreSchema.setPrefix(.merged))
+        let live = try leadCount() - deleted - merged
+        let converted = try counter(StoreSchema.setPrefix(.convertedLive)) - pausedConverted
+        return [
+            .active: live - pausedNow - converted, .paused: pausedNow, .converted: converted, .deleted: deleted,
+            .merged: merged,
+        ]
+    }
+
+    /// Visits the live leads paused at `now` (pause date after it), latest pause date first.
+    func forEachPaused(at now: Timestamp, _ body: (LeadRecord) throws -> Void) throws {
+        let index = WalkIndex(prefix: StoreKey(StoreSchema.OrderTag.paused.rawValue), sort: .updated, count: 0)
+        try walk(dbs.order, prefix: index.prefix, after: nil, descending: true) { entry in
+            guard index.primary(entry) > now.rawValue else { return false }
+            if let record = try record(StoreKeyReader(entry).trailingUUID()) { try body(record) }
+            return true
+        }
+    }
+
+    /// Visits the live leads paused at `now`, earliest pause end first, until `body` returns false.
+    func forEachPausedSoonestFirst(at now: Timestamp, _ body: (LeadRecord) throws -> Bool) throws {
+        let index = WalkIndex(prefix: StoreKey(StoreSchema.OrderTag.paused.rawValue), sort: .updated, count: 0)
+        let bound = index.key(LeadOrderKey(primary: now.rawValue, id: .max))
+        try walk(dbs.order, prefix: index.prefix, after: bound, descending: false) { entry in
+            guard let record = try record(StoreKeyReader(entry).trailingUUID()) else { return true }
+            return try body(record)
+        }
+    }
+
+    /// How many live leads are paused at `now`.
+    public func pausedCount(at now: Timestamp) throws -> Int {
+        var n = 0
+        try forEachPausedSoonestFirst(at: now) { _ in n += 1; return true }
+        return n
+    }
+
+    // MARK: - Planning
+
+    private func candidateSets(_ f: LeadFilter, visibleTo: UUID?, search: Set<UUID>?, now: Timestamp) throws -> [StoreCandidates] {
+        var result: [StoreCandidates] = []
+        func keyed(_ prefix: StoreKey) throws -> StoreCandidates { .keyed(prefix, count: try counter(prefix)) }
+        if let search { result.append(.set(search)) }
+        if f.states.isSubset(of: LeadStatus.live) {
+            if let step = f.step { result.append(try keyed(StoreSchema.setPrefix(.step, step))) }
+            if let responsible = f.responsible { result.append(try keyed(StoreSchema.setPrefix(.responsible, responsible))) }
+            if let tag = f.tag { result.append(try keyed(StoreSchema.setPrefix(.tag, TagName.key(tag)))) }
+            if let source = f.source { result.append(try keyed(StoreSchema.setPrefix(.source, source))) }
+            if let watcher = f.watcher { result.append(try keyed(StoreSchema.setPrefix(.watcher, watcher))) }
+            if let customer = f.customer { result.append(try keyed(StoreSchema.setPrefix(.customer, customer))) }
+            if let viewer = visibleTo {
+                let keys = [StoreSchema.setPrefix(.responsible, viewer), StoreSchema.setPrefix(.watcher, viewer)]
+                result.append(.union(keys, count: try keys.reduce(0) { $0 + (try counter($1)) }))
+            }
+            if f.converted == true { result.append(try keyed(StoreSchema.setPrefix(.convertedLive))) }
+        }
+        if !f.states.contains(.active) {
+            var keys: [StoreKey] = []
+            if f.states.contains(.converted) { keys.append(StoreSchema.setPrefix(.convertedLive)) }
+            if f.states.contains(.deleted) { keys.append(StoreSchema.setPrefix(.deleted)) }
+            if f.states.contains(.merged) { keys.append(StoreSchema.setPrefix(.merged)) }
+            if f.states.contains(.paused) {
+                // Only the leads paused at `now`, not every lead with a (maybe past) pause date.
+                var pausedNow = Set<UUID>()
+                try forEachPaused(at: now) { pausedNow.insert($0.state.id) }
+                if keys.isEmpty {
+                    result.append(.set(pausedNow))
+                } else {
+                    for key in keys { try forEachMember(key) { pausedNow.insert($0); return true } }
+                    result.append(.set(pausedNow))
+                }
+            } else {
+                result.append(.union(keys, count: try keys.reduce(0) { $0 + (try counter($1)) }))
+            }
+        }
+        return result
+    }
+
+    func forEach(_ candidates: StoreCandidates, _ body: (UUID) throws -> Void) throws {
+        switch candidates {
+        case .set(let s): for id in s { try body(id) }
+        case .keyed(let prefix, _): try forEachMember(prefix) { try body($0); return true }
+        case .union(let keys, _):
+            if keys.count == 1 {
+                try forEachMember(keys[0]) { try body($0); return true }
+            } else {
+                var seen = Set<UUID>()
+                for key in keys { try forEachMember(key) { if seen.insert($0).inserted { try body($0) }; return true } }
+            }
+        }
+    }
+
+    func contains(_ candidates: StoreCandidates, _ id: UUID) throws -> Bool {
+        switch candidates {
+        case .set(let s): s.contains(id)
+        case .keyed(let prefix, _): try contains(prefix, id)
+        case .union(let keys, _): try keys.contains { try contains($0, id) }
+        }
+    }
+
+    /// The ordered index a page walks: for the `updated` sort over live statuses, the smaller of the step's and
+    /// the responsible's own order when the filter names them; the sort's global order otherwise.
+    private func walkIndex(_ f: LeadFilter, _ sort: LeadSort) throws -> WalkIndex {
+        guard sort == .updated, f.states.isSubset(of: LeadStatus.live) else { return try globalIndex(sort) }
+        var candidates: [WalkIndex] = []
+        if let step = f.step {
+            var prefix = StoreKey(StoreSchema.OrderTag.updatedByStep.rawValue)
+            prefix.string(step)
+            candidates.append(WalkIndex(prefix: prefix, sort: .updated, count: try counter(StoreSchema.setPrefix(.step, step))))
+        }
+        if let responsible = f.responsible {
+            var prefix = StoreKey(StoreSchema.OrderTag.updatedByResponsible.rawValue)
+            prefix.uuid(responsible)
+            candidates.append(
+                WalkIndex(prefix: prefix, sort: .updated, count: try counter(StoreSchema.setPrefix(.responsible, responsible))))
+        }
+        return try candidates.min { $0.count < $1.count } ?? globalIndex(sort)
+    }
+
+    /// Where to start walking an ordered index, and when to stop, given the cursor and a time range on the sort.
+    private func walkBounds(
+        _ f: LeadFilter, _ sort: LeadSort, descending: Bool, cursor: LeadOrderKey?
+    ) -> (LeadOrderKey?, WalkStop) {
+        let range: (Timestamp?, Timestamp?)
+        switch sort {
+        case .created: range = (f.createdFrom, f.createdTo)
+        case .updated: range = (f.updatedFrom, f.updatedTo)
+        case .name, .step: return (cursor, WalkStop())
+        }
+        var start = cursor
+        var stop = WalkStop()
+        if descending {
+            if let to = range.1 {
+                let bound = LeadOrderKey(primary: to.rawValue, id: .min)
+                if start.map({ bound < $0 }) ?? true { start = bound }
+            }
+            if let from = range.0 { stop.below = from.rawValue }
+        } else {
+            if let from = range.0 {
+                let bound = LeadOrderKey(primary: from.rawValue - 1, id: .max)
+                if start.map({ $0 < bound }) ?? true { start = bound }
+            }
+            if let to = range.1 { stop.atOrAbove = to.rawValue }
+        }
+        return (start, stop)
+    }
+
+    private func count(
+        _ f: LeadFilter, visibleTo: UUID?, search: Set<UUID>?, best: StoreCandidates?, now: Timestamp,
+        accepts: (LeadRecord) -> Bool
+    ) throws -> Int {
+        if search == nil, visibleTo == nil {
+            if f.constrainsOnlyStates {
+                let counts = try statusCounts(now: now)
+                return f.states.reduce(0) { $0 + (counts[$1] ?? 0) }
+            }
+            if f.states.isSubset(of: LeadStatus.live), let total = try countedByStepAndResponsible(f, now: now) {
+                return total
+            }
+            if f.states.isSubset(of: LeadStatus.live), let key = singleKey(f) {
+                let size = try counter(key)
+                if f.states == LeadStatus.live { return size }
+                if f.states == LeadStatus.defaultVisible {
+                    var pausedNow = 0
+                    try forEachPaused(at: now) { if try contains(key, $0.state.id) { pausedNow += 1 } }
+                    return size - pausedNow
+                }
+            }
+        }
+        var total = 0
+        if let best {
+            try forEach(best) { id in if let record = try record(id), accepts(record) { total += 1 } }
+        } else if f.createdFrom != nil || f.createdTo != nil || f.updatedFrom != nil || f.updatedTo != nil {
+            // A time range bounds a walk of its ordered index: O(leads in the range).
+            let sort: LeadSort = f.createdFrom != nil || f.createdTo != nil ? .created : .updated
+            let index = try globalIndex(sort)
+            let (start, stop) = walkBounds(f, sort, descending: false, cursor: nil)
+            try walk(dbs.order, prefix: index.prefix, after: start.map(index.key), descending: false) { entry in
+                if stop.reached(index.primary(entry)) { return false }
+                if let record = try record(StoreKeyReader(entry).trailingUUID()), accepts(record) { total += 1 }
+                return true
+            }
+        } else {
+            try txn.withCursor(dbs.leads) { cursor in
+                try cursor.scan(from: nil) { _, value in
+                    if accepts(try LeadStoreRecord.decode(value).record) { total += 1 }
+                    return true
+                }
+            }
+        }
+        return total
+    }
+
+    /// The total of a filter on step, responsible or both (and live statuses) from the live counters, less the
+    /// leads paused at `now` in that bucket. Nil when the filter has anything else.
+    private func countedByStepAndResponsible(_ f: LeadFilter, now: Timestamp) throws -> Int? {
+        guard f.step != nil || f.responsible != nil else { return nil }
+        var rest = f
+        rest.step = nil
+        rest.responsible = nil
+        guard rest.constrainsOnlyStates else { return nil }
+        let live = try counter(StoreSchema.bucket(.live, step: f.step, responsible: f.responsible))
+        let converted = try counter(StoreSchema.bucket(.liveConverted, step: f.step, responsible: f.responsible))
+        var paused = 0
+        var pausedConverted = 0
+        try forEachPaused(at: now) { record in
+            if let step = f.step, record.state.step != step { return }
+            if let responsible = f.responsible, record.state.responsible != responsible { return }
+            paused += 1
+            if record.state.converted { pausedConverted += 1 }
+        }
+        var total = 0
+        if f.states.contains(.active) { total += live - converted - (paused - pausedConverted) }
+        if f.states.contains(.converted) { total += converted - pausedConverted }
+        if f.states.contains(.paused) { total += paused }
+        return total
+    }
+
+    /// The inverted-index key of the one key filter when it is the only constraint besides `states`.
+    private func singleKey(_ f: LeadFilter) -> StoreKey? {
+        var rest = f
+        var found: StoreKey?
+        var keys = 0
+        if let v = f.step { (found, rest.step, keys) = (StoreSchema.setPrefix(.step, v), nil, keys + 1) }
+        if let v = f.responsible { (found, rest.responsible, keys) = (StoreSchema.setPrefix(.responsible, v), nil, keys + 1) }
+        if let v = f.tag { (found, rest.tag, keys) = (StoreSchema.setPrefix(.tag, TagName.key(v)), nil, keys + 1) }
+        if let v = f.source { (found, rest.source, keys) = (StoreSchema.setPrefix(.source, v), nil, keys + 1) }
+        if let v = f.watcher { (found, rest.watcher, keys) = (StoreSchema.setPrefix(.watcher, v), nil, keys + 1) }
+        if let v = f.customer { (found, rest.customer, keys) = (StoreSchema.setPrefix(.customer, v), nil, keys + 1) }
+        return keys == 1 && rest.constrainsOnlyStates ? found : nil
+    }
+
+    // MARK: - Search
+
+    /// Leads whose search tokens match every token of `q`; nil when `q` has no tokens.
+    public func searchMatches(_ q: String) throws -> Set<UUID>? { try searchMatches(LeadSearch.queryTokens(q)) }
+
+    /// How many leads `token` matches, counted until the count passes `cap`: the sum of the members of the keys
+    /// it matches (a lead matching through two keys counts twice).
+    func estimatedMatches(_ token: LeadSearch.QueryToken, above cap: Int) throws -> Int {
+        var total = 0
+        try forEachKey(matching: token) { prefix in
+            total += try counter(prefix)
+            return total <= cap
+        }
+        return total
+    }
+
+    func searchMatches(_ tokens: [LeadSearch.QueryToken]) throws -> Set<UUID>? {
+        guard !tokens.isEmpty else { return nil }
+        var result: Set<UUID>?
+        for token in tokens {
+            var found = Set<UUID>()
+            try forEachKey(matching: token) { prefix in
+                try forEachMember(prefix) { found.insert($0); return true }
+                return true
+            }
+            result = result.map { $0.intersection(found) } ?? found
+            if result?.isEmpty == true { break }
+        }
+        return result
+    }
+
+    /// Visits the inverted-index key (tag and key) of every search key `token` matches until `body` returns
+    /// false: a text token matches text tokens by prefix; a phone token matches phone digits and text tokens by
+    /// prefix and, with 4 digits or more, phone digits by suffix.
+    private func forEachKey(matching token: LeadSearch.QueryToken, _ body: (StoreKey) throws -> Bool) throws {
+        switch token {
+        case .text(let prefix):
+            try forEachKey(.textToken, withPrefix: prefix, body)
+        case .phone(let digits):
+            guard try forEachKey(.phoneDigits, withPrefix: digits, body),
+                try forEachKey(.textToken, withPrefix: digits, body),
+                digits.count >= 4
+            else { return }
+            try forEachKey(.phoneReversed, withPrefix: LeadSearch.reversedDigits(digits), body)
+        }
+    }
+
+    /// Visits the keys of one search index that start with `prefix` (as `String.hasPrefix` decides), in order,
+    /// through their counters (one entry per key); returns false when `body` stopped early.
+    @discardableResult
+    private func forEachKey(
+        _ tag: StoreSchema.SetTag, withPrefix prefix: String, _ body: (StoreKey) throws -> Bool
+    ) throws -> Bool {
+        var start = StoreKey(tag.rawValue)
+        start.text(prefix)
+        var completed = true
+        try forEach(dbs.counts, prefix: start) { key, _ in
+            var reader = StoreKeyReader(key, skipping: 1)
+            let token = reader.string()
+            guard token.hasPrefix(prefix) else { return true }
+            completed = try body(StoreKey(bytes: Array(key)))
+            return completed
+        }
+        return completed
+    }
+}

@@ -1,0 +1,157 @@
+import EventLog
+import Foundation
+import LeadDomain
+
+extension ProjectionView {
+    /// Visits the day counters of `tag` whose day is in `period` (UTC days of lead creation), with a reader past
+    /// the day and the counter's value.
+    private func forEachDay(
+        _ tag: StoreSchema.CountTag, _ period: ReportPeriod, _ body: (inout StoreKeyReader, Int) throws -> Void
+    ) throws {
+        let prefix = StoreSchema.counter(tag)
+        let from = period.from.map { LeadReports.day(of: $0.rawValue) }
+        let to = period.to.map { LeadReports.day(of: $0.rawValue + LeadReports.dayLength - 1) }
+        if let from, let to, from >= to { return }
+        var start = prefix
+        if let from { start.int64(from) }
+        try txn.withCursor(dbs.counts) { cursor in
+            try start.with { s in
+                try cursor.scan(from: s) { key, value in
+                    guard key.first == tag.rawValue else { return false }
+                    var r = StoreKeyReader(key, skipping: 1)
+                    let day = r.int64()
+                    if let to, day >= to { return false }
+                    try body(&r, Int(UInt64(bigEndian: value.loadUnaligned(as: UInt64.self))))
+                    return true
+                }
+            }
+        }
+    }
+
+    /// The keys under a counter prefix, decoded by `key`, with their values.
+    private func counters<K>(_ prefix: StoreKey, _ key: (inout StoreKeyReader) -> K) throws -> [(K, Int)] {
+        var result: [(K, Int)] = []
+        try forEach(dbs.counts, prefix: prefix) { k, value in
+            var r = StoreKeyReader(k, skipping: prefix.bytes.count)
+            result.append((key(&r), Int(Int64(bitPattern: UInt64(bigEndian: value.loadUnaligned(as: UInt64.self))))))
+            return true
+        }
+        return result
+    }
+
+    /// The lower median of the int64 right after `prefix` in the `count` entries of an ordered index.
+    private func lowerMedian(_ prefix: StoreKey, count: Int) throws -> Int64? {
+        guard count > 0, let entry = try element(at: (count - 1) / 2, prefix: prefix) else { return nil }
+        return entry.withUnsafeBytes { bytes in
+            var r = StoreKeyReader(bytes, skipping: prefix.bytes.count)
+            return r.int64()
+        }
+    }
+
+    public func funnel(_ period: ReportPeriod = .allTime) throws -> FunnelReport {
+        var created = 0
+        var converted = 0
+        var reached: [String: Int] = [:]
+        try forEachDay(.createdOnDay, period) { _, n in created += n }
+        try forEachDay(.convertedOnDay, period) { _, n in converted += n }
+        try forEachDay(.reachedOnDay, period) { r, n in reached[r.string(), default: 0] += n }
+        var steps: [FunnelStep] = []
+        for step in settings.activeSteps {
+            let n = reached[step.key] ?? 0
+            let previous = steps.last?.reached
+            let rate = previous.flatMap { $0 > 0 ? Double(n) / Double($0) : nil }
+            steps.append(FunnelStep(step: step.key, name: step.name, reached: n, conversionFromPrevious: rate))
+        }
+        return FunnelReport(period: period, created: created, converted: converted, steps: steps)
+    }
+
+    public func perSource(_ period: ReportPeriod = .allTime) throws -> [SourceReportRow] {
+        var counts: [String: Int] = [:]
+        var converted: [String: Int] = [:]
+        try forEachDay(.sourceOnDay, period) { r, n in counts[r.string(), default: 0] += n }
+        try forEachDay(.sourceConvertedOnDay, period) { r, n in converted[r.string(), default: 0] += n }
+        return counts.keys.sorted().map { key in
+            let count = counts[key]!
+            let done = converted[key] ?? 0
+            let name = settings.sources.first { $0.key == key }?.name ?? key
+            return SourceReportRow(
+                source: key, name: name, count: count, converted: done,
+                conversionRate: count == 0 ? 0 : Double(done) / Double(count))
+        }
+    }
+
+    /// One row per admin who is responsible for, created, converted or completed anything, or exists (by id).
+    public func perManager(_ period: ReportPeriod = .allTime) throws -> [ManagerReportRow] {
+        var created: [UUID: Int] = [:]
+        try forEachDay(.creatorOnDay, period) { r, n in created[r.uuid(), default: 0] += n }
+        let conversions = Dictionary(uniqueKeysWithValues: try counters(StoreSchema.counter(.conversions)) { $0.uuid() })
+        let completed = Dictionary(uniqueKeysWithValues: try counters(StoreSchema.counter(.actionsCompleted)) { $0.uuid() })
+        let responsible = Dictionary(uniqueKeysWithValues: try counters(StoreSchema.setPrefix(.responsible)) { $0.uuid() })
+        let admins = Dictionary(uniqueKeysWithValues: try self.admins().map { ($0.id, $0) })
+        var ids = Set(created.keys).union(conversions.keys).union(completed.keys).union(responsible.keys)
+        ids.formUnion(admins.keys)
+        return try ids.sorted(by: UUID.canonicalOrder).map { id in
+            let converted = conversions[id] ?? 0
+            var prefix = StoreKey(StoreSchema.OrderTag.conversions.rawValue)
+            prefix.uuid(id)
+            return ManagerReportRow(
+                admin: id, name: admins[id]?.name, responsible: responsible[id] ?? 0, created: created[id] ?? 0,
+                converted: converted, actionsCompleted: completed[id] ?? 0,
+                medianTimeToConvert: try lowerMedian(prefix, count: converted))
+        }
+    }
+
+    /// Time spent on each step (active steps in pipeline order, then any other step with stays, by key).
+    public func timeInStep() throws -> [StepTimeRow] {
+        let counts = Dictionary(uniqueKeysWithValues: try counters(StoreSchema.counter(.stays)) { $0.string() })
+        let sums = Dictionary(uniqueKeysWithValues: try counters(StoreSchema.counter(.staySum)) { $0.string() })
+        let active = settings.activeSteps.map(\.key)
+        let others = counts.keys.filter { !active.contains($0) }.sorted()
+        return try (active + others).map { key in
+            let count = counts[key] ?? 0
+            let name = settings.steps.first { $0.key == key }?.name ?? key
+            var prefix = StoreKey(StoreSchema.OrderTag.stays.rawValue)
+            prefix.string(key)
+            return StepTimeRow(
+                step: key, name: name, count: count,
+                mean: count == 0 ? nil : Int64(sums[key] ?? 0) / Int64(count),
+                median: try lowerMedian(prefix, count: count))
+        }
+    }
+
+    /// Live leads paused at `now`, soonest back first; with `visibleTo`, only the leads that admin owns or
+    /// watches, and their count.
+    public func pausedLeads(now: Timestamp, limit: Int = 100, visibleTo: UUID? = nil) throws -> PausedReport {
+        var rows: [PausedLeadRow] = []
+        var visibleCount = 0
+        let limit = Swift.max(0, limit)
+        if limit > 0 || visibleTo != nil {
+            try forEachPausedSoonestFirst(at: now) { record in
+                if let viewer = visibleTo, !record.state.isOwnedOrWatched(by: viewer) { return true }
+                visibleCount += 1
+                if rows.count < limit {
+                    rows.append(
+                        PausedLeadRow(
+                            leadId: record.state.id, fullName: record.state.fullName,
+                            until: record.state.pausedUntil ?? now))
+                }
+                return visibleTo != nil || rows.count < limit
+            }
+        }
+        return PausedReport(count: visibleTo == nil ? try pausedCount(at: now) : visibleCount, leads: rows)
+    }
+
+    /// Assessment distribution per competitor over live leads, by competitor name.
+    public func competitors() throws -> [CompetitorReportRow] {
+        var byCompetitor: [String: [String: Int]] = [:]
+        for ((competitor, assessment), n) in try counters(StoreSchema.counter(.competitor), { ($0.string(), $0.string()) }) {
+            byCompetitor[competitor, default: [:]][assessment] = n
+        }
+        return byCompetitor.keys.sorted().map { name in
+            let counts = byCompetitor[name]!
+            return CompetitorReportRow(
+                competitor: name, total: counts.values.reduce(0, +),
+                assessments: counts.keys.sorted().map { AssessmentCount(assessment: $0, count: counts[$0]!) })
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import LeadDomain
+
+/// The named databases of the projection store and the layout of their keys (see ARCHITECTURE.md, "Projection
+/// store"). Every key is a `StoreKey`; values are described per database.
+enum StoreSchema {
+    /// Bumped whenever a database's keys or values change meaning: a store of another version is rebuilt.
+    static let formatVersion: UInt32 = 1
+
+    enum Database {
+        /// `meta`: `format` (u32 BE), `position` (u64 BE), `recordedAt` (i64 BE), `settings` (JSON),
+        /// `settingsVersion` (u64 BE, bumped on every settings change: readers cache the decoded value by it).
+        static let meta = "meta"
+        /// `leads`: lead id (16 bytes) → `LeadStoreRecord` bytes.
+        static let leads = "leads"
+        /// `order`: ordered indexes, `OrderTag` then the sort key and the lead id → empty.
+        static let order = "order"
+        /// `sets`: inverted indexes, `SetTag`, the key, the lead id → empty.
+        static let sets = "sets"
+        /// `counts`: a `sets` prefix (`SetTag` and key) → members (u64 BE); `CountTag` buckets → u64 BE.
+        static let counts = "counts"
+        /// `customers`: customer id → binary `CustomerState`.
+        static let customers = "customers"
+        /// `admins`: admin id → `AdminState` JSON.
+        static let admins = "admins"
+        /// `tokens`: SHA-256 hex of an API token (UTF-8) → admin id (16 bytes); the first admin to hold it.
+        static let tokens = "tokens"
+        static let all = [meta, leads, order, sets, counts, customers, admins, tokens]
+    }
+
+    /// The ordered indexes. Every entry ends in the lead id, so every order is total.
+    enum OrderTag: UInt8 {
+        /// `[updatedAt][id]`, every lead.
+        case updated = 1
+        /// `[createdAt][id]`, every lead.
+        case created = 2
+        /// `[folded name][id]`, every lead.
+        case name = 3
+        /// `[step rank][updatedAt][id]`, every lead.
+        case step = 4
+        /// `[pausedUntil][id]`, live leads with a pause date (past or future).
+        case paused = 5
+        /// `[step][updatedAt][id]`, live leads.
+        case updatedByStep = 6
+        /// `[responsible id][updatedAt][id]`, live leads with a responsible.
+        case updatedByResponsible = 7
+        /// `[-members][kind][value]`: duplicate keys shared by two or more live leads, largest group first.
+        case duplicateGroups = 8
+        /// `[owner][plannedAt][lead id][action id]`: open planned actions of live leads, by the admin they are for.
+        case agenda = 9
+        /// `[responsible][convertedAt - createdAt][id]`: live converted leads (time-to-convert medians).
+        case conversions = 10
+        /// `[step][duration][position]`: completed stays on a step (history: never removed).
+        case stays = 11
+    }
+
+    /// The inverted indexes: `[tag][key][id]`. Key and member count: `counts[tag][key]`.
+    enum SetTag: UInt8 {
+        /// Live leads by step, responsible (16 bytes), folded tag, source, watcher (16 bytes), linked customer.
+        case step = 1, responsible, tag, source, watcher, customer
+        /// Live converted leads; deleted (not merged); merged. No key.
+        case convertedLive = 7, deleted, merged
+        /// Search: text tokens; phone digits; phone digits reversed (suffix search).
+        case textToken = 10, phoneDigits, phoneReversed
+        /// Live leads by duplicate key: `[kind][value]`.
+        case duplicate = 13
+    }
+
+    /// Counters without members: live leads and live converted leads by `(step?, responsible?)`.
+    enum CountTag: UInt8 {
+        case live = 32
+        case liveConverted = 33
+        /// Duplicate groups (keys of two or more live leads). No key.
+        case duplicateGroups = 34
+        /// Report contributions of live leads by the UTC day of creation: `[day]`, `[day][step]`,
+        /// `[day][source]`, `[day][creator]`.
+        case createdOnDay = 40, convertedOnDay, reachedOnDay, sourceOnDay, sourceConvertedOnDay, creatorOnDay
+        /// `[competitor][assessment or ""]`, live leads.
+        case competitor = 46
+        /// `[responsible]`: live converted leads (the members of `OrderTag.conversions`).
+        case conversions = 47
+        /// History: `[admin]` actions completed; `[step]` completed stays and their total duration (µs).
+        case actionsCompleted = 48, stays, staySum
+    }
+
+    static func setPrefix(_ tag: SetTag, _ key: String) -> StoreKey {
+        var k = StoreKey(tag.rawValue)
+        k.string(key)
+        return k
+    }
+
+    static func setPrefix(_ tag: SetTag, _ key: UUID) -> StoreKey {
+        var k = StoreKey(tag.rawValue)
+        k.uuid(key)
+        return k
+    }
+
+    static func setPrefix(_ tag: SetTag) -> StoreKey { StoreKey(tag.rawValue) }
+
+    static func counter(_ tag: CountTag) -> StoreKey { StoreKey(tag.rawValue) }
+
+    /// A `(step?, responsible?)` bucket of `CountTag`.
+    static func bucket(_ tag: CountTag, step: String?, responsible: UUID?) -> StoreKey {
+        var k = StoreKey(tag.rawValue)
+        if let step { k.byte(1); k.string(step) } else { k.byte(0) }
+        if let responsible { k.byte(1); k.uuid(responsible) } else { k.byte(0) }
+        return k
+    }
+}
+
+/// A lead as the `leads` database holds it: its state, report facts and the search keys cut from it once.
+struct LeadStoreRecord: Sendable, Equatable {
+    var state: LeadState
+    var facts: LeadFacts?
+    /// `SearchText.fold(fullName)`.
+    var nameKey: String
+    /// The text search tokens joined by "\n" (see `LeadRecord.textTokens`).
+    var textTokens: String
+
+    init(state: LeadState, facts: LeadFacts?, reusing old: LeadStoreRecord? = nil) {
+        self.state = state
+        self.facts = facts
+        let sameName = old.map { $0.state.fullName == state.fullName } ?? false
+        nameKey = sameName ? old!.nameKey : LeadSearch.nameKey(of: state)
+        let sameText = old.map {
+            $0.state.fullName == state.fullName && $0.state.company == state.company && $0.state.emails == state.emails
+        } ?? false
+        textTokens = sameText ? old!.textTokens : LeadRecord.joinedTextTokens(of: state, nameKey: nameKey)
+    }
+
+    private init(state: LeadState, facts: LeadFacts?, nameKey: String, textTokens: String) {
+        self.state = state
+        self.facts = facts
+        self.nameKey = nameKey
+        self.textTokens = textTokens
+    }
+
+    /// The directory record the query code tests and returns.
+    var record: LeadRecord { LeadRecord(state: state, nameKey: nameKey, textTokens: textTokens) }
+
+    func encode(into w: inout BinaryWriter) {
+        w.write(nameKey)
+        w.write(textTokens)
+        w.write(facts) { $0.write(facts: $1) }
+        w.write(lead: state)
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer) throws -> LeadStoreRecord {
+        var r = BinaryReader(Array(bytes))
+        let nameKey = try r.readString()
+        let textTokens = try r.readString()
+        let facts = try r.readOptional { r throws(SnapshotDecodingError) in try r.readFacts() }
+        let state = try r.readLead()
+        guard r.isAtEnd else { throw r.fail("trailing bytes in a lead record") }
+        return LeadStoreRecord(state: state, facts: facts, nameKey: nameKey, textTokens: textTokens)
+    }
+}
