@@ -5,7 +5,7 @@ import LeadLedgerCore
 
 /// `--data DIR`, shared by every subcommand.
 struct DataOptions: ParsableArguments {
-    @Option(name: .long, help: "The data directory (log in <data>/log, snapshots in <data>/snapshots).")
+    @Option(name: .long, help: "The data directory (log in <data>/log, projection store in <data>/projections).")
     var data: String = "./data"
 
     var configuration: LedgerConfiguration { LedgerConfiguration(dataDirectory: data) }
@@ -20,8 +20,6 @@ struct DataOptions: ParsableArguments {
         logOptions.readOnly = true
         return try EventLog(directory: configuration.logDirectory, options: logOptions)
     }
-
-    var snapshots: SnapshotStore { SnapshotStore(directory: configuration.snapshotDirectory) }
 }
 
 /// A failure reported as one line on stderr with a non-zero exit.

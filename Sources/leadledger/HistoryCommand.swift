@@ -29,9 +29,10 @@ struct HistoryCommand: AsyncParsableCommand {
         let point = try asOf.map { try parseAsOf($0, option: "--as-of") }
         let log = try options.openLog()
         defer { log.close() }
-        let names = try currentProjections(log, options)
-        keepUntilExit(names)
-        let entries = try Replayer.history(of: id, log: log, asOf: point, names: names)
+        let store = try currentStore(log, options)
+        defer { store.close() }
+        let (settings, admins) = try store.read { view in (view.settings, try view.adminNames()) }
+        let entries = try Replayer.history(of: id, log: log, asOf: point, settings: settings, adminNames: admins)
         guard !entries.isEmpty else {
             throw CLIError("lead \(id.uuidString.lowercased()) has no events" + (point.map { " as of \($0)" } ?? ""))
         }
@@ -42,7 +43,7 @@ struct HistoryCommand: AsyncParsableCommand {
             return
         }
         func actorName(_ actor: String) -> String {
-            UUID(uuidString: actor).flatMap { names.admin($0)?.name } ?? actor
+            UUID(uuidString: actor).flatMap { admins[$0] } ?? actor
         }
         let rows = entries.map { entry in
             [

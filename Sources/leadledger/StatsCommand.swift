@@ -17,25 +17,26 @@ struct StatsCommand: AsyncParsableCommand {
         let log = try options.openLog()
         defer { log.close() }
         let stats = try log.stats()
-        let projections = try currentProjections(log, options)
-        keepUntilExit(projections)
-        let now = Timestamp(rawValue: projections.lastRecordedAt)
-        let counts = projections.directory.statusCounts(now: now)
-        let snapshots = options.snapshots.entries()
-        let snapshotBytes = snapshots.reduce(UInt64(0)) { total, entry in
-            total + ((try? FileManager.default.attributesOfItem(atPath: entry.path)[.size] as? UInt64) ?? 0)
+        let store = try currentStore(log, options)
+        defer { store.close() }
+        let (leads, counts, customers, admins) = try store.read { view in
+            let now = Timestamp(rawValue: view.lastRecordedAt)
+            return (try view.leadCount(), try view.statusCounts(now: now), try view.customerCount(), try view.adminCount())
         }
+        let storeBytes = try store.bytesOnDisk()
+        let perEvent = { (bytes: UInt64) in stats.events > 0 ? String(format: "%.1f", Double(bytes) / Double(stats.events)) : "0" }
         let ratio = stats.payloadBytesStored > 0 ? Double(stats.payloadBytesRaw) / Double(stats.payloadBytesStored) : 0
         var values: [(String, String)] = [
             ("head", "\(stats.head)"), ("events", "\(stats.events)"), ("streams", "\(stats.streams)"),
-            ("leads", "\(projections.directory.count)"),
+            ("leads", "\(leads)"),
         ]
         for status in LeadStatus.allCases { values.append(("leads.\(status.rawValue)", "\(counts[status] ?? 0)")) }
         values += [
-            ("customers", "\(projections.customers.customers.count)"), ("admins", "\(projections.admins.admins.count)"),
+            ("customers", "\(customers)"), ("admins", "\(admins)"),
             ("log.bytesOnDisk", "\(stats.bytesOnDisk)"), ("payload.bytesRaw", "\(stats.payloadBytesRaw)"),
             ("payload.bytesStored", "\(stats.payloadBytesStored)"), ("payload.compressionRatio", String(format: "%.2f", ratio)),
-            ("snapshots", "\(snapshots.count)"), ("snapshots.bytes", "\(snapshotBytes)"),
+            ("log.bytesPerEvent", perEvent(stats.bytesOnDisk)), ("projections.bytesOnDisk", "\(storeBytes)"),
+            ("projections.bytesPerEvent", perEvent(storeBytes)),
         ]
         if json {
             let body = values.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n")

@@ -61,7 +61,7 @@ struct HistoryAndSnapshotTests {
         let w = try script()
         let a = try #require(w.projections.leads(LeadQuery(q: "julija"), now: w.now).rows.first)
         let events = w.log.filter { $0.streamId == StreamID.lead(a.id) }
-        let entries = LeadHistory.render(events, settings: w.projections.settings, admins: w.projections.admins)
+        let entries = LeadHistory.render(events, settings: w.projections.settings, adminNames: w.adminNames)
         let summaries = entries.map(\.summary)
         #expect(summaries.contains("Moved to step Contacted"))
         #expect(summaries.contains("Phone +370 699 00000 added"))

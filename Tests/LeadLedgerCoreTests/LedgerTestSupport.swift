@@ -25,10 +25,9 @@ func fixedUUID(_ n: Int) -> UUID {
 
 let testAdmin = fixedUUID(0xA0)
 
-func openLedger(_ directory: String, clock: SteppingClock? = nil, snapshotEvery: UInt64 = 0) async throws -> Ledger {
-    var configuration = LedgerConfiguration(
+func openLedger(_ directory: String, clock: SteppingClock? = nil) async throws -> Ledger {
+    let configuration = LedgerConfiguration(
         dataDirectory: directory, clock: clock ?? SteppingClock(start: fixtureStart, step: 1_000_000))
-    configuration.snapshotEvery = snapshotEvery
     return try await Ledger.open(configuration)
 }
 
@@ -42,4 +41,14 @@ func createLead(
     try await ledger.execute(
         .lead(id, .create(leadId: id, LeadInput(fullName: name, phones: phones, emails: emails))), actor: testAdmin)
     return id
+}
+
+/// Runs a long synchronous body on a thread of its own, so a test replaying thousands of events does not hold
+/// one of the few threads of the cooperative pool that every other test's tasks share.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
 }

@@ -33,6 +33,9 @@ struct ProjectionWorld {
 
     mutating func emit(_ event: DomainEvent) { append(event.streamID, [event]) }
 
+    /// Every admin's name by id, for history rendering.
+    var adminNames: [UUID: String] { projections.admins.admins.mapValues(\.name).reduce(into: [:]) { $0[$1.key] = $1.value } }
+
     @discardableResult
     mutating func run(_ leadId: UUID, _ command: LeadCommand, by actor: UUID? = nil) throws -> Decision {
         let related = RelatedStates(

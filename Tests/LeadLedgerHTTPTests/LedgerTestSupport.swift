@@ -33,9 +33,7 @@ final class LedgerFixture: Sendable {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("leadledger-http-\(UUID().uuidString)").path
         let clock = SteppingClock(start: start, step: 1_000)
-        var configuration = LedgerConfiguration(dataDirectory: directory, clock: clock)
-        configuration.snapshotEvery = 0
-        configuration.snapshotOnClose = false
+        let configuration = LedgerConfiguration(dataDirectory: directory, clock: clock)
         let ledger = try await Ledger.open(configuration)
         guard let (adminId, token) = try await ledger.bootstrapAdminIfNeeded() else {
             throw FixtureError("a fresh ledger has no admin to bootstrap")

@@ -316,6 +316,20 @@ package struct LMDBCursor: ~Copyable {
         }
     }
 
+    /// Moves to the first entry (`first`) or the next one and hands it to `body`; nil past the last entry.
+    package func advance<T>(
+        first: Bool, _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> T
+    ) throws -> T? {
+        var k = MDB_val()
+        var v = MDB_val()
+        let rc = mdb_cursor_get(cursor, &k, &v, first ? MDB_FIRST : MDB_NEXT)
+        if rc == MDB_NOTFOUND { return nil }
+        try LMDBEnvironment.check(rc, "mdb_cursor_get(next)")
+        return try body(
+            UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size),
+            UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
+    }
+
     /// Hands the last entry to `body`; nil when the database is empty.
     package func last<T>(
         _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> T

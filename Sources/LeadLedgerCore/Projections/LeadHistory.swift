@@ -27,18 +27,18 @@ public struct HistoryEntry: Sendable, Hashable, Codable {
 }
 
 /// Renders a lead's events (its stream, oldest first) as history entries. Pure: names of steps, sources,
-/// action and task types come from `settings`, admin names from `admins` (ids are shown when unknown).
+/// action and task types come from `settings`, admin names from `adminNames` (ids are shown when unknown).
 ///
 /// ```swift
-/// let entries = LeadHistory.render(streamEvents, settings: projections.settings, admins: projections.admins)
+/// let entries = LeadHistory.render(streamEvents, settings: view.settings, adminNames: try view.adminNames())
 /// ```
 public enum LeadHistory {
     public static func render(
-        _ events: [AppliedEvent], settings: SettingsState, admins: AdminDirectory = AdminDirectory()
+        _ events: [AppliedEvent], settings: SettingsState, adminNames: [UUID: String] = [:]
     ) -> [HistoryEntry] {
         var state: LeadState?
         var entries: [HistoryEntry] = []
-        let names = Names(settings: settings, admins: admins)
+        let names = Names(settings: settings, adminNames: adminNames)
         for applied in events {
             let before = state
             state = LeadState.evolve(state, applied.event)
@@ -54,7 +54,7 @@ public enum LeadHistory {
 
     struct Names {
         var settings: SettingsState
-        var admins: AdminDirectory
+        var adminNames: [UUID: String]
 
         func step(_ key: String) -> String { settings.steps.first { $0.key == key }?.name ?? key }
         func source(_ key: String) -> String { settings.sources.first { $0.key == key }?.name ?? key }
@@ -62,7 +62,7 @@ public enum LeadHistory {
         func taskType(_ key: String) -> String { settings.taskTypes.first { $0.key == key }?.name ?? key }
         func admin(_ id: UUID?) -> String? {
             guard let id else { return nil }
-            return admins[id]?.name ?? id.uuidString.lowercased()
+            return adminNames[id] ?? id.uuidString.lowercased()
         }
     }
 

@@ -115,12 +115,11 @@ public enum Replayer {
         return LeadAsOf(state: state, streamVersion: last.streamVersion, position: last.position, recordedAt: last.recordedAt)
     }
 
-    /// A lead's history (timeline) as of a point; step, source and admin names come from `names` (e.g. the
-    /// live projections or projections replayed to the same point).
-    public static func history(of id: UUID, log: EventLog, asOf: AsOf? = nil, names: Projections) throws
-        -> [HistoryEntry]
-    {
-        LeadHistory.render(try stream(StreamID.lead(id), log: log, asOf: asOf), settings: names.settings, admins: names.admins)
+    /// A lead's history (timeline) as of a point; step, source and admin names from `settings` and `adminNames`.
+    public static func history(
+        of id: UUID, log: EventLog, asOf: AsOf? = nil, settings: SettingsState, adminNames: [UUID: String]
+    ) throws -> [HistoryEntry] {
+        LeadHistory.render(try stream(StreamID.lead(id), log: log, asOf: asOf), settings: settings, adminNames: adminNames)
     }
 }
 

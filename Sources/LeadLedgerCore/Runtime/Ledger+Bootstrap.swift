@@ -49,7 +49,7 @@ extension Ledger {
         // One bootstrap at a time within the process (a concurrent caller gets nil).
         guard !bootstrapping.exchange(true, ordering: .acquiringAndReleasing) else { return nil }
         defer { bootstrapping.store(false, ordering: .releasing) }
-        guard read({ $0.admins.admins.isEmpty }) else { return nil }
+        guard try read({ try $0.adminCount() }) == 0 else { return nil }
         let adminId = UUID()
         let token = APITokenHash.generate()
         _ = try await execute(

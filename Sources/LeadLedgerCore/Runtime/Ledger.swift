@@ -4,14 +4,14 @@ import LeadDomain
 import Logging
 import Synchronization
 
-/// The running LeadLedger: the event log, the command service, and the live projections kept up to date
-/// behind it, with snapshots. One per data directory and process.
+/// The running LeadLedger: the event log, the command service, and the projection store kept up to date
+/// behind it. One per data directory and process.
 ///
 /// ```swift
 /// let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: "./data"))
 /// let result = try await ledger.execute(.lead(id, .markStep("qualified")), actor: admin, expectedVersion: 4)
 /// // result.position is already applied: queries see the change (read-your-writes).
-/// let count = ledger.read { $0.leadCount }
+/// let count = try ledger.read { try $0.leadCount() }
 /// try await ledger.close()
 /// ```
 public final class Ledger: Sendable {
@@ -20,12 +20,9 @@ public final class Ledger: Sendable {
     public let log: EventLog
     let commands: CommandService
     let store: ProjectionStore
-    let snapshots: SnapshotStore
     private let applier: ProjectionApplier
     private let observer: CommitObserverToken
     private let lifecycle = Mutex<Lifecycle>(Lifecycle())
-    private let snapshotRunning = Atomic<Bool>(false)
-    private let lastSnapshotPosition: Atomic<UInt64>
     let bootstrapping = Atomic<Bool>(false)
 
     private struct Lifecycle {
@@ -34,59 +31,58 @@ public final class Ledger: Sendable {
         var drained: [CheckedContinuation<Void, Never>] = []
     }
 
-    private init(configuration: LedgerConfiguration, log: EventLog, projections: Projections) {
+    private init(configuration: LedgerConfiguration, log: EventLog, store: ProjectionStore, serving: String) {
         self.configuration = configuration
         self.log = log
         commands = CommandService(log: log, clock: configuration.clock)
-        store = ProjectionStore(projections)
-        snapshots = SnapshotStore(
-            directory: configuration.snapshotDirectory, keep: configuration.snapshotsToKeep,
-            logger: configuration.logger)
-        lastSnapshotPosition = Atomic(projections.position)
-        let store = store
-        let snapshotEvery = configuration.snapshotEvery
-        let trigger = SnapshotTrigger()
-        applier = ProjectionApplier(log: log, store: store, logger: configuration.logger) { applied in
-            trigger.fire(applied)
-        }
+        self.store = store
+        applier = ProjectionApplier(
+            log: log, store: store, generations: configuration.projectionGenerations, serving: serving,
+            logger: configuration.logger
+        ) { _ in }
         let applier = applier
         observer = log.onCommit { head in applier.signal(head) }
-        trigger.action = { [weak self] applied in
-            guard let self, snapshotEvery > 0 else { return }
-            if applied >= lastSnapshotPosition.load(ordering: .relaxed) + snapshotEvery { snapshotInBackground() }
-        }
     }
 
-    /// Opens the log at `<data>/log`, loads the newest valid snapshot from `<data>/snapshots`, replays the
-    /// tail, and starts applying new commits.
+    /// Opens the log at `<data>/log` and the projection store's current generation under `<data>/projections`,
+    /// applies the log's tail past the store's position (all of it for a new store, or one of another format,
+    /// logged with progress), and starts applying new commits. A store ahead of the log (a log restored from an
+    /// older backup) is emptied and rebuilt: it never serves state the log does not hold.
     public static func open(_ configuration: LedgerConfiguration) async throws -> Ledger {
         let clock = ContinuousClock()
         let opening = clock.now
         try FileManager.default.createDirectory(atPath: configuration.logDirectory, withIntermediateDirectories: true)
         let log = try EventLog(directory: configuration.logDirectory, options: configuration.logOptions)
         do {
-            let snapshots = SnapshotStore(
-                directory: configuration.snapshotDirectory, keep: configuration.snapshotsToKeep,
-                logger: configuration.logger)
-            var projections: Projections
-            let started: UInt64  // the snapshot's position, 0 without one
-            if let loaded = snapshots.loadNewest(atMost: log.head) {
-                projections = loaded
-                started = loaded.position
-                try Replayer.catchUp(&projections, log: log)
-            } else {
-                projections = try Replayer.projections(log: log)  // no usable snapshot: a bulk rebuild
-                started = 0
+            let generations = configuration.projectionGenerations
+            let directory = try generations.currentDirectory()
+            var database = try ProjectionDatabase(directory: directory)
+            if case .emptied(let reason) = database.openState {
+                configuration.logger.notice("projection store rebuilding", metadata: ["reason": "\(reason)"])
             }
-            releaseFreedMemory()
+            let stored = try database.position()
+            if stored > log.head {
+                configuration.logger.warning(
+                    "projection store is ahead of the log: rebuilding", metadata: ["store": "\(stored)", "log": "\(log.head)"])
+                database.close()
+                try FileManager.default.removeItem(atPath: directory)
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                database = try ProjectionDatabase(directory: directory)
+            }
+            let started = try database.position()
+            let logger = configuration.logger
+            let replayed = try database.catchUp(log: log) { progress in
+                logger.info("projection store catching up", metadata: ["position": "\(progress.position)", "head": "\(progress.target)"])
+            }
             configuration.logger.info(
                 "ledger open",
                 metadata: [
-                    "snapshot": "\(started)", "replayed": "\(projections.position - started)", "head": "\(log.head)",
+                    "store": "\(started)", "replayed": "\(replayed)", "head": "\(log.head)",
                     "seconds": "\((clock.now - opening).secondsText)",
                 ])
-            let ledger = Ledger(configuration: configuration, log: log, projections: projections)
-            ledger.lastSnapshotPosition.store(started, ordering: .relaxed)
+            let ledger = Ledger(
+                configuration: configuration, log: log, store: try ProjectionStore(database),
+                serving: generations.current() ?? "")
             ledger.applier.start()
             ledger.applier.signal(log.head)  // commits between the catch-up and the observer's registration
             return ledger
@@ -127,16 +123,16 @@ public final class Ledger: Sendable {
 
     // MARK: - Queries
 
-    /// Runs `body` on one consistent value of the live projections (a read lock held for its duration:
-    /// keep it to the query itself; copy out what you need).
-    public func read<T>(_ body: (borrowing Projections) throws -> T) rethrows -> T {
+    /// Runs `body` on the projection store at one position (one read transaction, which never waits for the
+    /// writer: keep it to the query itself and copy out what you need).
+    public func read<T>(_ body: (borrowing ProjectionView) throws -> T) throws -> T {
         try store.read(body)
     }
 
-    /// The log position the live projections reflect.
+    /// The log position the projection store reflects.
     public var appliedPosition: UInt64 { store.appliedPosition }
 
-    /// Returns once the live projections reflect `position` (e.g. a position a client saw elsewhere).
+    /// Returns once the projection store reflects `position` (e.g. a position a client saw elsewhere).
     public func waitUntilApplied(_ position: UInt64) async throws {
         try await store.waitUntilApplied(position)
     }
@@ -148,16 +144,13 @@ public final class Ledger: Sendable {
     public func lead(_ id: UUID) throws -> LeadAsOf? { try Replayer.lead(id, log: log) }
 
     /// A lead as it was at a time or position (replaying its stream up to then); nil if it did not exist.
-    public func lead(_ id: UUID, asOf: AsOf) throws -> LeadAsOf? { try Replayer.lead(id, log: log, asOf: asOf) }
+    public func lead(_ id: UUID, asOf: AsOf? = nil) throws -> LeadAsOf? { try Replayer.lead(id, log: log, asOf: asOf) }
 
-    /// A lead's history (who changed what, when), optionally as of a point.
+    /// A lead's history (who changed what, when), optionally as of a point; names from the store.
     public func history(of id: UUID, asOf: AsOf? = nil) throws -> [HistoryEntry] {
-        try Replayer.history(of: id, log: log, asOf: asOf, names: store.snapshotValue())
+        let (settings, admins) = try read { view in (view.settings, try view.adminNames()) }
+        return try Replayer.history(of: id, log: log, asOf: asOf, settings: settings, adminNames: admins)
     }
-
-    /// Fresh projections replayed from position 0 to a time or position (not the live value). Costs a replay
-    /// of the log up to there: an operator/audit query, not for hot paths.
-    public func projections(asOf: AsOf) throws -> Projections { try Replayer.projections(log: log, asOf: asOf) }
 
     /// Up to `limit` (1…1000) events after `position`, for the HTTP event feed.
     public func eventFeed(after position: UInt64, limit: Int = 100) throws -> EventFeedPage {
@@ -170,28 +163,12 @@ public final class Ledger: Sendable {
 
     // MARK: - Snapshots
 
-    /// Writes a snapshot of the live projections now. Returns its path, size in bytes and position.
+    /// Writes a consistent, compacted copy of the projection store (one read transaction: one position) into
+    /// `<data>/snapshots/<position>`: a backup, and the seed of a replica (put it in place as a generation).
+    /// Returns its directory, size in bytes and position.
     @discardableResult
     public func snapshot() throws -> (path: String, bytes: Int, position: UInt64) {
-        let value = store.snapshotValue()
-        let (path, bytes) = try snapshots.write(value)
-        lastSnapshotPosition.store(value.position, ordering: .relaxed)
-        return (path, bytes, value.position)
-    }
-
-    private func snapshotInBackground() {
-        guard !snapshotRunning.exchange(true, ordering: .acquiring) else { return }
-        lastSnapshotPosition.store(store.appliedPosition, ordering: .relaxed)
-        let thread = Thread { [self] in
-            defer { snapshotRunning.store(false, ordering: .releasing) }
-            do {
-                try snapshot()
-            } catch {
-                configuration.logger.error("background snapshot failed", metadata: ["error": "\(error)"])
-            }
-        }
-        thread.name = "leadledger.snapshot"
-        thread.start()
+        try store.database.snapshot(into: configuration.snapshotDirectory)
     }
 
     // MARK: - Lifecycle
@@ -213,8 +190,8 @@ public final class Ledger: Sendable {
         for continuation in drained { continuation.resume() }
     }
 
-    /// Stops accepting commands, waits for the ones in flight, applies what is committed, writes a snapshot
-    /// (when configured and the projections moved past the newest one) and closes the log. Idempotent.
+    /// Stops accepting commands, waits for the ones in flight, applies what is committed and closes the log.
+    /// Idempotent.
     public func close() async throws {
         let first = lifecycle.withLock { state -> Bool in
             defer { state.closed = true }
@@ -231,18 +208,8 @@ public final class Ledger: Sendable {
         }
         log.removeCommitObserver(observer)
         applier.stop()
-        while snapshotRunning.load(ordering: .acquiring) { try? await Task.sleep(for: .milliseconds(5)) }
-        defer {
-            store.fail(LedgerError(.closed, "the ledger is closed"))
-            log.close()
-        }
-        let newest = snapshots.entries().first?.position ?? 0
-        if configuration.snapshotOnClose, store.appliedPosition > newest { try snapshot() }
+        store.fail(LedgerError(.closed, "the ledger is closed"))
+        log.close()
+        store.database.close()
     }
-}
-
-/// Lets the applier reach the ledger's snapshot policy without a reference cycle at construction.
-private final class SnapshotTrigger: @unchecked Sendable {
-    var action: (@Sendable (UInt64) -> Void)?
-    func fire(_ applied: UInt64) { action?(applied) }
 }

@@ -5,21 +5,15 @@ import Logging
 /// How to open a `Ledger`.
 ///
 /// ```swift
-/// var configuration = LedgerConfiguration(dataDirectory: "./data")
-/// configuration.snapshotEvery = 100_000
+/// let configuration = LedgerConfiguration(dataDirectory: "./data")
 /// let ledger = try await Ledger.open(configuration)
 /// ```
 public struct LedgerConfiguration: Sendable {
-    /// The data directory: the log lives in `<data>/log`, snapshots in `<data>/snapshots`.
+    /// The data directory: the log lives in `<data>/log`, the projection store in `<data>/projections`,
+    /// snapshots of the store in `<data>/snapshots`.
     public var dataDirectory: String
     /// The source of "now" for commands (inject a `SteppingClock` in tests).
     public var clock: any LedgerClock
-    /// Take a snapshot in the background after this many applied events (0 = never, except on close).
-    public var snapshotEvery: UInt64 = 100_000
-    /// How many snapshot files to keep.
-    public var snapshotsToKeep = 3
-    /// Write a snapshot on `close()` when the projections moved past the newest one.
-    public var snapshotOnClose = true
     public var logOptions = EventLog.Options()
     public var logger = Logger(label: "leadledger.core")
 
@@ -30,4 +24,6 @@ public struct LedgerConfiguration: Sendable {
 
     public var logDirectory: String { dataDirectory + "/log" }
     public var snapshotDirectory: String { dataDirectory + "/snapshots" }
+    public var projectionDirectory: String { dataDirectory + "/projections" }
+    public var projectionGenerations: ProjectionGenerations { ProjectionGenerations(root: projectionDirectory) }
 }

@@ -1,15 +1,14 @@
 import Foundation
 import Synchronization
 
-/// The live projections value behind a writer-preferring read-write lock, the position it reflects, and the
-/// tasks waiting for a position to be applied.
+/// The projection store the server serves, the position it reflects, and the tasks waiting for a position to be
+/// applied.
 ///
-/// Queries hold the read lock only for their own duration and see one consistent value; the applier takes
-/// the write lock once per batch of already-decoded events (decoding happens outside the lock).
-final class ProjectionStore: @unchecked Sendable {
-    private let lock = ReadWriteLock()
-    // Guarded by `lock`.
-    private var projections: Projections
+/// Queries take the current `ProjectionDatabase` (a reference, so a switch to a rebuilt generation never
+/// disturbs a query running on the old one: its environment closes when its last query ends) and run in one
+/// read transaction. The applier is the only writer: a batch of already-decoded events per transaction.
+final class ProjectionStore: Sendable {
+    private let current: Mutex<ProjectionDatabase>
     private let applied: Atomic<UInt64>
     private let waiters = Mutex<Waiters>(Waiters())
 
@@ -19,30 +18,38 @@ final class ProjectionStore: @unchecked Sendable {
         var failure: LedgerError?
     }
 
-    init(_ projections: Projections) {
-        self.projections = projections
-        applied = Atomic(projections.position)
+    init(_ database: ProjectionDatabase) throws {
+        current = Mutex(database)
+        applied = Atomic(try database.position())
     }
 
     var appliedPosition: UInt64 { applied.load(ordering: .acquiring) }
 
-    func read<T>(_ body: (borrowing Projections) throws -> T) rethrows -> T {
-        try lock.withReadLock { () throws -> T in try body(projections) }
+    var database: ProjectionDatabase { current.withLock { $0 } }
+
+    func read<T>(_ body: (borrowing ProjectionView) throws -> T) throws -> T {
+        try database.read(body)
     }
 
-    /// A copy of the value (O(1): copy-on-write storage is shared until the applier next mutates it).
-    func snapshotValue() -> Projections { lock.withReadLock { projections } }
-
-    /// Applies decoded events (in log order) under the write lock, then wakes the waiters they satisfy.
-    func apply(_ events: [AppliedEvent]) {
+    /// Applies decoded events (in log order) in one transaction, then wakes the waiters they satisfy.
+    func apply(_ events: [AppliedEvent]) throws {
         guard let last = events.last else { return }
-        lock.withWriteLock {
-            for event in events { projections.apply(event) }
-        }
-        applied.store(last.position, ordering: .releasing)
+        try database.apply(events)
+        published(last.position)
+    }
+
+    /// Serves `database` from now on (a rebuilt generation, caught up at least to the applied position).
+    func switchTo(_ database: ProjectionDatabase) throws {
+        let position = try database.position()
+        current.withLock { $0 = database }
+        published(position)
+    }
+
+    private func published(_ position: UInt64) {
+        applied.store(position, ordering: .releasing)
         let ready = waiters.withLock { state -> [CheckedContinuation<Void, any Error>] in
             var ready: [CheckedContinuation<Void, any Error>] = []
-            for (id, waiter) in state.pending where waiter.position <= last.position {
+            for (id, waiter) in state.pending where waiter.position <= position {
                 ready.append(waiter.continuation)
                 state.pending[id] = nil
             }

@@ -26,3 +26,94 @@ extension ProjectionDatabase {
         return try position() - start
     }
 }
+
+extension ProjectionDatabase {
+    /// Writes a compacted copy of the store as of one read transaction into `<parent>/<position>` (a directory
+    /// holding `data.mdb`; written under a temporary name and renamed when complete). Returns the directory,
+    /// its size and the position. An existing snapshot of the same position is kept.
+    public func snapshot(into parent: String) throws -> (path: String, bytes: Int, position: UInt64) {
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        let position = try self.position()
+        let target = parent + "/\(position)"
+        let file = target + "/data.mdb"
+        if let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int {
+            return (target, size, position)
+        }
+        let temporary = parent + "/.\(position).\(ProcessInfo.processInfo.processIdentifier).tmp"
+        try? FileManager.default.removeItem(atPath: temporary)
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: false)
+        do {
+            // The copy is one read transaction: writers go on meanwhile, and its position is read inside it.
+            try env.copyCompacted(to: temporary)
+            let copied = try ProjectionDatabase(directory: temporary, emptyOnMismatch: false)
+            let copiedPosition = try copied.position()
+            copied.close()
+            try? FileManager.default.removeItem(atPath: temporary + "/lock.mdb")
+            let named = parent + "/\(copiedPosition)"
+            if FileManager.default.fileExists(atPath: named) {
+                try FileManager.default.removeItem(atPath: temporary)
+            } else {
+                try FileManager.default.moveItem(atPath: temporary, toPath: named)
+            }
+            let size = (try FileManager.default.attributesOfItem(atPath: named + "/data.mdb")[.size] as? Int) ?? 0
+            return (named, size, copiedPosition)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+    }
+}
+
+extension ProjectionDatabase {
+    /// The first difference between this store's contents and `other`'s, database by database and entry by entry
+    /// (`meta` compared on the position, format and settings only: its other entries count batches); nil when
+    /// they hold the same entries. Each store is read in one transaction.
+    public func firstDifference(from other: ProjectionDatabase) throws -> String? {
+        try env.read { mine in
+            try other.env.read { theirs in
+                typealias Meta = ProjectionDatabase.MetaKey
+                for key in [Meta.format, Meta.position, Meta.settings] {
+                    let a = try Array(key.utf8).withUnsafeBytes { k in try mine.get(dbs.meta, key: k) { Array($0) } }
+                    let b = try Array(key.utf8).withUnsafeBytes { k in try theirs.get(other.dbs.meta, key: k) { Array($0) } }
+                    if a != b { return "meta/\(key)" }
+                }
+                let pairs: [(String, LMDBDatabase, LMDBDatabase)] = [
+                    (StoreSchema.Database.leads, dbs.leads, other.dbs.leads), (StoreSchema.Database.order, dbs.order, other.dbs.order),
+                    (StoreSchema.Database.sets, dbs.sets, other.dbs.sets), (StoreSchema.Database.counts, dbs.counts, other.dbs.counts),
+                    (StoreSchema.Database.customers, dbs.customers, other.dbs.customers),
+                    (StoreSchema.Database.admins, dbs.admins, other.dbs.admins), (StoreSchema.Database.tokens, dbs.tokens, other.dbs.tokens),
+                ]
+                for (name, a, b) in pairs {
+                    if try mine.count(a) != theirs.count(b) {
+                        return "\(name): \(try mine.count(a)) entries vs \(try theirs.count(b))"
+                    }
+                    var difference: String?
+                    try mine.withCursor(a) { left in
+                        try theirs.withCursor(b) { right in
+                            var index = 0
+                            while true {
+                                let a = try left.advance(first: index == 0) { k, v in (Array(k), Array(v)) }
+                                let same = try right.advance(first: index == 0) { k, v in
+                                    a.map { $0.0.elementsEqual(k) && $0.1.elementsEqual(v) } ?? false
+                                }
+                                if a == nil && same == nil { break }
+                                if same != true {
+                                    difference = "\(name): entry \(index) differs"
+                                    break
+                                }
+                                index += 1
+                            }
+                        }
+                    }
+                    if let difference { return difference }
+                }
+                return nil
+            }
+        }
+    }
+}
+
+extension ProjectionDatabase {
+    /// Bytes the store's pages take (its file may be larger: LMDB keeps freed pages for reuse).
+    public func bytesOnDisk() throws -> UInt64 { UInt64(try env.usedBytes()) }
+}

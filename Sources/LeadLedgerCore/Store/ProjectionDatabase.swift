@@ -39,8 +39,9 @@ public final class ProjectionDatabase: Sendable {
     public let openState: OpenState
 
     /// Opens (creating when absent) the store in `directory`. A store of another format version is emptied
-    /// (`openState` says so): the caller replays the log into it.
-    public init(directory: String, mapSize: Int = 1 << 40) throws {
+    /// (`openState` says so) and the caller replays the log into it; with `emptyOnMismatch: false` (a process
+    /// beside the server, which owns the store) it is refused instead.
+    public init(directory: String, mapSize: Int = 1 << 40, emptyOnMismatch: Bool = true) throws {
         self.directory = directory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         env = try LMDBEnvironment(
@@ -58,6 +59,13 @@ public final class ProjectionDatabase: Sendable {
                 tokens: try txn.openDatabase(names.tokens, create: true))
             let stored = try Self.getMeta(txn, dbs.meta, MetaKey.format).map { UInt32(truncatingIfNeeded: $0) }
             if stored != StoreSchema.formatVersion {
+                let hasLeads = try txn.count(dbs.leads) > 0
+                if !emptyOnMismatch, stored != nil || hasLeads {
+                    throw LedgerError(
+                        .closed,
+                        "the projection store in '\(directory)' has format \(stored.map(String.init) ?? "none"); this build "
+                            + "reads \(StoreSchema.formatVersion): start the server (it rebuilds) or run `leadledger rebuild`")
+                }
                 if let stored {
                     state = .emptied(reason: "format \(stored), this build writes \(StoreSchema.formatVersion)")
                 } else if try txn.count(dbs.leads) > 0 || Self.getMeta(txn, dbs.meta, MetaKey.position) != nil {

@@ -152,3 +152,15 @@ extension ProjectionView {
         return admin
     }
 }
+
+extension ProjectionView {
+    /// Every admin's name by id (history renders names, not ids).
+    public func adminNames() throws -> [UUID: String] {
+        Dictionary(try admins().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+extension ProjectionView {
+    /// The number of admins (disabled ones included).
+    public func adminCount() throws -> Int { try txn.count(dbs.admins) }
+}

@@ -30,7 +30,7 @@ struct AdminRoutes: APIRouteCollection {
             guard id == principal.adminId || principal.has(.adminsManage) else {
                 throw APIError.forbidden(missing: .adminsManage)
             }
-            guard let admin = reads.admin(id) else { throw Self.notFound(id) }
+            guard let admin = try reads.admin(id) else { throw Self.notFound(id) }
             return try await request.conditionalGET(etag: .streamVersion(admin.version), context: context) {
                 try JSONResponse.make(AdminResource(admin), logPosition: reads.appliedPosition)
             }

@@ -18,9 +18,7 @@ struct LeadListRoutes: APIRouteCollection {
             query.after = try PageCursor<LeadCursor>.decode(
                 query: request.uri.queryParameters["cursor"].map(String.init), scope: scope)?.key
             let now = reads.now
-            let (page, position) = reads.ledger.read { projections in
-                (projections.leads(query, now: now), projections.position)
-            }
+            let (page, position) = try reads.ledger.read { view in (try view.leads(query, now: now), view.position) }
             return try await request.conditionalGET(etag: .logPosition(position), context: context) {
                 let resource = PageResource(
                     items: page.records.map { LeadSummaryResource($0, now: now) },

@@ -140,7 +140,7 @@ struct LeadRoutes: APIRouteCollection {
             let id = try context.uuidParameter("id")
             let asOf = try Self.asOf(request)
             // Reach is decided on the lead as it is now, whatever moment is asked for.
-            let current = reads.lead(id)
+            let current = try reads.lead(id)
             guard let current, principal.canReach(current.state) else { throw Self.notFound(id) }
             let found = try asOf.map { try reads.lead(id, asOf: $0) } ?? current
             guard let found else { throw Self.notFound(id) }
@@ -155,7 +155,7 @@ struct LeadRoutes: APIRouteCollection {
             let principal = try context.principalOrThrow()
             let id = try context.uuidParameter("id")
             let asOf = try Self.asOf(request)
-            guard let current = reads.lead(id), principal.canReach(current.state) else { throw Self.notFound(id) }
+            guard let current = try reads.lead(id), principal.canReach(current.state) else { throw Self.notFound(id) }
             let entries = try reads.history(of: id, asOf: asOf)
             let position = entries.last?.position ?? 0
             return try await request.conditionalGET(etag: .logPosition(position), context: context) {

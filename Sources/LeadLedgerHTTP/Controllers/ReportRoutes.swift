@@ -12,8 +12,8 @@ struct ReportRoutes: APIRouteCollection {
         let reads = reads
         routes.get("/v1/reports/funnel") { request, context in
             let period = try Self.period(request, context)
-            return try await Self.respond(request, context, reads) { projections, _ in
-                let report = projections.funnel(period)
+            return try await Self.respond(request, context, reads) { view, _ in
+                let report = try view.funnel(period)
                 return FunnelResource(
                     period: PeriodResource(report.period), created: report.created, converted: report.converted,
                     steps: report.steps)
@@ -21,9 +21,9 @@ struct ReportRoutes: APIRouteCollection {
         }
         routes.get("/v1/reports/managers") { request, context in
             let period = try Self.period(request, context)
-            return try await Self.respond(request, context, reads) { projections, _ in
+            return try await Self.respond(request, context, reads) { view, _ in
                 ReportRows(
-                    items: projections.perManager(period).map {
+                    items: try view.perManager(period).map {
                         ManagerRowResource(
                             admin: $0.admin.lowercased, name: $0.name, responsible: $0.responsible, created: $0.created,
                             converted: $0.converted, actionsCompleted: $0.actionsCompleted,
@@ -33,14 +33,14 @@ struct ReportRoutes: APIRouteCollection {
         }
         routes.get("/v1/reports/sources") { request, context in
             let period = try Self.period(request, context)
-            return try await Self.respond(request, context, reads) { projections, _ in
-                ReportRows(items: projections.perSource(period))
+            return try await Self.respond(request, context, reads) { view, _ in
+                ReportRows(items: try view.perSource(period))
             }
         }
         routes.get("/v1/reports/step-times") { request, context in
-            try await Self.respond(request, context, reads) { projections, _ in
+            try await Self.respond(request, context, reads) { view, _ in
                 ReportRows(
-                    items: projections.timeInStep().map {
+                    items: try view.timeInStep().map {
                         StepTimeResource(
                             step: $0.step, name: $0.name, count: $0.count, meanSeconds: $0.mean.map { Double($0) / 1_000_000 },
                             medianSeconds: $0.median.map { Double($0) / 1_000_000 })
@@ -51,8 +51,8 @@ struct ReportRoutes: APIRouteCollection {
             let limit = try PageLimit.parse(query: QueryReader(request.uri.queryParameters).text("limit")).value
             // The one report that names leads: narrowed to the caller's reach.
             let visibleTo = try context.principalOrThrow().narrowedTo
-            return try await Self.respond(request, context, reads) { projections, now in
-                let report = projections.pausedLeads(now: now, limit: limit, visibleTo: visibleTo)
+            return try await Self.respond(request, context, reads) { view, now in
+                let report = try view.pausedLeads(now: now, limit: limit, visibleTo: visibleTo)
                 return PausedReportResource(
                     count: report.count,
                     leads: report.leads.map {
@@ -61,8 +61,8 @@ struct ReportRoutes: APIRouteCollection {
             }
         }
         routes.get("/v1/reports/competitors") { request, context in
-            try await Self.respond(request, context, reads) { projections, _ in
-                ReportRows(items: projections.competitors())
+            try await Self.respond(request, context, reads) { view, _ in
+                ReportRows(items: try view.competitors())
             }
         }
     }
@@ -75,11 +75,11 @@ struct ReportRoutes: APIRouteCollection {
 
     static func respond<Resource: Encodable & Sendable>(
         _ request: Request, _ context: APIRequestContext, _ reads: LedgerReads,
-        _ build: @escaping @Sendable (borrowing Projections, Timestamp) -> Resource
+        _ build: @escaping @Sendable (borrowing ProjectionView, Timestamp) throws -> Resource
     ) async throws -> Response {
         try context.require(.reportsRead)
         let now = reads.now
-        let (resource, position) = reads.ledger.read { (build($0, now), $0.position) }
+        let (resource, position) = try reads.ledger.read { (try build($0, now), $0.position) }
         return try await request.conditionalGET(etag: .logPosition(position), context: context) {
             try JSONResponse.make(resource, logPosition: position)
         }

@@ -30,7 +30,7 @@ struct ViewRoutes: APIRouteCollection {
             }
             query.visibleTo = principal.narrowedTo
             let now = reads.now
-            let (board, position) = reads.ledger.read { ($0.kanban(query, now: now), $0.position) }
+            let (board, position) = try reads.ledger.read { (try $0.kanban(query, now: now), $0.position) }
             return try await request.conditionalGET(etag: .logPosition(position), context: context) {
                 let columns = board.columns.map { column in
                     let scope = "kanban:\(column.step.key):\(list.sort.rawValue)-\(list.order.rawValue)"
@@ -49,7 +49,7 @@ struct ViewRoutes: APIRouteCollection {
             let scope = "watched:" + LeadListRoutes.cursorScope(query)
             query.after = try PageCursor<LeadCursor>.decode(query: QueryReader(parameters).text("cursor"), scope: scope)?.key
             let now = reads.now
-            let (page, position) = reads.ledger.read { ($0.watchedLeads(by: adminId, query, now: now), $0.position) }
+            let (page, position) = try reads.ledger.read { (try $0.watchedLeads(by: adminId, query, now: now), $0.position) }
             return try await request.conditionalGET(etag: .logPosition(position), context: context) {
                 let resource = PageResource(
                     items: page.records.map { LeadSummaryResource($0, now: now) },
@@ -64,8 +64,8 @@ struct ViewRoutes: APIRouteCollection {
             let offset = try Self.utcOffset(reader)
             let now = try reader.time("now", dateOnly: .startOfDay) ?? reads.now
             let visibleTo = try context.principalOrThrow().narrowedTo
-            let (today, position) = reads.ledger.read {
-                ($0.actionsForToday(admin: adminId, now: now, utcOffsetSeconds: offset, visibleTo: visibleTo), $0.position)
+            let (today, position) = try reads.ledger.read {
+                (try $0.actionsForToday(admin: adminId, now: now, utcOffsetSeconds: offset, visibleTo: visibleTo), $0.position)
             }
             return try await request.conditionalGET(etag: .logPosition(position), context: context) {
                 try JSONResponse.make(
@@ -79,7 +79,7 @@ struct ViewRoutes: APIRouteCollection {
             let reader = QueryReader(request.uri.queryParameters)
             let limit = try PageLimit.parse(query: reader.text("limit")).value
             let after = try PageCursor<DuplicateGroupCursor>.decode(query: reader.text("cursor"), scope: "duplicates")?.key
-            let (page, position) = reads.ledger.read { ($0.duplicateGroups(after: after, limit: limit), $0.position) }
+            let (page, position) = try reads.ledger.read { (try $0.duplicateGroups(after: after, limit: limit), $0.position) }
             return try await request.conditionalGET(etag: .logPosition(position), context: context) {
                 let resource = PageResource(
                     items: page.groups.map {
@@ -91,10 +91,10 @@ struct ViewRoutes: APIRouteCollection {
             }
         }
         routes.get("/v1/customers/{id}/leads") { request, context in
-            try await Self.customerLeads(request, context, reads) { $0.linkedLeads(ofCustomer: $1) }
+            try await Self.customerLeads(request, context, reads) { try $0.linkedLeads(ofCustomer: $1) }
         }
         routes.get("/v1/customers/{id}/matching-leads") { request, context in
-            try await Self.customerLeads(request, context, reads) { $0.leadsMatchingByEmail(customer: $1) }
+            try await Self.customerLeads(request, context, reads) { try $0.leadsMatchingByEmail(customer: $1) }
         }
     }
 
@@ -122,15 +122,13 @@ struct ViewRoutes: APIRouteCollection {
 
     static func customerLeads(
         _ request: Request, _ context: APIRequestContext, _ reads: LedgerReads,
-        _ select: @escaping @Sendable (borrowing Projections, UUID) -> [LeadState]
+        _ select: @escaping @Sendable (borrowing ProjectionView, UUID) throws -> [LeadRecord]
     ) async throws -> Response {
         let principal = try context.principalOrThrow()
         let id = try context.uuidParameter("id")
         let now = reads.now
-        // The directory's records of the selected leads (a reference each, for the cards).
-        let (customer, records, position) = reads.ledger.read { projections in
-            let records = select(projections, id).compactMap { projections.directory.records[$0.id] }
-            return (projections.customer(id), records, projections.position)
+        let (customer, records, position) = try reads.ledger.read { view in
+            (try view.customer(id), try select(view, id), view.position)
         }
         guard customer != nil else { throw DomainError(.customerNotFound, "No customer \(id.lowercased).") }
         let visible = records.filter { principal.canReach($0.state) }

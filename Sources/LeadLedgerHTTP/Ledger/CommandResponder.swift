@@ -58,12 +58,12 @@ struct CommandResponder: Sendable {
         if case .create = command {
         } else if principal.seesOnlyOwnLeads {
             // Outside their reach, a lead does not exist for a manager: 404, never 403, so ids do not leak.
-            guard let current = reads.lead(id), principal.canReach(current.state) else {
+            guard let current = try reads.lead(id), principal.canReach(current.state) else {
                 throw LeadRoutes.notFound(id)
             }
             // So is every other lead the command reads (a copy's source, a merge's sources).
             for related in command.relatedLeadIds where related != id {
-                guard let lead = reads.lead(related), principal.canReach(lead.state) else {
+                guard let lead = try reads.lead(related), principal.canReach(lead.state) else {
                     throw LeadRoutes.notFound(related)
                 }
             }

@@ -17,12 +17,12 @@ struct LedgerReads: Sendable {
     var logHead: UInt64 { ledger.log.head }
 
     /// An admin's current state (from the admin projection, which has applied every acknowledged command).
-    func admin(_ id: UUID) -> AdminState? { ledger.read { $0.admin(id) } }
+    func admin(_ id: UUID) throws -> AdminState? { try ledger.read { try $0.admin(id) } }
 
     /// The admin holding a live token with this hash (not revoked, not expired, admin not disabled), and the token.
-    func admin(forTokenHash hash: String) -> (admin: AdminState, token: APIToken)? {
+    func admin(forTokenHash hash: String) throws -> (admin: AdminState, token: APIToken)? {
         let now = now
-        guard let admin = ledger.read({ $0.authenticate(tokenSHA256: hash, now: now) }),
+        guard let admin = try ledger.read({ try $0.authenticate(tokenSHA256: hash, now: now) }),
             let token = admin.activeToken(sha256: hash, at: now)
         else { return nil }
         return (admin, token)
@@ -32,7 +32,7 @@ struct LedgerReads: Sendable {
     /// still holds `permission`: what a long-lived response (the event stream) re-checks as it goes.
     func isStillAuthorized(_ principal: Principal, for permission: Permission) -> Bool {
         let now = now
-        guard let admin = admin(principal.adminId), admin.has(permission),
+        guard let admin = try? admin(principal.adminId), admin.has(permission),
             let token = admin.tokens.first(where: { $0.id == principal.tokenId }), !token.revoked
         else { return false }
         return token.expiresAt.map { now < $0 } ?? true
@@ -46,9 +46,9 @@ struct LedgerReads: Sendable {
     }
 
     /// A lead as it is now, from the lead directory (which has applied every acknowledged command).
-    func lead(_ id: UUID) -> LeadRead? {
-        ledger.read { projections in
-            projections.lead(id).map { LeadRead(state: $0, streamVersion: $0.version, position: projections.position) }
+    func lead(_ id: UUID) throws -> LeadRead? {
+        try ledger.read { view in
+            try view.lead(id).map { LeadRead(state: $0, streamVersion: $0.version, position: view.position) }
         }
     }
 

@@ -10,7 +10,7 @@ public struct LedgerTokenVerifier: AccessTokenVerifier {
     }
 
     public func principal(forTokenHash tokenHash: String) async throws -> Principal? {
-        guard let (admin, token) = reads.admin(forTokenHash: tokenHash) else { return nil }
+        guard let (admin, token) = try reads.admin(forTokenHash: tokenHash) else { return nil }
         return Principal(admin: admin, tokenId: token.id)
     }
 }
