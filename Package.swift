@@ -18,7 +18,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.0.0"),
-        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
@@ -47,12 +46,11 @@ let package = Package(
         ),
         // Pure domain: events, commands, state, decide/evolve, validation, text folding. No I/O.
         .target(name: "LeadDomain", swiftSettings: strict),
-        // Command service, projections, snapshots: the domain wired to the log.
+        // Command service and the projection store (LMDB): the domain wired to the log.
         .target(
             name: "LeadLedgerCore",
             dependencies: [
                 "EventLog", "LeadDomain", "CZstd",
-                .product(name: "Collections", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -12,13 +12,14 @@ import LeadLedgerCore
     private let RUSAGE_SELF_WHO = RUSAGE_SELF
 #endif
 
-/// `leadledger bench projections --data DIR`: projection figures on an existing log (e.g. from `generate`):
-/// read + decode, apply alone, canonical encode/decode, snapshot size, and query latencies. Prints JSON.
-/// Times are wall and CPU (user + sys of the process) seconds; the machine may be shared, so CPU is the steadier one.
+/// `leadledger bench projections --data DIR`: projection-store figures on an existing log (e.g. from `generate`):
+/// a rebuild from position 0 into a new store (events/s, peak memory), opening it, its size, and query latencies.
+/// Prints JSON. Times are wall and CPU (user + sys of the process) seconds; CPU is the steadier one on a shared
+/// machine.
 struct BenchProjections: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "projections",
-        abstract: "Benchmark projections (apply, snapshot encode/decode, queries) on a log and print JSON."
+        abstract: "Benchmark the projection store (rebuild, open, queries) on a log and print JSON."
     )
 
     @OptionGroup var options: DataOptions
@@ -26,69 +27,65 @@ struct BenchProjections: AsyncParsableCommand {
     @Option(help: "Timed runs of each query shape (p50/p99 over these).")
     var runs: Int = 200
 
+    @Option(help: "Events per write transaction of the rebuild.")
+    var batch: Int = 16_384
+
     func validate() throws {
         guard runs >= 10 else { throw ValidationError("--runs must be at least 10") }
+        guard (1...1_000_000).contains(batch) else { throw ValidationError("--batch must be 1…1000000") }
     }
 
     func run() async throws {
         let log = try options.openLog()
         defer { log.close() }
         var report = Report()
+        let directory = options.configuration.projectionDirectory + "/bench-\(ProcessInfo.processInfo.processIdentifier)"
+        try? FileManager.default.removeItem(atPath: directory)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
 
-        // 1. Read + decode (kept apart from apply: decoding belongs to the log / JSON side).
-        var events: [AppliedEvent] = []
-        events.reserveCapacity(Int(log.head))
-        report.readDecode = try Timing.measure {
-            try log.forEach(after: 0, through: log.head) { recorded in
-                events.append(try AppliedEvent(recorded: recorded))
-                return true
-            }
+        // 1. Rebuild from position 0 (read, decode, apply, commit).
+        var store = try ProjectionDatabase(directory: directory)
+        let batch = batch
+        report.rebuild = try Timing.measure { report.events = Int(try store.catchUp(log: log, batchSize: batch)) }
+        report.rebuildEventsPerSecondWall = Double(report.events) / report.rebuild.wall
+        report.rebuildEventsPerSecondCPU = Double(report.events) / report.rebuild.cpu
+        report.rebuildMaxResidentMiB = Timing.maxResidentMiB()
+        report.storeBytes = Int(try store.bytesOnDisk())
+        report.storeBytesPerEvent = Double(report.storeBytes) / Double(max(report.events, 1))
+        report.logBytesPerEvent = Double(try log.stats().bytesOnDisk) / Double(max(report.events, 1))
+        note("rebuild \(report.events) events: \(report.rebuild) (\(Int(report.rebuildEventsPerSecondWall)) events/s wall)")
+        store.close()
+
+        // 2. Open (what a server start costs before it serves).
+        report.open = try Timing.measure {
+            store = try ProjectionDatabase(directory: directory)
+            _ = try store.position()
         }
-        report.events = events.count
-        note("read+decode \(events.count) events: \(report.readDecode)")
+        defer { store.close() }
+        report.leads = try store.read { try $0.leadCount() }
 
-        // 2. Apply only.
-        var projections = Projections()
-        report.apply = Timing.measure { for event in events { projections.apply(event) } }
-        report.applyEventsPerSecondWall = Double(events.count) / report.apply.wall
-        report.applyEventsPerSecondCPU = Double(events.count) / report.apply.cpu
-        report.leads = projections.directory.count
-        note("apply: \(report.apply) (\(Int(report.applyEventsPerSecondCPU)) events/s CPU)")
-        events = []
-
-        // 3. Canonical snapshot.
-        var bytes: [UInt8] = []
-        report.encode = try Timing.measure { bytes = try projections.encodeCanonical() }
-        report.canonicalBytes = bytes.count
-        var decoded: Projections?
-        report.decode = try Timing.measure { decoded = try Projections(decodingCanonical: bytes) }
-        note("encode \(report.encode), decode \(report.decode), \(bytes.count) bytes")
-        guard decoded?.position == projections.position else { throw CLIError("decoded snapshot differs") }
-        decoded = nil
-        bytes = []
-
-        // 4. Queries.
-        let now = Timestamp(microseconds: projections.lastRecordedAt)
-        let shapes = Self.queryShapes(projections)
+        // 3. Queries.
+        let shapes = try store.read { try Self.queryShapes($0) }
+        let now = try store.read { Timestamp(microseconds: $0.lastRecordedAt) }
         for (name, query) in shapes {
             var total = 0
-            let latency = Latency.measure(runs: runs) { total = projections.leads(query, now: now).total ?? -1 }
+            let latency = try Latency.measure(runs: runs) { total = try store.read { try $0.leads(query, now: now).total ?? -1 } }
             report.queries[name] = QueryFigure(latency: latency, total: total)
-            note("query \(name): p50 \(latency.p50Ms) ms, p99 \(latency.p99Ms) ms, CPU p50 \(latency.cpuP50Ms) p99 \(latency.cpuP99Ms) ms, total \(total)")
+            note("query \(name): p50 \(latency.p50Ms) ms, p99 \(latency.p99Ms) ms, total \(total)")
         }
-        let others: [(String, () -> Void)] = [
-            ("kanban", { _ = projections.kanban(KanbanQuery(), now: now) }),
-            ("report.funnel", { _ = projections.funnel() }),
-            ("report.perManager", { _ = projections.perManager() }),
-            ("report.perSource", { _ = projections.perSource() }),
-            ("report.timeInStep", { _ = projections.timeInStep() }),
-            ("report.paused", { _ = projections.pausedLeads(now: now) }),
-            ("duplicates", { _ = projections.duplicateGroups() }),
+        let others: [(String, () throws -> Void)] = [
+            ("kanban", { _ = try store.read { try $0.kanban(KanbanQuery(), now: now) } }),
+            ("report.funnel", { _ = try store.read { try $0.funnel() } }),
+            ("report.perManager", { _ = try store.read { try $0.perManager() } }),
+            ("report.perSource", { _ = try store.read { try $0.perSource() } }),
+            ("report.timeInStep", { _ = try store.read { try $0.timeInStep() } }),
+            ("report.paused", { _ = try store.read { try $0.pausedLeads(now: now) } }),
+            ("duplicates", { _ = try store.read { try $0.duplicateGroups() } }),
         ]
         for (name, body) in others {
-            let latency = Latency.measure(runs: runs, body)
+            let latency = try Latency.measure(runs: runs, body)
             report.queries[name] = QueryFigure(latency: latency, total: nil)
-            note("\(name): p50 \(latency.p50Ms) ms, p99 \(latency.p99Ms) ms, CPU p50 \(latency.cpuP50Ms) p99 \(latency.cpuP99Ms) ms")
+            note("\(name): p50 \(latency.p50Ms) ms, p99 \(latency.p99Ms) ms")
         }
         report.maxResidentMiB = Timing.maxResidentMiB()
 
@@ -98,31 +95,31 @@ struct BenchProjections: AsyncParsableCommand {
     }
 
     /// Typical list shapes, with keys picked from the data so they hit real leads.
-    static func queryShapes(_ p: Projections) -> [(String, LeadQuery)] {
+    static func queryShapes(_ view: borrowing ProjectionView) throws -> [(String, LeadQuery)] {
         var responsibleCounts: [UUID: Int] = [:]
         var tagCounts: [String: Int] = [:]
         var name: String?
         var phone: String?
-        var sample = 0
-        for lead in p.directory.records.values.lazy.map(\.state) where lead.isLive {
+        for lead in try view.leads(first: 20_000) where lead.isLive {
             if let r = lead.responsible { responsibleCounts[r, default: 0] += 1 }
             for tag in lead.tags { tagCounts[tag, default: 0] += 1 }
-            sample += 1
             if name == nil, let first = lead.fullName.split(separator: " ").first, first.count >= 3 { name = String(first) }
             if phone == nil, let digits = lead.phones.first?.digits, digits.count >= 7 { phone = String(digits.suffix(4)) }
-            if sample >= 20_000 && name != nil && phone != nil { break }
         }
         // The least common responsible (closest to a "2%" manager), the most common tag.
         let responsible = responsibleCounts.min { ($0.value, $0.key.uuidString) < ($1.value, $1.key.uuidString) }?.key
         let tag = tagCounts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
-        let steps = p.settings.activeSteps.map(\.key)
+        let steps = view.settings.activeSteps.map(\.key)
         let step = steps.count > 1 ? steps[1] : steps.first
         var shapes: [(String, LeadQuery)] = [
             ("list.default", LeadQuery(includeTotal: true)),
             ("list.default.noTotal", LeadQuery()),
             ("list.sortName", LeadQuery(sort: .name, order: .ascending, includeTotal: true)),
         ]
-        if let step { shapes.append(("list.step", LeadQuery(filter: LeadFilter(step: step), includeTotal: true))) }
+        if let step {
+            shapes.append(("list.step", LeadQuery(filter: LeadFilter(step: step), includeTotal: true)))
+            shapes.append(("list.step.limit50", LeadQuery(filter: LeadFilter(step: step), limit: 50)))
+        }
         if let responsible {
             shapes.append(("list.responsible", LeadQuery(filter: LeadFilter(responsible: responsible), includeTotal: true)))
             if let step {
@@ -134,6 +131,7 @@ struct BenchProjections: AsyncParsableCommand {
         if let tag { shapes.append(("list.tag", LeadQuery(filter: LeadFilter(tag: tag), includeTotal: true))) }
         if let name { shapes.append(("list.q.name", LeadQuery(q: name, includeTotal: true))) }
         if let phone { shapes.append(("list.q.phoneLast4", LeadQuery(q: phone, includeTotal: true))) }
+        for q in ["petr", "ivan", "gmail", "+3706", "ona petr"] { shapes.append(("list.q.\(q)", LeadQuery(q: q))) }
         shapes.append(("list.paused", LeadQuery(filter: LeadFilter(states: [.paused]), includeTotal: true)))
         return shapes
     }
@@ -143,13 +141,14 @@ struct BenchProjections: AsyncParsableCommand {
     struct Report: Encodable {
         var events = 0
         var leads = 0
-        var readDecode = Timing()
-        var apply = Timing()
-        var applyEventsPerSecondWall = 0.0
-        var applyEventsPerSecondCPU = 0.0
-        var encode = Timing()
-        var decode = Timing()
-        var canonicalBytes = 0
+        var rebuild = Timing()
+        var rebuildEventsPerSecondWall = 0.0
+        var rebuildEventsPerSecondCPU = 0.0
+        var rebuildMaxResidentMiB = 0.0
+        var open = Timing()
+        var storeBytes = 0
+        var storeBytesPerEvent = 0.0
+        var logBytesPerEvent = 0.0
         var queries: [String: QueryFigure] = [:]
         var maxResidentMiB = 0.0
     }
@@ -197,8 +196,8 @@ struct Latency: Encodable {
     var cpuP50Ms = 0.0
     var cpuP99Ms = 0.0
 
-    static func measure(runs: Int, _ body: () -> Void) -> Latency {
-        body()  // warm-up
+    static func measure(runs: Int, _ body: () throws -> Void) rethrows -> Latency {
+        try body()  // warm-up
         var wall: [Double] = []
         var cpu: [Double] = []
         wall.reserveCapacity(runs)
@@ -206,7 +205,7 @@ struct Latency: Encodable {
         for _ in 0..<runs {
             let cpu0 = threadCPUNanoseconds()
             let start = DispatchTime.now().uptimeNanoseconds
-            body()
+            try body()
             wall.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             cpu.append(Double(threadCPUNanoseconds() - cpu0) / 1e6)
         }

@@ -20,7 +20,7 @@ struct TemporaryStore: ~Copyable {
     init(_ log: EventLog, _ options: DataOptions, through asOf: AsOf?, progress: ProgressReporter? = nil) throws {
         let directory = options.configuration.projectionDirectory
             + "/tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
-        let database = try ProjectionDatabase(directory: directory)
+        let database = try ProjectionDatabase(directory: directory, durability: .discardable)
         do {
             try database.catchUp(log: log, through: asOf) { progress?.report(done: $0.position, total: $0.target) }
             progress?.finish()

@@ -4,9 +4,9 @@ import LeadDomain
 import Testing
 @testable import LeadLedgerCore
 
-/// Full replays go through `ProjectionsBuilder` (indexes built once at the end) and decode on a second thread;
-/// both must give exactly what applying event by event gives.
-@Suite("Bulk replay")
+/// Replays decode on a second thread and apply in transactions of many events; the store must hold exactly what
+/// applying event by event gives.
+@Suite("Replay into the projection store")
 struct BulkReplayTests {
     /// A generated log (merges, deletes, restores, conversions, settings) of `leads` leads in a fresh directory.
     static func generatedLog(_ directory: String, leads: Int) async throws -> EventLog {
@@ -15,58 +15,46 @@ struct BulkReplayTests {
         return log
     }
 
-    static func incremental(_ log: EventLog, through limit: UInt64? = nil) throws -> Projections {
-        var projections = Projections()
-        try log.forEach(through: limit) { recorded in
-            projections.apply(try AppliedEvent(recorded: recorded))
-            return true
-        }
-        return projections
-    }
-
-    @Test("the builder equals event-by-event application on a generated log, to the snapshot byte")
-    func builderEqualsIncremental() async throws {
+    @Test("a store applied event by event equals one applied in large batches, entry for entry")
+    func batchesAgree() async throws {
         let data = TemporaryDirectory()
         let log = try await Self.generatedLog(data.path, leads: 400)
         defer { log.close() }
-        let expected = try Self.incremental(log)
-        var builder = ProjectionsBuilder()
-        try log.forEach { recorded in
-            builder.apply(try AppliedEvent(recorded: recorded))
-            return true
-        }
-        let built = builder.build()
-        #expect(built.position == log.head)
-        #expect(built.directory.count == 400)
-        #expect(built == expected)
-        #expect(built.directory.orderedEntriesAreCurrent)
-        #expect(expected.directory.orderedEntriesAreCurrent)
-        #expect(try built.encodeCanonical() == expected.encodeCanonical())
-        #expect(built.goldenJSON() == expected.goldenJSON())
-        // The bulk token pass emits each lead's text tokens once each: the same set the incremental path indexes.
-        for lead in built.directory.sortedLeads {
-            var emitted: [String] = []
-            LeadSearch.forEachTextToken(of: lead, nameKey: LeadSearch.nameKey(of: lead)) { emitted.append($0) }
-            #expect(emitted.count == Set(emitted).count)
-            #expect(Set(emitted) == LeadSearch.textTokens(of: lead))
-            var reference = Set(LeadSearchTests.referenceWords(LeadSearch.nameKey(of: lead)))
-            if let company = lead.company { reference.formUnion(LeadSearchTests.referenceWords(SearchText.fold(company))) }
-            for email in lead.emails {
-                let folded = SearchText.fold(EmailAddress.normalize(email))
-                if !folded.isEmpty { reference.insert(folded) }
-                reference.formUnion(LeadSearchTests.referenceWords(folded))
+        let checks = Checks()
+        try await onOwnThread {
+            let oneByOne = try WorldProjections.replaying(log, batch: 1)
+            let batched = try WorldProjections.replaying(log, batch: 4_096)
+            checks.expect(batched.position == log.head)
+            checks.expect(batched.read { try $0.leadCount() } == 400)
+            checks.expect(batched.difference(from: oneByOne) == nil)
+            checks.expect(batched.goldenJSON() == oneByOne.goldenJSON())
+            // Each lead's text tokens are emitted once each: the set the search index holds.
+            for lead in batched.allLeads {
+                var emitted: [String] = []
+                LeadSearch.forEachTextToken(of: lead, nameKey: LeadSearch.nameKey(of: lead)) { emitted.append($0) }
+                checks.expect(emitted.count == Set(emitted).count)
+                checks.expect(Set(emitted) == LeadSearch.textTokens(of: lead))
+                var reference = Set(LeadSearchTests.referenceWords(LeadSearch.nameKey(of: lead)))
+                if let company = lead.company { reference.formUnion(LeadSearchTests.referenceWords(SearchText.fold(company))) }
+                for email in lead.emails {
+                    let folded = SearchText.fold(EmailAddress.normalize(email))
+                    if !folded.isEmpty { reference.insert(folded) }
+                    reference.formUnion(LeadSearchTests.referenceWords(folded))
+                }
+                checks.expect(Set(emitted) == reference)
             }
-            #expect(Set(emitted) == reference)
+            // Both go on alike: a settings change that re-ranks the pipeline, and an event replayed twice.
+            let now = Timestamp(rawValue: batched.lastRecordedAt)
+            let next = AppliedEvent(
+                position: log.head + 1, streamId: StreamID.settings, streamVersion: 99, recordedAt: now.rawValue,
+                actor: "admin-x", event: .stepRetired(StepRetired(key: "qualified", at: now, by: testAdmin)))
+            batched.apply([next])
+            oneByOne.apply([next, next])
+            checks.expect(batched.difference(from: oneByOne) == nil)
+            checks.expect(batched.position == log.head + 1)
         }
-        // The built value keeps working as a live one.
-        var live = built
-        var reference = expected
-        let next = AppliedEvent(
-            position: log.head + 1, streamId: StreamID.settings, streamVersion: 99, recordedAt: expected.lastRecordedAt,
-            actor: "admin-x", event: .stepRetired(StepRetired(key: "qualified", at: Timestamp(rawValue: expected.lastRecordedAt), by: testAdmin)))
-        live.apply(next)
-        reference.apply(next)
-        #expect(live == reference)
+        #expect(checks.failures.isEmpty, "\(checks.report)")
+        #expect(checks.count > 0)
     }
 
     @Test("replaying on two threads delivers every event once, in order, up to a position or a time")
@@ -105,20 +93,36 @@ struct BulkReplayTests {
         #expect(throughTime.count >= Int(limit))
     }
 
-    @Test("Replayer.projections (bulk, pipelined) equals catching up event by event, also as of a position")
-    func replayerAgrees() async throws {
+    @Test("catching a store up through a position equals replaying the log to that position")
+    func catchUpThroughPosition() async throws {
         let data = TemporaryDirectory()
         let log = try await Self.generatedLog(data.path, leads: 1_600)
         defer { log.close() }
-        #expect(log.head > Replayer.pipelineThreshold)
-        let bulk = try Replayer.projections(log: log)
-        #expect(try bulk.encodeCanonical() == Self.incremental(log).encodeCanonical())
-        var caughtUp = Projections()
-        try Replayer.catchUp(&caughtUp, log: log)
-        #expect(caughtUp == bulk)
-        #expect(caughtUp.directory.orderedEntriesAreCurrent)
-        let half = try Replayer.projections(log: log, asOf: .position(log.head / 2))
-        #expect(half.position == log.head / 2)
-        #expect(half == (try Self.incremental(log, through: log.head / 2)))
+        let checks = Checks()
+        try await onOwnThread {
+            checks.expect(log.head > Replayer.pipelineThreshold)
+            let half = TemporaryDirectory()
+            let store = try ProjectionDatabase(directory: half.path, durability: .discardable)
+            defer { store.close() }
+            try store.catchUp(log: log, through: .position(log.head / 2), batchSize: 1_000)
+            checks.expect(try store.position() == log.head / 2)
+            let reference = WorldProjections()
+            var events: [AppliedEvent] = []
+            try log.forEach(through: log.head / 2) { recorded in
+                events.append(try AppliedEvent(recorded: recorded))
+                return true
+            }
+            reference.apply(events)
+            _ = reference.position
+            checks.expect(try store.firstDifference(from: reference.store.database) == nil)
+            withExtendedLifetime(reference) {}
+            // The rest of the log, caught up later, gives what one replay of everything gives.
+            try store.catchUp(log: log)
+            let full = try WorldProjections.replaying(log)
+            checks.expect(try store.firstDifference(from: full.store.database) == nil)
+            withExtendedLifetime(full) {}
+        }
+        #expect(checks.failures.isEmpty, "\(checks.report)")
+        #expect(checks.count > 0)
     }
 }

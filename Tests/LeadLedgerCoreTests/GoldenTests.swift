@@ -1,8 +1,10 @@
+import EventLog
 import Foundation
 import Testing
 @testable import LeadLedgerCore
 
-/// Golden snapshots: the JSON of every projection after replaying the fixture log, committed in `snapshots/`.
+/// Golden answers: the JSON of every projection after replaying the fixture log, committed in `snapshots/` — the
+/// reference the projection store answers against (they were first written by the in-memory engine it replaced).
 /// Regenerate with `LEADLEDGER_UPDATE_GOLDEN=1 swift test --filter Golden`.
 @Suite("Golden projections")
 struct GoldenTests {
@@ -15,10 +17,15 @@ struct GoldenTests {
         let ledger = try await openLedger(data.path)
         try await GoldenFixture.write(ledger)
         try await ledger.close()
-        let reopened = try await openLedger(data.path)
-        let rebuilt = try Replayer.projections(log: reopened.log)
-        try await reopened.close()
+        let served = try await Self.servedGolden(data.path)
+        // A store rebuilt from the log (not the one the ledger kept), three events per transaction.
+        var options = EventLog.Options()
+        options.readOnly = true
+        let log = try EventLog(directory: data.path + "/log", options: options)
+        defer { log.close() }
+        let rebuilt = try WorldProjections.replaying(log, batch: 3)
         let golden = rebuilt.goldenJSON()
+        #expect(golden == served)
         #expect(golden.count >= 8)
         if ProcessInfo.processInfo.environment["LEADLEDGER_UPDATE_GOLDEN"] == "1" {
             try FileManager.default.createDirectory(at: Self.directory, withIntermediateDirectories: true)
@@ -39,6 +46,14 @@ struct GoldenTests {
                 Issue.record("projection '\(name)' differs from snapshots/\(name).json at \(path)")
             }
         }
+    }
+
+    /// The golden JSON of the store the ledger itself kept while it wrote the fixture.
+    static func servedGolden(_ path: String) async throws -> [String: Data] {
+        let ledger = try await openLedger(path)
+        let golden = try ledger.read { try $0.goldenJSON() }
+        try await ledger.close()
+        return golden
     }
 
     /// The JSON path of the first difference between two parsed JSON values, nil when equal.

@@ -143,7 +143,7 @@ struct LeadDirectoryTests {
                 let rows = w.allPages(query)
                 #expect(rows.count == visible.count, "sort \(sort) \(order)")
                 #expect(Set(rows.map(\.id)) == visible, "sort \(sort) \(order)")
-                let keys = rows.map { w.projections.directory.orderKey($0, sort) }
+                let keys = rows.map { w.projections.orderKey($0, sort) }
                 #expect(keys == (order == .ascending ? keys.sorted() : keys.sorted(by: >)), "sort \(sort) \(order)")
                 #expect(w.list(query).total == visible.count)
                 // The same walk with a selective filter (collect-and-sort path) agrees with filtering the full walk.

@@ -52,3 +52,36 @@ func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async 
         thread.start()
     }
 }
+
+/// Deterministic generator so a failure reproduces.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension SplitMix64 {
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}
+
+/// Expectations checked on a thread of `onOwnThread` (outside the test's task, where `#expect` cannot record):
+/// collected here and asserted by the test afterwards with `#expect(checks.failures.isEmpty, …)`.
+final class Checks: @unchecked Sendable {
+    // @unchecked: written by the one thread running the body, read after it finished.
+    private(set) var failures: [String] = []
+    private(set) var count = 0
+
+    func expect(_ condition: Bool, _ message: @autoclosure () -> String = "", line: Int = #line) {
+        count += 1
+        if !condition && failures.count < 50 { failures.append("line \(line): \(message())") }
+    }
+
+    /// The collected failures, one per line, for the test's own `#expect`.
+    var report: String { failures.joined(separator: "\n") }
+}

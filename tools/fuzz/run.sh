@@ -51,7 +51,6 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.0.0"),
-        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
@@ -74,7 +73,7 @@ let package = Package(
         .target(
             name: "LeadLedgerCore",
             dependencies: [
-                "EventLog", "LeadDomain", "CZstd", .product(name: "Collections", package: "swift-collections"),
+                "EventLog", "LeadDomain", "CZstd",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ], swiftSettings: instrumented),
         .target(

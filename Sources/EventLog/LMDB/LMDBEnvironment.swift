@@ -27,6 +27,9 @@ package final class LMDBEnvironment: @unchecked Sendable {
         /// `MDB_NOMETASYNC`: data pages are flushed, the meta page is not, so a system crash may undo the last
         /// commits but never tears the database (a rebuildable store whose position is in the same commit).
         case lastCommitsMayBeLost
+        /// `MDB_NOSYNC`: nothing is flushed; a system crash may tear the database. Only for databases that are
+        /// deleted after use (temporary replays, tests).
+        case none
     }
 
     package init(
@@ -40,9 +43,10 @@ package final class LMDBEnvironment: @unchecked Sendable {
             try LMDBEnvironment.check(mdb_env_set_maxdbs(env, MDB_dbi(maxDatabases)), "mdb_env_set_maxdbs")
             try LMDBEnvironment.check(mdb_env_set_maxreaders(env, maxReaders), "mdb_env_set_maxreaders")
             try LMDBEnvironment.check(mdb_env_set_mapsize(env, mapSize), "mdb_env_set_mapsize")
-            // Never MDB_NOSYNC or MDB_WRITEMAP: a system crash could then leave a torn database.
+            // MDB_NOSYNC only for throw-away databases; never MDB_WRITEMAP.
             var flags = UInt32(MDB_NOTLS)
             if durability == .lastCommitsMayBeLost { flags |= UInt32(MDB_NOMETASYNC) }
+            if durability == .none { flags |= UInt32(MDB_NOSYNC) }
             try LMDBEnvironment.check(mdb_env_open(env, directory, flags, 0o644), "mdb_env_open")
             var dead: Int32 = 0
             try LMDBEnvironment.check(mdb_reader_check(env, &dead), "mdb_reader_check")

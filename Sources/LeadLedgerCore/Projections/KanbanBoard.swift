@@ -40,34 +40,9 @@ public struct KanbanColumn: Sendable, Hashable {
 /// The kanban board: one column per active step, in pipeline order.
 ///
 /// Each column is the lead list query with `step` set to the column's step and `includeTotal`, so a column's
-/// count equals the list total for that step. Cost per column: a walk of the sort index until the page is
-/// full (O(pageSize / share of the step)), and the count from the step set's size minus its paused leads.
+/// count equals the list total for that step (`ProjectionView.kanban`).
 public struct KanbanBoard: Sendable, Hashable {
     public var columns: [KanbanColumn]
 
     public init(columns: [KanbanColumn]) { self.columns = columns }
-}
-
-extension LeadDirectory {
-    public func kanban(_ query: KanbanQuery, settings: SettingsState, now: Timestamp) -> KanbanBoard {
-        let steps = settings.activeSteps.filter { step in query.steps.map { $0.contains(step.key) } ?? true }
-        let columns = steps.map { step in
-            var filter = query.filter
-            filter.step = step.key
-            let page = self.query(
-                LeadQuery(
-                    filter: filter, q: query.q, sort: query.sort, order: query.order, after: query.cursors[step.key],
-                    limit: query.pageSize, includeTotal: true, visibleTo: query.visibleTo),
-                now: now)
-            return KanbanColumn(step: step, count: page.total ?? 0, page: page)
-        }
-        return KanbanBoard(columns: columns)
-    }
-
-    /// Leads `admin` watches, paged like any list (the list query with `watcher` set).
-    public func watchedLeads(by admin: UUID, _ query: LeadQuery = LeadQuery(), now: Timestamp) -> LeadPage {
-        var copy = query
-        copy.filter.watcher = admin
-        return self.query(copy, now: now)
-    }
 }

@@ -141,8 +141,8 @@ public struct LeadFilter: Sendable, Hashable, Codable {
 /// A lead list request.
 ///
 /// ```swift
-/// let page = projections.directory.query(LeadQuery(filter: LeadFilter(step: "new"), q: "jonas", limit: 50), now: now)
-/// let next = projections.directory.query(LeadQuery(filter: LeadFilter(step: "new"), q: "jonas", after: page.next), now: now)
+/// let page = try view.leads(LeadQuery(filter: LeadFilter(step: "new"), q: "jonas", limit: 50), now: now)
+/// let next = try view.leads(LeadQuery(filter: LeadFilter(step: "new"), q: "jonas", after: page.next), now: now)
 /// ```
 public struct LeadQuery: Sendable, Hashable {
     public static let maxLimit = 200
@@ -177,8 +177,7 @@ public struct LeadQuery: Sendable, Hashable {
 
 /// One page of a lead list.
 public struct LeadPage: Sendable, Hashable {
-    /// The page's leads as the directory's records: a page holds a reference per lead, not a copy of its state
-    /// (about 20 reference counts per lead, twice: into the page, then into the response).
+    /// The page's leads as records: a reference per lead, not a copy of its state.
     public let records: [LeadRecord]
     /// The cursor for the next page; `nil` on the last page.
     public var next: LeadCursor?
@@ -208,40 +207,5 @@ public struct LeadPage: Sendable, Hashable {
         hasher.combine(next)
         hasher.combine(total)
         for record in records { hasher.combine(record.state) }
-    }
-}
-
-/// One lead in an ordered index: its sort key and its record.
-///
-/// The record rides along so that a page walking the index tests each lead it passes through a pointer instead
-/// of a hash-tree lookup by id (that lookup was half the cost of a filtered page at 10^6 leads). An entry is
-/// identified and ordered by its key alone; the directory replaces an entry's record whenever the lead changes,
-/// keeping it identical to `records[id]`. A search bound (a cursor or a time limit) carries no record.
-struct LeadOrderEntry: Sendable, Comparable {
-    var key: LeadOrderKey
-    var record: LeadRecord?
-
-    init(_ key: LeadOrderKey, _ record: LeadRecord) {
-        self.key = key
-        self.record = record
-    }
-
-    init(bound key: LeadOrderKey) {
-        self.key = key
-        record = nil
-    }
-
-    static func < (a: Self, b: Self) -> Bool { a.key < b.key }
-    static func == (a: Self, b: Self) -> Bool { a.key == b.key }
-
-    fileprivate static let recordOffset = MemoryLayout<LeadOrderEntry>.offset(of: \LeadOrderEntry.record)!
-}
-
-extension UnsafePointer where Pointee == LeadOrderEntry {
-    /// The entry's record, not retained: valid while the entry is (for a walk under the read lock, the whole walk).
-    /// Reading it through `pointee.record` copies it, and two threads retaining the same records on every lead they
-    /// pass cost a third of a filtered page.
-    var unretainedRecord: Unmanaged<LeadRecord>? {
-        UnsafeRawPointer(self).load(fromByteOffset: LeadOrderEntry.recordOffset, as: Unmanaged<LeadRecord>?.self)
     }
 }

@@ -2,43 +2,14 @@ import EventLog
 import Foundation
 import LeadDomain
 
-/// Replays the log into projections or into one aggregate's state: rebuilds, as-of views, history.
-/// Pure functions of the log's contents, so two replays of the same log give byte-identical projections.
+/// Replays the log: decoded events in order (for the projection store's catch-up and rebuilds), one aggregate's
+/// state as of a point, a lead's history. Pure functions of the log's contents.
 public enum Replayer {
     /// Progress of a long replay: events applied so far and the position to reach.
     public struct Progress: Sendable, Hashable {
         public var applied: UInt64
         public var position: UInt64
         public var target: UInt64
-    }
-
-    /// Applies the events after `projections.position` through `asOf` (default: the head), in order.
-    /// On an error the events before the failing one stay applied. `progress` is called about every `progressEvery` events.
-    public static func catchUp(
-        _ projections: inout Projections, log: EventLog, through asOf: AsOf? = nil, progressEvery: UInt64 = 65_536,
-        progress: ((Progress) -> Void)? = nil
-    ) throws {
-        try forEachDecoded(
-            after: projections.position, log: log, through: asOf, progressEvery: progressEvery, progress: progress
-        ) { projections.apply($0) }
-    }
-
-    /// Fresh projections replayed from position 0 through `asOf` (default: the head), built in bulk
-    /// (`ProjectionsBuilder`): the same value as applying every event to `Projections()`.
-    public static func projections(
-        log: EventLog, asOf: AsOf? = nil, progress: ((Progress) -> Void)? = nil
-    ) throws -> Projections {
-        try replayed(log: log, asOf: asOf, progress: progress).build()
-    }
-
-    /// The first half of `projections`: every event from position 0 through `asOf` replayed into a builder, whose
-    /// `build()` makes the indexes (for callers that report the two phases apart, like `leadledger rebuild`).
-    public static func replayed(
-        log: EventLog, asOf: AsOf? = nil, progress: ((Progress) -> Void)? = nil
-    ) throws -> ProjectionsBuilder {
-        var builder = ProjectionsBuilder()
-        try forEachDecoded(after: 0, log: log, through: asOf, progress: progress) { builder.apply($0) }
-        return builder
     }
 
     /// Calls `body` with each event after `position` through `asOf`, decoded, in order. Long ranges are read,

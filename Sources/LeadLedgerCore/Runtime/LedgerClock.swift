@@ -48,3 +48,11 @@ public final class SteppingClock: LedgerClock {
 
     public func advance(seconds: Int64) { current.withLock { $0 += seconds * 1_000_000 } }
 }
+
+extension Duration {
+    /// Seconds with three decimals, for log metadata (`"1.234"`).
+    var secondsText: String {
+        let (whole, attoseconds) = components
+        return String(format: "%.3f", Double(whole) + Double(attoseconds) / 1e18)
+    }
+}

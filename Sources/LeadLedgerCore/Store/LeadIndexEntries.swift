@@ -58,7 +58,7 @@ struct LeadIndexEntries: Equatable {
             for action in lead.actions where !action.completed {
                 guard let planned = action.plannedAt else { continue }
                 var k = StoreKey(StoreSchema.OrderTag.agenda.rawValue)
-                k.uuid(ActionAgenda.owner(action)); k.int64(planned.rawValue); k.uuid(id); k.uuid(action.id)
+                k.uuid(Agenda.owner(action)); k.int64(planned.rawValue); k.uuid(id); k.uuid(action.id)
                 order.append(k)
             }
             if let facts = record.facts { addReportEntries(lead, facts) }
@@ -79,7 +79,7 @@ struct LeadIndexEntries: Equatable {
 
     /// A live lead's report contributions (`LeadReports.Slice`).
     private mutating func addReportEntries(_ lead: LeadState, _ facts: LeadFacts) {
-        let day = LeadReports.day(of: lead.createdAt.rawValue)
+        let day = ReportDays.day(of: lead.createdAt.rawValue)
         func bucket(_ tag: StoreSchema.CountTag, _ fill: (inout StoreKey) -> Void = { _ in }) {
             var k = StoreKey(tag.rawValue)
             k.int64(day)

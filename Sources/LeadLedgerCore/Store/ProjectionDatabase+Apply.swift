@@ -233,6 +233,15 @@ struct StoreWriter {
             var w = BinaryWriter(capacity: 256)
             w.write(customer: new)
             try w.bytes.withUnsafeBytes { try txn.put(dbs.customers, key: key, value: $0) }
+            func nameKey(_ customer: CustomerState) -> StoreKey {
+                var k = StoreKey(StoreSchema.OrderTag.customers.rawValue)
+                k.string(SearchText.fold(customer.fullName))
+                k.uuid(customer.id)
+                return k
+            }
+            let empty: [UInt8] = []
+            if let old, nameKey(old) != nameKey(new) { try nameKey(old).with { _ = try txn.delete(dbs.order, key: $0) } }
+            try nameKey(new).with { k in try empty.withUnsafeBytes { try txn.put(dbs.order, key: k, value: $0) } }
         }
     }
 

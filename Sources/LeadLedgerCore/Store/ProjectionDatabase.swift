@@ -28,6 +28,14 @@ public final class ProjectionDatabase: Sendable {
         let meta, leads, order, sets, counts, customers, admins, tokens: LMDBDatabase
     }
 
+    /// How much a commit waits for the disk (see `init`).
+    public enum Durability: Sendable {
+        /// The last commits may be lost to a system crash, never torn (the served store: its tail is replayed).
+        case rebuildable
+        /// Nothing is flushed: for stores deleted after use.
+        case discardable
+    }
+
     /// What an opened store holds.
     public enum OpenState: Sendable, Equatable {
         /// A store of this build's format, at its stored position.
@@ -41,12 +49,17 @@ public final class ProjectionDatabase: Sendable {
     /// Opens (creating when absent) the store in `directory`. A store of another format version is emptied
     /// (`openState` says so) and the caller replays the log into it; with `emptyOnMismatch: false` (a process
     /// beside the server, which owns the store) it is refused instead.
-    public init(directory: String, mapSize: Int = 1 << 40, emptyOnMismatch: Bool = true) throws {
+    ///
+    /// `durability: .discardable` is for a store that is thrown away after use (a temporary replay, a test): its
+    /// commits do not wait for the disk at all, and a crash may leave it torn.
+    public init(
+        directory: String, mapSize: Int = 1 << 40, emptyOnMismatch: Bool = true, durability: Durability = .rebuildable
+    ) throws {
         self.directory = directory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         env = try LMDBEnvironment(
             directory: directory, mapSize: mapSize, maxDatabases: 16, maxReaders: 1_024,
-            durability: .lastCommitsMayBeLost)
+            durability: durability == .rebuildable ? .lastCommitsMayBeLost : .none)
         var state = OpenState.ready
         dbs = try env.write { txn in
             let names = StoreSchema.Database.self

@@ -117,3 +117,17 @@ extension ProjectionView {
         return owners
     }
 }
+
+extension ProjectionView {
+    /// The first `count` leads in id order (a sample, e.g. to pick query keys from).
+    public func leads(first count: Int) throws -> [LeadState] {
+        var leads: [LeadState] = []
+        try txn.withCursor(dbs.leads) { cursor in
+            try cursor.scan(from: nil) { _, value in
+                leads.append(try LeadStoreRecord.decode(value).state)
+                return leads.count < count
+            }
+        }
+        return leads
+    }
+}

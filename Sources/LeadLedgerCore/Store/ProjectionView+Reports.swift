@@ -9,8 +9,8 @@ extension ProjectionView {
         _ tag: StoreSchema.CountTag, _ period: ReportPeriod, _ body: (inout StoreKeyReader, Int) throws -> Void
     ) throws {
         let prefix = StoreSchema.counter(tag)
-        let from = period.from.map { LeadReports.day(of: $0.rawValue) }
-        let to = period.to.map { LeadReports.day(of: $0.rawValue + LeadReports.dayLength - 1) }
+        let from = period.from.map { ReportDays.day(of: $0.rawValue) }
+        let to = period.to.map { ReportDays.day(of: $0.rawValue + ReportDays.length - 1) }
         if let from, let to, from >= to { return }
         var start = prefix
         if let from { start.int64(from) }

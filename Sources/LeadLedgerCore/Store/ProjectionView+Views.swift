@@ -99,6 +99,25 @@ extension ProjectionView {
         }
     }
 
+    /// Customers ordered by folded name then id, after `after`'s place (1…200 of them).
+    public func customers(limit: Int = 50, after: UUID? = nil) throws -> [CustomerState] {
+        let limit = Swift.max(1, Swift.min(limit, 200))
+        let prefix = StoreKey(StoreSchema.OrderTag.customers.rawValue)
+        var bound: StoreKey?
+        if let after, let customer = try customer(after) {
+            var k = prefix
+            k.string(SearchText.fold(customer.fullName))
+            k.uuid(customer.id)
+            bound = k
+        }
+        var result: [CustomerState] = []
+        try walk(dbs.order, prefix: prefix, after: bound, descending: false) { entry in
+            if let customer = try customer(StoreKeyReader(entry).trailingUUID()) { result.append(customer) }
+            return result.count < limit
+        }
+        return result
+    }
+
     /// The number of customers.
     public func customerCount() throws -> Int { try txn.count(dbs.customers) }
 

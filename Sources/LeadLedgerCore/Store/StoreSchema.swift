@@ -52,6 +52,8 @@ enum StoreSchema {
         case conversions = 10
         /// `[step][duration][position]`: completed stays on a step (history: never removed).
         case stays = 11
+        /// `[folded full name][customer id]`: every customer.
+        case customers = 12
     }
 
     /// The inverted indexes: `[tag][key][id]`. Key and member count: `counts[tag][key]`.
@@ -149,7 +151,7 @@ struct LeadStoreRecord: Sendable, Equatable {
         var r = BinaryReader(Array(bytes))
         let nameKey = try r.readString()
         let textTokens = try r.readString()
-        let facts = try r.readOptional { r throws(SnapshotDecodingError) in try r.readFacts() }
+        let facts = try r.readOptional { r throws(RecordDecodingError) in try r.readFacts() }
         let state = try r.readLead()
         guard r.isAtEnd else { throw r.fail("trailing bytes in a lead record") }
         return LeadStoreRecord(state: state, facts: facts, nameKey: nameKey, textTokens: textTokens)

@@ -3,10 +3,10 @@ import LeadDomain
 
 // Hand-written binary forms of the domain state types, field by field in declaration order.
 // Dictionaries are written sorted by key so the bytes are canonical. Adding a field means bumping
-// `Projections.canonicalFormatVersion`.
+// `StoreSchema.formatVersion`.
 
 extension BinaryReader {
-    mutating func readEnum<E: RawRepresentable>(_: E.Type) throws(SnapshotDecodingError) -> E where E.RawValue == String {
+    mutating func readEnum<E: RawRepresentable>(_: E.Type) throws(RecordDecodingError) -> E where E.RawValue == String {
         let raw = try readString()
         guard let value = E(rawValue: raw) else { throw fail("unknown \(E.self) \(raw)") }
         return value
@@ -119,39 +119,39 @@ extension BinaryWriter {
 }
 
 extension BinaryReader {
-    mutating func readString(optional: Void) throws(SnapshotDecodingError) -> String? {
-        try readOptional { r throws(SnapshotDecodingError) in try r.readString() }
+    mutating func readString(optional: Void) throws(RecordDecodingError) -> String? {
+        try readOptional { r throws(RecordDecodingError) in try r.readString() }
     }
 
-    mutating func readUUID(optional: Void) throws(SnapshotDecodingError) -> UUID? {
-        try readOptional { r throws(SnapshotDecodingError) in try r.readUUID() }
+    mutating func readUUID(optional: Void) throws(RecordDecodingError) -> UUID? {
+        try readOptional { r throws(RecordDecodingError) in try r.readUUID() }
     }
 
-    mutating func readTimestamp(optional: Void) throws(SnapshotDecodingError) -> Timestamp? {
-        try readOptional { r throws(SnapshotDecodingError) in try r.readTimestamp() }
+    mutating func readTimestamp(optional: Void) throws(RecordDecodingError) -> Timestamp? {
+        try readOptional { r throws(RecordDecodingError) in try r.readTimestamp() }
     }
 
-    mutating func readStrings() throws(SnapshotDecodingError) -> [String] {
-        try readArray { r throws(SnapshotDecodingError) in try r.readString() }
+    mutating func readStrings() throws(RecordDecodingError) -> [String] {
+        try readArray { r throws(RecordDecodingError) in try r.readString() }
     }
 
-    mutating func readUUIDs() throws(SnapshotDecodingError) -> [UUID] {
-        try readArray { r throws(SnapshotDecodingError) in try r.readUUID() }
+    mutating func readUUIDs() throws(RecordDecodingError) -> [UUID] {
+        try readArray { r throws(RecordDecodingError) in try r.readUUID() }
     }
 
-    mutating func readPhone() throws(SnapshotDecodingError) -> PhoneNumber {
+    mutating func readPhone() throws(RecordDecodingError) -> PhoneNumber {
         var phone = PhoneNumber(typed: try readString())
         phone.digits = try readString()
         phone.hasPlus = try readBool()
         return phone
     }
 
-    mutating func readPhones() throws(SnapshotDecodingError) -> [PhoneNumber] {
-        try readArray { r throws(SnapshotDecodingError) in try r.readPhone() }
+    mutating func readPhones() throws(RecordDecodingError) -> [PhoneNumber] {
+        try readArray { r throws(RecordDecodingError) in try r.readPhone() }
     }
 
-    mutating func readAddress() throws(SnapshotDecodingError) -> Address? {
-        try readOptional { r throws(SnapshotDecodingError) in
+    mutating func readAddress() throws(RecordDecodingError) -> Address? {
+        try readOptional { r throws(RecordDecodingError) in
             Address(
                 country: try r.readString(optional: ()), city: try r.readString(optional: ()),
                 street: try r.readString(optional: ()), building: try r.readString(optional: ()),
@@ -159,7 +159,7 @@ extension BinaryReader {
         }
     }
 
-    mutating func readCustomField() throws(SnapshotDecodingError) -> CustomFieldValue {
+    mutating func readCustomField() throws(RecordDecodingError) -> CustomFieldValue {
         switch try readEnum(CustomFieldType.self) {
         case .string: return .string(try readString())
         case .int: return .int(try readInt64())
@@ -171,7 +171,7 @@ extension BinaryReader {
         }
     }
 
-    mutating func readLead() throws(SnapshotDecodingError) -> LeadState {
+    mutating func readLead() throws(RecordDecodingError) -> LeadState {
         let id = try readUUID()
         let fullName = try readString()
         let company = try readString(optional: ())
@@ -185,7 +185,7 @@ extension BinaryReader {
         let competitor = try readString(optional: ())
         let assessment = try readString(optional: ())
         let tags = try readStrings()
-        let fields = try readArray { r throws(SnapshotDecodingError) in (try r.readString(), try r.readCustomField()) }
+        let fields = try readArray { r throws(RecordDecodingError) in (try r.readString(), try r.readCustomField()) }
         let comment = try readString(optional: ())
         let placeholder = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
         var lead = LeadState(
@@ -195,19 +195,19 @@ extension BinaryReader {
                 assessment: assessment, tags: tags, customFields: Dictionary(fields, uniquingKeysWith: { $1 }),
                 comment: comment, at: Timestamp(rawValue: 0), by: placeholder))
         lead.watchers = try readUUIDs()
-        lead.notes = try readArray { r throws(SnapshotDecodingError) in
+        lead.notes = try readArray { r throws(RecordDecodingError) in
             Note(
                 id: try r.readUUID(), step: try r.readString(), text: try r.readString(),
                 format: try r.readEnum(NoteFormat.self), createdBy: try r.readUUID(), createdAt: try r.readTimestamp())
         }
-        lead.actions = try readArray { r throws(SnapshotDecodingError) in
+        lead.actions = try readArray { r throws(RecordDecodingError) in
             LeadAction(
                 id: try r.readUUID(), step: try r.readString(), text: try r.readString(),
                 actionType: try r.readString(optional: ()), admin: try r.readUUID(optional: ()),
                 plannedAt: try r.readTimestamp(optional: ()), pinned: try r.readBool(), completed: try r.readBool(),
                 createdBy: try r.readUUID(), createdAt: try r.readTimestamp())
         }
-        lead.tasks = try readArray { r throws(SnapshotDecodingError) in
+        lead.tasks = try readArray { r throws(RecordDecodingError) in
             LeadTask(
                 id: try r.readUUID(), taskType: try r.readString(), description: try r.readString(),
                 responsible: try r.readUUID(optional: ()), due: try r.readTimestamp(optional: ()),
@@ -227,11 +227,11 @@ extension BinaryReader {
         return lead
     }
 
-    mutating func readFacts() throws(SnapshotDecodingError) -> LeadFacts {
+    mutating func readFacts() throws(RecordDecodingError) -> LeadFacts {
         LeadFacts(reached: try readStrings(), stepEnteredAt: try readTimestamp(), convertedAt: try readTimestamp(optional: ()))
     }
 
-    mutating func readCustomer() throws(SnapshotDecodingError) -> CustomerState {
+    mutating func readCustomer() throws(RecordDecodingError) -> CustomerState {
         let id = try readUUID()
         let fullName = try readString()
         let company = try readString(optional: ())

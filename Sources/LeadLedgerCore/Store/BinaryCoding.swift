@@ -1,7 +1,7 @@
 import Foundation
 import LeadDomain
 
-/// A small, fast binary format for the canonical snapshot: LEB128 varints, zigzag signed integers,
+/// The binary form of the projection store's records: LEB128 varints, zigzag signed integers,
 /// length-prefixed UTF-8, UUIDs as 16 raw bytes, optionals with a 0/1 tag, arrays with a count.
 public struct BinaryWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
@@ -63,13 +63,13 @@ public struct BinaryWriter: Sendable {
     }
 }
 
-public struct SnapshotDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct RecordDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
     public var reason: String
     public var offset: Int
-    public var description: String { "Snapshot decoding failed at byte \(offset): \(reason)" }
+    public var description: String { "Record decoding failed at byte \(offset): \(reason)" }
 }
 
-/// Reads what `BinaryWriter` wrote; every read checks bounds and throws `SnapshotDecodingError`.
+/// Reads what `BinaryWriter` wrote; every read checks bounds and throws `RecordDecodingError`.
 public struct BinaryReader: Sendable {
     private let bytes: [UInt8]
     public private(set) var offset = 0
@@ -91,21 +91,21 @@ public struct BinaryReader: Sendable {
 
     /// Reads a length-prefixed section (what `write(bytes:)` wrote) as a reader of its own, without copying it: for
     /// sections decoded on another thread.
-    public mutating func readSection() throws(SnapshotDecodingError) -> BinaryReader {
+    public mutating func readSection() throws(RecordDecodingError) -> BinaryReader {
         let n = try readCount()
         defer { offset += n }
         return BinaryReader(bytes, offset: offset, end: offset + n)
     }
 
-    func fail(_ reason: String) -> SnapshotDecodingError { SnapshotDecodingError(reason: reason, offset: offset) }
+    func fail(_ reason: String) -> RecordDecodingError { RecordDecodingError(reason: reason, offset: offset) }
 
-    public mutating func readByte() throws(SnapshotDecodingError) -> UInt8 {
+    public mutating func readByte() throws(RecordDecodingError) -> UInt8 {
         guard offset < end else { throw fail("unexpected end") }
         defer { offset += 1 }
         return bytes[offset]
     }
 
-    public mutating func readVarint() throws(SnapshotDecodingError) -> UInt64 {
+    public mutating func readVarint() throws(RecordDecodingError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -117,15 +117,15 @@ public struct BinaryReader: Sendable {
         }
     }
 
-    public mutating func readInt64() throws(SnapshotDecodingError) -> Int64 {
+    public mutating func readInt64() throws(RecordDecodingError) -> Int64 {
         let raw = try readVarint()
         return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
     }
 
-    public mutating func readInt() throws(SnapshotDecodingError) -> Int { Int(try readInt64()) }
-    public mutating func readUInt64() throws(SnapshotDecodingError) -> UInt64 { try readVarint() }
+    public mutating func readInt() throws(RecordDecodingError) -> Int { Int(try readInt64()) }
+    public mutating func readUInt64() throws(RecordDecodingError) -> UInt64 { try readVarint() }
 
-    public mutating func readBool() throws(SnapshotDecodingError) -> Bool {
+    public mutating func readBool() throws(RecordDecodingError) -> Bool {
         switch try readByte() {
         case 0: return false
         case 1: return true
@@ -133,25 +133,25 @@ public struct BinaryReader: Sendable {
         }
     }
 
-    public mutating func readCount() throws(SnapshotDecodingError) -> Int {
+    public mutating func readCount() throws(RecordDecodingError) -> Int {
         let n = try readVarint()
         guard n <= UInt64(end - offset) else { throw fail("count \(n) beyond the data") }
         return Int(n)
     }
 
-    public mutating func readString() throws(SnapshotDecodingError) -> String {
+    public mutating func readString() throws(RecordDecodingError) -> String {
         let n = try readCount()
         defer { offset += n }
         return String(decoding: bytes[offset..<offset + n], as: UTF8.self)
     }
 
-    public mutating func readBytes() throws(SnapshotDecodingError) -> [UInt8] {
+    public mutating func readBytes() throws(RecordDecodingError) -> [UInt8] {
         let n = try readCount()
         defer { offset += n }
         return Array(bytes[offset..<offset + n])
     }
 
-    public mutating func readUUID() throws(SnapshotDecodingError) -> UUID {
+    public mutating func readUUID() throws(RecordDecodingError) -> UUID {
         guard offset + 16 <= end else { throw fail("unexpected end in a UUID") }
         var high: UInt64 = 0
         var low: UInt64 = 0
@@ -161,19 +161,19 @@ public struct BinaryReader: Sendable {
         return LeadKey(high: high, low: low).uuid
     }
 
-    public mutating func readTimestamp() throws(SnapshotDecodingError) -> Timestamp {
+    public mutating func readTimestamp() throws(RecordDecodingError) -> Timestamp {
         Timestamp(rawValue: try readInt64())
     }
 
     public mutating func readOptional<T>(
-        _ body: (inout BinaryReader) throws(SnapshotDecodingError) -> T
-    ) throws(SnapshotDecodingError) -> T? {
+        _ body: (inout BinaryReader) throws(RecordDecodingError) -> T
+    ) throws(RecordDecodingError) -> T? {
         try readBool() ? try body(&self) : nil
     }
 
     public mutating func readArray<T>(
-        _ body: (inout BinaryReader) throws(SnapshotDecodingError) -> T
-    ) throws(SnapshotDecodingError) -> [T] {
+        _ body: (inout BinaryReader) throws(RecordDecodingError) -> T
+    ) throws(RecordDecodingError) -> [T] {
         let n = try readCount()
         var result: [T] = []
         result.reserveCapacity(n)

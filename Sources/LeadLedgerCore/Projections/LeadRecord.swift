@@ -1,0 +1,116 @@
+import Foundation
+import LeadDomain
+
+/// One lead as lists return it: its state and its precomputed name sort key and search tokens (decoded from the
+/// projection store's record). Immutable.
+///
+/// The fields list filters test on every lead a walk passes (step, responsible, pause date, live and converted)
+/// are copied ahead of the state, so a filter test reads one cache line before the state.
+public final class LeadRecord: Sendable, Equatable {
+    let step: String
+    /// `pausedUntil` in microseconds, `Int64.min` when the lead has no pause date.
+    let pausedUntilMicros: Int64
+    let responsible: UUID?
+    let flags: Flags
+    public let state: LeadState
+    /// `SearchText.fold(fullName)`.
+    public let nameKey: String
+    /// The lead's text search tokens (`LeadSearch.forEachTextToken`) joined by "\n": a search token too common
+    /// to collect from the index is tested against these on each lead a walk passes.
+    let textTokens: String
+
+    struct Flags: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let merged = Flags(rawValue: 1)
+        static let deleted = Flags(rawValue: 2)
+        static let converted = Flags(rawValue: 4)
+    }
+
+    init(state: LeadState, nameKey: String, textTokens: String? = nil) {
+        step = state.step
+        pausedUntilMicros = state.pausedUntil?.rawValue ?? .min
+        responsible = state.responsible
+        var flags: Flags = []
+        if state.mergedInto != nil { flags.insert(.merged) }
+        if state.deleted { flags.insert(.deleted) }
+        if state.converted { flags.insert(.converted) }
+        self.flags = flags
+        self.state = state
+        self.nameKey = nameKey
+        self.textTokens = textTokens ?? Self.joinedTextTokens(of: state, nameKey: nameKey)
+    }
+
+    static func joinedTextTokens(of lead: LeadState, nameKey: String) -> String {
+        var joined = ""
+        LeadSearch.forEachTextToken(of: lead, nameKey: nameKey) { token in
+            if !joined.isEmpty { joined.append("\n") }
+            joined.append(token)
+        }
+        return joined
+    }
+
+    /// A lead's record, its keys computed.
+    public convenience init(state: LeadState) {
+        self.init(state: state, nameKey: LeadSearch.nameKey(of: state))
+    }
+
+    /// The text search tokens, each once.
+    var textTokenSet: Set<String> {
+        var set = Set<String>()
+        forEachTextToken { set.insert($0) }
+        return set
+    }
+
+    /// Calls `body` with each text search token.
+    func forEachTextToken(_ body: (String) -> Void) {
+        var tokens = textTokens
+        tokens.withUTF8 { t in
+            var start = 0
+            for index in 0...t.count where index == t.count || t[index] == UInt8(ascii: "\n") {
+                if index > start { body(String(decoding: UnsafeBufferPointer(rebasing: t[start..<index]), as: UTF8.self)) }
+                start = index + 1
+            }
+        }
+    }
+
+    /// Whether one of the text search tokens starts with `prefix`, as `String.hasPrefix` decides (like the index).
+    ///
+    /// Tokens and query words are folded the same way (no combining marks), so a prefix in characters is also one
+    /// in UTF-8 bytes: the bytes are compared first, and only a byte match is confirmed with `hasPrefix` (which
+    /// also requires the prefix to end on a character boundary, e.g. inside a Hangul syllable it does not).
+    func hasTextToken(withPrefix prefix: String) -> Bool {
+        var tokens = textTokens
+        var prefix = prefix
+        return tokens.withUTF8 { t in
+            prefix.withUTF8 { p in
+                let n = t.count
+                let k = p.count
+                var start = 0
+                while start < n {
+                    var end = start
+                    while end < n && t[end] != UInt8(ascii: "\n") { end += 1 }
+                    if end - start >= k && (k == 0 || memcmp(t.baseAddress! + start, p.baseAddress!, k) == 0) {
+                        let token = String(decoding: UnsafeBufferPointer(rebasing: t[start..<end]), as: UTF8.self)
+                        if token.hasPrefix(String(decoding: p, as: UTF8.self)) { return true }
+                    }
+                    start = end + 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// `state.status(at:)` from the copied fields.
+    func status(at now: Timestamp) -> LeadStatus {
+        if flags.contains(.merged) { return .merged }
+        if flags.contains(.deleted) { return .deleted }
+        if now.rawValue < pausedUntilMicros { return .paused }
+        if flags.contains(.converted) { return .converted }
+        return .active
+    }
+
+    /// Neither deleted nor merged.
+    var isLive: Bool { flags.isDisjoint(with: [.merged, .deleted]) }
+
+    public static func == (a: LeadRecord, b: LeadRecord) -> Bool { a === b || (a.state == b.state && a.nameKey == b.nameKey) }
+}

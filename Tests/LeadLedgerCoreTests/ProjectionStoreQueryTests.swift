@@ -1,0 +1,115 @@
+import EventLog
+import Foundation
+import LeadDomain
+import Testing
+@testable import LeadLedgerCore
+
+/// The store's planned answers (index choice, candidate sets, walks, cursors, counters) against brute force over
+/// every lead: the leads matching a filter, sorted by the sort's key, cut at the cursor. On a generated log with
+/// merges, deletes, pauses, conversions and settings changes.
+@Suite("Projection store: list queries equal brute force")
+struct ProjectionStoreQueryTests {
+    /// 3,000 leads by default; `LEADLEDGER_QUERY_TEST_LEADS` sets another size (on demand).
+    static let leads = ProcessInfo.processInfo.environment["LEADLEDGER_QUERY_TEST_LEADS"].flatMap(Int.init) ?? 3_000
+
+    @Test("600 random list queries, paged three deep, equal filtering and sorting every lead", .timeLimit(.minutes(30)))
+    func randomQueries() async throws {
+        let data = TemporaryDirectory()
+        let log = try EventLog(directory: data.path + "/log")
+        defer { log.close() }
+        _ = try await LogGenerator(leads: Self.leads, seed: 7).run(log: log)
+        let path = data.path
+        let checks = Checks()
+        let compared = try await onOwnThread { try Self.compare(log: log, path: path, checks) }
+        #expect(checks.failures.isEmpty, "\(checks.report)")
+        #expect(compared >= 600)
+    }
+
+    static func compare(log: EventLog, path: String, _ checks: Checks) throws -> Int {
+        let store = try ProjectionDatabase(directory: path + "/projections", durability: .discardable)
+        defer { store.close() }
+        try store.catchUp(log: log)
+        return try store.read { view in
+            let records = try view.allLeads().map { LeadRecord(state: $0) }
+            let now = Timestamp(rawValue: view.lastRecordedAt)
+            var random = SplitMix64(seed: 99)
+            var compared = 0
+            for query in try Self.queries(view, records.map(\.state), &random, count: 600, now: now) {
+                let matcher = LeadMatcher(
+                    query.filter, visibleTo: query.visibleTo, search: nil,
+                    searchTests: query.q.map(LeadSearch.queryTokens) ?? [], now: now)
+                let descending = query.order == .descending
+                let expected = records.filter { $0.matches(matcher) }.map { (key: view.orderKey($0.state, query.sort), id: $0.state.id) }
+                    .sorted { descending ? $0.key > $1.key : $0.key < $1.key }
+                let limit = min(max(query.limit, 1), LeadQuery.maxLimit)
+                var cursor: LeadCursor?
+                var offset = 0
+                for _ in 0..<3 {
+                    var q = query
+                    q.after = cursor
+                    let page = try view.leads(q, now: now)
+                    let slice = expected.dropFirst(offset).prefix(limit)
+                    checks.expect(page.rows.map(\.id) == slice.map(\.id), "\(q)")
+                    let more = expected.count > offset + limit
+                    checks.expect(page.next == (more ? slice.last.map { LeadCursor(sort: q.sort, key: $0.key) } : nil), "\(q)")
+                    if query.includeTotal { checks.expect(page.total == expected.count, "\(q)") }
+                    compared += 1
+                    guard let next = page.next else { break }
+                    cursor = next
+                    offset += limit
+                }
+            }
+            return compared
+        }
+    }
+
+    /// Random list queries over the values the log holds: every filter, sort, order, search and reach.
+    static func queries(
+        _ view: borrowing ProjectionView, _ leads: [LeadState], _ random: inout SplitMix64, count: Int, now: Timestamp
+    ) throws -> [LeadQuery] {
+        let steps = view.settings.steps.map(\.key)
+        let admins = try view.admins().map(\.id)
+        let tags = Array(Set(leads.flatMap(\.tags))).sorted()
+        let sources = Array(Set(leads.map(\.source))).sorted()
+        let customers = try view.allCustomers().map(\.id)
+        let watchers = Array(Set(leads.flatMap(\.watchers))).sorted(by: UUID.canonicalOrder)
+        let statusSets: [Set<LeadStatus>] = [
+            LeadStatus.defaultVisible, LeadStatus.live, [.paused], [.deleted], [.merged], [.converted],
+            Set(LeadStatus.allCases), [.active], [.paused, .deleted],
+        ]
+        func pick<T>(_ values: [T]) -> T? { values.isEmpty ? nil : values[random.below(values.count)] }
+        func words() -> String {
+            let lead = pick(leads)!
+            var options: [String] = ["petr", "ivan", "ona petr", "gmail", "+3706", "zz", "a"]
+            options.append(String(SearchText.fold(lead.fullName).prefix(random.below(5) + 1)))
+            if let email = lead.emails.first { options.append(String(email.prefix(random.below(6) + 2))) }
+            if let phone = lead.phones.first {
+                options.append(String(phone.digits.suffix(random.below(5) + 4)))
+                options.append("+" + String(phone.digits.prefix(random.below(4) + 2)))
+            }
+            return pick(options)!
+        }
+        var result: [LeadQuery] = []
+        for _ in 0..<count {
+            var f = LeadFilter(states: pick(statusSets)!)
+            if random.below(3) == 0 { f.step = pick(steps) }
+            if random.below(4) == 0 { f.responsible = pick(admins) }
+            if random.below(6) == 0 { f.tag = pick(tags) }
+            if random.below(6) == 0 { f.source = pick(sources) }
+            if random.below(8) == 0 { f.watcher = pick(watchers) }
+            if random.below(10) == 0 { f.customer = pick(customers) }
+            if random.below(8) == 0 { f.converted = random.below(2) == 0 }
+            if random.below(6) == 0 { f.createdFrom = now.adding(seconds: -Int64(random.below(400)) * 86_400) }
+            if random.below(8) == 0 { f.createdTo = now.adding(seconds: -Int64(random.below(200)) * 86_400) }
+            if random.below(6) == 0 { f.updatedFrom = now.adding(seconds: -Int64(random.below(300)) * 86_400) }
+            if random.below(8) == 0 { f.updatedTo = now.adding(seconds: -Int64(random.below(100)) * 86_400) }
+            let q = random.below(3) == 0 ? words() : nil
+            result.append(
+                LeadQuery(
+                    filter: f, q: q, sort: pick(LeadSort.allCases)!, order: random.below(2) == 0 ? .descending : .ascending,
+                    limit: pick([1, 7, 50, 200])!, includeTotal: random.below(2) == 0,
+                    visibleTo: random.below(5) == 0 ? pick(admins) : nil))
+        }
+        return result
+    }
+}
