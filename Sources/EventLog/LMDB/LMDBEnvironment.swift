@@ -50,13 +50,30 @@ package final class LMDBEnvironment: @unchecked Sendable {
             try LMDBEnvironment.check(mdb_env_open(env, directory, flags, 0o644), "mdb_env_open")
             var dead: Int32 = 0
             try LMDBEnvironment.check(mdb_reader_check(env, &dead), "mdb_reader_check")
+            try Self.checkFileCoversPages(env, directory: directory)
         } catch {
-            mdb_env_close(env)
+            // Every stored property is set, so a throwing init still runs `deinit`, which closes the handle (closing
+            // it here as well was a double free).
             throw error
         }
     }
 
     deinit { close() }
+
+    /// Throws when `data.mdb` is shorter than the pages its last commit uses (a truncated or torn copy): the first
+    /// transaction would touch a page past the end of the file, which faults (SIGBUS) instead of failing.
+    private static func checkFileCoversPages(_ env: OpaquePointer, directory: String) throws {
+        var info = MDB_envinfo()
+        var stat = MDB_stat()
+        try check(mdb_env_info(env, &info), "mdb_env_info")
+        try check(mdb_env_stat(env, &stat), "mdb_env_stat")
+        let used = (info.me_last_pgno + 1) * Int(stat.ms_psize)
+        let path = directory + "/data.mdb"
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else { return }
+        if size < used {
+            throw EventLogError.lmdb(code: MDB_INVALID, message: "\(path) has \(size) bytes, its pages need \(used): truncated")
+        }
+    }
 
     /// Closes the environment once every running read transaction has finished.
     package func close() {

@@ -56,19 +56,7 @@ public final class Ledger: Sendable {
         do {
             let generations = configuration.projectionGenerations
             let directory = try generations.currentDirectory()
-            var database = try ProjectionDatabase(directory: directory)
-            if case .emptied(let reason) = database.openState {
-                configuration.logger.notice("projection store rebuilding", metadata: ["reason": "\(reason)"])
-            }
-            let stored = try database.position()
-            if stored > log.head {
-                configuration.logger.warning(
-                    "projection store is ahead of the log: rebuilding", metadata: ["store": "\(stored)", "log": "\(log.head)"])
-                database.close()
-                try FileManager.default.removeItem(atPath: directory)
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                database = try ProjectionDatabase(directory: directory)
-            }
+            let database = try Self.openStore(directory, log: log, logger: configuration.logger)
             let started = try database.position()
             let logger = configuration.logger
             let replayed = try database.catchUp(log: log) { progress in
@@ -90,6 +78,31 @@ public final class Ledger: Sendable {
             log.close()
             throw error
         }
+    }
+
+    /// The store in `directory`, or a new empty one there when it cannot be served: unreadable or torn (a file
+    /// shorter than its pages), or ahead of the log (a log restored from an older backup). Either way the caller
+    /// replays the log into it; it never serves state the log does not hold.
+    static func openStore(_ directory: String, log: EventLog, logger: Logger) throws -> ProjectionDatabase {
+        func fresh(_ reason: String) throws -> ProjectionDatabase {
+            logger.warning("projection store rebuilding", metadata: ["directory": "\(directory)", "reason": "\(reason)"])
+            try FileManager.default.removeItem(atPath: directory)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            return try ProjectionDatabase(directory: directory)
+        }
+        let database: ProjectionDatabase
+        do {
+            database = try ProjectionDatabase(directory: directory)
+        } catch {
+            return try fresh("unreadable: \(error)")
+        }
+        if case .emptied(let reason) = database.openState { logger.notice("projection store rebuilding", metadata: ["reason": "\(reason)"]) }
+        let stored = try database.position()
+        if stored > log.head {
+            database.close()
+            return try fresh("the store is at position \(stored), ahead of the log's head \(log.head)")
+        }
+        return database
     }
 
     // MARK: - Commands
