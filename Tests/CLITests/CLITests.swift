@@ -200,25 +200,22 @@ struct CLITests {
         }
     }
 
-    @Test("verify fails naming the position when the snapshot disagrees with the log")
-    func verifyDetectsBadSnapshotState() throws {
+    @Test("verify fails naming the database when the projection store disagrees with the log")
+    func verifyDetectsForeignStore() throws {
         let data = Self.temporaryData()
         defer { try? FileManager.default.removeItem(atPath: data) }
         #expect(try Self.run(["generate", "--data", data, "--leads", "50"]).status == 0)
-        #expect(try Self.run(["snapshot", "--data", data]).status == 0)
-        // Generate more into another directory and swap in its (larger, foreign) snapshot under a valid name.
+        #expect(try Self.run(["stats", "--data", data]).status == 0)  // builds the store
+        #expect(try Self.run(["verify", "--data", data]).status == 0)
+        // Another log's store, swapped in under the same generation.
         let other = Self.temporaryData()
         defer { try? FileManager.default.removeItem(atPath: other) }
         #expect(try Self.run(["generate", "--data", other, "--leads", "50", "--seed", "99"]).status == 0)
-        #expect(try Self.run(["snapshot", "--data", other]).status == 0)
-        let mine = try FileManager.default.contentsOfDirectory(atPath: data + "/snapshots")
-        let theirs = try FileManager.default.contentsOfDirectory(atPath: other + "/snapshots")
-        try FileManager.default.removeItem(atPath: data + "/snapshots/" + mine[0])
-        try FileManager.default.copyItem(atPath: other + "/snapshots/" + theirs[0], toPath: data + "/snapshots/" + theirs[0])
+        #expect(try Self.run(["stats", "--data", other]).status == 0)
+        for file in ["data.mdb", "lock.mdb"] { try? FileManager.default.removeItem(atPath: data + "/projections/g1/" + file) }
+        try FileManager.default.copyItem(atPath: other + "/projections/g1/data.mdb", toPath: data + "/projections/g1/data.mdb")
         let verify = try Self.run(["verify", "--data", data])
-        if theirs[0] <= mine[0] {  // the foreign snapshot is at or below our head: it is loaded and must be caught
-            #expect(verify.status != 0)
-            #expect(verify.stderr.contains("differ"))
-        }
+        #expect(verify.status != 0)
+        #expect(verify.stderr.contains("differs from a rebuild"))
     }
 }
