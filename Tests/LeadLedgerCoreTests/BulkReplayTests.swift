@@ -28,6 +28,11 @@ struct BulkReplayTests {
             checks.expect(batched.read { try $0.leadCount() } == 400)
             checks.expect(batched.difference(from: oneByOne) == nil)
             checks.expect(batched.goldenJSON() == oneByOne.goldenJSON())
+            // The bulk path (fold in memory, sorted appends) writes the same entries.
+            let bulk = WorldProjections()
+            checks.expect(try bulk.store.database.bulkBuild(log: log) == log.head)
+            checks.expect(bulk.difference(from: oneByOne) == nil, "\(bulk.difference(from: oneByOne) ?? "")")
+            checks.expect(bulk.goldenJSON() == oneByOne.goldenJSON())
             // Each lead's text tokens are emitted once each: the set the search index holds.
             for lead in batched.allLeads {
                 var emitted: [String] = []

@@ -26,6 +26,9 @@ struct GoldenTests {
         let rebuilt = try WorldProjections.replaying(log, batch: 3)
         let golden = rebuilt.goldenJSON()
         #expect(golden == served)
+        let bulk = WorldProjections()
+        try bulk.store.database.bulkBuild(log: log)
+        #expect(bulk.difference(from: rebuilt) == nil)
         #expect(golden.count >= 8)
         if ProcessInfo.processInfo.environment["LEADLEDGER_UPDATE_GOLDEN"] == "1" {
             try FileManager.default.createDirectory(at: Self.directory, withIntermediateDirectories: true)

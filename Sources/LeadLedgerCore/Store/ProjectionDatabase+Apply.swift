@@ -217,13 +217,30 @@ struct StoreWriter {
 
     // MARK: - Customers and admins
 
-    private func applyCustomerEvent(_ event: DomainEvent, _ txn: borrowing LMDBTransaction) throws {
-        let id: UUID
+    /// The customer a customer event is about.
+    static func customerId(_ event: DomainEvent) -> UUID? {
         switch event {
-        case .customerRegistered(let e): id = e.customerId
-        case .customerUpdated(let e): id = e.customerId
-        default: return
+        case .customerRegistered(let e): e.customerId
+        case .customerUpdated(let e): e.customerId
+        default: nil
         }
+    }
+
+    /// The admin an admin event is about.
+    static func adminId(_ event: DomainEvent) -> UUID? {
+        switch event {
+        case .adminCreated(let e): e.adminId
+        case .roleChanged(let e): e.adminId
+        case .permissionsChanged(let e): e.adminId
+        case .tokenIssued(let e): e.adminId
+        case .tokenRevoked(let e): e.adminId
+        case .adminDisabled(let e): e.adminId
+        default: nil
+        }
+    }
+
+    private func applyCustomerEvent(_ event: DomainEvent, _ txn: borrowing LMDBTransaction) throws {
+        guard let id = Self.customerId(event) else { return }
         try withUnsafeBytes(of: id.uuid) { key in
             let old = try txn.get(dbs.customers, key: key) { bytes -> CustomerState in
                 var r = BinaryReader(Array(bytes))
@@ -246,16 +263,7 @@ struct StoreWriter {
     }
 
     private func applyAdminEvent(_ event: DomainEvent, _ txn: borrowing LMDBTransaction) throws {
-        let id: UUID
-        switch event {
-        case .adminCreated(let e): id = e.adminId
-        case .roleChanged(let e): id = e.adminId
-        case .permissionsChanged(let e): id = e.adminId
-        case .tokenIssued(let e): id = e.adminId
-        case .tokenRevoked(let e): id = e.adminId
-        case .adminDisabled(let e): id = e.adminId
-        default: return
-        }
+        guard let id = Self.adminId(event) else { return }
         try withUnsafeBytes(of: id.uuid) { key in
             let old = try ProjectionDatabase.getJSON(txn, dbs.admins, key, as: AdminState.self)
             guard let new = AdminState.evolve(old, event) else { return }

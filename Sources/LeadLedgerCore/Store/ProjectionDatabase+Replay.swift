@@ -4,16 +4,23 @@ import Foundation
 extension ProjectionDatabase {
     /// Applies the log's events after the stored position through `asOf` (default: the head), in transactions of
     /// `batchSize` events. Returns the number applied. On an error the batches before it stay applied.
+    ///
+    /// An empty store facing more than `bulkThreshold` events is built in bulk first (`bulkBuild`: folded in
+    /// memory, each database written once in key order), then the events committed meanwhile are applied.
     @discardableResult
     public func catchUp(
-        log: EventLog, through asOf: AsOf? = nil, batchSize: Int = 4_096,
+        log: EventLog, through asOf: AsOf? = nil, batchSize: Int = 4_096, bulkThreshold: UInt64 = 50_000,
         progress: ((Replayer.Progress) -> Void)? = nil
     ) throws -> UInt64 {
         let start = try position()
+        if start == 0, log.head > bulkThreshold, try read({ try $0.leadCount() }) == 0 {
+            try bulkBuild(log: log, through: asOf, progress: progress)
+        }
+        let resume = try position()
         var batch: [AppliedEvent] = []
         batch.reserveCapacity(batchSize)
         var failure: (any Error)?
-        try Replayer.forEachDecoded(after: start, log: log, through: asOf, progress: progress) { event in
+        try Replayer.forEachDecoded(after: resume, log: log, through: asOf, progress: progress) { event in
             guard failure == nil else { return }
             batch.append(event)
             if batch.count == batchSize {

@@ -1,0 +1,296 @@
+import EventLog
+import Foundation
+import LeadDomain
+
+/// The state of every read model after folding events in memory, before it is written: the bulk path of a
+/// rebuild. It folds with the same functions the incremental writer applies (`LeadState.evolve`,
+/// `LeadFacts.evolve`, `SettingsState.evolve`, …) and indexes with the same `LeadIndexEntries`, so a bulk-built
+/// store holds exactly the entries an event-by-event one does (`ProjectionStoreBulkTests` compares them).
+struct BulkFold {
+    var position: UInt64 = 0
+    var recordedAt: Int64 = 0
+    var settings: SettingsState = .defaults
+    var settingsChanged = false
+    var leads: [UUID: (state: LeadState, facts: LeadFacts?)] = [:]
+    var customers: [UUID: CustomerState] = [:]
+    var admins: [UUID: AdminState] = [:]
+    /// Token hash → its first holder.
+    var tokenOwners: [String: UUID] = [:]
+    /// History: completed stays `(step, duration, position)` and completed actions per admin.
+    var stays: [(step: String, duration: Int64, position: UInt64)] = []
+    var actionsCompleted: [UUID: Int64] = [:]
+
+    mutating func apply(_ e: AppliedEvent) {
+        guard e.position > position else { return }
+        position = e.position
+        recordedAt = e.recordedAt
+        switch e.event.kind.streamKind {
+        case .lead:
+            guard let id = e.event.leadId else { return }
+            let old = leads[id]
+            guard let state = LeadState.evolve(old?.state, e.event) else { return }
+            if let old {
+                switch e.event {
+                case .leadStepMarked(let m):
+                    if let facts = old.facts { stays.append((m.from, m.at.rawValue - facts.stepEnteredAt.rawValue, e.position)) }
+                case .actionCompleted(let c): actionsCompleted[c.by, default: 0] += 1
+                default: break
+                }
+            }
+            leads[id] = (state, LeadFacts.evolve(old?.facts, e.event))
+        case .customer:
+            guard let id = StoreWriter.customerId(e.event) else { return }
+            if let customer = CustomerState.evolve(customers[id], e.event) { customers[id] = customer }
+        case .admin:
+            guard let id = StoreWriter.adminId(e.event), let admin = AdminState.evolve(admins[id], e.event) else { return }
+            admins[id] = admin
+            for token in admin.tokens where tokenOwners[token.sha256] == nil { tokenOwners[token.sha256] = id }
+        case .settings:
+            settings = SettingsState.evolve(settings, e.event)
+            settingsChanged = true
+        }
+    }
+}
+
+/// Keys collected for one database, then sorted and appended (`MDB_APPEND`: each page is filled once, in order).
+/// Kept in one byte buffer; sorted by their first eight bytes as an integer, then by the rest (most keys differ
+/// within those eight bytes, so most comparisons are one integer comparison).
+struct SortedKeys {
+    private var bytes: [UInt8] = []
+    private var entries: [(head: UInt64, start: Int32, count: Int32)] = []
+
+    mutating func add(_ key: StoreKey) { add(key.bytes) }
+
+    mutating func add(_ key: [UInt8]) {
+        var head: UInt64 = 0
+        for i in 0..<8 { head = head << 8 | UInt64(i < key.count ? key[i] : 0) }
+        entries.append((head, Int32(bytes.count), Int32(key.count)))
+        bytes.append(contentsOf: key)
+    }
+
+    mutating func append(contentsOf other: SortedKeys) {
+        let offset = Int32(bytes.count)
+        bytes.append(contentsOf: other.bytes)
+        entries.append(contentsOf: other.entries.lazy.map { ($0.head, $0.start + offset, $0.count) })
+    }
+
+    var count: Int { entries.count }
+
+    /// Each distinct key in byte order with how many times it was added (sorts the keys in place).
+    mutating func forEachSorted(_ body: (UnsafeRawBufferPointer, Int) throws -> Void) rethrows {
+        var order = entries
+        entries = []
+        try bytes.withUnsafeBytes { all in
+            let base = all.baseAddress!
+            func less(_ a: (head: UInt64, start: Int32, count: Int32), _ b: (head: UInt64, start: Int32, count: Int32)) -> Bool {
+                if a.head != b.head { return a.head < b.head }
+                let common = Int(min(a.count, b.count))
+                let c = memcmp(base + Int(a.start), base + Int(b.start), common)
+                return c != 0 ? c < 0 : a.count < b.count
+            }
+            func same(_ a: (head: UInt64, start: Int32, count: Int32), _ b: (head: UInt64, start: Int32, count: Int32)) -> Bool {
+                a.head == b.head && a.count == b.count && memcmp(base + Int(a.start), base + Int(b.start), Int(a.count)) == 0
+            }
+            order.sort(by: less)
+            var index = 0
+            while index < order.count {
+                var run = 1
+                while index + run < order.count && same(order[index], order[index + run]) { run += 1 }
+                try body(UnsafeRawBufferPointer(start: base + Int(order[index].start), count: Int(order[index].count)), run)
+                index += run
+            }
+        }
+        entries = order
+    }
+}
+
+/// What the per-lead pass of a bulk build produces for a slice of the leads (in id order): their encoded records
+/// and their index entries.
+private struct BulkSlice: Sendable {
+    var records: [(id: UUID, bytes: [UInt8])] = []
+    var order = SortedKeys()
+    /// `sets` keys (prefix and id), each once per lead.
+    var sets = SortedKeys()
+    /// Counter buckets, once per lead and bucket (duplicates counted when sorted).
+    var buckets = SortedKeys()
+
+    init(_ ids: ArraySlice<UUID>, _ leads: [UUID: (state: LeadState, facts: LeadFacts?)], _ ranks: StepRanks) {
+        records.reserveCapacity(ids.count)
+        var writer = BinaryWriter(capacity: 4_096)
+        for id in ids {
+            let lead = leads[id]!
+            let record = LeadStoreRecord(state: lead.state, facts: lead.facts)
+            writer.removeAll()
+            record.encode(into: &writer)
+            records.append((id, writer.bytes))
+            let entries = LeadIndexEntries(record, stepRanks: ranks)
+            for key in entries.order { order.add(key) }
+            for prefix in Set(entries.sets) {
+                var key = prefix
+                key.uuid(id)
+                sets.add(key)
+            }
+            for bucket in entries.buckets { buckets.add(bucket) }
+        }
+    }
+}
+
+extension ProjectionDatabase {
+    /// Builds an empty store from the log in bulk: every event after 0 through `asOf` folded in memory (decoded on
+    /// a second thread), then each database written once, its keys sorted and appended. Returns the events
+    /// applied. The store must be empty (a new generation).
+    @discardableResult
+    public func bulkBuild(
+        log: EventLog, through asOf: AsOf? = nil, progress: ((Replayer.Progress) -> Void)? = nil
+    ) throws -> UInt64 {
+        guard try position() == 0, try read({ try $0.leadCount() }) == 0 else {
+            throw LedgerError(.invalidArgument, "a bulk build needs an empty projection store")
+        }
+        var fold = BulkFold()
+        try Replayer.forEachDecoded(after: 0, log: log, through: asOf, progress: progress) { fold.apply($0) }
+        let position = fold.position
+        try write(consume fold)
+        return position
+    }
+
+    private func write(_ fold: consuming BulkFold) throws {
+        let ranks = StepRanks(fold.settings)
+        // The per-lead work (search keys, encoding, index entries) on two threads, half of each chunk of leads
+        // each; the chunk's records are appended before the next chunk is made, so they are never all in memory.
+        var fold = fold
+        let ids = fold.leads.keys.sorted(by: UUID.canonicalOrder)
+        let leads = fold.leads
+        fold.leads = [:]
+        var order = SortedKeys()
+        var sets = SortedKeys()
+        var buckets = SortedKeys()
+        var counts: [StoreKey: Int64] = [:]
+        let empty: [UInt8] = []
+        try env.write { txn in
+            try empty.withUnsafeBytes { nothing in
+                for chunk in stride(from: 0, to: ids.count, by: 65_536) {
+                    let end = min(chunk + 65_536, ids.count)
+                    let half = (chunk + end) / 2
+                    let halves = (Slot<BulkSlice>(), Slot<BulkSlice>())
+                    onTwoThreads(
+                        { halves.0.value = BulkSlice(ids[chunk..<half], leads, ranks) },
+                        { halves.1.value = BulkSlice(ids[half..<end], leads, ranks) })
+                    for slice in [halves.0.value!, halves.1.value!] {
+                        for (id, bytes) in slice.records {
+                            try withUnsafeBytes(of: id.uuid) { key in
+                                try bytes.withUnsafeBytes { try txn.put(dbs.leads, key: key, value: $0, append: true) }
+                            }
+                        }
+                        order.append(contentsOf: slice.order)
+                        sets.append(contentsOf: slice.sets)
+                        buckets.append(contentsOf: slice.buckets)
+                    }
+                }
+                // Inverted indexes, and their member counts from the runs of equal prefixes (the key less the id).
+                var setCounts: [(StoreKey, Int64)] = []
+                try sets.forEachSorted { key, _ in
+                    try txn.put(dbs.sets, key: key, value: nothing, append: true)
+                    let prefix = UnsafeRawBufferPointer(rebasing: key.dropLast(16))
+                    if let last = setCounts.last, last.0.bytes.elementsEqual(prefix) {
+                        setCounts[setCounts.count - 1].1 += 1
+                    } else {
+                        setCounts.append((StoreKey(bytes: Array(prefix)), 1))
+                    }
+                }
+                sets = SortedKeys()
+                try buckets.forEachSorted { key, n in counts[StoreKey(bytes: Array(key))] = Int64(n) }
+                for (prefix, n) in setCounts { counts[prefix] = n }
+                // Duplicate groups: keys of two or more live leads.
+                var groups: Int64 = 0
+                for (prefix, size) in counts where prefix.bytes.first == StoreSchema.SetTag.duplicate.rawValue && size >= 2 {
+                    var k = StoreKey(StoreSchema.OrderTag.duplicateGroups.rawValue)
+                    k.int64(-size)
+                    order.add(StoreKey(bytes: k.bytes + prefix.bytes.dropFirst()))
+                    groups += 1
+                }
+                if groups > 0 { counts[StoreSchema.counter(.duplicateGroups)] = groups }
+                // History.
+                var staySums: [String: Int64] = [:]
+                for stay in fold.stays {
+                    var k = StoreKey(StoreSchema.OrderTag.stays.rawValue)
+                    k.string(stay.step)
+                    k.int64(stay.duration)
+                    k.int64(Int64(bitPattern: stay.position))
+                    order.add(k)
+                    var c = StoreKey(StoreSchema.CountTag.stays.rawValue)
+                    c.string(stay.step)
+                    counts[c, default: 0] += 1
+                    staySums[stay.step, default: 0] &+= stay.duration
+                }
+                for (admin, n) in fold.actionsCompleted {
+                    var c = StoreKey(StoreSchema.CountTag.actionsCompleted.rawValue)
+                    c.uuid(admin)
+                    counts[c] = n
+                }
+                // Customers and their name order.
+                var customerWriter = BinaryWriter(capacity: 256)
+                for id in fold.customers.keys.sorted(by: UUID.canonicalOrder) {
+                    let customer = fold.customers[id]!
+                    customerWriter.removeAll()
+                    customerWriter.write(customer: customer)
+                    try withUnsafeBytes(of: id.uuid) { key in
+                        try customerWriter.bytes.withUnsafeBytes { try txn.put(dbs.customers, key: key, value: $0, append: true) }
+                    }
+                    var k = StoreKey(StoreSchema.OrderTag.customers.rawValue)
+                    k.string(SearchText.fold(customer.fullName))
+                    k.uuid(id)
+                    order.add(k)
+                }
+                try order.forEachSorted { key, _ in try txn.put(dbs.order, key: key, value: nothing, append: true) }
+                var sortedCounts = counts.filter { $0.value != 0 }.map { ($0.key, $0.value) }
+                sortedCounts.sort { $0.0.bytes.lexicographicallyPrecedes($1.0.bytes) }
+                for (key, value) in sortedCounts {
+                    var be = UInt64(value).bigEndian
+                    try key.with { k in try withUnsafeBytes(of: &be) { try txn.put(dbs.counts, key: k, value: $0, append: true) } }
+                }
+                // Stay sums are signed totals kept at 0 too (as the incremental writer keeps them).
+                for (step, sum) in staySums {
+                    var k = StoreKey(StoreSchema.CountTag.staySum.rawValue)
+                    k.string(step)
+                    var be = UInt64(bitPattern: sum).bigEndian
+                    try k.with { key in try withUnsafeBytes(of: &be) { try txn.put(dbs.counts, key: key, value: $0) } }
+                }
+                for id in fold.admins.keys.sorted(by: UUID.canonicalOrder) {
+                    try withUnsafeBytes(of: id.uuid) { key in try ProjectionDatabase.putJSON(txn, dbs.admins, key, fold.admins[id]!) }
+                }
+                for (hash, owner) in fold.tokenOwners {
+                    try Array(hash.utf8).withUnsafeBytes { key in
+                        try withUnsafeBytes(of: owner.uuid) { try txn.put(dbs.tokens, key: key, value: $0) }
+                    }
+                }
+                typealias Meta = ProjectionDatabase.MetaKey
+                try ProjectionDatabase.putMeta(txn, dbs.meta, Meta.position, fold.position)
+                try ProjectionDatabase.putMeta(txn, dbs.meta, Meta.recordedAt, UInt64(bitPattern: fold.recordedAt))
+                if fold.settingsChanged {
+                    try Array(Meta.settings.utf8).withUnsafeBytes { k in try ProjectionDatabase.putJSON(txn, dbs.meta, k, fold.settings) }
+                    try ProjectionDatabase.putMeta(txn, dbs.meta, Meta.settingsVersion, 1)
+                }
+            }
+        }
+    }
+}
+
+/// A result written by one thread and read after both finished.
+private final class Slot<Value>: @unchecked Sendable {
+    // @unchecked: written by one thread before `onTwoThreads` returns, read after.
+    var value: Value?
+}
+
+/// Runs `first` on a thread of its own and `second` on the caller's, and returns when both are done (CPU-bound
+/// bulk work: a dedicated thread, never one of the cooperative pool's).
+private func onTwoThreads(_ first: @escaping @Sendable () -> Void, _ second: () -> Void) {
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+        first()
+        done.signal()
+    }
+    thread.stackSize = 8 << 20
+    thread.start()
+    second()
+    done.wait()
+}
