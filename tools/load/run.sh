@@ -3,7 +3,7 @@
 # GET /v1/kanban and GET /v1/reports/*.
 #
 #   tools/load/run.sh [--leads N] [--seconds S] [--warmup S] [--connections C] [--threads T] [--data DIR]
-#                     [create|list|kanban|reports|all]...
+#                     [create|list|search|kanban|reports|all]...
 #
 # `all` is create then list; several workloads run one after the other against the same server.
 #
@@ -31,8 +31,8 @@ while [ $# -gt 0 ]; do
         --warmup) warmup="$2"; shift 2 ;;
         --threads) threads="$2"; shift 2 ;;
         --data) data="$2"; shift 2 ;;
-        create|list|kanban|reports|all) what+=("$1"); shift ;;
-        *) echo "usage: $0 [--leads N] [--seconds S] [--warmup S] [--connections C] [--threads T] [--data DIR] [create|list|kanban|reports|all]..." >&2; exit 2 ;;
+        create|list|search|kanban|reports|all) what+=("$1"); shift ;;
+        *) echo "usage: $0 [--leads N] [--seconds S] [--warmup S] [--connections C] [--threads T] [--data DIR] [create|list|search|kanban|reports|all]..." >&2; exit 2 ;;
     esac
 done
 
@@ -73,14 +73,17 @@ if [ -z "${LEADLEDGER_TOKEN:-}" ] && [ -d "$data/log" ]; then
 fi
 
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+started="$(date +%s.%N)"
 "$bin" serve --data "$data" --host 127.0.0.1 --port "$port" >"$work/server.log" 2>&1 &
 server_pid=$!
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 600); do
+for _ in $(seq 1 60000); do
     if curl -fsS "$base/healthz" >/dev/null 2>&1; then break; fi
     kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-    sleep 0.1
+    sleep 0.01
 done
+rss_anon_kib() { awk '/^RssAnon:/ {print $2}' "/proc/$server_pid/status"; }
+echo "{\"workload\":\"startup\",\"secondsToHealthz\":$(python3 -c "import time; print(round(time.time() - $started, 3))"),\"rssAnonKiB\":$(rss_anon_kib)}"
 token="${LEADLEDGER_TOKEN:-$(sed -n 's/^LEADLEDGER_ADMIN_TOKEN=//p' "$work/server.log" | head -1)}"
 [ -n "$token" ] || { echo "run.sh: no admin token (set LEADLEDGER_TOKEN for an existing data directory)" >&2; exit 1; }
 export LEADLEDGER_TOKEN="$token"
@@ -107,7 +110,7 @@ run_wrk() {  # workload seconds
     requests="$(echo "$line" | python3 -c 'import json, sys; print(json.load(sys.stdin)["requests"])')"
     local cpu
     cpu="$(python3 -c "print(round(($after - $before) / $(getconf CLK_TCK) / max($requests, 1) * 1e6, 1))")"
-    echo "${line%\}},\"workload\":\"$1\",\"connections\":$connections,\"serverCpuMicrosPerRequest\":$cpu,\"leads\":$(count_leads)}"
+    echo "${line%\}},\"workload\":\"$1\",\"connections\":$connections,\"serverCpuMicrosPerRequest\":$cpu,\"rssAnonKiB\":$(rss_anon_kib),\"leads\":$(count_leads)}"
 }
 
 if [ "$leads" -gt 0 ] && [ "$generated" = 0 ]; then
@@ -122,6 +125,7 @@ for workload in "${what[@]}"; do
     case "$workload" in
         create) run_wrk create-lead "$seconds" ;;
         list) run_wrk list-leads "$seconds" ;;
+        search) run_wrk search-leads "$seconds" ;;
         kanban) run_wrk kanban "$seconds" ;;
         reports) run_wrk reports "$seconds" ;;
         all) run_wrk create-lead "$seconds"; run_wrk list-leads "$seconds" ;;

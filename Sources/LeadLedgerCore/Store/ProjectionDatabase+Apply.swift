@@ -265,9 +265,9 @@ struct StoreWriter {
     private func applyAdminEvent(_ event: DomainEvent, _ txn: borrowing LMDBTransaction) throws {
         guard let id = Self.adminId(event) else { return }
         try withUnsafeBytes(of: id.uuid) { key in
-            let old = try ProjectionDatabase.getJSON(txn, dbs.admins, key, as: AdminState.self)
+            let old = try ProjectionDatabase.getAdmin(txn, dbs.admins, key, cache: nil)
             guard let new = AdminState.evolve(old, event) else { return }
-            try ProjectionDatabase.putJSON(txn, dbs.admins, key, new)
+            try ProjectionDatabase.putAdmin(txn, dbs.admins, key, new)
             for token in new.tokens {
                 let hash = Array(token.sha256.utf8)
                 try hash.withUnsafeBytes { tokenKey in

@@ -256,7 +256,7 @@ extension ProjectionDatabase {
                     try k.with { key in try withUnsafeBytes(of: &be) { try txn.put(dbs.counts, key: key, value: $0) } }
                 }
                 for id in fold.admins.keys.sorted(by: UUID.canonicalOrder) {
-                    try withUnsafeBytes(of: id.uuid) { key in try ProjectionDatabase.putJSON(txn, dbs.admins, key, fold.admins[id]!) }
+                    try withUnsafeBytes(of: id.uuid) { key in try ProjectionDatabase.putAdmin(txn, dbs.admins, key, fold.admins[id]!) }
                 }
                 for (hash, owner) in fold.tokenOwners {
                     try Array(hash.utf8).withUnsafeBytes { key in

@@ -23,6 +23,9 @@ public final class ProjectionDatabase: Sendable {
     let dbs: Databases
     /// The decoded settings by `settingsVersion`: readers decode the stored JSON once per change.
     private let settingsCache = Mutex<(version: UInt64, settings: SettingsState)?>(nil)
+    /// Decoded leads and admins by id and stream version (see `DecodedCache`).
+    let leadCache = DecodedCache<LeadRecord>(capacity: 65_536)
+    let adminCache = DecodedCache<AdminState>(capacity: 4_096)
 
     struct Databases: Sendable {
         let meta, leads, order, sets, counts, customers, admins, tokens: LMDBDatabase
@@ -156,6 +159,26 @@ public final class ProjectionDatabase: Sendable {
         _ txn: borrowing LMDBTransaction, _ db: LMDBDatabase, _ key: String, as: T.Type
     ) throws -> T? {
         try Array(key.utf8).withUnsafeBytes { k in try getJSON(txn, db, k, as: T.self) }
+    }
+
+    /// An admin as stored: its stream version (u64 BE), then its JSON.
+    static func getAdmin(_ txn: borrowing LMDBTransaction, _ db: LMDBDatabase, _ key: UnsafeRawBufferPointer, cache: DecodedCache<AdminState>?) throws -> AdminState? {
+        try txn.get(db, key: key) { value -> AdminState in
+            guard value.count > 8 else { throw RecordDecodingError(reason: "an admin record of \(value.count) bytes", offset: 0) }
+            let version = UInt64(bigEndian: value.loadUnaligned(as: UInt64.self))
+            let decode = { try JSONDecoder().decode(AdminState.self, from: Data(value.dropFirst(8))) }
+            guard let cache else { return try decode() }
+            return try cache.value(UUID(uuid: key.loadUnaligned(as: uuid_t.self)), version: version, decode: decode)
+        }
+    }
+
+    static func putAdmin(_ txn: borrowing LMDBTransaction, _ db: LMDBDatabase, _ key: UnsafeRawBufferPointer, _ admin: AdminState) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var bytes: [UInt8] = []
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: admin.version >> UInt64(shift))) }
+        bytes += try encoder.encode(admin)
+        try bytes.withUnsafeBytes { try txn.put(db, key: key, value: $0) }
     }
 
     static func putJSON<T: Encodable>(

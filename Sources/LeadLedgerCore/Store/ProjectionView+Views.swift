@@ -142,15 +142,20 @@ extension ProjectionView {
     // MARK: - Admins
 
     public func admin(_ id: UUID) throws -> AdminState? {
-        try withUnsafeBytes(of: id.uuid) { key in try ProjectionDatabase.getJSON(txn, dbs.admins, key, as: AdminState.self) }
+        try withUnsafeBytes(of: id.uuid) { key in try ProjectionDatabase.getAdmin(txn, dbs.admins, key, cache: adminCache) }
     }
 
     /// Every admin, by name then id.
     public func admins() throws -> [AdminState] {
         var all: [AdminState] = []
         try txn.withCursor(dbs.admins) { cursor in
-            try cursor.scan(from: nil) { _, value in
-                all.append(try JSONDecoder().decode(AdminState.self, from: Data(value)))
+            try cursor.scan(from: nil) { key, value in
+                guard value.count > 8 else { throw RecordDecodingError(reason: "an admin record of \(value.count) bytes", offset: 0) }
+                let version = UInt64(bigEndian: value.loadUnaligned(as: UInt64.self))
+                all.append(
+                    try adminCache.value(UUID(uuid: key.loadUnaligned(as: uuid_t.self)), version: version) {
+                        try JSONDecoder().decode(AdminState.self, from: Data(value.dropFirst(8)))
+                    })
                 return true
             }
         }

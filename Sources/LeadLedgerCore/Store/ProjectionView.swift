@@ -14,6 +14,8 @@ public struct ProjectionView: ~Copyable {
     public let lastRecordedAt: Int64
     public let settings: SettingsState
     let ranks: StepRanks
+    let leadCache: DecodedCache<LeadRecord>
+    let adminCache: DecodedCache<AdminState>
 
     init(txn: borrowing LMDBTransaction, database: ProjectionDatabase) throws {
         let dbs = database.dbs
@@ -26,6 +28,8 @@ public struct ProjectionView: ~Copyable {
         lastRecordedAt = Int64(bitPattern: recordedAt)
         self.settings = settings
         ranks = StepRanks(settings)
+        leadCache = database.leadCache
+        adminCache = database.adminCache
         self.txn = txn.alias()
     }
 
@@ -34,13 +38,16 @@ public struct ProjectionView: ~Copyable {
     /// The number of leads (deleted and merged ones included).
     public func leadCount() throws -> Int { try txn.count(dbs.leads) }
 
-    func storedRecord(_ id: UUID) throws -> LeadStoreRecord? {
-        try withUnsafeBytes(of: id.uuid) { key in try txn.get(dbs.leads, key: key) { try LeadStoreRecord.decode($0) } }
+    /// The lead's record (decoded once per version, see `DecodedCache`).
+    func record(_ id: UUID) throws -> LeadRecord? {
+        try withUnsafeBytes(of: id.uuid) { key in
+            try txn.get(dbs.leads, key: key) { bytes in
+                try leadCache.value(id, version: try LeadStoreRecord.version(of: bytes)) { try LeadStoreRecord.decode(bytes).record }
+            }
+        }
     }
 
-    func record(_ id: UUID) throws -> LeadRecord? { try storedRecord(id)?.record }
-
-    public func lead(_ id: UUID) throws -> LeadState? { try storedRecord(id)?.state }
+    public func lead(_ id: UUID) throws -> LeadState? { try record(id)?.state }
 
     /// The counter under `key` (0 when absent).
     func counter(_ key: StoreKey) throws -> Int {

@@ -11,7 +11,7 @@ enum StoreSchema {
         /// `meta`: `format` (u32 BE), `position` (u64 BE), `recordedAt` (i64 BE), `settings` (JSON),
         /// `settingsVersion` (u64 BE, bumped on every settings change: readers cache the decoded value by it).
         static let meta = "meta"
-        /// `leads`: lead id (16 bytes) → `LeadStoreRecord` bytes.
+        /// `leads`: lead id (16 bytes) → the lead's stream version (u64 BE) then `LeadStoreRecord` bytes.
         static let leads = "leads"
         /// `order`: ordered indexes, `OrderTag` then the sort key and the lead id → empty.
         static let order = "order"
@@ -21,7 +21,7 @@ enum StoreSchema {
         static let counts = "counts"
         /// `customers`: customer id → binary `CustomerState`.
         static let customers = "customers"
-        /// `admins`: admin id → `AdminState` JSON.
+        /// `admins`: admin id → the admin's stream version (u64 BE) then `AdminState` JSON.
         static let admins = "admins"
         /// `tokens`: SHA-256 hex of an API token (UTF-8) → admin id (16 bytes); the first admin to hold it.
         static let tokens = "tokens"
@@ -140,15 +140,25 @@ struct LeadStoreRecord: Sendable, Equatable {
     /// The directory record the query code tests and returns.
     var record: LeadRecord { LeadRecord(state: state, nameKey: nameKey, textTokens: textTokens) }
 
+    /// The stored bytes begin with the stream version (fixed 8 bytes), so a reader can tell whether a record it
+    /// decoded before is still current without decoding it again (`DecodedCache`).
     func encode(into w: inout BinaryWriter) {
+        for shift in stride(from: 56, through: 0, by: -8) { w.write(UInt8(truncatingIfNeeded: state.version >> UInt64(shift))) }
         w.write(nameKey)
         w.write(textTokens)
         w.write(facts) { $0.write(facts: $1) }
         w.write(lead: state)
     }
 
+    /// The stream version a stored record starts with.
+    static func version(of bytes: UnsafeRawBufferPointer) throws -> UInt64 {
+        guard bytes.count >= 8 else { throw RecordDecodingError(reason: "a lead record of \(bytes.count) bytes", offset: 0) }
+        return UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self))
+    }
+
     static func decode(_ bytes: UnsafeRawBufferPointer) throws -> LeadStoreRecord {
-        var r = BinaryReader(Array(bytes))
+        _ = try version(of: bytes)
+        var r = BinaryReader(Array(bytes.dropFirst(8)))
         let nameKey = try r.readString()
         let textTokens = try r.readString()
         let facts = try r.readOptional { r throws(RecordDecodingError) in try r.readFacts() }
