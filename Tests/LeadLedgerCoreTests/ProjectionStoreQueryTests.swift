@@ -9,8 +9,8 @@ import Testing
 /// merges, deletes, pauses, conversions and settings changes.
 @Suite("Projection store: list queries equal brute force")
 struct ProjectionStoreQueryTests {
-    /// 3,000 leads by default; `LEADLEDGER_QUERY_TEST_LEADS` sets another size (on demand).
-    static let leads = ProcessInfo.processInfo.environment["LEADLEDGER_QUERY_TEST_LEADS"].flatMap(Int.init) ?? 3_000
+    /// 1,500 leads by default; `LEADLEDGER_QUERY_TEST_LEADS` sets another size (on demand).
+    static let leads = ProcessInfo.processInfo.environment["LEADLEDGER_QUERY_TEST_LEADS"].flatMap(Int.init) ?? 1_500
 
     @Test("600 random list queries, paged three deep, equal filtering and sorting every lead", .timeLimit(.minutes(30)))
     func randomQueries() async throws {
