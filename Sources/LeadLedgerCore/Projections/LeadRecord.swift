@@ -18,6 +18,8 @@ public final class LeadRecord: Sendable, Equatable {
     /// The lead's text search tokens (`LeadSearch.forEachTextToken`) joined by "\n": a search token too common
     /// to collect from the index is tested against these on each lead a walk passes.
     let textTokens: String
+    /// The tags folded (`TagName.key`), so a tag filter compares keys instead of folding every tag it passes.
+    let tagKeys: [String]
 
     struct Flags: OptionSet, Sendable {
         let rawValue: UInt8
@@ -38,6 +40,7 @@ public final class LeadRecord: Sendable, Equatable {
         self.state = state
         self.nameKey = nameKey
         self.textTokens = textTokens ?? Self.joinedTextTokens(of: state, nameKey: nameKey)
+        tagKeys = state.tags.map(TagName.key)
     }
 
     static func joinedTextTokens(of lead: LeadState, nameKey: String) -> String {

@@ -21,6 +21,8 @@ struct LeadMatcher {
     let step: String?
     let responsible: UUID?
     let tag: String?
+    /// `TagName.key(tag)`, folded once.
+    let tagKey: String?
     let source: String?
     let watcher: UUID?
     let customer: UUID?
@@ -42,6 +44,7 @@ struct LeadMatcher {
         step = f.step
         responsible = f.responsible
         tag = f.tag
+        tagKey = f.tag.map(TagName.key)
         source = f.source
         watcher = f.watcher
         customer = f.customer
@@ -76,7 +79,7 @@ extension LeadRecord {
         if m.statusMask & LeadMatcher.bit(status(at: m.now)) == 0 { return false }
         if let step = m.step, self.step != step { return false }
         if let responsible = m.responsible, self.responsible != responsible { return false }
-        if let tag = m.tag, !state.hasTag(tag) { return false }
+        if let tagKey = m.tagKey, !tagKeys.contains(tagKey) { return false }
         if let source = m.source, state.source != source { return false }
         if let watcher = m.watcher, !state.watchers.contains(watcher) { return false }
         if let customer = m.customer, state.linkedCustomer != customer { return false }
