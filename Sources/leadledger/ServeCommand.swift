@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: "The first start on an empty data directory creates an admin and prints its token once."
     )
 
-    @Option(help: "The data directory (log and snapshots).")
+    @Option(help: "The data directory (log, projection store and snapshots).")
     var data = "./data"
 
     @Option(help: "The address to listen on.")

@@ -4,7 +4,8 @@ import LeadDomain
 /// One committed event as the projections see it: the decoded domain event with its place in the log.
 ///
 /// The runtime builds it from a `RecordedEvent` (decoding the payload with `DomainEvent.decode`) and hands
-/// it to `Projections.apply(_:)` in position order, exactly once per event.
+/// it to the projection store (`ProjectionDatabase.apply(_:)`) in position order; an event at or before the store's
+/// position is skipped, so each is applied once.
 public struct AppliedEvent: Sendable, Hashable {
     /// 1-based global position in the log.
     public var position: UInt64

@@ -42,7 +42,7 @@ public func buildRouter(
 ///     verifier: tokens, metrics: registry, logger: logger,
 ///     health: { HealthReport(logPosition: log.lastPosition) },
 ///     routes: [LeadRoutes(service: service)],
-///     onShutdown: { try? await snapshots.write() }
+///     onShutdown: { try? await ledger.close() }
 /// )
 /// try await app.runService()   // SIGINT/SIGTERM drain the server, then run onShutdown
 /// ```

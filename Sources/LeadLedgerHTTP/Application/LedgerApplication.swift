@@ -24,7 +24,7 @@ public func ledgerHealth(ledger: Ledger) -> @Sendable () async -> HealthReport {
 
 /// The LeadLedger server: ``buildApplication(configuration:verifier:metrics:logger:routeTable:health:routes:services:onShutdown:)``
 /// with the ledger's token verifier, routes and health, and `onShutdown` after the server drained (where
-/// `leadledger serve` closes the ledger, which writes a snapshot).
+/// `leadledger serve` closes the ledger: the committed events applied, the log and the store closed).
 public func buildLedgerApplication(
     ledger: Ledger,
     configuration: HTTPServerConfiguration,
