@@ -202,7 +202,7 @@ extension ProjectionDatabase {
                     }
                 }
                 sets = SortedKeys()
-                try buckets.forEachSorted { key, n in counts[StoreKey(bytes: Array(key))] = Int64(n) }
+                buckets.forEachSorted { key, n in counts[StoreKey(bytes: Array(key))] = Int64(n) }
                 for (prefix, n) in setCounts { counts[prefix] = n }
                 // Duplicate groups: keys of two or more live leads.
                 var groups: Int64 = 0
