@@ -63,11 +63,7 @@ package final class LMDBEnvironment: @unchecked Sendable {
     /// Throws when `data.mdb` is shorter than the pages its last commit uses (a truncated or torn copy): the first
     /// transaction would touch a page past the end of the file, which faults (SIGBUS) instead of failing.
     private static func checkFileCoversPages(_ env: OpaquePointer, directory: String) throws {
-        var info = MDB_envinfo()
-        var stat = MDB_stat()
-        try check(mdb_env_info(env, &info), "mdb_env_info")
-        try check(mdb_env_stat(env, &stat), "mdb_env_stat")
-        let used = (info.me_last_pgno + 1) * Int(stat.ms_psize)
+        let used = try usedBytes(env)
         let path = directory + "/data.mdb"
         guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else { return }
         if size < used {
@@ -145,11 +141,13 @@ package final class LMDBEnvironment: @unchecked Sendable {
     }
 
     /// Bytes in use by the environment's pages (last page number × page size), not the file's sparse size.
-    package func usedBytes() throws -> Int {
+    package func usedBytes() throws -> Int { try Self.usedBytes(handle) }
+
+    private static func usedBytes(_ env: OpaquePointer) throws -> Int {
         var info = MDB_envinfo()
         var stat = MDB_stat()
-        try LMDBEnvironment.check(mdb_env_info(handle, &info), "mdb_env_info")
-        try LMDBEnvironment.check(mdb_env_stat(handle, &stat), "mdb_env_stat")
+        try check(mdb_env_info(env, &info), "mdb_env_info")
+        try check(mdb_env_stat(env, &stat), "mdb_env_stat")
         return (info.me_last_pgno + 1) * Int(stat.ms_psize)
     }
 

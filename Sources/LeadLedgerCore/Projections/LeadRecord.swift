@@ -65,8 +65,11 @@ public final class LeadRecord: Sendable, Equatable {
     }
 
     /// Calls `body` with each text search token.
-    func forEachTextToken(_ body: (String) -> Void) {
-        var tokens = textTokens
+    func forEachTextToken(_ body: (String) -> Void) { Self.forEachToken(in: textTokens, body) }
+
+    /// Calls `body` with each token of tokens joined by "\n" (`joinedTextTokens`).
+    static func forEachToken(in joined: String, _ body: (String) -> Void) {
+        var tokens = joined
         tokens.withUTF8 { t in
             var start = 0
             for index in 0...t.count where index == t.count || t[index] == UInt8(ascii: "\n") {

@@ -67,7 +67,7 @@ struct LeadIndexEntries: Equatable {
         if lead.mergedInto != nil { sets.append(StoreSchema.setPrefix(.merged)) }
 
         var tokens = Set<String>()
-        record.record.forEachTextToken { tokens.insert($0) }
+        LeadRecord.forEachToken(in: record.textTokens) { tokens.insert($0) }
         for token in tokens { sets.append(StoreSchema.setPrefix(.textToken, token)) }
         for digits in LeadSearch.phoneTokens(of: lead) {
             sets.append(StoreSchema.setPrefix(.phoneDigits, digits))

@@ -20,8 +20,7 @@ struct LeadMatcher {
     let statusMask: UInt8
     let step: String?
     let responsible: UUID?
-    let tag: String?
-    /// `TagName.key(tag)`, folded once.
+    /// `TagName.key` of the tag filter, folded once.
     let tagKey: String?
     let source: String?
     let watcher: UUID?
@@ -43,7 +42,6 @@ struct LeadMatcher {
         statusMask = f.states.reduce(0) { $0 | Self.bit($1) }
         step = f.step
         responsible = f.responsible
-        tag = f.tag
         tagKey = f.tag.map(TagName.key)
         source = f.source
         watcher = f.watcher
