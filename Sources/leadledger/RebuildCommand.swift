@@ -20,6 +20,12 @@ struct RebuildCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for a running server to switch to the new generation.")
     var switchTimeout: Double = 60
 
+    func validate() throws {
+        guard switchTimeout.isFinite, (0.1...3_600).contains(switchTimeout) else {
+            throw ValidationError("--switch-timeout must be 0.1…3600 seconds")
+        }
+    }
+
     func run() async throws {
         let configuration = options.configuration
         guard FileManager.default.fileExists(atPath: configuration.logDirectory) else {

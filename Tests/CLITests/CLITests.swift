@@ -191,6 +191,11 @@ struct CLITests {
         let badId = try Self.run(["history", "not-a-uuid", "--data", data])
         #expect(badId.status != 0)
         #expect(badId.stderr.contains("UUID"))
+        for timeout in ["0", "nan", "99999"] {
+            let badTimeout = try Self.run(["rebuild", "--data", data, "--switch-timeout", timeout])
+            #expect(badTimeout.status != 0)
+            #expect(badTimeout.stderr.contains("--switch-timeout"))
+        }
         let badLeads = try Self.run(["generate", "--data", data, "--leads", "0"])
         #expect(badLeads.status != 0)
         for loops in ["0", "257"] {
