@@ -62,6 +62,32 @@ struct LeadSearchTests {
         #expect(w.search("petraitis") == [a])
     }
 
+    @Test("a lead's store summary matches each query token exactly as its record does, and carries its status")
+    func summaryAgreesWithRecord() throws {
+        var w = ProjectionWorld()
+        let ids = [
+            try w.create("Jonas Petraitis", company: "UAB Rasa", phones: ["+370 612 34567", "8 (5) 212 0000"], emails: ["jonas.p@rasa.lt"]),
+            try w.create("Пётр Ёлкин", emails: ["petr.jolkin@example.com"]),
+            try w.create("Ona", phones: ["+1 555 0100"]),
+        ]
+        try w.run(ids[2], .pause(until: w.now.adding(seconds: 3_600)))
+        let queries = ["jon", "petr", "pet rasa", "елк", "rasa.lt", "jonas.p@", "+370 61", "4567", "0000", "5550100", "0100", "zz", "55"]
+        for id in ids {
+            let state = try #require(w.projections.lead(id))
+            let record = LeadStoreRecord(state: state, facts: nil)
+            let bytes = LeadSummary.encode(record)
+            for q in queries {
+                let tokens = LeadSearch.queryTokens(q)
+                let matcher = LeadMatcher(LeadFilter(states: Set(LeadStatus.allCases)), visibleTo: nil, search: nil, searchTests: tokens, now: w.now)
+                let byRecord = record.record.matches(matcher)
+                let bySummary = bytes.withUnsafeBytes { matcher.mayMatch(LeadSummary($0)) }
+                #expect(byRecord == bySummary, "\(state.fullName) / \(q)")
+            }
+            bytes.withUnsafeBytes { #expect(LeadSummary($0).status(at: w.now) == state.status(at: w.now)) }
+        }
+        #expect(w.search("4567") == [ids[0]] && w.search("елк") == [ids[1]])
+    }
+
     /// Words by the definition, scalar by scalar: maximal runs of letters and numbers.
     static func referenceWords(_ text: String) -> [String] {
         var words: [String] = []

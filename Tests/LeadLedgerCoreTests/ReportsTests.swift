@@ -114,6 +114,41 @@ struct ReportsTests {
         #expect(rows.first { $0.step == "won" }?.count == 0)
     }
 
+    @Test("medians over many stays and conversions are the lower medians of the sorted durations")
+    func mediansOfMany() throws {
+        var w = ProjectionWorld()
+        let n = 61
+        var ids: [UUID] = []
+        var created: [Int64] = []
+        for i in 0..<n {
+            w.advance(seconds: Int64((i * 37) % 11 + 1))
+            ids.append(try w.create("Lead \(i)", responsible: manager))
+            created.append(w.now.rawValue)
+        }
+        // Marked and converted in two other orders, some at the same instant, so durations repeat and interleave.
+        var stays: [Int64] = []
+        for k in 0..<n {
+            let i = (k * 17) % n
+            if k % 3 != 0 { w.advance(seconds: Int64((k * 53) % 29)) }
+            try w.run(ids[i], .markStep("won"))
+            stays.append(w.now.rawValue - created[i])
+        }
+        var toConvert: [Int64] = []
+        for k in 0..<n where k % 4 != 1 {
+            let i = (k * 23) % n
+            w.advance(seconds: Int64((k * 31) % 7))
+            try w.run(ids[i], .convert(customerId: w.newID()))
+            toConvert.append(w.now.rawValue - created[i])
+        }
+        let newStep = try #require(w.projections.timeInStep().first { $0.step == "new" })
+        #expect(newStep.count == n)
+        #expect(newStep.median == stays.sorted()[(n - 1) / 2])
+        #expect(newStep.mean == stays.reduce(0, +) / Int64(n))
+        let mine = try #require(w.projections.perManager().first { $0.admin == manager })
+        #expect(mine.converted == toConvert.count)
+        #expect(mine.medianTimeToConvert == toConvert.sorted()[(toConvert.count - 1) / 2])
+    }
+
     @Test("paused leads and competitor assessments")
     func pausedAndCompetitors() throws {
         var (w, ids) = try pipelineWorld()

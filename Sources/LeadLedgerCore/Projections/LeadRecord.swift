@@ -18,6 +18,8 @@ public final class LeadRecord: Sendable, Equatable {
     /// The lead's text search tokens (`LeadSearch.forEachTextToken`) joined by "\n": a search token too common
     /// to collect from the index is tested against these on each lead a walk passes.
     let textTokens: String
+    /// The phones' digits joined by "\n" (`LeadSearch.joinedPhoneDigits`).
+    let phoneDigits: String
     /// The tags folded (`TagName.key`), so a tag filter compares keys instead of folding every tag it passes.
     let tagKeys: [String]
 
@@ -26,21 +28,37 @@ public final class LeadRecord: Sendable, Equatable {
         static let merged = Flags(rawValue: 1)
         static let deleted = Flags(rawValue: 2)
         static let converted = Flags(rawValue: 4)
+
+        init(rawValue: UInt8) { self.rawValue = rawValue }
+
+        init(_ state: LeadState) {
+            var flags: Flags = []
+            if state.mergedInto != nil { flags.insert(.merged) }
+            if state.deleted { flags.insert(.deleted) }
+            if state.converted { flags.insert(.converted) }
+            self = flags
+        }
+
+        /// `LeadState.status(at:)` from the flags and the pause date (µs, `Int64.min` when none).
+        func status(pausedUntilMicros: Int64, at now: Timestamp) -> LeadStatus {
+            if contains(.merged) { return .merged }
+            if contains(.deleted) { return .deleted }
+            if now.rawValue < pausedUntilMicros { return .paused }
+            if contains(.converted) { return .converted }
+            return .active
+        }
     }
 
     init(state: LeadState, nameKey: String, textTokens: String? = nil) {
         step = state.step
         pausedUntilMicros = state.pausedUntil?.rawValue ?? .min
         responsible = state.responsible
-        var flags: Flags = []
-        if state.mergedInto != nil { flags.insert(.merged) }
-        if state.deleted { flags.insert(.deleted) }
-        if state.converted { flags.insert(.converted) }
-        self.flags = flags
+        flags = Flags(state)
         self.state = state
         self.nameKey = nameKey
         self.textTokens = textTokens ?? Self.joinedTextTokens(of: state, nameKey: nameKey)
         tagKeys = state.tags.map(TagName.key)
+        phoneDigits = LeadSearch.joinedPhoneDigits(of: state)
     }
 
     static func joinedTextTokens(of lead: LeadState, nameKey: String) -> String {
@@ -79,41 +97,14 @@ public final class LeadRecord: Sendable, Equatable {
         }
     }
 
-    /// Whether one of the text search tokens starts with `prefix`, as `String.hasPrefix` decides (like the index).
-    ///
-    /// Tokens and query words are folded the same way (no combining marks), so a prefix in characters is also one
-    /// in UTF-8 bytes: the bytes are compared first, and only a byte match is confirmed with `hasPrefix` (which
-    /// also requires the prefix to end on a character boundary, e.g. inside a Hangul syllable it does not).
+    /// Whether one of the text search tokens starts with `prefix` (`LeadSearch.hasToken`).
     func hasTextToken(withPrefix prefix: String) -> Bool {
         var tokens = textTokens
-        var prefix = prefix
-        return tokens.withUTF8 { t in
-            prefix.withUTF8 { p in
-                let n = t.count
-                let k = p.count
-                var start = 0
-                while start < n {
-                    var end = start
-                    while end < n && t[end] != UInt8(ascii: "\n") { end += 1 }
-                    if end - start >= k && (k == 0 || memcmp(t.baseAddress! + start, p.baseAddress!, k) == 0) {
-                        let token = String(decoding: UnsafeBufferPointer(rebasing: t[start..<end]), as: UTF8.self)
-                        if token.hasPrefix(String(decoding: p, as: UTF8.self)) { return true }
-                    }
-                    start = end + 1
-                }
-                return false
-            }
-        }
+        return tokens.withUTF8 { LeadSearch.hasToken(in: UnsafeRawBufferPointer($0), withPrefix: prefix) }
     }
 
     /// `state.status(at:)` from the copied fields.
-    func status(at now: Timestamp) -> LeadStatus {
-        if flags.contains(.merged) { return .merged }
-        if flags.contains(.deleted) { return .deleted }
-        if now.rawValue < pausedUntilMicros { return .paused }
-        if flags.contains(.converted) { return .converted }
-        return .active
-    }
+    func status(at now: Timestamp) -> LeadStatus { flags.status(pausedUntilMicros: pausedUntilMicros, at: now) }
 
     /// Neither deleted nor merged.
     var isLive: Bool { flags.isDisjoint(with: [.merged, .deleted]) }

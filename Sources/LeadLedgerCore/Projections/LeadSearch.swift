@@ -111,20 +111,81 @@ public enum LeadSearch {
         }
     }
 
-    /// Whether a lead matches one query token exactly as a lookup in the directory's search indexes would match it:
+    /// Whether a lead matches one query token exactly as a lookup in the store's search indexes would match it:
     /// a text token by prefix of one of its text tokens; a phone token by prefix of one of its phone numbers' digits
     /// or of a text token, or (4 digits or more) by suffix of a phone number's digits.
     static func matches(_ token: QueryToken, record: LeadRecord) -> Bool {
+        var text = record.textTokens
+        var phones = record.phoneDigits
+        return text.withUTF8 { t in
+            phones.withUTF8 { p in matches(token, textTokens: UnsafeRawBufferPointer(t), phoneDigits: UnsafeRawBufferPointer(p)) }
+        }
+    }
+
+    /// `matches(_:record:)` over a lead's text tokens and phone digits, each joined by "\n" (the bytes a
+    /// `LeadRecord` and a `LeadSummary` hold alike).
+    static func matches(_ token: QueryToken, textTokens: UnsafeRawBufferPointer, phoneDigits: UnsafeRawBufferPointer) -> Bool {
         switch token {
         case .text(let prefix):
-            return record.hasTextToken(withPrefix: prefix)
+            return hasToken(in: textTokens, withPrefix: prefix)
         case .phone(let digits):
-            for phone in record.state.phones where !phone.digits.isEmpty {
-                if phone.digits.hasPrefix(digits) { return true }
-                if digits.count >= 4 && phone.digits.hasSuffix(digits) { return true }
+            var found = false
+            var query = digits
+            query.withUTF8 { q in
+                let k = q.count
+                forEachSegment(of: phoneDigits) { phone in
+                    guard phone.count >= k else { return true }
+                    if memcmp(phone.baseAddress!, q.baseAddress!, k) == 0
+                        || (k >= 4 && memcmp(phone.baseAddress! + (phone.count - k), q.baseAddress!, k) == 0)
+                    {
+                        found = true
+                        return false
+                    }
+                    return true
+                }
             }
-            return record.hasTextToken(withPrefix: digits)
+            return found || hasToken(in: textTokens, withPrefix: digits)
         }
+    }
+
+    /// Whether one of the tokens joined by "\n" in `joined` starts with `prefix`, as `String.hasPrefix` decides
+    /// (like the index). Tokens and query words are folded the same way (no combining marks), so a prefix in
+    /// characters is also one in UTF-8 bytes: the bytes are compared first, and only a byte match is confirmed
+    /// with `hasPrefix` (which also requires the prefix to end on a character boundary, e.g. inside a Hangul
+    /// syllable it does not).
+    static func hasToken(in joined: UnsafeRawBufferPointer, withPrefix prefix: String) -> Bool {
+        var prefix = prefix
+        return prefix.withUTF8 { p in
+            let k = p.count
+            var found = false
+            forEachSegment(of: joined) { token in
+                guard token.count >= k, k == 0 || memcmp(token.baseAddress!, p.baseAddress!, k) == 0 else { return true }
+                let whole = String(decoding: token, as: UTF8.self)
+                if whole.hasPrefix(String(decoding: p, as: UTF8.self)) {
+                    found = true
+                    return false
+                }
+                return true
+            }
+            return found
+        }
+    }
+
+    /// Calls `body` with each non-empty segment of bytes joined by "\n" until it returns false.
+    private static func forEachSegment(of joined: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Bool) {
+        let n = joined.count
+        var start = 0
+        while start < n {
+            var end = start
+            while end < n && joined[end] != UInt8(ascii: "\n") { end += 1 }
+            if end > start, !body(UnsafeRawBufferPointer(rebasing: joined[start..<end])) { return }
+            start = end + 1
+        }
+    }
+
+    /// The digits of each phone (empty numbers dropped) joined by "\n", in the lead's order.
+    static func joinedPhoneDigits(of lead: LeadState) -> String {
+        lead.phones.lazy.map(\.digits).filter { !$0.isEmpty }.joined(separator: "\n")
     }
 
     /// Calls `body` once with each text token of a lead, without building a set: the words of the folded full

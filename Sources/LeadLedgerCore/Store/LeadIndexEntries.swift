@@ -5,9 +5,11 @@ import LeadDomain
 /// a member of, and the counter buckets it adds one to. A lead's change is applied as the difference between its
 /// entries before and after, so there is one definition of where a lead is indexed, for the incremental path and
 /// the bulk build alike.
-struct LeadIndexEntries: Equatable {
+struct LeadIndexEntries {
     /// Full `order` keys (ending in the id).
     var order: [StoreKey] = []
+    /// The `recency` entry: `[updatedAt][id]` and the lead's `LeadSummary` (none for an empty set of entries).
+    var recency: (key: StoreKey, summary: [UInt8])?
     /// `sets` prefixes (tag and key, without the id).
     var sets: [StoreKey] = []
     /// `CountTag` buckets, each counting the lead once.
@@ -23,7 +25,10 @@ struct LeadIndexEntries: Equatable {
             key.uuid(id)
             order.append(key)
         }
-        orderKey(.updated) { $0.int64(lead.updatedAt.rawValue) }
+        var recent = StoreKey(StoreSchema.OrderTag.updated.rawValue)
+        recent.int64(lead.updatedAt.rawValue)
+        recent.uuid(id)
+        recency = (recent, LeadSummary.encode(record))
         orderKey(.created) { $0.int64(lead.createdAt.rawValue) }
         orderKey(.name) { $0.string(record.nameKey) }
         orderKey(.step) { $0.int64(stepRanks.rank(lead.step)); $0.int64(lead.updatedAt.rawValue) }
@@ -77,6 +82,11 @@ struct LeadIndexEntries: Equatable {
 
     init() {}
 
+    static func == (a: LeadIndexEntries, b: LeadIndexEntries) -> Bool {
+        a.order == b.order && a.sets == b.sets && a.buckets == b.buckets && a.recency?.key == b.recency?.key
+            && a.recency?.summary == b.recency?.summary
+    }
+
     /// A live lead's report contributions (`LeadReports.Slice`).
     private mutating func addReportEntries(_ lead: LeadState, _ facts: LeadFacts) {
         let day = ReportDays.day(of: lead.createdAt.rawValue)
@@ -98,12 +108,16 @@ struct LeadIndexEntries: Equatable {
             buckets.append(k)
         }
         if lead.converted, let responsible = lead.responsible {
+            let duration = (facts.convertedAt ?? lead.createdAt).rawValue - lead.createdAt.rawValue
             var k = StoreKey(StoreSchema.OrderTag.conversions.rawValue)
-            k.uuid(responsible); k.int64((facts.convertedAt ?? lead.createdAt).rawValue - lead.createdAt.rawValue); k.uuid(lead.id)
+            k.uuid(responsible); k.int64(duration); k.uuid(lead.id)
             order.append(k)
             var c = StoreKey(StoreSchema.CountTag.conversions.rawValue)
             c.uuid(responsible)
             buckets.append(c)
+            var b = StoreKey(StoreSchema.CountTag.conversionBuckets.rawValue)
+            b.uuid(responsible); b.int64(StoreSchema.MedianBucket.lowerBound(duration))
+            buckets.append(b)
         }
     }
 }

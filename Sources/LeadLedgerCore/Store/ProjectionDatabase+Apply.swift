@@ -92,6 +92,12 @@ struct StoreWriter {
     /// Moves a lead's entries from `old` to `new`: only the entries that differ are written.
     func reindex(_ old: LeadIndexEntries, _ new: LeadIndexEntries, id: UUID, _ txn: borrowing LMDBTransaction) throws {
         if old == new { return }
+        if old.recency?.key != new.recency?.key || old.recency?.summary != new.recency?.summary {
+            if let before = old.recency?.key, before != new.recency?.key { try before.with { _ = try txn.delete(dbs.recency, key: $0) } }
+            if let (key, summary) = new.recency {
+                try key.with { k in try summary.withUnsafeBytes { try txn.put(dbs.recency, key: k, value: $0) } }
+            }
+        }
         let empty: [UInt8] = []
         try empty.withUnsafeBytes { nothing in
             let oldOrder = Set(old.order)
@@ -155,6 +161,7 @@ struct StoreWriter {
             var count = StoreKey(StoreSchema.CountTag.stays.rawValue)
             count.string(m.from)
             try Self.addCount(1, count, txn, dbs)
+            try Self.addCount(1, StoreSchema.stayBucket(m.from, duration), txn, dbs)
             var sum = StoreKey(StoreSchema.CountTag.staySum.rawValue)
             sum.string(m.from)
             try Self.addSigned(duration, sum, txn, dbs)

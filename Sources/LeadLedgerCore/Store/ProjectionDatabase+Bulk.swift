@@ -112,6 +112,8 @@ struct SortedKeys {
 private struct BulkSlice: Sendable {
     var records: [(id: UUID, bytes: [UInt8])] = []
     var order = SortedKeys()
+    /// `recency` entries, each its key then its value (the keys are unique, so the values never decide the order).
+    var recency = SortedKeys()
     /// `sets` keys (prefix and id), each once per lead.
     var sets = SortedKeys()
     /// Counter buckets, once per lead and bucket (duplicates counted when sorted).
@@ -128,6 +130,7 @@ private struct BulkSlice: Sendable {
             records.append((id, writer.bytes))
             let entries = LeadIndexEntries(record, stepRanks: ranks)
             for key in entries.order { order.add(key) }
+            if let (key, summary) = entries.recency { recency.add(key.bytes + summary) }
             for prefix in Set(entries.sets) {
                 var key = prefix
                 key.uuid(id)
@@ -166,6 +169,7 @@ extension ProjectionDatabase {
         let leads = fold.leads
         fold.leads = [:]
         var order = SortedKeys()
+        var recency = SortedKeys()
         var sets = SortedKeys()
         var buckets = SortedKeys()
         var counts: [StoreKey: Int64] = [:]
@@ -186,10 +190,18 @@ extension ProjectionDatabase {
                             }
                         }
                         order.append(contentsOf: slice.order)
+                        recency.append(contentsOf: slice.recency)
                         sets.append(contentsOf: slice.sets)
                         buckets.append(contentsOf: slice.buckets)
                     }
                 }
+                let recencyKeyLength = 1 + 8 + 16
+                try recency.forEachSorted { entry, _ in
+                    try txn.put(
+                        dbs.recency, key: UnsafeRawBufferPointer(rebasing: entry[..<recencyKeyLength]),
+                        value: UnsafeRawBufferPointer(rebasing: entry[recencyKeyLength...]), append: true)
+                }
+                recency = SortedKeys()
                 // Inverted indexes, and their member counts from the runs of equal prefixes (the key less the id).
                 var setCounts: [(StoreKey, Int64)] = []
                 try sets.forEachSorted { key, _ in
@@ -224,6 +236,7 @@ extension ProjectionDatabase {
                     var c = StoreKey(StoreSchema.CountTag.stays.rawValue)
                     c.string(stay.step)
                     counts[c, default: 0] += 1
+                    counts[StoreSchema.stayBucket(stay.step, stay.duration), default: 0] += 1
                     staySums[stay.step, default: 0] &+= stay.duration
                 }
                 for (admin, n) in fold.actionsCompleted {

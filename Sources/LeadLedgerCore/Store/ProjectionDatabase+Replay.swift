@@ -84,12 +84,7 @@ extension ProjectionDatabase {
                     let b = try Array(key.utf8).withUnsafeBytes { k in try theirs.get(other.dbs.meta, key: k) { Array($0) } }
                     if a != b { return "meta/\(key)" }
                 }
-                let pairs: [(String, LMDBDatabase, LMDBDatabase)] = [
-                    (StoreSchema.Database.leads, dbs.leads, other.dbs.leads), (StoreSchema.Database.order, dbs.order, other.dbs.order),
-                    (StoreSchema.Database.sets, dbs.sets, other.dbs.sets), (StoreSchema.Database.counts, dbs.counts, other.dbs.counts),
-                    (StoreSchema.Database.customers, dbs.customers, other.dbs.customers),
-                    (StoreSchema.Database.admins, dbs.admins, other.dbs.admins), (StoreSchema.Database.tokens, dbs.tokens, other.dbs.tokens),
-                ]
+                let pairs = zip(dbs.named, other.dbs.named).dropFirst().map { ($0.name, $0.db, $1.db) }
                 for (name, a, b) in pairs {
                     if try mine.count(a) != theirs.count(b) {
                         return "\(name): \(try mine.count(a)) entries vs \(try theirs.count(b))"

@@ -28,7 +28,16 @@ public final class ProjectionDatabase: Sendable {
     let adminCache = DecodedCache<AdminState>(capacity: 4_096)
 
     struct Databases: Sendable {
-        let meta, leads, order, sets, counts, customers, admins, tokens: LMDBDatabase
+        let meta, leads, order, recency, sets, counts, customers, admins, tokens: LMDBDatabase
+
+        /// Every database with its name (`StoreSchema.Database`).
+        var named: [(name: String, db: LMDBDatabase)] {
+            typealias N = StoreSchema.Database
+            return [
+                (N.meta, meta), (N.leads, leads), (N.order, order), (N.recency, recency), (N.sets, sets), (N.counts, counts),
+                (N.customers, customers), (N.admins, admins), (N.tokens, tokens),
+            ]
+        }
     }
 
     /// How much a commit waits for the disk (see `init`).
@@ -68,7 +77,8 @@ public final class ProjectionDatabase: Sendable {
             let names = StoreSchema.Database.self
             let dbs = Databases(
                 meta: try txn.openDatabase(names.meta, create: true), leads: try txn.openDatabase(names.leads, create: true),
-                order: try txn.openDatabase(names.order, create: true), sets: try txn.openDatabase(names.sets, create: true),
+                order: try txn.openDatabase(names.order, create: true),
+                recency: try txn.openDatabase(names.recency, create: true), sets: try txn.openDatabase(names.sets, create: true),
                 counts: try txn.openDatabase(names.counts, create: true),
                 customers: try txn.openDatabase(names.customers, create: true),
                 admins: try txn.openDatabase(names.admins, create: true),
@@ -87,9 +97,7 @@ public final class ProjectionDatabase: Sendable {
                 } else if try txn.count(dbs.leads) > 0 || Self.getMeta(txn, dbs.meta, MetaKey.position) != nil {
                     state = .emptied(reason: "no format version")
                 }
-                for db in [dbs.meta, dbs.leads, dbs.order, dbs.sets, dbs.counts, dbs.customers, dbs.admins, dbs.tokens] {
-                    try txn.empty(db)
-                }
+                for (_, db) in dbs.named { try txn.empty(db) }
                 try Self.putMeta(txn, dbs.meta, MetaKey.format, UInt64(StoreSchema.formatVersion))
             }
             return dbs

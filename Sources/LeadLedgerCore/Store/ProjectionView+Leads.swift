@@ -42,6 +42,8 @@ extension ProjectionView {
 
     /// An ordered index a list walks: its prefix in `order` and how a `LeadOrderKey` of its sort is written in it.
     struct WalkIndex {
+        /// `order`, or `recency` (whose values are `LeadSummary`s) for the global `updated` order.
+        var db: LMDBDatabase
         var prefix: StoreKey
         var sort: LeadSort
         var count: Int
@@ -72,7 +74,8 @@ extension ProjectionView {
             case .name: .name
             case .step: .step
             }
-        return WalkIndex(prefix: StoreKey(tag.rawValue), sort: sort, count: try leadCount())
+        return WalkIndex(
+            db: sort == .updated ? dbs.recency : dbs.order, prefix: StoreKey(tag.rawValue), sort: sort, count: try leadCount())
     }
 
     // MARK: - Lists
@@ -152,16 +155,21 @@ extension ProjectionView {
         var more = false
         let index = try walkIndex(filter, query.sort)
         let (start, stop) = walkBounds(filter, query.sort, descending: descending, cursor: cursor)
-        let budget = searchTests.isEmpty ? Int.max : 4 * (limit + 1) * Swift.max(count, 1) / Swift.max(broadSearch, 1)
+        // A walk that tests summaries (no record read per lead) may pass four times as many leads again.
+        let summarized = index.db == dbs.recency
+        let budget =
+            searchTests.isEmpty
+            ? Int.max : (summarized ? 16 : 4) * (limit + 1) * Swift.max(count, 1) / Swift.max(broadSearch, 1)
         var visited = 0
         var abandoned = false
-        try walk(dbs.order, prefix: index.prefix, after: start.map(index.key), descending: descending) { entry in
+        try walkEntries(index.db, prefix: index.prefix, after: start.map(index.key), descending: descending) { entry, value in
             if stop.reached(index.sort == .updated || index.sort == .created ? index.primary(entry) : 0) { return false }
             visited += 1
             if visited > budget {
                 abandoned = true
                 return false
             }
+            if summarized, !matcher.mayMatch(LeadSummary(value)) { return true }
             guard let record = try record(StoreKeyReader(entry).trailingUUID()), accepts(record) else { return true }
             if rows.count == limit {
                 more = true
@@ -232,7 +240,7 @@ extension ProjectionView {
 
     /// Visits the live leads paused at `now` (pause date after it), latest pause date first.
     func forEachPaused(at now: Timestamp, _ body: (LeadRecord) throws -> Void) throws {
-        let index = WalkIndex(prefix: StoreKey(StoreSchema.OrderTag.paused.rawValue), sort: .updated, count: 0)
+        let index = WalkIndex(db: dbs.order, prefix: StoreKey(StoreSchema.OrderTag.paused.rawValue), sort: .updated, count: 0)
         try walk(dbs.order, prefix: index.prefix, after: nil, descending: true) { entry in
             guard index.primary(entry) > now.rawValue else { return false }
             if let record = try record(StoreKeyReader(entry).trailingUUID()) { try body(record) }
@@ -242,7 +250,7 @@ extension ProjectionView {
 
     /// Visits the live leads paused at `now`, earliest pause end first, until `body` returns false.
     func forEachPausedSoonestFirst(at now: Timestamp, _ body: (LeadRecord) throws -> Bool) throws {
-        let index = WalkIndex(prefix: StoreKey(StoreSchema.OrderTag.paused.rawValue), sort: .updated, count: 0)
+        let index = WalkIndex(db: dbs.order, prefix: StoreKey(StoreSchema.OrderTag.paused.rawValue), sort: .updated, count: 0)
         let bound = index.key(LeadOrderKey(primary: now.rawValue, id: .max))
         try walk(dbs.order, prefix: index.prefix, after: bound, descending: false) { entry in
             guard let record = try record(StoreKeyReader(entry).trailingUUID()) else { return true }
@@ -328,13 +336,15 @@ extension ProjectionView {
         if let step = f.step {
             var prefix = StoreKey(StoreSchema.OrderTag.updatedByStep.rawValue)
             prefix.string(step)
-            candidates.append(WalkIndex(prefix: prefix, sort: .updated, count: try counter(StoreSchema.setPrefix(.step, step))))
+            candidates.append(WalkIndex(db: dbs.order, prefix: prefix, sort: .updated, count: try counter(StoreSchema.setPrefix(.step, step))))
         }
         if let responsible = f.responsible {
             var prefix = StoreKey(StoreSchema.OrderTag.updatedByResponsible.rawValue)
             prefix.uuid(responsible)
             candidates.append(
-                WalkIndex(prefix: prefix, sort: .updated, count: try counter(StoreSchema.setPrefix(.responsible, responsible))))
+                WalkIndex(
+                    db: dbs.order, prefix: prefix, sort: .updated,
+                    count: try counter(StoreSchema.setPrefix(.responsible, responsible))))
         }
         return try candidates.min { $0.count < $1.count } ?? globalIndex(sort)
     }
@@ -397,7 +407,7 @@ extension ProjectionView {
             let sort: LeadSort = f.createdFrom != nil || f.createdTo != nil ? .created : .updated
             let index = try globalIndex(sort)
             let (start, stop) = walkBounds(f, sort, descending: false, cursor: nil)
-            try walk(dbs.order, prefix: index.prefix, after: start.map(index.key), descending: false) { entry in
+            try walk(index.db, prefix: index.prefix, after: start.map(index.key), descending: false) { entry in
                 if stop.reached(index.primary(entry)) { return false }
                 if let record = try record(StoreKeyReader(entry).trailingUUID()), accepts(record) { total += 1 }
                 return true
@@ -459,14 +469,25 @@ extension ProjectionView {
 
     /// How many leads `token` matches, counted until the count passes `cap`: the sum of the members of the keys
     /// it matches (a lead matching through two keys counts twice).
+    ///
+    /// A token that matches more than `maxEstimatedKeys` keys counts as matching more than `cap` (each
+    /// key has a member): collecting that many keys costs a seek each, and an e-mail's unique local parts
+    /// (`petrauskas.123456`) would otherwise make a prefix like `petr` count thousands of keys per request.
     func estimatedMatches(_ token: LeadSearch.QueryToken, above cap: Int) throws -> Int {
+        guard cap < Int.max else { return 0 }
         var total = 0
+        var keys = 0
         try forEachKey(matching: token) { prefix in
+            keys += 1
             total += try counter(prefix)
+            if keys > Self.maxEstimatedKeys { total = cap + 1 }
             return total <= cap
         }
         return total
     }
+
+    /// How many index keys `estimatedMatches` reads before it calls a token broad.
+    static let maxEstimatedKeys = 256
 
     func searchMatches(_ tokens: [LeadSearch.QueryToken]) throws -> Set<UUID>? {
         guard !tokens.isEmpty else { return nil }

@@ -39,13 +39,37 @@ extension ProjectionView {
         return result
     }
 
-    /// The lower median of the int64 right after `prefix` in the `count` entries of an ordered index.
-    private func lowerMedian(_ prefix: StoreKey, count: Int) throws -> Int64? {
-        guard count > 0, let entry = try element(at: (count - 1) / 2, prefix: prefix) else { return nil }
-        return entry.withUnsafeBytes { bytes in
-            var r = StoreKeyReader(bytes, skipping: prefix.bytes.count)
-            return r.int64()
+    /// The lower median of the int64 right after `prefix` in the `count` entries of an ordered index, whose
+    /// members are counted by `MedianBucket` under `buckets`: the buckets are summed up to the one that holds
+    /// the median, and only that bucket's entries are stepped through.
+    private func lowerMedian(_ prefix: StoreKey, buckets: StoreKey, count: Int) throws -> Int64? {
+        guard count > 0 else { return nil }
+        var rank = (count - 1) / 2
+        var bucket: Int64?
+        try forEach(dbs.counts, prefix: buckets) { key, value in
+            let n = Int(UInt64(bigEndian: value.loadUnaligned(as: UInt64.self)))
+            if rank < n {
+                var r = StoreKeyReader(key, skipping: buckets.bytes.count)
+                bucket = r.int64()
+                return false
+            }
+            rank -= n
+            return true
         }
+        guard let bucket else { return nil }
+        var start = prefix
+        start.int64(bucket)
+        var found: Int64?
+        try forEach(dbs.order, prefix: prefix, from: start) { key, _ in
+            if rank > 0 {
+                rank -= 1
+                return true
+            }
+            var r = StoreKeyReader(key, skipping: prefix.bytes.count)
+            found = r.int64()
+            return false
+        }
+        return found
     }
 
     public func funnel(_ period: ReportPeriod = .allTime) throws -> FunnelReport {
@@ -94,10 +118,12 @@ extension ProjectionView {
             let converted = conversions[id] ?? 0
             var prefix = StoreKey(StoreSchema.OrderTag.conversions.rawValue)
             prefix.uuid(id)
+            var buckets = StoreKey(StoreSchema.CountTag.conversionBuckets.rawValue)
+            buckets.uuid(id)
             return ManagerReportRow(
                 admin: id, name: admins[id]?.name, responsible: responsible[id] ?? 0, created: created[id] ?? 0,
                 converted: converted, actionsCompleted: completed[id] ?? 0,
-                medianTimeToConvert: try lowerMedian(prefix, count: converted))
+                medianTimeToConvert: try lowerMedian(prefix, buckets: buckets, count: converted))
         }
     }
 
@@ -112,10 +138,12 @@ extension ProjectionView {
             let name = settings.steps.first { $0.key == key }?.name ?? key
             var prefix = StoreKey(StoreSchema.OrderTag.stays.rawValue)
             prefix.string(key)
+            var buckets = StoreKey(StoreSchema.CountTag.stayBuckets.rawValue)
+            buckets.string(key)
             return StepTimeRow(
                 step: key, name: name, count: count,
                 mean: count == 0 ? nil : Int64(sums[key] ?? 0) / Int64(count),
-                median: try lowerMedian(prefix, count: count))
+                median: try lowerMedian(prefix, buckets: buckets, count: count))
         }
     }
 

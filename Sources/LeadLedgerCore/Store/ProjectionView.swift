@@ -74,63 +74,60 @@ public struct ProjectionView: ~Copyable {
         return ids
     }
 
-    /// Visits the entries of `db` whose keys start with `prefix`, in key order, until `body` returns false.
+    /// Visits the entries of `db` whose keys start with `prefix`, in key order (from the first key ≥ `start`
+    /// when given), until `body` returns false.
     func forEach(
-        _ db: LMDBDatabase, prefix: StoreKey, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
+        _ db: LMDBDatabase, prefix: StoreKey, from start: StoreKey? = nil,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
     ) throws {
         try txn.withCursor(db) { cursor in
-            try prefix.with { start in
-                try cursor.scan(from: start.isEmpty ? nil : start) { key, value in
-                    guard key.starts(with: start) else { return false }
-                    return try body(key, value)
+            try prefix.with { p in
+                try (start ?? prefix).with { s in
+                    try cursor.scan(from: s.isEmpty ? nil : s) { key, value in
+                        guard key.starts(with: p) else { return false }
+                        return try body(key, value)
+                    }
                 }
             }
         }
     }
 
-    /// Visits the entries of `db` under `prefix` strictly after `bound` (a full key) in the direction given, or
+    /// Visits the keys of `db` under `prefix` strictly after `bound` (a full key) in the direction given, or
     /// from the first (last, descending) entry without a bound, until `body` returns false.
     func walk(
         _ db: LMDBDatabase, prefix: StoreKey, after bound: StoreKey?, descending: Bool,
         _ body: (UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
+        try walkEntries(db, prefix: prefix, after: bound, descending: descending) { key, _ in try body(key) }
+    }
+
+    /// `walk` with each entry's value.
+    func walkEntries(
+        _ db: LMDBDatabase, prefix: StoreKey, after bound: StoreKey?, descending: Bool,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
     ) throws {
         try txn.withCursor(db) { cursor in
             try prefix.with { p in
                 if descending {
                     let start = bound ?? prefix.prefixEnd
                     try (start?.bytes ?? [UInt8](repeating: 0xFF, count: 64)).withUnsafeBytes { s in
-                        try cursor.scanBackward(from: s) { key, _ in
+                        try cursor.scanBackward(from: s) { key, value in
                             if key.elementsEqual(s) { return true }
                             guard key.starts(with: p) else { return false }
-                            return try body(key)
+                            return try body(key, value)
                         }
                     }
                 } else {
                     let start = bound ?? prefix
                     try start.with { s in
-                        try cursor.scan(from: s) { key, _ in
+                        try cursor.scan(from: s) { key, value in
                             if bound != nil, key.elementsEqual(s) { return true }
                             guard key.starts(with: p) else { return false }
-                            return try body(key)
+                            return try body(key, value)
                         }
                     }
                 }
             }
         }
-    }
-
-    /// The entry at `index` (0-based, ascending) under `prefix`.
-    func element(at index: Int, prefix: StoreKey) throws -> [UInt8]? {
-        var seen = 0
-        var found: [UInt8]?
-        try walk(dbs.order, prefix: prefix, after: nil, descending: false) { key in
-            if seen == index {
-                found = Array(key)
-                return false
-            }
-            seen += 1
-            return true
-        }
-        return found
     }
 }

@@ -5,7 +5,7 @@ import LeadDomain
 /// store"). Every key is a `StoreKey`; values are described per database.
 enum StoreSchema {
     /// Bumped whenever a database's keys or values change meaning: a store of another version is rebuilt.
-    static let formatVersion: UInt32 = 2
+    static let formatVersion: UInt32 = 3
 
     enum Database {
         /// `meta`: `format` (u32 BE), `position` (u64 BE), `recordedAt` (i64 BE), `settings` (JSON),
@@ -15,6 +15,9 @@ enum StoreSchema {
         static let leads = "leads"
         /// `order`: ordered indexes, `OrderTag` then the sort key and the lead id → empty.
         static let order = "order"
+        /// `recency`: the `OrderTag.updated` index, `[updatedAt][id]` for every lead → its `LeadSummary`, which a
+        /// walk tests before reading the lead.
+        static let recency = "recency"
         /// `sets`: inverted indexes, `SetTag`, the key, the lead id → empty.
         static let sets = "sets"
         /// `counts`: a `sets` prefix (`SetTag` and key) → members (u64 BE); `CountTag` buckets → u64 BE.
@@ -25,12 +28,11 @@ enum StoreSchema {
         static let admins = "admins"
         /// `tokens`: SHA-256 hex of an API token (UTF-8) → admin id (16 bytes); the first admin to hold it.
         static let tokens = "tokens"
-        static let all = [meta, leads, order, sets, counts, customers, admins, tokens]
     }
 
     /// The ordered indexes. Every entry ends in the lead id, so every order is total.
     enum OrderTag: UInt8 {
-        /// `[updatedAt][id]`, every lead.
+        /// `[updatedAt][id]`, every lead: in the `recency` database (with values), not in `order`.
         case updated = 1
         /// `[createdAt][id]`, every lead.
         case created = 2
@@ -83,6 +85,32 @@ enum StoreSchema {
         case conversions = 47
         /// History: `[admin]` actions completed; `[step]` completed stays and their total duration (µs).
         case actionsCompleted = 48, stays, staySum
+        /// Members of `OrderTag.stays` by `[step][MedianBucket.lowerBound(duration)]`, and of
+        /// `OrderTag.conversions` by `[responsible][MedianBucket.lowerBound(time to convert)]`: a median is found
+        /// by summing buckets, then stepping through the one bucket that holds it.
+        case stayBuckets = 51, conversionBuckets
+    }
+
+    /// Log-linear buckets of durations (µs) for medians: each power of two is cut into 16 buckets, so a bucket
+    /// spans at most 1/16 of its values' magnitude and a report steps through one bucket's entries, never half
+    /// an index. `lowerBound` is monotone, so the buckets are in the order of the durations they hold.
+    enum MedianBucket {
+        /// The smallest duration in `d`'s bucket (negative durations, from back-dated events, are mirrored).
+        static func lowerBound(_ d: Int64) -> Int64 {
+            if d < 0 {
+                let u = -(d + 1)  // ≥ 0, no overflow at Int64.min
+                return -1 - upperBound(u)
+            }
+            return d - (d & (width(d) - 1))
+        }
+
+        private static func upperBound(_ u: Int64) -> Int64 { lowerBound(u) + (width(u) - 1) }
+
+        /// 1 below 32; 2^(⌊log2 d⌋ − 4) above.
+        private static func width(_ d: Int64) -> Int64 {
+            let exponent = 63 - d.leadingZeroBitCount
+            return exponent <= 4 ? 1 : Int64(1) << (exponent - 4)
+        }
     }
 
     static func setPrefix(_ tag: SetTag, _ key: String) -> StoreKey {
@@ -100,6 +128,14 @@ enum StoreSchema {
     static func setPrefix(_ tag: SetTag) -> StoreKey { StoreKey(tag.rawValue) }
 
     static func counter(_ tag: CountTag) -> StoreKey { StoreKey(tag.rawValue) }
+
+    /// The `stayBuckets` counter a completed stay on `step` of `duration` µs adds to.
+    static func stayBucket(_ step: String, _ duration: Int64) -> StoreKey {
+        var k = StoreKey(CountTag.stayBuckets.rawValue)
+        k.string(step)
+        k.int64(MedianBucket.lowerBound(duration))
+        return k
+    }
 
     /// A `(step?, responsible?)` bucket of `CountTag`.
     static func bucket(_ tag: CountTag, step: String?, responsible: UUID?) -> StoreKey {
