@@ -8,7 +8,7 @@ import LeadDomain
 struct LeadIndexEntries {
     /// Full `order` keys (ending in the id).
     var order: [StoreKey] = []
-    /// The `recency` entry: `[updatedAt][id]` and the lead's `LeadSummary` (none for an empty set of entries).
+    /// The `recency` entry of a live lead: `[updatedAt][id]` and its `LeadSummary`.
     var recency: (key: StoreKey, summary: [UInt8])?
     /// `sets` prefixes (tag and key, without the id).
     var sets: [StoreKey] = []
@@ -25,15 +25,16 @@ struct LeadIndexEntries {
             key.uuid(id)
             order.append(key)
         }
-        var recent = StoreKey(StoreSchema.OrderTag.updated.rawValue)
-        recent.int64(lead.updatedAt.rawValue)
-        recent.uuid(id)
-        recency = (recent, LeadSummary.encode(record))
+        orderKey(.updated) { $0.int64(lead.updatedAt.rawValue) }
         orderKey(.created) { $0.int64(lead.createdAt.rawValue) }
         orderKey(.name) { $0.string(record.nameKey) }
         orderKey(.step) { $0.int64(stepRanks.rank(lead.step)); $0.int64(lead.updatedAt.rawValue) }
 
         if live {
+            var recent = StoreKey(StoreSchema.OrderTag.updated.rawValue)
+            recent.int64(lead.updatedAt.rawValue)
+            recent.uuid(id)
+            recency = (recent, LeadSummary.encode(record))
             if let until = lead.pausedUntil { orderKey(.paused) { $0.int64(until.rawValue) } }
             orderKey(.updatedByStep) { $0.string(lead.step); $0.int64(lead.updatedAt.rawValue) }
             if let responsible = lead.responsible {

@@ -42,7 +42,7 @@ extension ProjectionView {
 
     /// An ordered index a list walks: its prefix in `order` and how a `LeadOrderKey` of its sort is written in it.
     struct WalkIndex {
-        /// `order`, or `recency` (whose values are `LeadSummary`s) for the global `updated` order.
+        /// `order`, or `recency` (live leads, whose values are `LeadSummary`s).
         var db: LMDBDatabase
         var prefix: StoreKey
         var sort: LeadSort
@@ -74,8 +74,7 @@ extension ProjectionView {
             case .name: .name
             case .step: .step
             }
-        return WalkIndex(
-            db: sort == .updated ? dbs.recency : dbs.order, prefix: StoreKey(tag.rawValue), sort: sort, count: try leadCount())
+        return WalkIndex(db: dbs.order, prefix: StoreKey(tag.rawValue), sort: sort, count: try leadCount())
     }
 
     // MARK: - Lists
@@ -328,11 +327,13 @@ extension ProjectionView {
         }
     }
 
-    /// The ordered index a page walks: for the `updated` sort over live statuses, the smaller of the step's and
-    /// the responsible's own order when the filter names them; the sort's global order otherwise.
+    /// The ordered index a page walks: for the `updated` sort over live statuses, the smallest of the live leads'
+    /// `recency` order and the step's and the responsible's own orders when the filter names them; the sort's
+    /// global order otherwise.
     private func walkIndex(_ f: LeadFilter, _ sort: LeadSort) throws -> WalkIndex {
         guard sort == .updated, f.states.isSubset(of: LeadStatus.live) else { return try globalIndex(sort) }
-        var candidates: [WalkIndex] = []
+        let live = try leadCount() - counter(StoreSchema.setPrefix(.deleted)) - counter(StoreSchema.setPrefix(.merged))
+        var candidates = [WalkIndex(db: dbs.recency, prefix: StoreKey(StoreSchema.OrderTag.updated.rawValue), sort: .updated, count: live)]
         if let step = f.step {
             var prefix = StoreKey(StoreSchema.OrderTag.updatedByStep.rawValue)
             prefix.string(step)
@@ -346,7 +347,7 @@ extension ProjectionView {
                     db: dbs.order, prefix: prefix, sort: .updated,
                     count: try counter(StoreSchema.setPrefix(.responsible, responsible))))
         }
-        return try candidates.min { $0.count < $1.count } ?? globalIndex(sort)
+        return candidates.min { $0.count < $1.count }!
     }
 
     /// Where to start walking an ordered index, and when to stop, given the cursor and a time range on the sort.

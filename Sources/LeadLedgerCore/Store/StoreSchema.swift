@@ -15,8 +15,8 @@ enum StoreSchema {
         static let leads = "leads"
         /// `order`: ordered indexes, `OrderTag` then the sort key and the lead id → empty.
         static let order = "order"
-        /// `recency`: the `OrderTag.updated` index, `[updatedAt][id]` for every lead → its `LeadSummary`, which a
-        /// walk tests before reading the lead.
+        /// `recency`: the `OrderTag.updated` index of live leads only, `[updatedAt][id]` → the lead's
+        /// `LeadSummary`, which a walk tests before reading the lead (deleted and merged leads are not walked).
         static let recency = "recency"
         /// `sets`: inverted indexes, `SetTag`, the key, the lead id → empty.
         static let sets = "sets"
@@ -32,7 +32,7 @@ enum StoreSchema {
 
     /// The ordered indexes. Every entry ends in the lead id, so every order is total.
     enum OrderTag: UInt8 {
-        /// `[updatedAt][id]`, every lead: in the `recency` database (with values), not in `order`.
+        /// `[updatedAt][id]`, every lead (and in `recency`, live leads with their summaries).
         case updated = 1
         /// `[createdAt][id]`, every lead.
         case created = 2
