@@ -159,7 +159,9 @@ public enum LeadSearch {
             let k = p.count
             var found = false
             forEachSegment(of: joined) { token in
-                guard token.count >= k, k == 0 || memcmp(token.baseAddress!, p.baseAddress!, k) == 0 else { return true }
+                // The first byte before memcmp: most tokens differ there, and a call per token is most of the cost.
+                guard token.count >= k, k == 0 || (token[0] == p[0] && memcmp(token.baseAddress!, p.baseAddress!, k) == 0)
+                else { return true }
                 let whole = String(decoding: token, as: UTF8.self)
                 if whole.hasPrefix(String(decoding: p, as: UTF8.self)) {
                     found = true

@@ -154,11 +154,12 @@ extension ProjectionView {
         var more = false
         let index = try walkIndex(filter, query.sort)
         let (start, stop) = walkBounds(filter, query.sort, descending: descending, cursor: cursor)
-        // A walk that tests summaries (no record read per lead) may pass four times as many leads again.
+        // A walk that tests summaries (no record read per lead) may pass eight times as many leads as one that reads
+        // each record before giving up and collecting the tokens.
         let summarized = index.db == dbs.recency
         let budget =
             searchTests.isEmpty
-            ? Int.max : (summarized ? 16 : 4) * (limit + 1) * Swift.max(count, 1) / Swift.max(broadSearch, 1)
+            ? Int.max : (summarized ? 32 : 4) * (limit + 1) * Swift.max(count, 1) / Swift.max(broadSearch, 1)
         var visited = 0
         var abandoned = false
         try walkEntries(index.db, prefix: index.prefix, after: start.map(index.key), descending: descending) { entry, value in
