@@ -170,7 +170,10 @@ extension ProjectionView {
                 return false
             }
             if summarized, !matcher.mayMatch(LeadSummary(value)) { return true }
-            guard let record = try record(StoreKeyReader(entry).trailingUUID()), accepts(record) else { return true }
+            // Every entry ends in the lead id: a collected search is tested before the record is read.
+            let id = StoreKeyReader(entry).trailingUUID()
+            if let search, !search.contains(id) { return true }
+            guard let record = try record(id), accepts(record) else { return true }
             if rows.count == limit {
                 more = true
                 return false
