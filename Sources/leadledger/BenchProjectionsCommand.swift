@@ -30,6 +30,9 @@ struct BenchProjections: AsyncParsableCommand {
     @Option(help: "Events per write transaction of the rebuild.")
     var batch: Int = 16_384
 
+    @Option(help: "Events the rebuild may fold in bulk (default: what half the memory holds); 0: batches only.")
+    var bulkEvents: UInt64 = ProjectionDatabase.bulkEventBudget
+
     func validate() throws {
         guard runs >= 10 else { throw ValidationError("--runs must be at least 10") }
         guard (1...1_000_000).contains(batch) else { throw ValidationError("--batch must be 1…1000000") }
@@ -45,8 +48,10 @@ struct BenchProjections: AsyncParsableCommand {
 
         // 1. Rebuild from position 0 (read, decode, apply, commit).
         var store = try ProjectionDatabase(directory: directory)
-        let batch = batch
-        report.rebuild = try Timing.measure { report.events = Int(try store.catchUp(log: log, batchSize: batch)) }
+        let (batch, bulkEvents) = (batch, bulkEvents)
+        report.rebuild = try Timing.measure {
+            report.events = Int(try store.catchUp(log: log, batchSize: batch, bulkEvents: bulkEvents))
+        }
         report.rebuildEventsPerSecondWall = Double(report.events) / report.rebuild.wall
         report.rebuildEventsPerSecondCPU = Double(report.events) / report.rebuild.cpu
         report.rebuildMaxResidentMiB = Timing.maxResidentMiB()

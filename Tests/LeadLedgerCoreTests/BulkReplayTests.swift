@@ -98,6 +98,30 @@ struct BulkReplayTests {
         #expect(throughTime.count >= Int(limit))
     }
 
+    @Test("a log longer than the bulk budget is folded in bulk up to it and applied in batches after: the same store")
+    func bulkBudget() async throws {
+        let data = TemporaryDirectory()
+        let log = try await Self.generatedLog(data.path, leads: 1_600)
+        defer { log.close() }
+        let checks = Checks()
+        try await onOwnThread {
+            let full = TemporaryDirectory()
+            let reference = try ProjectionDatabase(directory: full.path, durability: .discardable)
+            defer { reference.close() }
+            try reference.catchUp(log: log, bulkThreshold: 1_000)
+            for budget in [log.head / 3, 0] {
+                let part = TemporaryDirectory()
+                let store = try ProjectionDatabase(directory: part.path, durability: .discardable)
+                defer { store.close() }
+                try store.catchUp(log: log, bulkThreshold: 1_000, bulkEvents: budget)
+                checks.expect(try store.position() == log.head)
+                checks.expect(try store.firstDifference(from: reference) == nil)
+            }
+        }
+        #expect(checks.failures.isEmpty, "\(checks.report)")
+        #expect(checks.count > 0)
+    }
+
     @Test("catching a store up through a position equals replaying the log to that position")
     func catchUpThroughPosition() async throws {
         let data = TemporaryDirectory()

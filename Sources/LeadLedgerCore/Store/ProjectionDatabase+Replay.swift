@@ -6,15 +6,27 @@ extension ProjectionDatabase {
     /// `batchSize` events. Returns the number applied. On an error the batches before it stay applied.
     ///
     /// An empty store facing more than `bulkThreshold` events is built in bulk first (`bulkBuild`: folded in
-    /// memory, each database written once in key order), then the events committed meanwhile are applied.
+    /// memory, each database written once in key order), then the events committed meanwhile are applied. The
+    /// bulk fold holds every lead in memory, so it covers at most `bulkEvents` events (by default as many as
+    /// half the machine's memory holds, `bulkEventBudget`); the events past them are applied in batches, whose
+    /// memory is bounded. A time limit (`asOf: .time`) beyond that budget is applied in batches throughout.
     @discardableResult
     public func catchUp(
         log: EventLog, through asOf: AsOf? = nil, batchSize: Int = 4_096, bulkThreshold: UInt64 = 50_000,
-        progress: ((Replayer.Progress) -> Void)? = nil
+        bulkEvents: UInt64 = ProjectionDatabase.bulkEventBudget, progress: ((Replayer.Progress) -> Void)? = nil
     ) throws -> UInt64 {
         let start = try position()
         if start == 0, log.head > bulkThreshold, try read({ try $0.leadCount() }) == 0 {
-            try bulkBuild(log: log, through: asOf, progress: progress)
+            var through = asOf
+            var bulk = bulkEvents > bulkThreshold
+            if log.head > bulkEvents {
+                switch asOf {
+                case nil: through = .position(bulkEvents)
+                case .position(let limit): through = .position(min(limit, bulkEvents))
+                case .time: bulk = false
+                }
+            }
+            if bulk { try bulkBuild(log: log, through: through, progress: progress) }
         }
         let resume = try position()
         var batch: [AppliedEvent] = []
@@ -35,6 +47,10 @@ extension ProjectionDatabase {
 }
 
 extension ProjectionDatabase {
+    /// How many events a bulk fold may hold: half the physical memory at the peak measured per event of a
+    /// generated log (about 1.3 KB: the folded leads, their records and index keys before they are sorted).
+    public static let bulkEventBudget: UInt64 = ProcessInfo.processInfo.physicalMemory / 2 / 1_400
+
     /// Writes a compacted copy of the store as of one read transaction into `<parent>/<position>` (a directory
     /// holding `data.mdb`; written under a temporary name and renamed when complete). Returns the directory,
     /// its size and the position. An existing snapshot of the same position is kept.
