@@ -89,4 +89,23 @@ struct ProjectionRecoveryTests {
         #expect(after.golden == before)
         #expect(after.position == after.head)
     }
+
+    @Test("a store left without its format by an interrupted bulk build is emptied and rebuilt at open")
+    func interruptedBulkBuild() async throws {
+        let data = TemporaryDirectory()
+        let before = try await Self.written(data.path, leads: 20)
+        let store = try ProjectionDatabase(directory: data.path + "/projections/g1")
+        try store.env.write { txn in
+            _ = try Array(ProjectionDatabase.MetaKey.format.utf8).withUnsafeBytes { try txn.delete(store.dbs.meta, key: $0) }
+        }
+        store.close()
+        #expect(throws: LedgerError.self) { _ = try ProjectionDatabase(directory: data.path + "/projections/g1", emptyOnMismatch: false) }
+        let reopened = try ProjectionDatabase(directory: data.path + "/projections/g1")
+        #expect(reopened.openState == .emptied(reason: "no format version (an interrupted bulk build)"))
+        #expect(try reopened.position() == 0)
+        reopened.close()
+        let after = try await Self.reopenedGolden(data.path)
+        #expect(after.golden == before)
+        #expect(after.position == after.head)
+    }
 }

@@ -131,6 +131,20 @@ package final class LMDBEnvironment: @unchecked Sendable {
         return value
     }
 
+    /// Runs `body` (a series of write transactions) with commits that do not wait for the disk, then flushes
+    /// everything they wrote at once. For a bulk load whose result is marked complete only by a transaction
+    /// committed after this returns: a crash meanwhile may tear what `body` wrote, never that mark.
+    package func withoutWaitingForDisk<T>(_ body: () throws -> T) throws -> T {
+        var flags: UInt32 = 0
+        try LMDBEnvironment.check(mdb_env_get_flags(handle, &flags), "mdb_env_get_flags")
+        let alreadyUnsynced = flags & UInt32(MDB_NOSYNC) != 0
+        if !alreadyUnsynced { try LMDBEnvironment.check(mdb_env_set_flags(handle, UInt32(MDB_NOSYNC), 1), "mdb_env_set_flags") }
+        defer { if !alreadyUnsynced { mdb_env_set_flags(handle, UInt32(MDB_NOSYNC), 0) } }
+        let value = try body()
+        try LMDBEnvironment.check(mdb_env_sync(handle, 1), "mdb_env_sync")
+        return value
+    }
+
     /// Writes a compacted copy of the environment (free pages left out) into the empty directory `path`, as
     /// of one read transaction: a consistent copy while writers go on.
     package func copyCompacted(to path: String) throws {

@@ -77,33 +77,49 @@ struct SortedKeys {
         entries.append(contentsOf: other.entries.lazy.map { ($0.head, $0.start + offset, $0.count) })
     }
 
+    /// Keys added, duplicates included.
     var count: Int { entries.count }
 
-    /// Each distinct key in byte order with how many times it was added (sorts the keys in place).
-    mutating func forEachSorted(_ body: (UnsafeRawBufferPointer, Int) throws -> Void) rethrows {
+    /// Puts the keys in byte order.
+    mutating func sort() {
         var order = entries
         entries = []
-        try bytes.withUnsafeBytes { all in
+        bytes.withUnsafeBytes { all in
             let base = all.baseAddress!
-            func less(_ a: (head: UInt64, start: Int32, count: Int32), _ b: (head: UInt64, start: Int32, count: Int32)) -> Bool {
+            order.sort { a, b in
                 if a.head != b.head { return a.head < b.head }
                 let common = Int(min(a.count, b.count))
                 let c = memcmp(base + Int(a.start), base + Int(b.start), common)
                 return c != 0 ? c < 0 : a.count < b.count
             }
+        }
+        entries = order
+    }
+
+    /// Visits sorted keys from entry `cursor`: each distinct key with how many times it was added, at most
+    /// `limit` of them, leaving `cursor` at the next distinct key (`count` at the end). Call `sort()` first.
+    func visit(from cursor: inout Int, limit: Int, _ body: (UnsafeRawBufferPointer, Int) throws -> Void) rethrows {
+        try bytes.withUnsafeBytes { all in
+            let base = all.baseAddress!
             func same(_ a: (head: UInt64, start: Int32, count: Int32), _ b: (head: UInt64, start: Int32, count: Int32)) -> Bool {
                 a.head == b.head && a.count == b.count && memcmp(base + Int(a.start), base + Int(b.start), Int(a.count)) == 0
             }
-            order.sort(by: less)
-            var index = 0
-            while index < order.count {
+            var visited = 0
+            while cursor < entries.count && visited < limit {
                 var run = 1
-                while index + run < order.count && same(order[index], order[index + run]) { run += 1 }
-                try body(UnsafeRawBufferPointer(start: base + Int(order[index].start), count: Int(order[index].count)), run)
-                index += run
+                while cursor + run < entries.count && same(entries[cursor], entries[cursor + run]) { run += 1 }
+                try body(UnsafeRawBufferPointer(start: base + Int(entries[cursor].start), count: Int(entries[cursor].count)), run)
+                cursor += run
+                visited += 1
             }
         }
-        entries = order
+    }
+
+    /// Each distinct key in byte order with how many times it was added (sorts the keys in place).
+    mutating func forEachSorted(_ body: (UnsafeRawBufferPointer, Int) throws -> Void) rethrows {
+        sort()
+        var cursor = 0
+        try visit(from: &cursor, limit: .max, body)
     }
 }
 
@@ -160,11 +176,47 @@ extension ProjectionDatabase {
         return position
     }
 
+    /// Writes the fold in many transactions (LMDB holds a transaction's dirty pages in memory until it commits,
+    /// and at 10^6 leads the store is gigabytes) that do not wait for the disk, flushed once at the end. While it
+    /// writes, the store has no format version, so a store left by an interrupted build is emptied at the next
+    /// open; the last transaction, committed durably after the flush, writes the position and the format back.
     private func write(_ fold: consuming BulkFold) throws {
+        typealias Meta = ProjectionDatabase.MetaKey
+        try env.write { txn in _ = try Array(Meta.format.utf8).withUnsafeBytes { try txn.delete(dbs.meta, key: $0) } }
+        var fold = fold
+        let staySums = try env.withoutWaitingForDisk { try writeParts(&fold) }
+        try env.write { txn in
+            // Stay sums are signed totals kept at 0 too (as the incremental writer keeps them).
+            for (step, sum) in staySums {
+                var k = StoreKey(StoreSchema.CountTag.staySum.rawValue)
+                k.string(step)
+                var be = UInt64(bitPattern: sum).bigEndian
+                try k.with { key in try withUnsafeBytes(of: &be) { try txn.put(dbs.counts, key: key, value: $0) } }
+            }
+            for id in fold.admins.keys.sorted(by: UUID.canonicalOrder) {
+                try withUnsafeBytes(of: id.uuid) { key in try ProjectionDatabase.putAdmin(txn, dbs.admins, key, fold.admins[id]!) }
+            }
+            for (hash, owner) in fold.tokenOwners {
+                try Array(hash.utf8).withUnsafeBytes { key in
+                    try withUnsafeBytes(of: owner.uuid) { try txn.put(dbs.tokens, key: key, value: $0) }
+                }
+            }
+            try ProjectionDatabase.putMeta(txn, dbs.meta, Meta.position, fold.position)
+            try ProjectionDatabase.putMeta(txn, dbs.meta, Meta.recordedAt, UInt64(bitPattern: fold.recordedAt))
+            if fold.settingsChanged {
+                try Array(Meta.settings.utf8).withUnsafeBytes { k in try ProjectionDatabase.putJSON(txn, dbs.meta, k, fold.settings) }
+                try ProjectionDatabase.putMeta(txn, dbs.meta, Meta.settingsVersion, 1)
+            }
+            try ProjectionDatabase.putMeta(txn, dbs.meta, Meta.format, UInt64(StoreSchema.formatVersion))
+        }
+    }
+
+    /// Writes leads, indexes, counters and customers (every part but the last transaction's); returns the stay
+    /// totals the last one writes. Empties `fold.leads` and `fold.customers` as it goes.
+    private func writeParts(_ fold: inout BulkFold) throws -> [String: Int64] {
         let ranks = StepRanks(fold.settings)
         // The per-lead work (search keys, encoding, index entries) on two threads, half of each chunk of leads
-        // each; the chunk's records are appended before the next chunk is made, so they are never all in memory.
-        var fold = fold
+        // each; the chunk's records are appended (and committed) before the next chunk is made.
         let ids = fold.leads.keys.sorted(by: UUID.canonicalOrder)
         let leads = fold.leads
         fold.leads = [:]
@@ -173,81 +225,89 @@ extension ProjectionDatabase {
         var sets = SortedKeys()
         var buckets = SortedKeys()
         var counts: [StoreKey: Int64] = [:]
-        let empty: [UInt8] = []
-        try env.write { txn in
-            try empty.withUnsafeBytes { nothing in
-                for chunk in stride(from: 0, to: ids.count, by: 65_536) {
-                    let end = min(chunk + 65_536, ids.count)
-                    let half = (chunk + end) / 2
-                    let halves = (Slot<BulkSlice>(), Slot<BulkSlice>())
-                    onTwoThreads(
-                        { halves.0.value = BulkSlice(ids[chunk..<half], leads, ranks) },
-                        { halves.1.value = BulkSlice(ids[half..<end], leads, ranks) })
-                    for slice in [halves.0.value!, halves.1.value!] {
-                        for (id, bytes) in slice.records {
-                            try withUnsafeBytes(of: id.uuid) { key in
-                                try bytes.withUnsafeBytes { try txn.put(dbs.leads, key: key, value: $0, append: true) }
-                            }
+        for chunk in stride(from: 0, to: ids.count, by: 65_536) {
+            let end = min(chunk + 65_536, ids.count)
+            let half = (chunk + end) / 2
+            let halves = (Slot<BulkSlice>(), Slot<BulkSlice>())
+            onTwoThreads(
+                { halves.0.value = BulkSlice(ids[chunk..<half], leads, ranks) },
+                { halves.1.value = BulkSlice(ids[half..<end], leads, ranks) })
+            try env.write { txn in
+                for slice in [halves.0.value!, halves.1.value!] {
+                    for (id, bytes) in slice.records {
+                        try withUnsafeBytes(of: id.uuid) { key in
+                            try bytes.withUnsafeBytes { try txn.put(dbs.leads, key: key, value: $0, append: true) }
                         }
-                        order.append(contentsOf: slice.order)
-                        recency.append(contentsOf: slice.recency)
-                        sets.append(contentsOf: slice.sets)
-                        buckets.append(contentsOf: slice.buckets)
                     }
                 }
-                let recencyKeyLength = 1 + 8 + 16
-                try recency.forEachSorted { entry, _ in
-                    try txn.put(
-                        dbs.recency, key: UnsafeRawBufferPointer(rebasing: entry[..<recencyKeyLength]),
-                        value: UnsafeRawBufferPointer(rebasing: entry[recencyKeyLength...]), append: true)
+            }
+            for slice in [halves.0.value!, halves.1.value!] {
+                order.append(contentsOf: slice.order)
+                recency.append(contentsOf: slice.recency)
+                sets.append(contentsOf: slice.sets)
+                buckets.append(contentsOf: slice.buckets)
+            }
+        }
+        let empty: [UInt8] = []
+        return try empty.withUnsafeBytes { nothing in
+            let recencyKeyLength = 1 + 8 + 16
+            try appendSorted(&recency) { txn, entry, _ in
+                try txn.put(
+                    dbs.recency, key: UnsafeRawBufferPointer(rebasing: entry[..<recencyKeyLength]),
+                    value: UnsafeRawBufferPointer(rebasing: entry[recencyKeyLength...]), append: true)
+            }
+            recency = SortedKeys()
+            // Inverted indexes, and their member counts from the runs of equal prefixes (the key less the id).
+            var setCounts: [(StoreKey, Int64)] = []
+            try appendSorted(&sets) { txn, key, _ in
+                try txn.put(dbs.sets, key: key, value: nothing, append: true)
+                let prefix = UnsafeRawBufferPointer(rebasing: key.dropLast(16))
+                if let last = setCounts.last, last.0.bytes.elementsEqual(prefix) {
+                    setCounts[setCounts.count - 1].1 += 1
+                } else {
+                    setCounts.append((StoreKey(bytes: Array(prefix)), 1))
                 }
-                recency = SortedKeys()
-                // Inverted indexes, and their member counts from the runs of equal prefixes (the key less the id).
-                var setCounts: [(StoreKey, Int64)] = []
-                try sets.forEachSorted { key, _ in
-                    try txn.put(dbs.sets, key: key, value: nothing, append: true)
-                    let prefix = UnsafeRawBufferPointer(rebasing: key.dropLast(16))
-                    if let last = setCounts.last, last.0.bytes.elementsEqual(prefix) {
-                        setCounts[setCounts.count - 1].1 += 1
-                    } else {
-                        setCounts.append((StoreKey(bytes: Array(prefix)), 1))
-                    }
-                }
-                sets = SortedKeys()
-                buckets.forEachSorted { key, n in counts[StoreKey(bytes: Array(key))] = Int64(n) }
-                for (prefix, n) in setCounts { counts[prefix] = n }
-                // Duplicate groups: keys of two or more live leads.
-                var groups: Int64 = 0
-                for (prefix, size) in counts where prefix.bytes.first == StoreSchema.SetTag.duplicate.rawValue && size >= 2 {
-                    var k = StoreKey(StoreSchema.OrderTag.duplicateGroups.rawValue)
-                    k.int64(-size)
-                    order.add(StoreKey(bytes: k.bytes + prefix.bytes.dropFirst()))
-                    groups += 1
-                }
-                if groups > 0 { counts[StoreSchema.counter(.duplicateGroups)] = groups }
-                // History.
-                var staySums: [String: Int64] = [:]
-                for stay in fold.stays {
-                    var k = StoreKey(StoreSchema.OrderTag.stays.rawValue)
-                    k.string(stay.step)
-                    k.int64(stay.duration)
-                    k.int64(Int64(bitPattern: stay.position))
-                    order.add(k)
-                    var c = StoreKey(StoreSchema.CountTag.stays.rawValue)
-                    c.string(stay.step)
-                    counts[c, default: 0] += 1
-                    counts[StoreSchema.stayBucket(stay.step, stay.duration), default: 0] += 1
-                    staySums[stay.step, default: 0] &+= stay.duration
-                }
-                for (admin, n) in fold.actionsCompleted {
-                    var c = StoreKey(StoreSchema.CountTag.actionsCompleted.rawValue)
-                    c.uuid(admin)
-                    counts[c] = n
-                }
-                // Customers and their name order.
+            }
+            sets = SortedKeys()
+            buckets.forEachSorted { key, n in counts[StoreKey(bytes: Array(key))] = Int64(n) }
+            buckets = SortedKeys()
+            for (prefix, n) in setCounts { counts[prefix] = n }
+            setCounts = []
+            // Duplicate groups: keys of two or more live leads.
+            var groups: Int64 = 0
+            for (prefix, size) in counts where prefix.bytes.first == StoreSchema.SetTag.duplicate.rawValue && size >= 2 {
+                var k = StoreKey(StoreSchema.OrderTag.duplicateGroups.rawValue)
+                k.int64(-size)
+                order.add(StoreKey(bytes: k.bytes + prefix.bytes.dropFirst()))
+                groups += 1
+            }
+            if groups > 0 { counts[StoreSchema.counter(.duplicateGroups)] = groups }
+            // History.
+            var staySums: [String: Int64] = [:]
+            for stay in fold.stays {
+                var k = StoreKey(StoreSchema.OrderTag.stays.rawValue)
+                k.string(stay.step)
+                k.int64(stay.duration)
+                k.int64(Int64(bitPattern: stay.position))
+                order.add(k)
+                var c = StoreKey(StoreSchema.CountTag.stays.rawValue)
+                c.string(stay.step)
+                counts[c, default: 0] += 1
+                counts[StoreSchema.stayBucket(stay.step, stay.duration), default: 0] += 1
+                staySums[stay.step, default: 0] &+= stay.duration
+            }
+            for (admin, n) in fold.actionsCompleted {
+                var c = StoreKey(StoreSchema.CountTag.actionsCompleted.rawValue)
+                c.uuid(admin)
+                counts[c] = n
+            }
+            // Customers and their name order.
+            try env.write { txn in
                 var customerWriter = BinaryWriter(capacity: 256)
-                for id in fold.customers.keys.sorted(by: UUID.canonicalOrder) {
-                    let customer = fold.customers[id]!
+                let customers = fold.customers
+                fold.customers = [:]
+                for id in customers.keys.sorted(by: UUID.canonicalOrder) {
+                    let customer = customers[id]!
                     customerWriter.removeAll()
                     customerWriter.write(customer: customer)
                     try withUnsafeBytes(of: id.uuid) { key in
@@ -258,35 +318,37 @@ extension ProjectionDatabase {
                     k.uuid(id)
                     order.add(k)
                 }
-                try order.forEachSorted { key, _ in try txn.put(dbs.order, key: key, value: nothing, append: true) }
-                var sortedCounts = counts.filter { $0.value != 0 }.map { ($0.key, $0.value) }
-                sortedCounts.sort { $0.0.bytes.lexicographicallyPrecedes($1.0.bytes) }
-                for (key, value) in sortedCounts {
-                    var be = UInt64(value).bigEndian
-                    try key.with { k in try withUnsafeBytes(of: &be) { try txn.put(dbs.counts, key: k, value: $0, append: true) } }
-                }
-                // Stay sums are signed totals kept at 0 too (as the incremental writer keeps them).
-                for (step, sum) in staySums {
-                    var k = StoreKey(StoreSchema.CountTag.staySum.rawValue)
-                    k.string(step)
-                    var be = UInt64(bitPattern: sum).bigEndian
-                    try k.with { key in try withUnsafeBytes(of: &be) { try txn.put(dbs.counts, key: key, value: $0) } }
-                }
-                for id in fold.admins.keys.sorted(by: UUID.canonicalOrder) {
-                    try withUnsafeBytes(of: id.uuid) { key in try ProjectionDatabase.putAdmin(txn, dbs.admins, key, fold.admins[id]!) }
-                }
-                for (hash, owner) in fold.tokenOwners {
-                    try Array(hash.utf8).withUnsafeBytes { key in
-                        try withUnsafeBytes(of: owner.uuid) { try txn.put(dbs.tokens, key: key, value: $0) }
+            }
+            try appendSorted(&order) { txn, key, _ in try txn.put(dbs.order, key: key, value: nothing, append: true) }
+            order = SortedKeys()
+            var sortedCounts = counts.filter { $0.value != 0 }.map { ($0.key, $0.value) }
+            counts = [:]
+            sortedCounts.sort { $0.0 < $1.0 }
+            for start in stride(from: 0, to: sortedCounts.count, by: Self.entriesPerBulkTransaction) {
+                try env.write { txn in
+                    for (key, value) in sortedCounts[start..<min(start + Self.entriesPerBulkTransaction, sortedCounts.count)] {
+                        var be = UInt64(value).bigEndian
+                        try key.with { k in try withUnsafeBytes(of: &be) { try txn.put(dbs.counts, key: k, value: $0, append: true) } }
                     }
                 }
-                typealias Meta = ProjectionDatabase.MetaKey
-                try ProjectionDatabase.putMeta(txn, dbs.meta, Meta.position, fold.position)
-                try ProjectionDatabase.putMeta(txn, dbs.meta, Meta.recordedAt, UInt64(bitPattern: fold.recordedAt))
-                if fold.settingsChanged {
-                    try Array(Meta.settings.utf8).withUnsafeBytes { k in try ProjectionDatabase.putJSON(txn, dbs.meta, k, fold.settings) }
-                    try ProjectionDatabase.putMeta(txn, dbs.meta, Meta.settingsVersion, 1)
-                }
+            }
+            return staySums
+        }
+    }
+
+    /// Distinct keys a bulk build appends per transaction.
+    static let entriesPerBulkTransaction = 1 << 20
+
+    /// Sorts `keys` and hands each distinct key (with its count) to `put`, committing every
+    /// `entriesPerBulkTransaction` keys.
+    private func appendSorted(
+        _ keys: inout SortedKeys, _ put: (borrowing LMDBTransaction, UnsafeRawBufferPointer, Int) throws -> Void
+    ) throws {
+        keys.sort()
+        var cursor = 0
+        while cursor < keys.count {
+            try env.write { txn in
+                try keys.visit(from: &cursor, limit: Self.entriesPerBulkTransaction) { key, n in try put(txn, key, n) }
             }
         }
     }

@@ -95,7 +95,8 @@ public final class ProjectionDatabase: Sendable {
                 if let stored {
                     state = .emptied(reason: "format \(stored), this build writes \(StoreSchema.formatVersion)")
                 } else if try txn.count(dbs.leads) > 0 || Self.getMeta(txn, dbs.meta, MetaKey.position) != nil {
-                    state = .emptied(reason: "no format version")
+                    // A bulk build removes the format while it commits its parts (`bulkBuild`).
+                    state = .emptied(reason: "no format version (an interrupted bulk build)")
                 }
                 for (_, db) in dbs.named { try txn.empty(db) }
                 try Self.putMeta(txn, dbs.meta, MetaKey.format, UInt64(StoreSchema.formatVersion))

@@ -8,7 +8,7 @@ import LeadDomain
 /// - `UUID`: its 16 bytes (the order of `LeadKey`).
 /// - `String`: UTF-8 with `0x00` → `01 01` and `0x01` → `01 02`, then a `0x00` terminator, so a string sorts
 ///   before every longer string it is a prefix of and a following part never changes its order.
-struct StoreKey: Sendable, Hashable {
+struct StoreKey: Sendable, Hashable, Comparable {
     private(set) var bytes: [UInt8]
 
     init(_ tag: UInt8) {
@@ -17,6 +17,25 @@ struct StoreKey: Sendable, Hashable {
     }
 
     init(bytes: [UInt8]) { self.bytes = bytes }
+
+    static func == (a: StoreKey, b: StoreKey) -> Bool { a.bytes == b.bytes }
+
+    /// The bytes hashed as one block: the synthesized conformance combined them one `UInt8` at a time, and keys
+    /// are hashed for every index entry a lead change diffs and every counter a bulk build sums.
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    /// Byte order, the order LMDB keeps keys in.
+    static func < (a: StoreKey, b: StoreKey) -> Bool {
+        a.bytes.withUnsafeBytes { x in
+            b.bytes.withUnsafeBytes { y in
+                let common = Swift.min(x.count, y.count)
+                let c = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                return c != 0 ? c < 0 : x.count < y.count
+            }
+        }
+    }
 
     mutating func int64(_ value: Int64) {
         let raw = UInt64(bitPattern: value) ^ (1 << 63)
