@@ -114,13 +114,6 @@ struct SortedKeys {
             }
         }
     }
-
-    /// Each distinct key in byte order with how many times it was added (sorts the keys in place).
-    mutating func forEachSorted(_ body: (UnsafeRawBufferPointer, Int) throws -> Void) rethrows {
-        sort()
-        var cursor = 0
-        try visit(from: &cursor, limit: .max, body)
-    }
 }
 
 /// What the per-lead pass of a bulk build produces for a slice of the leads (in id order): their encoded records
@@ -132,8 +125,8 @@ private struct BulkSlice: Sendable {
     var recency = SortedKeys()
     /// `sets` keys (prefix and id), each once per lead.
     var sets = SortedKeys()
-    /// Counter buckets, once per lead and bucket (duplicates counted when sorted).
-    var buckets = SortedKeys()
+    /// Counter buckets: how many of the slice's leads each adds one to.
+    var buckets: [StoreKey: Int64] = [:]
 
     init(_ ids: ArraySlice<UUID>, _ leads: [UUID: (state: LeadState, facts: LeadFacts?)], _ ranks: StepRanks) {
         records.reserveCapacity(ids.count)
@@ -152,7 +145,7 @@ private struct BulkSlice: Sendable {
                 key.uuid(id)
                 sets.add(key)
             }
-            for bucket in entries.buckets { buckets.add(bucket) }
+            for bucket in entries.buckets { buckets[bucket, default: 0] += 1 }
         }
     }
 }
@@ -223,7 +216,6 @@ extension ProjectionDatabase {
         var order = SortedKeys()
         var recency = SortedKeys()
         var sets = SortedKeys()
-        var buckets = SortedKeys()
         var counts: [StoreKey: Int64] = [:]
         for chunk in stride(from: 0, to: ids.count, by: 65_536) {
             let end = min(chunk + 65_536, ids.count)
@@ -245,7 +237,7 @@ extension ProjectionDatabase {
                 order.append(contentsOf: slice.order)
                 recency.append(contentsOf: slice.recency)
                 sets.append(contentsOf: slice.sets)
-                buckets.append(contentsOf: slice.buckets)
+                counts.merge(slice.buckets, uniquingKeysWith: +)
             }
         }
         let empty: [UInt8] = []
@@ -257,30 +249,34 @@ extension ProjectionDatabase {
                     value: UnsafeRawBufferPointer(rebasing: entry[recencyKeyLength...]), append: true)
             }
             recency = SortedKeys()
-            // Inverted indexes, and their member counts from the runs of equal prefixes (the key less the id).
-            var setCounts: [(StoreKey, Int64)] = []
+            // Inverted indexes, and their member counts from the runs of equal prefixes (the key less the id),
+            // appended to `counts` as they end: `SetTag`s sort before every `CountTag`, written after. Duplicate
+            // keys of two or more live leads are groups.
+            var run: (prefix: [UInt8], members: Int64)?
+            var groups: Int64 = 0
+            func endRun(_ txn: borrowing LMDBTransaction) throws {
+                guard let (prefix, members) = run else { return }
+                var be = UInt64(members).bigEndian
+                try prefix.withUnsafeBytes { k in try withUnsafeBytes(of: &be) { try txn.put(dbs.counts, key: k, value: $0, append: true) } }
+                if prefix.first == StoreSchema.SetTag.duplicate.rawValue && members >= 2 {
+                    var k = StoreKey(StoreSchema.OrderTag.duplicateGroups.rawValue)
+                    k.int64(-members)
+                    order.add(StoreKey(bytes: k.bytes + prefix.dropFirst()))
+                    groups += 1
+                }
+            }
             try appendSorted(&sets) { txn, key, _ in
                 try txn.put(dbs.sets, key: key, value: nothing, append: true)
                 let prefix = UnsafeRawBufferPointer(rebasing: key.dropLast(16))
-                if let last = setCounts.last, last.0.bytes.elementsEqual(prefix) {
-                    setCounts[setCounts.count - 1].1 += 1
+                if let current = run, current.prefix.elementsEqual(prefix) {
+                    run!.members += 1
                 } else {
-                    setCounts.append((StoreKey(bytes: Array(prefix)), 1))
+                    try endRun(txn)
+                    run = (Array(prefix), 1)
                 }
             }
+            try env.write { txn in try endRun(txn) }
             sets = SortedKeys()
-            buckets.forEachSorted { key, n in counts[StoreKey(bytes: Array(key))] = Int64(n) }
-            buckets = SortedKeys()
-            for (prefix, n) in setCounts { counts[prefix] = n }
-            setCounts = []
-            // Duplicate groups: keys of two or more live leads.
-            var groups: Int64 = 0
-            for (prefix, size) in counts where prefix.bytes.first == StoreSchema.SetTag.duplicate.rawValue && size >= 2 {
-                var k = StoreKey(StoreSchema.OrderTag.duplicateGroups.rawValue)
-                k.int64(-size)
-                order.add(StoreKey(bytes: k.bytes + prefix.bytes.dropFirst()))
-                groups += 1
-            }
             if groups > 0 { counts[StoreSchema.counter(.duplicateGroups)] = groups }
             // History.
             var staySums: [String: Int64] = [:]
