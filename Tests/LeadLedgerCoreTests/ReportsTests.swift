@@ -60,6 +60,36 @@ struct ReportsTests {
         #expect(w.projections.perSource(today).map(\.source) == ["phone"])
     }
 
+    @Test("a period's counts equal counting the leads created on its days, across span boundaries")
+    func periodsAcrossSpans() throws {
+        var w = ProjectionWorld()
+        var created: [(day: Int64, source: String)] = []
+        for i in 0..<90 {
+            w.advance(seconds: Int64(i % 7) * 86_400 + 3_600)
+            let source = i % 3 == 0 ? "phone" : "website"
+            _ = try w.create("Lead \(i)", source: source)
+            created.append((w.now.rawValue / 86_400_000_000, source))
+        }
+        let first = created.first!.day
+        let last = created.last!.day
+        var random = SplitMix64(seed: 11)
+        for _ in 0..<60 {
+            let a = first - 40 + Int64(random.below(Int(last - first) + 80))
+            let b = a + Int64(random.below(120))
+            let from = random.below(6) == 0 ? nil : Timestamp(microseconds: a * 86_400_000_000 + Int64(random.below(3)) * 3_600_000_000)
+            let to = random.below(6) == 0 ? nil : Timestamp(microseconds: b * 86_400_000_000)
+            let period = ReportPeriod(from: from, to: to)
+            let fromDay = from.map { $0.rawValue / 86_400_000_000 }
+            let toDay = to.map { ($0.rawValue + 86_400_000_000 - 1) / 86_400_000_000 }
+            let inside = created.filter { lead in
+                (fromDay.map { lead.day >= $0 } ?? true) && (toDay.map { lead.day < $0 } ?? true)
+            }
+            #expect(w.projections.funnel(period).created == inside.count, "\(period)")
+            let phone = w.projections.perSource(period).first { $0.source == "phone" }?.count ?? 0
+            #expect(phone == inside.filter { $0.source == "phone" }.count, "\(period)")
+        }
+    }
+
     @Test("per source: counts sum to the total, conversion rate is converted / count")
     func perSource() throws {
         var (w, ids) = try pipelineWorld()

@@ -102,6 +102,11 @@ public struct AssessmentCount: Sendable, Hashable, Codable {
 /// Report days: reports count leads by the UTC day they were created on.
 enum ReportDays {
     static let length: Int64 = 86_400_000_000
+    /// Days per span of the span counters (`StoreSchema.CountTag.createdInSpan`…).
+    static let span: Int64 = 32
+
+    /// The span of a day (floor division: day −1 is in span −1).
+    static func span(of day: Int64) -> Int64 { day >= 0 ? day / span : (day - span + 1) / span }
 
     /// The UTC day (days since 1970-01-01) of a time in µs.
     static func day(of micros: Int64) -> Int64 {

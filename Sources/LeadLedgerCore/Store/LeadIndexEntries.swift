@@ -91,11 +91,16 @@ struct LeadIndexEntries {
     /// A live lead's report contributions (`LeadReports.Slice`).
     private mutating func addReportEntries(_ lead: LeadState, _ facts: LeadFacts) {
         let day = ReportDays.day(of: lead.createdAt.rawValue)
+        let span = ReportDays.span(of: day)
         func bucket(_ tag: StoreSchema.CountTag, _ fill: (inout StoreKey) -> Void = { _ in }) {
             var k = StoreKey(tag.rawValue)
             k.int64(day)
             fill(&k)
             buckets.append(k)
+            var s = StoreKey(tag.span.rawValue)
+            s.int64(span)
+            fill(&s)
+            buckets.append(s)
         }
         bucket(.createdOnDay)
         if lead.converted { bucket(.convertedOnDay) }

@@ -3,28 +3,42 @@ import Foundation
 import LeadDomain
 
 extension ProjectionView {
-    /// Visits the day counters of `tag` whose day is in `period` (UTC days of lead creation), with a reader past
-    /// the day and the counter's value.
+    /// Visits the counters of the day counter `tag` for the days in `period` (UTC days of lead creation), with a
+    /// reader past the day (or span) and the counter's value: the spans wholly inside the period from the span
+    /// counters, the days at its edges from the day counters. A key part after the day may be visited more than
+    /// once (once per span or day); callers sum.
     private func forEachDay(
         _ tag: StoreSchema.CountTag, _ period: ReportPeriod, _ body: (inout StoreKeyReader, Int) throws -> Void
     ) throws {
-        let prefix = StoreSchema.counter(tag)
         let from = period.from.map { ReportDays.day(of: $0.rawValue) }
         let to = period.to.map { ReportDays.day(of: $0.rawValue + ReportDays.length - 1) }
         if let from, let to, from >= to { return }
+        // Spans [firstSpan, endSpan) lie wholly inside [from, to).
+        let firstSpan = from.map { ReportDays.span(of: $0 + ReportDays.span - 1) }
+        let endSpan = to.map { ReportDays.span(of: $0) }
+        if let firstSpan, let endSpan, firstSpan >= endSpan {
+            try forEachCounter(tag, from: from, to: to, body)
+            return
+        }
+        if let from, let firstSpan { try forEachCounter(tag, from: from, to: firstSpan * ReportDays.span, body) }
+        try forEachCounter(tag.span, from: firstSpan, to: endSpan, body)
+        if let to, let endSpan { try forEachCounter(tag, from: endSpan * ReportDays.span, to: to, body) }
+    }
+
+    /// Visits the counters of `tag` whose first key part (an int64) is in `[from, to)`.
+    private func forEachCounter(
+        _ tag: StoreSchema.CountTag, from: Int64?, to: Int64?, _ body: (inout StoreKeyReader, Int) throws -> Void
+    ) throws {
+        if let from, let to, from >= to { return }
+        let prefix = StoreSchema.counter(tag)
         var start = prefix
         if let from { start.int64(from) }
-        try txn.withCursor(dbs.counts) { cursor in
-            try start.with { s in
-                try cursor.scan(from: s) { key, value in
-                    guard key.first == tag.rawValue else { return false }
-                    var r = StoreKeyReader(key, skipping: 1)
-                    let day = r.int64()
-                    if let to, day >= to { return false }
-                    try body(&r, Int(UInt64(bigEndian: value.loadUnaligned(as: UInt64.self))))
-                    return true
-                }
-            }
+        try forEach(dbs.counts, prefix: prefix, from: start) { key, value in
+            var r = StoreKeyReader(key, skipping: 1)
+            let first = r.int64()
+            if let to, first >= to { return false }
+            try body(&r, Int(UInt64(bigEndian: value.loadUnaligned(as: UInt64.self))))
+            return true
         }
     }
 

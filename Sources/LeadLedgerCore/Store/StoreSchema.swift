@@ -5,7 +5,7 @@ import LeadDomain
 /// store"). Every key is a `StoreKey`; values are described per database.
 enum StoreSchema {
     /// Bumped whenever a database's keys or values change meaning: a store of another version is rebuilt.
-    static let formatVersion: UInt32 = 3
+    static let formatVersion: UInt32 = 4
 
     enum Database {
         /// `meta`: `format` (u32 BE), `position` (u64 BE), `recordedAt` (i64 BE), `settings` (JSON),
@@ -89,6 +89,12 @@ enum StoreSchema {
         /// `OrderTag.conversions` by `[responsible][MedianBucket.lowerBound(time to convert)]`: a median is found
         /// by summing buckets, then stepping through the one bucket that holds it.
         case stayBuckets = 51, conversionBuckets
+        /// The `...OnDay` counters (40–45) summed over spans of `ReportDays.span` days: `[span]...`, the same
+        /// keys after the span. A period reads its whole spans here and only the days at its edges per day.
+        case createdInSpan = 56, convertedInSpan, reachedInSpan, sourceInSpan, sourceConvertedInSpan, creatorInSpan
+
+        /// The span counter of a day counter.
+        var span: CountTag { CountTag(rawValue: rawValue + 16)! }
     }
 
     /// Log-linear buckets of durations (µs) for medians: each power of two is cut into 16 buckets, so a bucket
