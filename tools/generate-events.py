@@ -21,8 +21,12 @@ import subprocess
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 SLUG = "^[a-z0-9][a-z0-9-]{0,63}$"
+# A deal's budget: a non-negative decimal (up to 15 integer and 4 fraction digits) and an ISO 4217 code.
+AMOUNT = "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"
+CURRENCY = "^[A-Z]{3}$"
 
-# Field types: uuid, string, key (a settings slug), ts (Timestamp µs), int, bool, sha256, colour, or a shared
+# Field types: uuid, string, key (a settings slug), ts (Timestamp µs), int, bool, sha256, colour, amount (a
+# decimal string), currency (ISO 4217), percent (0–100), or a shared
 # definition by its Swift name; "[T]" is an array, "{T}" a map from string keys, a trailing "?" optional.
 SCALARS = {
     "uuid": ("UUID", {"type": "string", "format": "uuid"}),
@@ -33,6 +37,9 @@ SCALARS = {
     "bool": ("Bool", {"type": "boolean"}),
     "sha256": ("String", {"type": "string", "pattern": "^[0-9a-f]{64}$"}),
     "colour": ("String", {"type": "string", "pattern": "^#[0-9a-f]{6}$"}),
+    "amount": ("String", {"type": "string", "pattern": AMOUNT}),
+    "currency": ("String", {"type": "string", "pattern": CURRENCY}),
+    "percent": ("Int64", {"type": "integer", "minimum": 0, "maximum": 100}),
 }
 
 def change(t):
@@ -108,6 +115,17 @@ DEFS = {
                        ["name", "customText", "note", "comment", "taskDescription"]),
     "FieldLimitsPreset": {"enum": ["default", "compact", "custom"]},
     "AdminRole": {"enum": ["admin", "manager"]},
+    "DealStageKind": {"enum": ["open", "won", "lost"]},
+    "DealFieldChanges": obj({
+        "name": change(STR),
+        "amount": change({"type": "string", "pattern": AMOUNT}),
+        "currency": change({"type": "string", "pattern": CURRENCY}),
+        "probability": change(nullable({"type": "integer", "minimum": 0, "maximum": 100})),
+        "expectedCloseAt": change(nullable(TS)),
+        "responsible": change(UUID),
+        "leadId": change(nullable(UUID)),
+        "customerId": change(nullable(UUID)),
+    }, []),
     "Permission": {"enum": ["leads.read.all", "leads.delete", "leads.restore", "leads.merge", "settings.manage",
                             "admins.manage", "reports.read"]},
 }
@@ -143,16 +161,23 @@ SWIFT_DEFS = {
                               ("required", "Bool"), ("maxLength", "Int?"), ("minValue", "Int64?"),
                               ("maxValue", "Int64?"), ("options", "[String]?"), ("retired", "Bool")],
     "FieldLimits": [(k, "Int") for k in ["name", "customText", "note", "comment", "taskDescription"]],
+    "DealFieldChanges": [("name", "Change<String>?"), ("amount", "Change<String>?"), ("currency", "Change<String>?"),
+                         ("probability", "Change<Int64?>?"), ("expectedCloseAt", "Change<Timestamp?>?"),
+                         ("responsible", "Change<UUID>?"), ("leadId", "Change<UUID?>?"),
+                         ("customerId", "Change<UUID?>?")],
 }
 
 # (name, stream, doc, fields[(name, type, doc)], version, old versions {n: fields})
-LEAD, CUSTOMER, SETTINGS, ADMIN = "Lead", "Customer", "Settings", "Admin"
+LEAD, CUSTOMER, DEAL, SETTINGS, ADMIN = "Lead", "Customer", "Deal", "Settings", "Admin"
 
 def lead(*fields):
     return [("leadId", "uuid", "The lead (its stream is `lead-<leadId>`).")] + list(fields)
 
 def customer(*fields):
     return [("customerId", "uuid", "The customer (its stream is `customer-<customerId>`).")] + list(fields)
+
+def deal(*fields):
+    return [("dealId", "uuid", "The deal (its stream is `deal-<dealId>`).")] + list(fields)
 
 def admin(*fields):
     return [("adminId", "uuid", "The admin (its stream is `admin-<adminId>`).")] + list(fields)
@@ -245,6 +270,31 @@ EVENTS = [
     ("CustomerUpdated", CUSTOMER, "Customer fields changed (only the changed ones, from → to).", customer(
         ("changes", "CustomerFieldChanges", "The changed fields."))),
 
+    ("DealCreated", DEAL, "A deal (opportunity) was created, for a lead, a customer or both.", deal(
+        ("name", "string", "What is being sold."),
+        ("amount", "amount", "The budget: a decimal amount in `currency`."),
+        ("currency", "currency", "ISO 4217 code of the budget."),
+        ("stage", "key", "The deal stage."),
+        ("probability", "percent?", "Chance of winning (0–100) when set apart from the stage's."),
+        ("expectedCloseAt", "ts?", "When the deal is expected to close."),
+        ("responsible", "uuid", "The admin responsible for the deal."),
+        ("leadId", "uuid?", "The lead the deal belongs to."),
+        ("customerId", "uuid?", "The customer the deal belongs to."),
+    )),
+    ("DealUpdated", DEAL, "Deal fields changed (only the changed ones, from → to).", deal(
+        ("changes", "DealFieldChanges", "The changed fields."))),
+    ("DealStageMoved", DEAL, "The deal moved to another open stage.", deal(
+        ("from", "key", "The stage it left."), ("to", "key", "The stage it entered."))),
+    ("DealWon", DEAL, "The deal was won: it entered a won stage.", deal(
+        ("from", "key", "The stage it left."), ("to", "key", "The won stage."))),
+    ("DealLost", DEAL, "The deal was lost: it entered a lost stage.", deal(
+        ("from", "key", "The stage it left."), ("to", "key", "The lost stage."),
+        ("reason", "string?", "Why it was lost."))),
+    ("DealReopened", DEAL, "A won or lost deal was reopened on an open stage.", deal(
+        ("from", "key", "The won or lost stage it left."), ("to", "key", "The open stage it entered."))),
+    ("DealDeleted", DEAL, "The deal was soft-deleted (restorable).", deal(("reason", "string?", "Why."))),
+    ("DealRestored", DEAL, "A deleted deal was restored exactly as it was.", deal()),
+
     ("StepDefined", SETTINGS, "A pipeline step was added at the end of the active steps.", [
         ("key", "key", "The step's key."), ("name", "string", "Display name."),
         ("colour", "colour", "Colour as `#rrggbb`."), ("description", "string?", "What the step means.")]),
@@ -268,6 +318,18 @@ EVENTS = [
     ("CustomFieldDefined", SETTINGS, "A custom field was defined (or redefined: same key, new definition).", [
         ("field", "CustomFieldDefinition", "The definition.")]),
     ("CustomFieldRetired", SETTINGS, "A custom field was retired.", [("key", "key", "The field.")]),
+    ("DealStageDefined", SETTINGS, "A deal stage was added at the end of the active deal stages.", [
+        ("key", "key", "The stage's key."), ("name", "string", "Display name."),
+        ("probability", "percent", "Chance of winning (0–100) of a deal on this stage."),
+        ("kind", "DealStageKind", "Open, or where won or lost deals end.")]),
+    ("DealStageRenamed", SETTINGS, "A deal stage was renamed.", [
+        ("key", "key", "The stage."), ("from", "string", "Old name."), ("to", "string", "New name.")]),
+    ("DealStageProbabilityChanged", SETTINGS, "A deal stage's probability changed.", [
+        ("key", "key", "The stage."), ("from", "percent", "Old probability."), ("to", "percent", "New probability.")]),
+    ("DealStagesReordered", SETTINGS, "The active deal stages were put in a new order.", [
+        ("order", "[key]", "Every active deal stage key, in order.")]),
+    ("DealStageRetired", SETTINGS, "A deal stage was retired (kept for history, no longer offered).", [
+        ("key", "key", "The stage.")]),
     ("TaskTypeDefined", SETTINGS, "A task type was added.", [("key", "key", "The task type."), ("name", "string", "Name.")]),
     ("TaskTypeRetired", SETTINGS, "A task type was retired.", [("key", "key", "The task type.")]),
     ("DefaultsChanged", SETTINGS, "The default step and source of new leads changed.", [
@@ -500,7 +562,7 @@ def main():
         f.write("        }\n    }\n\n")
         f.write("    /// The kind of stream events of this type are appended to.\n")
         f.write("    public var streamKind: StreamKind {\n        switch self {\n")
-        for stream in [LEAD, CUSTOMER, SETTINGS, ADMIN]:
+        for stream in [LEAD, CUSTOMER, DEAL, SETTINGS, ADMIN]:
             cases = [k[1] for k in kinds if k[2] == stream]
             f.write(wrap_case(cases, f"return .{stream.lower()}"))
         f.write("        }\n    }\n}\n")

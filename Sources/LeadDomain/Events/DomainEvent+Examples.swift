@@ -13,10 +13,16 @@ extension DomainEvent {
         let action = UUID(uuidString: "cf7280a4-e391-4270-94d5-60718293a4b5")!
         let task = UUID(uuidString: "d08391b5-f4a2-4381-a5e6-718293a4b5c6")!
         let token = UUID(uuidString: "e194a2c6-05b3-4492-b6f7-8293a4b5c6d7")!
+        let deal = UUID(uuidString: "f2a5b3d7-16c4-45a3-87f8-93a4b5c6d7e8")!
         let at = Timestamp(microseconds: 1_763_900_000_000_000)
         let later = at.adding(seconds: 86_400)
         let phone = PhoneNumber(typed: "+370 612 34567")
         let address = Address(country: "LT", city: "Vilnius", street: "Gedimino pr.", building: "9", flat: "12")
+        var dealChanges = DealFieldChanges()
+        dealChanges.amount = Change(from: "1200.5", to: "1500")
+        dealChanges.probability = Change(from: 20, to: nil)
+        dealChanges.expectedCloseAt = Change(from: later, to: nil)
+        dealChanges.responsible = Change(from: manager, to: admin)
         var changes = LeadFieldChanges()
         changes.fullName = Change(from: "Jonas", to: "Jonas Jonaitis")
         changes.company = Change(from: nil, to: "UAB Rasa")
@@ -99,6 +105,25 @@ extension DomainEvent {
                     customerId: customer, fullName: "Šarūnas Žemaitis", company: "UAB Rasa", phones: [phone],
                     emails: ["sarunas@rasa.lt"], address: address, fromLeadId: lead, at: at, by: manager)),
             .customerUpdated(CustomerUpdated(customerId: customer, changes: customerChanges, at: at, by: admin)),
+            .dealCreated(
+                DealCreated(
+                    dealId: deal, name: "CRM licences", amount: "1200.5", currency: "EUR", stage: "qualification",
+                    probability: 20, expectedCloseAt: later, responsible: manager, leadId: lead, customerId: customer,
+                    at: at, by: manager)),
+            .dealUpdated(DealUpdated(dealId: deal, changes: dealChanges, at: at, by: manager)),
+            .dealStageMoved(DealStageMoved(dealId: deal, from: "qualification", to: "proposal", at: at, by: manager)),
+            .dealWon(DealWon(dealId: deal, from: "proposal", to: "won", at: later, by: manager)),
+            .dealLost(DealLost(dealId: deal, from: "proposal", to: "lost", reason: "Too expensive", at: later, by: manager)),
+            .dealReopened(DealReopened(dealId: deal, from: "lost", to: "negotiation", at: later, by: manager)),
+            .dealDeleted(DealDeleted(dealId: deal, reason: "Duplicate", at: later, by: admin)),
+            .dealRestored(DealRestored(dealId: deal, at: later, by: admin)),
+            .dealStageDefined(DealStageDefined(key: "demo", name: "Demo", probability: 25, kind: .open, at: at, by: admin)),
+            .dealStageRenamed(DealStageRenamed(key: "proposal", from: "Proposal", to: "Offer sent", at: at, by: admin)),
+            .dealStageProbabilityChanged(
+                DealStageProbabilityChanged(key: "proposal", from: 40, to: 45, at: at, by: admin)),
+            .dealStagesReordered(
+                DealStagesReordered(order: ["demo", "qualification", "proposal", "negotiation", "won", "lost"], at: at, by: admin)),
+            .dealStageRetired(DealStageRetired(key: "demo", at: at, by: admin)),
             .stepDefined(
                 StepDefined(
                     key: "negotiation", name: "Negotiation", colour: "#ffc107", description: "Haggling", at: at,

@@ -38,6 +38,14 @@ public enum DomainEvent: Sendable, Hashable {
     case leadRestored(LeadRestored)
     case customerRegistered(CustomerRegistered)
     case customerUpdated(CustomerUpdated)
+    case dealCreated(DealCreated)
+    case dealUpdated(DealUpdated)
+    case dealStageMoved(DealStageMoved)
+    case dealWon(DealWon)
+    case dealLost(DealLost)
+    case dealReopened(DealReopened)
+    case dealDeleted(DealDeleted)
+    case dealRestored(DealRestored)
     case stepDefined(StepDefined)
     case stepRenamed(StepRenamed)
     case stepsReordered(StepsReordered)
@@ -51,6 +59,11 @@ public enum DomainEvent: Sendable, Hashable {
     case tagRemoved(TagRemoved)
     case customFieldDefined(CustomFieldDefined)
     case customFieldRetired(CustomFieldRetired)
+    case dealStageDefined(DealStageDefined)
+    case dealStageRenamed(DealStageRenamed)
+    case dealStageProbabilityChanged(DealStageProbabilityChanged)
+    case dealStagesReordered(DealStagesReordered)
+    case dealStageRetired(DealStageRetired)
     case taskTypeDefined(TaskTypeDefined)
     case taskTypeRetired(TaskTypeRetired)
     case defaultsChanged(DefaultsChanged)
@@ -94,6 +107,14 @@ public enum DomainEvent: Sendable, Hashable {
         case .leadRestored(let payload): payload
         case .customerRegistered(let payload): payload
         case .customerUpdated(let payload): payload
+        case .dealCreated(let payload): payload
+        case .dealUpdated(let payload): payload
+        case .dealStageMoved(let payload): payload
+        case .dealWon(let payload): payload
+        case .dealLost(let payload): payload
+        case .dealReopened(let payload): payload
+        case .dealDeleted(let payload): payload
+        case .dealRestored(let payload): payload
         case .stepDefined(let payload): payload
         case .stepRenamed(let payload): payload
         case .stepsReordered(let payload): payload
@@ -107,6 +128,11 @@ public enum DomainEvent: Sendable, Hashable {
         case .tagRemoved(let payload): payload
         case .customFieldDefined(let payload): payload
         case .customFieldRetired(let payload): payload
+        case .dealStageDefined(let payload): payload
+        case .dealStageRenamed(let payload): payload
+        case .dealStageProbabilityChanged(let payload): payload
+        case .dealStagesReordered(let payload): payload
+        case .dealStageRetired(let payload): payload
         case .taskTypeDefined(let payload): payload
         case .taskTypeRetired(let payload): payload
         case .defaultsChanged(let payload): payload
@@ -158,6 +184,14 @@ public enum DomainEvent: Sendable, Hashable {
         case (.customerRegistered, 1):
             return .customerRegistered(try decoder.decode(CustomerRegistered.self, from: payload))
         case (.customerUpdated, 1): return .customerUpdated(try decoder.decode(CustomerUpdated.self, from: payload))
+        case (.dealCreated, 1): return .dealCreated(try decoder.decode(DealCreated.self, from: payload))
+        case (.dealUpdated, 1): return .dealUpdated(try decoder.decode(DealUpdated.self, from: payload))
+        case (.dealStageMoved, 1): return .dealStageMoved(try decoder.decode(DealStageMoved.self, from: payload))
+        case (.dealWon, 1): return .dealWon(try decoder.decode(DealWon.self, from: payload))
+        case (.dealLost, 1): return .dealLost(try decoder.decode(DealLost.self, from: payload))
+        case (.dealReopened, 1): return .dealReopened(try decoder.decode(DealReopened.self, from: payload))
+        case (.dealDeleted, 1): return .dealDeleted(try decoder.decode(DealDeleted.self, from: payload))
+        case (.dealRestored, 1): return .dealRestored(try decoder.decode(DealRestored.self, from: payload))
         case (.stepDefined, 1): return .stepDefined(try decoder.decode(StepDefined.self, from: payload))
         case (.stepRenamed, 1): return .stepRenamed(try decoder.decode(StepRenamed.self, from: payload))
         case (.stepsReordered, 1): return .stepsReordered(try decoder.decode(StepsReordered.self, from: payload))
@@ -175,6 +209,13 @@ public enum DomainEvent: Sendable, Hashable {
             return .customFieldDefined(try decoder.decode(CustomFieldDefined.self, from: payload))
         case (.customFieldRetired, 1):
             return .customFieldRetired(try decoder.decode(CustomFieldRetired.self, from: payload))
+        case (.dealStageDefined, 1): return .dealStageDefined(try decoder.decode(DealStageDefined.self, from: payload))
+        case (.dealStageRenamed, 1): return .dealStageRenamed(try decoder.decode(DealStageRenamed.self, from: payload))
+        case (.dealStageProbabilityChanged, 1):
+            return .dealStageProbabilityChanged(try decoder.decode(DealStageProbabilityChanged.self, from: payload))
+        case (.dealStagesReordered, 1):
+            return .dealStagesReordered(try decoder.decode(DealStagesReordered.self, from: payload))
+        case (.dealStageRetired, 1): return .dealStageRetired(try decoder.decode(DealStageRetired.self, from: payload))
         case (.taskTypeDefined, 1): return .taskTypeDefined(try decoder.decode(TaskTypeDefined.self, from: payload))
         case (.taskTypeRetired, 1): return .taskTypeRetired(try decoder.decode(TaskTypeRetired.self, from: payload))
         case (.defaultsChanged, 1): return .defaultsChanged(try decoder.decode(DefaultsChanged.self, from: payload))
@@ -257,6 +298,22 @@ public enum DomainEvent: Sendable, Hashable {
             return .customerRegistered(try JSONReader.decode(CustomerRegistered.self, from: payload))
         case (.customerUpdated, 1):
             return .customerUpdated(try JSONReader.decode(CustomerUpdated.self, from: payload))
+        case (.dealCreated, 1):
+            return .dealCreated(try JSONReader.decode(DealCreated.self, from: payload))
+        case (.dealUpdated, 1):
+            return .dealUpdated(try JSONReader.decode(DealUpdated.self, from: payload))
+        case (.dealStageMoved, 1):
+            return .dealStageMoved(try JSONReader.decode(DealStageMoved.self, from: payload))
+        case (.dealWon, 1):
+            return .dealWon(try JSONReader.decode(DealWon.self, from: payload))
+        case (.dealLost, 1):
+            return .dealLost(try JSONReader.decode(DealLost.self, from: payload))
+        case (.dealReopened, 1):
+            return .dealReopened(try JSONReader.decode(DealReopened.self, from: payload))
+        case (.dealDeleted, 1):
+            return .dealDeleted(try JSONReader.decode(DealDeleted.self, from: payload))
+        case (.dealRestored, 1):
+            return .dealRestored(try JSONReader.decode(DealRestored.self, from: payload))
         case (.stepDefined, 1):
             return .stepDefined(try JSONReader.decode(StepDefined.self, from: payload))
         case (.stepRenamed, 1):
@@ -283,6 +340,16 @@ public enum DomainEvent: Sendable, Hashable {
             return .customFieldDefined(try JSONReader.decode(CustomFieldDefined.self, from: payload))
         case (.customFieldRetired, 1):
             return .customFieldRetired(try JSONReader.decode(CustomFieldRetired.self, from: payload))
+        case (.dealStageDefined, 1):
+            return .dealStageDefined(try JSONReader.decode(DealStageDefined.self, from: payload))
+        case (.dealStageRenamed, 1):
+            return .dealStageRenamed(try JSONReader.decode(DealStageRenamed.self, from: payload))
+        case (.dealStageProbabilityChanged, 1):
+            return .dealStageProbabilityChanged(try JSONReader.decode(DealStageProbabilityChanged.self, from: payload))
+        case (.dealStagesReordered, 1):
+            return .dealStagesReordered(try JSONReader.decode(DealStagesReordered.self, from: payload))
+        case (.dealStageRetired, 1):
+            return .dealStageRetired(try JSONReader.decode(DealStageRetired.self, from: payload))
         case (.taskTypeDefined, 1):
             return .taskTypeDefined(try JSONReader.decode(TaskTypeDefined.self, from: payload))
         case (.taskTypeRetired, 1):

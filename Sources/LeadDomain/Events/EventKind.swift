@@ -28,6 +28,14 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case leadRestored = "LeadRestored"
     case customerRegistered = "CustomerRegistered"
     case customerUpdated = "CustomerUpdated"
+    case dealCreated = "DealCreated"
+    case dealUpdated = "DealUpdated"
+    case dealStageMoved = "DealStageMoved"
+    case dealWon = "DealWon"
+    case dealLost = "DealLost"
+    case dealReopened = "DealReopened"
+    case dealDeleted = "DealDeleted"
+    case dealRestored = "DealRestored"
     case stepDefined = "StepDefined"
     case stepRenamed = "StepRenamed"
     case stepsReordered = "StepsReordered"
@@ -41,6 +49,11 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case tagRemoved = "TagRemoved"
     case customFieldDefined = "CustomFieldDefined"
     case customFieldRetired = "CustomFieldRetired"
+    case dealStageDefined = "DealStageDefined"
+    case dealStageRenamed = "DealStageRenamed"
+    case dealStageProbabilityChanged = "DealStageProbabilityChanged"
+    case dealStagesReordered = "DealStagesReordered"
+    case dealStageRetired = "DealStageRetired"
     case taskTypeDefined = "TaskTypeDefined"
     case taskTypeRetired = "TaskTypeRetired"
     case defaultsChanged = "DefaultsChanged"
@@ -62,11 +75,14 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
             .watcherRemoved, .actionLogged, .actionPinned, .actionUnpinned, .actionCompleted, .taskAdded,
             .taskClosed, .leadPaused, .leadResumed, .leadDataCopied, .leadsMerged, .leadMergedInto,
             .leadLinkedToCustomer, .leadConverted, .leadDeleted, .leadRestored, .customerRegistered,
-            .customerUpdated, .stepDefined, .stepRenamed, .stepsReordered, .stepRetired, .sourceDefined,
+            .customerUpdated, .dealCreated, .dealUpdated, .dealStageMoved, .dealWon, .dealLost, .dealReopened,
+            .dealDeleted, .dealRestored, .stepDefined, .stepRenamed, .stepsReordered, .stepRetired, .sourceDefined,
             .sourceRenamed, .sourceRetired, .actionTypeDefined, .actionTypeRetired, .tagDefined, .tagRemoved,
-            .customFieldDefined, .customFieldRetired, .taskTypeDefined, .taskTypeRetired, .defaultsChanged,
-            .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged, .convertedLeadLockChanged,
-            .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked, .adminDisabled:
+            .customFieldDefined, .customFieldRetired, .dealStageDefined, .dealStageRenamed,
+            .dealStageProbabilityChanged, .dealStagesReordered, .dealStageRetired, .taskTypeDefined,
+            .taskTypeRetired, .defaultsChanged, .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged,
+            .convertedLeadLockChanged, .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked,
+            .adminDisabled:
             return 1
         case .noteAdded:
             return 2
@@ -83,10 +99,14 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
             return .lead
         case .customerRegistered, .customerUpdated:
             return .customer
+        case .dealCreated, .dealUpdated, .dealStageMoved, .dealWon, .dealLost, .dealReopened, .dealDeleted,
+            .dealRestored:
+            return .deal
         case .stepDefined, .stepRenamed, .stepsReordered, .stepRetired, .sourceDefined, .sourceRenamed,
             .sourceRetired, .actionTypeDefined, .actionTypeRetired, .tagDefined, .tagRemoved, .customFieldDefined,
-            .customFieldRetired, .taskTypeDefined, .taskTypeRetired, .defaultsChanged, .fieldLimitsChanged,
-            .requiredFieldsChanged, .assessmentScaleChanged, .convertedLeadLockChanged:
+            .customFieldRetired, .dealStageDefined, .dealStageRenamed, .dealStageProbabilityChanged,
+            .dealStagesReordered, .dealStageRetired, .taskTypeDefined, .taskTypeRetired, .defaultsChanged,
+            .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged, .convertedLeadLockChanged:
             return .settings
         case .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked, .adminDisabled:
             return .admin

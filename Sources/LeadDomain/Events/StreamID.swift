@@ -2,7 +2,8 @@ import Foundation
 
 /// Names of the event streams the domain writes to.
 ///
-/// Stream ids are `lead-<uuid>`, `customer-<uuid>`, `settings` and `admin-<uuid>`, with the UUID lowercased.
+/// Stream ids are `lead-<uuid>`, `customer-<uuid>`, `deal-<uuid>`, `settings` and `admin-<uuid>`, with the UUID
+/// lowercased.
 public enum StreamID {
     /// The single stream holding every settings event.
     public static let settings = "settings"
@@ -13,6 +14,9 @@ public enum StreamID {
     /// `customer-<uuid>` for a customer.
     public static func customer(_ id: UUID) -> String { "customer-" + id.uuidString.lowercased() }
 
+    /// `deal-<uuid>` for a deal.
+    public static func deal(_ id: UUID) -> String { "deal-" + id.uuidString.lowercased() }
+
     /// `admin-<uuid>` for an admin.
     public static func admin(_ id: UUID) -> String { "admin-" + id.uuidString.lowercased() }
 
@@ -20,7 +24,8 @@ public enum StreamID {
     public static func parse(_ streamID: String) -> Aggregate? {
         if streamID == settings { return .settings }
         for (prefix, make) in [
-            ("lead-", Aggregate.lead), ("customer-", Aggregate.customer), ("admin-", Aggregate.admin),
+            ("lead-", Aggregate.lead), ("customer-", Aggregate.customer), ("deal-", Aggregate.deal),
+            ("admin-", Aggregate.admin),
         ] as [(String, (UUID) -> Aggregate)] where streamID.hasPrefix(prefix) {
             guard let id = UUID(uuidString: String(streamID.dropFirst(prefix.count))) else { return nil }
             return make(id)
@@ -32,6 +37,7 @@ public enum StreamID {
     public enum Aggregate: Sendable, Hashable {
         case lead(UUID)
         case customer(UUID)
+        case deal(UUID)
         case admin(UUID)
         case settings
     }

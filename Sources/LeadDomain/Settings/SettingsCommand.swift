@@ -27,6 +27,14 @@ public enum SettingsCommand: Sendable, Hashable {
     case setRequiredFields([LeadField])
     case setAssessmentScale([String])
     case setConvertedLeadLock(Bool)
+    /// Add a deal stage at the end of the active ones, with its probability (0–100) and kind.
+    case defineDealStage(key: String, name: String, probability: Int64, kind: DealStageKind)
+    case renameDealStage(key: String, name: String)
+    case setDealStageProbability(key: String, probability: Int64)
+    /// Put the active deal stages in a new order; must be a permutation of them.
+    case reorderDealStages([String])
+    /// Retire a deal stage (deals on it keep it; the last open, won or lost stage stays).
+    case retireDealStage(key: String)
 
     /// The permission every settings command needs.
     public var requiredPermission: Permission { Self.permission }

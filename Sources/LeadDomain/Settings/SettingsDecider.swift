@@ -162,7 +162,56 @@ public enum SettingsDecider {
         case .setConvertedLeadLock(let locked):
             guard locked != s.lockConvertedLeads else { return [] }
             return [.convertedLeadLockChanged(ConvertedLeadLockChanged(locked: locked, at: at, by: by))]
+        case .defineDealStage(let key, let name, let probability, let kind):
+            let entries = s.dealStages.map { CatalogueEntry(key: $0.key, name: $0.name, retired: $0.retired) }
+            let name = newEntry(key, name, existing: entries, &v)
+            checkProbability(probability, &v)
+            try v.check()
+            return [.dealStageDefined(DealStageDefined(key: key, name: name, probability: probability, kind: kind, at: at, by: by))]
+        case .renameDealStage(let key, let name):
+            let entries = s.dealStages.map { CatalogueEntry(key: $0.key, name: $0.name, retired: $0.retired) }
+            guard let (old, new) = try rename(key, name, entries, unknown: .unknownDealStage, &v) else { return [] }
+            return [.dealStageRenamed(DealStageRenamed(key: key, from: old, to: new, at: at, by: by))]
+        case .setDealStageProbability(let key, let probability):
+            guard let stage = s.activeDealStage(key) else {
+                throw .validation([FieldError(field: "key", code: .unknownDealStage, message: "\(key) is not an active deal stage")])
+            }
+            checkProbability(probability, &v)
+            try v.check()
+            guard probability != stage.probability else { return [] }
+            return [
+                .dealStageProbabilityChanged(
+                    DealStageProbabilityChanged(key: key, from: stage.probability, to: probability, at: at, by: by))
+            ]
+        case .reorderDealStages(let order):
+            let active = s.activeDealStages.map(\.key)
+            if !v.fits(order.count, field: "order", limit: CountLimits.settingsList) { try v.check() }
+            guard order.sorted() == active.sorted(), Set(order).count == order.count else {
+                throw .validation([
+                    FieldError(
+                        field: "order", code: .notAPermutation,
+                        message: "order must list every active deal stage once: \(active.joined(separator: ", "))")
+                ])
+            }
+            guard order != active else { return [] }
+            return [.dealStagesReordered(DealStagesReordered(order: order, at: at, by: by))]
+        case .retireDealStage(let key):
+            guard let stage = s.dealStages.first(where: { $0.key == key }) else {
+                throw .validation([FieldError(field: "key", code: .unknownDealStage, message: "\(key) is not a deal stage")])
+            }
+            guard !stage.retired else { return [] }
+            if s.activeDealStages.filter({ $0.kind == stage.kind }).count == 1 {
+                throw .validation([
+                    FieldError(field: "key", code: .lastStep, message: "the last active \(stage.kind.rawValue) deal stage stays")
+                ])
+            }
+            return [.dealStageRetired(DealStageRetired(key: key, at: at, by: by))]
         }
+    }
+
+    /// A probability must be a percentage.
+    private static func checkProbability(_ probability: Int64, _ v: inout FieldValidator) {
+        if !(0...100).contains(probability) { v.add("probability", .outOfRange, "probability must be 0–100") }
     }
 
     /// Validates a new catalogue entry's key and name; returns the trimmed name.

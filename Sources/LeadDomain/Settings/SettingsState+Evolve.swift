@@ -41,6 +41,17 @@ extension SettingsState {
         case .requiredFieldsChanged(let e): s.requiredFields = e.fields
         case .assessmentScaleChanged(let e): s.assessmentScale = e.values
         case .convertedLeadLockChanged(let e): s.lockConvertedLeads = e.locked
+        case .dealStageDefined(let e):
+            s.dealStages.append(DealStage(key: e.key, name: e.name, probability: e.probability, kind: e.kind))
+        case .dealStageRenamed(let e):
+            if let i = s.dealStages.firstIndex(where: { $0.key == e.key }) { s.dealStages[i].name = e.to }
+        case .dealStageProbabilityChanged(let e):
+            if let i = s.dealStages.firstIndex(where: { $0.key == e.key }) { s.dealStages[i].probability = e.to }
+        case .dealStagesReordered(let e):
+            let active = e.order.compactMap { key in s.dealStages.first { $0.key == key } }
+            s.dealStages = active + s.dealStages.filter { !e.order.contains($0.key) }
+        case .dealStageRetired(let e):
+            if let i = s.dealStages.firstIndex(where: { $0.key == e.key }) { s.dealStages[i].retired = true }
         default: break
         }
         return s

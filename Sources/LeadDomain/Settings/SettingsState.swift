@@ -22,6 +22,8 @@ public struct SettingsState: Sendable, Hashable, Codable {
     public var assessmentScale: [String]
     /// Whether converted leads refuse edits.
     public var lockConvertedLeads: Bool
+    /// Every deal stage ever defined; active ones in order (retired ones keep their place).
+    public var dealStages: [DealStage]
     /// The version of the `settings` stream (0 for the defaults).
     public var version: UInt64
 
@@ -30,7 +32,7 @@ public struct SettingsState: Sendable, Hashable, Codable {
         tags: [TagDefinition] = [], customFields: [CustomFieldDefinition] = [], defaultStep: String,
         defaultSource: String, fieldLimitsPreset: FieldLimitsPreset = .default, fieldLimits: FieldLimits = .standard,
         requiredFields: [LeadField] = [], assessmentScale: [String] = ["1", "2", "3", "4", "5"],
-        lockConvertedLeads: Bool = false, version: UInt64 = 0
+        lockConvertedLeads: Bool = false, dealStages: [DealStage] = SettingsState.defaultDealStages, version: UInt64 = 0
     ) {
         self.steps = steps
         self.sources = sources
@@ -45,8 +47,24 @@ public struct SettingsState: Sendable, Hashable, Codable {
         self.requiredFields = requiredFields
         self.assessmentScale = assessmentScale
         self.lockConvertedLeads = lockConvertedLeads
+        self.dealStages = dealStages
         self.version = version
     }
+
+    /// The deal stages of an empty `settings` stream.
+    public static let defaultDealStages = [
+        DealStage(key: "qualification", name: "Qualification", probability: 10, kind: .open),
+        DealStage(key: "proposal", name: "Proposal", probability: 40, kind: .open),
+        DealStage(key: "negotiation", name: "Negotiation", probability: 70, kind: .open),
+        DealStage(key: "won", name: "Won", probability: 100, kind: .won),
+        DealStage(key: "lost", name: "Lost", probability: 0, kind: .lost),
+    ]
+
+    /// Active deal stages in order.
+    public var activeDealStages: [DealStage] { dealStages.filter { !$0.retired } }
+
+    /// The active deal stage `key`, nil when unknown or retired.
+    public func activeDealStage(_ key: String) -> DealStage? { dealStages.first { $0.key == key && !$0.retired } }
 
     /// The settings of an empty `settings` stream.
     public static let defaults = SettingsState(

@@ -51,6 +51,7 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let validationFailed = Code("validationFailed", .validation)
         public static let leadNotFound = Code("leadNotFound", .notFound)
         public static let customerNotFound = Code("customerNotFound", .notFound)
+        public static let dealNotFound = Code("dealNotFound", .notFound)
         public static let adminNotFound = Code("adminNotFound", .notFound)
         /// A pin/unpin/complete named an action the lead does not have.
         public static let actionNotFound = Code("actionNotFound", .notFound)
@@ -60,6 +61,10 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let alreadyExists = Code("alreadyExists", .conflict)
         /// The lead is soft-deleted: it refuses every command but restore.
         public static let leadDeleted = Code("leadDeleted", .conflict)
+        /// A command other than restore on a deleted deal.
+        public static let dealDeleted = Code("dealDeleted", .conflict)
+        /// A stage change a deal's outcome does not allow (moving a won deal, reopening an open one).
+        public static let dealClosed = Code("dealClosed", .conflict)
         /// The lead is converted and settings lock converted leads.
         public static let leadLocked = Code("leadLocked", .conflict)
         /// The lead was merged into another; it refuses every command.
@@ -113,6 +118,10 @@ public struct FieldError: Sendable, Hashable, Codable {
         public static let invalidKey = Code(rawValue: "invalidKey")
         public static let outOfRange = Code(rawValue: "outOfRange")
         public static let unknownStep = Code(rawValue: "unknownStep")
+        /// A deal stage key that names no active deal stage (or one of the wrong kind).
+        public static let unknownDealStage = Code(rawValue: "unknownDealStage")
+        /// A currency that is not an ISO 4217 code in use.
+        public static let unknownCurrency = Code(rawValue: "unknownCurrency")
         public static let unknownSource = Code(rawValue: "unknownSource")
         public static let unknownActionType = Code(rawValue: "unknownActionType")
         public static let unknownTaskType = Code(rawValue: "unknownTaskType")

@@ -139,3 +139,22 @@ struct StepRanks: Equatable, Sendable {
 
     func rank(_ step: String) -> Int64 { ranks[step] ?? Int64(ranks.count) }
 }
+
+/// Where a deal is indexed in `order` (the one definition for the incremental and the bulk path).
+enum DealIndexEntries {
+    static func keys(_ deal: DealState) -> [StoreKey] {
+        guard !deal.deleted else { return [] }
+        var keys: [StoreKey] = []
+        if let lead = deal.leadId {
+            var k = StoreKey(StoreSchema.OrderTag.dealsByLead.rawValue)
+            k.uuid(lead); k.uuid(deal.id)
+            keys.append(k)
+        }
+        if let customer = deal.customerId {
+            var k = StoreKey(StoreSchema.OrderTag.dealsByCustomer.rawValue)
+            k.uuid(customer); k.uuid(deal.id)
+            keys.append(k)
+        }
+        return keys
+    }
+}

@@ -42,6 +42,7 @@ struct StoreWriter {
         switch e.event.kind.streamKind {
         case .lead: try applyLeadEvent(e, txn)
         case .customer: try applyCustomerEvent(e.event, txn)
+        case .deal: try applyDealEvent(e.event, txn)
         case .admin: try applyAdminEvent(e.event, txn)
         case .settings:
             settings = SettingsState.evolve(settings, e.event)
@@ -266,6 +267,22 @@ struct StoreWriter {
             let empty: [UInt8] = []
             if let old, nameKey(old) != nameKey(new) { try nameKey(old).with { _ = try txn.delete(dbs.order, key: $0) } }
             try nameKey(new).with { k in try empty.withUnsafeBytes { try txn.put(dbs.order, key: k, value: $0) } }
+        }
+    }
+
+    private func applyDealEvent(_ event: DomainEvent, _ txn: borrowing LMDBTransaction) throws {
+        guard let id = event.dealId else { return }
+        try withUnsafeBytes(of: id.uuid) { key in
+            let old = try txn.get(dbs.deals, key: key) { try JSONDecoder().decode(DealState.self, from: Data($0)) }
+            guard let new = DealState.evolve(old, event) else { return }
+            try ProjectionDatabase.putJSON(txn, dbs.deals, key, new)
+            let empty: [UInt8] = []
+            let before = Set(old.map(DealIndexEntries.keys) ?? [])
+            let after = Set(DealIndexEntries.keys(new))
+            try empty.withUnsafeBytes { nothing in
+                for k in before.subtracting(after) { try k.with { _ = try txn.delete(dbs.order, key: $0) } }
+                for k in after.subtracting(before) { try k.with { try txn.put(dbs.order, key: $0, value: nothing) } }
+            }
         }
     }
 

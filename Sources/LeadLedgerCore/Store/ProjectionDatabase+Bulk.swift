@@ -16,6 +16,7 @@ struct BulkFold {
     var settingsChanged = false
     var leads: [UUID: (state: LeadState, facts: LeadFacts?)] = [:]
     var customers: [UUID: CustomerState] = [:]
+    var deals: [UUID: DealState] = [:]
     var admins: [UUID: AdminState] = [:]
     /// Token hash → its first holder.
     var tokenOwners: [String: UUID] = [:]
@@ -44,6 +45,9 @@ struct BulkFold {
         case .customer:
             guard let id = StoreWriter.customerId(e.event) else { return }
             if let customer = CustomerState.evolve(customers[id], e.event) { customers[id] = customer }
+        case .deal:
+            guard let id = e.event.dealId else { return }
+            if let deal = DealState.evolve(deals[id], e.event) { deals[id] = deal }
         case .admin:
             guard let id = StoreWriter.adminId(e.event), let admin = AdminState.evolve(admins[id], e.event) else { return }
             admins[id] = admin
@@ -313,6 +317,16 @@ extension ProjectionDatabase {
                     k.string(SearchText.fold(customer.fullName))
                     k.uuid(id)
                     order.add(k)
+                }
+            }
+            // Deals and where they are indexed.
+            try env.write { txn in
+                let deals = fold.deals
+                fold.deals = [:]
+                for id in deals.keys.sorted(by: UUID.canonicalOrder) {
+                    let deal = deals[id]!
+                    try withUnsafeBytes(of: id.uuid) { key in try ProjectionDatabase.putJSON(txn, dbs.deals, key, deal) }
+                    for k in DealIndexEntries.keys(deal) { order.add(k) }
                 }
             }
             try appendSorted(&order) { txn, key, _ in try txn.put(dbs.order, key: key, value: nothing, append: true) }

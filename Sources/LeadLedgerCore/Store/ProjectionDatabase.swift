@@ -28,14 +28,14 @@ public final class ProjectionDatabase: Sendable {
     let adminCache = DecodedCache<AdminState>(capacity: 4_096)
 
     struct Databases: Sendable {
-        let meta, leads, order, recency, sets, counts, customers, admins, tokens: LMDBDatabase
+        let meta, leads, order, recency, sets, counts, customers, deals, admins, tokens: LMDBDatabase
 
         /// Every database with its name (`StoreSchema.Database`).
         var named: [(name: String, db: LMDBDatabase)] {
             typealias N = StoreSchema.Database
             return [
                 (N.meta, meta), (N.leads, leads), (N.order, order), (N.recency, recency), (N.sets, sets), (N.counts, counts),
-                (N.customers, customers), (N.admins, admins), (N.tokens, tokens),
+                (N.customers, customers), (N.deals, deals), (N.admins, admins), (N.tokens, tokens),
             ]
         }
     }
@@ -81,6 +81,7 @@ public final class ProjectionDatabase: Sendable {
                 recency: try txn.openDatabase(names.recency, create: true), sets: try txn.openDatabase(names.sets, create: true),
                 counts: try txn.openDatabase(names.counts, create: true),
                 customers: try txn.openDatabase(names.customers, create: true),
+                deals: try txn.openDatabase(names.deals, create: true),
                 admins: try txn.openDatabase(names.admins, create: true),
                 tokens: try txn.openDatabase(names.tokens, create: true))
             let stored = try Self.getMeta(txn, dbs.meta, MetaKey.format).map { UInt32(truncatingIfNeeded: $0) }

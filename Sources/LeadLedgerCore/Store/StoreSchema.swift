@@ -5,7 +5,7 @@ import LeadDomain
 /// store"). Every key is a `StoreKey`; values are described per database.
 enum StoreSchema {
     /// Bumped whenever a database's keys or values change meaning: a store of another version is rebuilt.
-    static let formatVersion: UInt32 = 4
+    static let formatVersion: UInt32 = 5
 
     enum Database {
         /// `meta`: `format` (u32 BE), `position` (u64 BE), `recordedAt` (i64 BE), `settings` (JSON),
@@ -24,6 +24,8 @@ enum StoreSchema {
         static let counts = "counts"
         /// `customers`: customer id → binary `CustomerState`.
         static let customers = "customers"
+        /// `deals`: deal id → `DealState` JSON (sorted keys).
+        static let deals = "deals"
         /// `admins`: admin id → the admin's stream version (u64 BE) then `AdminState` JSON.
         static let admins = "admins"
         /// `tokens`: SHA-256 hex of an API token (UTF-8) → admin id (16 bytes); the first admin to hold it.
@@ -56,6 +58,9 @@ enum StoreSchema {
         case stays = 11
         /// `[folded full name][customer id]`: every customer.
         case customers = 12
+        /// `[lead id][deal id]`, `[customer id][deal id]`: deals that are not deleted, by the lead and the customer
+        /// they belong to.
+        case dealsByLead = 13, dealsByCustomer
     }
 
     /// The inverted indexes: `[tag][key][id]`. Key and member count: `counts[tag][key]`.

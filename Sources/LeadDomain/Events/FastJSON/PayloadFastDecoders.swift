@@ -1221,6 +1221,368 @@ extension CustomerUpdated: FastJSONDecodable {
     }
 }
 
+extension DealCreated: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var dealId: UUID?
+        var name: String?
+        var amount: String?
+        var currency: String?
+        var stage: String?
+        var probability: Int64?
+        var expectedCloseAt: Timestamp?
+        var responsible: UUID?
+        var leadId: UUID?
+        var customerId: UUID?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "dealId", seen & 0x1 == 0 {
+                seen |= 0x1
+                dealId = try reader.field("dealId", UUID.self)
+            } else if memberKey == "name", seen & 0x2 == 0 {
+                seen |= 0x2
+                name = try reader.field("name", String.self)
+            } else if memberKey == "amount", seen & 0x4 == 0 {
+                seen |= 0x4
+                amount = try reader.field("amount", String.self)
+            } else if memberKey == "currency", seen & 0x8 == 0 {
+                seen |= 0x8
+                currency = try reader.field("currency", String.self)
+            } else if memberKey == "stage", seen & 0x10 == 0 {
+                seen |= 0x10
+                stage = try reader.field("stage", String.self)
+            } else if memberKey == "probability", seen & 0x20 == 0 {
+                seen |= 0x20
+                probability = try reader.field("probability", Int64?.self)
+            } else if memberKey == "expectedCloseAt", seen & 0x40 == 0 {
+                seen |= 0x40
+                expectedCloseAt = try reader.field("expectedCloseAt", Timestamp?.self)
+            } else if memberKey == "responsible", seen & 0x80 == 0 {
+                seen |= 0x80
+                responsible = try reader.field("responsible", UUID.self)
+            } else if memberKey == "leadId", seen & 0x100 == 0 {
+                seen |= 0x100
+                leadId = try reader.field("leadId", UUID?.self)
+            } else if memberKey == "customerId", seen & 0x200 == 0 {
+                seen |= 0x200
+                customerId = try reader.field("customerId", UUID?.self)
+            } else if memberKey == "at", seen & 0x400 == 0 {
+                seen |= 0x400
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x800 == 0 {
+                seen |= 0x800
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let dealId else { throw reader.missing("dealId") }
+        guard let name else { throw reader.missing("name") }
+        guard let amount else { throw reader.missing("amount") }
+        guard let currency else { throw reader.missing("currency") }
+        guard let stage else { throw reader.missing("stage") }
+        guard let responsible else { throw reader.missing("responsible") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.dealId = dealId
+        self.name = name
+        self.amount = amount
+        self.currency = currency
+        self.stage = stage
+        self.probability = probability
+        self.expectedCloseAt = expectedCloseAt
+        self.responsible = responsible
+        self.leadId = leadId
+        self.customerId = customerId
+        self.at = at
+        self.by = by
+    }
+}
+
+extension DealUpdated: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var dealId: UUID?
+        var changes: DealFieldChanges?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "dealId", seen & 0x1 == 0 {
+                seen |= 0x1
+                dealId = try reader.field("dealId", UUID.self)
+            } else if memberKey == "changes", seen & 0x2 == 0 {
+                seen |= 0x2
+                changes = try reader.field("changes", DealFieldChanges.self)
+            } else if memberKey == "at", seen & 0x4 == 0 {
+                seen |= 0x4
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x8 == 0 {
+                seen |= 0x8
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let dealId else { throw reader.missing("dealId") }
+        guard let changes else { throw reader.missing("changes") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.dealId = dealId
+        self.changes = changes
+        self.at = at
+        self.by = by
+    }
+}
+
+extension DealStageMoved: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var dealId: UUID?
+        var from: String?
+        var to: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "dealId", seen & 0x1 == 0 {
+                seen |= 0x1
+                dealId = try reader.field("dealId", UUID.self)
+            } else if memberKey == "from", seen & 0x2 == 0 {
+                seen |= 0x2
+                from = try reader.field("from", String.self)
+            } else if memberKey == "to", seen & 0x4 == 0 {
+                seen |= 0x4
+                to = try reader.field("to", String.self)
+            } else if memberKey == "at", seen & 0x8 == 0 {
+                seen |= 0x8
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x10 == 0 {
+                seen |= 0x10
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let dealId else { throw reader.missing("dealId") }
+        guard let from else { throw reader.missing("from") }
+        guard let to else { throw reader.missing("to") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.dealId = dealId
+        self.from = from
+        self.to = to
+        self.at = at
+        self.by = by
+    }
+}
+
+extension DealWon: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var dealId: UUID?
+        var from: String?
+        var to: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "dealId", seen & 0x1 == 0 {
+                seen |= 0x1
+                dealId = try reader.field("dealId", UUID.self)
+            } else if memberKey == "from", seen & 0x2 == 0 {
+                seen |= 0x2
+                from = try reader.field("from", String.self)
+            } else if memberKey == "to", seen & 0x4 == 0 {
+                seen |= 0x4
+                to = try reader.field("to", String.self)
+            } else if memberKey == "at", seen & 0x8 == 0 {
+                seen |= 0x8
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x10 == 0 {
+                seen |= 0x10
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let dealId else { throw reader.missing("dealId") }
+        guard let from else { throw reader.missing("from") }
+        guard let to else { throw reader.missing("to") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.dealId = dealId
+        self.from = from
+        self.to = to
+        self.at = at
+        self.by = by
+    }
+}
+
+extension DealLost: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var dealId: UUID?
+        var from: String?
+        var to: String?
+        var reason: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "dealId", seen & 0x1 == 0 {
+                seen |= 0x1
+                dealId = try reader.field("dealId", UUID.self)
+            } else if memberKey == "from", seen & 0x2 == 0 {
+                seen |= 0x2
+                from = try reader.field("from", String.self)
+            } else if memberKey == "to", seen & 0x4 == 0 {
+                seen |= 0x4
+                to = try reader.field("to", String.self)
+            } else if memberKey == "reason", seen & 0x8 == 0 {
+                seen |= 0x8
+                reason = try reader.field("reason", String?.self)
+            } else if memberKey == "at", seen & 0x10 == 0 {
+                seen |= 0x10
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x20 == 0 {
+                seen |= 0x20
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let dealId else { throw reader.missing("dealId") }
+        guard let from else { throw reader.missing("from") }
+        guard let to else { throw reader.missing("to") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.dealId = dealId
+        self.from = from
+        self.to = to
+        self.reason = reason
+        self.at = at
+        self.by = by
+    }
+}
+
+extension DealReopened: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var dealId: UUID?
+        var from: String?
+        var to: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "dealId", seen & 0x1 == 0 {
+                seen |= 0x1
+                dealId = try reader.field("dealId", UUID.self)
+            } else if memberKey == "from", seen & 0x2 == 0 {
+                seen |= 0x2
+                from = try reader.field("from", String.self)
+            } else if memberKey == "to", seen & 0x4 == 0 {
+                seen |= 0x4
+                to = try reader.field("to", String.self)
+            } else if memberKey == "at", seen & 0x8 == 0 {
+                seen |= 0x8
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x10 == 0 {
+                seen |= 0x10
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let dealId else { throw reader.missing("dealId") }
+        guard let from else { throw reader.missing("from") }
+        guard let to else { throw reader.missing("to") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.dealId = dealId
+        self.from = from
+        self.to = to
+        self.at = at
+        self.by = by
+    }
+}
+
+extension DealDeleted: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var dealId: UUID?
+        var reason: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "dealId", seen & 0x1 == 0 {
+                seen |= 0x1
+                dealId = try reader.field("dealId", UUID.self)
+            } else if memberKey == "reason", seen & 0x2 == 0 {
+                seen |= 0x2
+                reason = try reader.field("reason", String?.self)
+            } else if memberKey == "at", seen & 0x4 == 0 {
+                seen |= 0x4
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x8 == 0 {
+                seen |= 0x8
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let dealId else { throw reader.missing("dealId") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.dealId = dealId
+        self.reason = reason
+        self.at = at
+        self.by = by
+    }
+}
+
+extension DealRestored: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var dealId: UUID?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "dealId", seen & 0x1 == 0 {
+                seen |= 0x1
+                dealId = try reader.field("dealId", UUID.self)
+            } else if memberKey == "at", seen & 0x2 == 0 {
+                seen |= 0x2
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x4 == 0 {
+                seen |= 0x4
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let dealId else { throw reader.missing("dealId") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.dealId = dealId
+        self.at = at
+        self.by = by
+    }
+}
+
 extension StepDefined: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var key: String?
@@ -1652,6 +2014,203 @@ extension CustomFieldDefined: FastJSONDecodable {
 }
 
 extension CustomFieldRetired: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var key: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "key", seen & 0x1 == 0 {
+                seen |= 0x1
+                key = try reader.field("key", String.self)
+            } else if memberKey == "at", seen & 0x2 == 0 {
+                seen |= 0x2
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x4 == 0 {
+                seen |= 0x4
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let key else { throw reader.missing("key") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.key = key
+        self.at = at
+        self.by = by
+    }
+}
+
+extension DealStageDefined: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var key: String?
+        var name: String?
+        var probability: Int64?
+        var kind: DealStageKind?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "key", seen & 0x1 == 0 {
+                seen |= 0x1
+                key = try reader.field("key", String.self)
+            } else if memberKey == "name", seen & 0x2 == 0 {
+                seen |= 0x2
+                name = try reader.field("name", String.self)
+            } else if memberKey == "probability", seen & 0x4 == 0 {
+                seen |= 0x4
+                probability = try reader.field("probability", Int64.self)
+            } else if memberKey == "kind", seen & 0x8 == 0 {
+                seen |= 0x8
+                kind = try reader.field("kind", DealStageKind.self)
+            } else if memberKey == "at", seen & 0x10 == 0 {
+                seen |= 0x10
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x20 == 0 {
+                seen |= 0x20
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let key else { throw reader.missing("key") }
+        guard let name else { throw reader.missing("name") }
+        guard let probability else { throw reader.missing("probability") }
+        guard let kind else { throw reader.missing("kind") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.key = key
+        self.name = name
+        self.probability = probability
+        self.kind = kind
+        self.at = at
+        self.by = by
+    }
+}
+
+extension DealStageRenamed: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var key: String?
+        var from: String?
+        var to: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "key", seen & 0x1 == 0 {
+                seen |= 0x1
+                key = try reader.field("key", String.self)
+            } else if memberKey == "from", seen & 0x2 == 0 {
+                seen |= 0x2
+                from = try reader.field("from", String.self)
+            } else if memberKey == "to", seen & 0x4 == 0 {
+                seen |= 0x4
+                to = try reader.field("to", String.self)
+            } else if memberKey == "at", seen & 0x8 == 0 {
+                seen |= 0x8
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x10 == 0 {
+                seen |= 0x10
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let key else { throw reader.missing("key") }
+        guard let from else { throw reader.missing("from") }
+        guard let to else { throw reader.missing("to") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.key = key
+        self.from = from
+        self.to = to
+        self.at = at
+        self.by = by
+    }
+}
+
+extension DealStageProbabilityChanged: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var key: String?
+        var from: Int64?
+        var to: Int64?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "key", seen & 0x1 == 0 {
+                seen |= 0x1
+                key = try reader.field("key", String.self)
+            } else if memberKey == "from", seen & 0x2 == 0 {
+                seen |= 0x2
+                from = try reader.field("from", Int64.self)
+            } else if memberKey == "to", seen & 0x4 == 0 {
+                seen |= 0x4
+                to = try reader.field("to", Int64.self)
+            } else if memberKey == "at", seen & 0x8 == 0 {
+                seen |= 0x8
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x10 == 0 {
+                seen |= 0x10
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let key else { throw reader.missing("key") }
+        guard let from else { throw reader.missing("from") }
+        guard let to else { throw reader.missing("to") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.key = key
+        self.from = from
+        self.to = to
+        self.at = at
+        self.by = by
+    }
+}
+
+extension DealStagesReordered: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var order: [String]?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "order", seen & 0x1 == 0 {
+                seen |= 0x1
+                order = try reader.field("order", [String].self)
+            } else if memberKey == "at", seen & 0x2 == 0 {
+                seen |= 0x2
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x4 == 0 {
+                seen |= 0x4
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let order else { throw reader.missing("order") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.order = order
+        self.at = at
+        self.by = by
+    }
+}
+
+extension DealStageRetired: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var key: String?
         var at: Timestamp?
@@ -2318,6 +2877,59 @@ extension CustomerFieldChanges: FastJSONDecodable {
     }
 }
 
+extension DealFieldChanges: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var name: Change<String>?
+        var amount: Change<String>?
+        var currency: Change<String>?
+        var probability: Change<Int64?>?
+        var expectedCloseAt: Change<Timestamp?>?
+        var responsible: Change<UUID>?
+        var leadId: Change<UUID?>?
+        var customerId: Change<UUID?>?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "name", seen & 0x1 == 0 {
+                seen |= 0x1
+                name = try reader.field("name", Change<String>?.self)
+            } else if memberKey == "amount", seen & 0x2 == 0 {
+                seen |= 0x2
+                amount = try reader.field("amount", Change<String>?.self)
+            } else if memberKey == "currency", seen & 0x4 == 0 {
+                seen |= 0x4
+                currency = try reader.field("currency", Change<String>?.self)
+            } else if memberKey == "probability", seen & 0x8 == 0 {
+                seen |= 0x8
+                probability = try reader.field("probability", Change<Int64?>?.self)
+            } else if memberKey == "expectedCloseAt", seen & 0x10 == 0 {
+                seen |= 0x10
+                expectedCloseAt = try reader.field("expectedCloseAt", Change<Timestamp?>?.self)
+            } else if memberKey == "responsible", seen & 0x20 == 0 {
+                seen |= 0x20
+                responsible = try reader.field("responsible", Change<UUID>?.self)
+            } else if memberKey == "leadId", seen & 0x40 == 0 {
+                seen |= 0x40
+                leadId = try reader.field("leadId", Change<UUID?>?.self)
+            } else if memberKey == "customerId", seen & 0x80 == 0 {
+                seen |= 0x80
+                customerId = try reader.field("customerId", Change<UUID?>?.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        self.name = name
+        self.amount = amount
+        self.currency = currency
+        self.probability = probability
+        self.expectedCloseAt = expectedCloseAt
+        self.responsible = responsible
+        self.leadId = leadId
+        self.customerId = customerId
+    }
+}
+
 extension FieldLimits: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var name: Int?
@@ -2645,6 +3257,7 @@ extension PhoneNumber: FastJSONDecodable {
 
 extension AdminRole: FastJSONDecodable {}
 extension CustomFieldType: FastJSONDecodable {}
+extension DealStageKind: FastJSONDecodable {}
 extension FieldLimitsPreset: FastJSONDecodable {}
 extension LeadField: FastJSONDecodable {}
 extension LeadPriority: FastJSONDecodable {}
