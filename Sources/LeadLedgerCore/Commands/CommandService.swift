@@ -73,6 +73,7 @@ final class CommandService: Sendable {
         switch state {
         case .lead(let s): .lead(events.reduce(s, LeadState.evolve))
         case .customer(let s): .customer(events.reduce(s, CustomerState.evolve))
+        case .deal(let s): .deal(events.reduce(s, DealState.evolve))
         case .admin(let s): .admin(events.reduce(s, AdminState.evolve))
         case .settings(let s): .settings(events.reduce(s, SettingsState.evolve))
         }
@@ -82,6 +83,7 @@ final class CommandService: Sendable {
         switch command {
         case .lead: .lead(nil)
         case .customer: .customer(nil)
+        case .deal: .deal(nil)
         case .admin: .admin(nil)
         case .settings: .settings(.defaults)
         }
@@ -202,6 +204,19 @@ final class CommandService: Sendable {
             return try LeadDecider.decide(lead, leadCommand, context: context, related: related)
         case (.customer(_, let customerCommand), .customer(let customer)):
             return try CustomerDecider.decide(customer, customerCommand, context: context)
+        case (.deal(_, let dealCommand), .deal(let deal)):
+            // The lead and customer are read, not written: a deal names them, it does not change them.
+            var related = RelatedStates()
+            for leadId in Set(dealCommand.relatedLeadIds) {
+                if let state = try load(StreamID.lead(leadId), as: .lead(nil)).state.lead { related.leads[leadId] = state }
+            }
+            for customerId in Set(dealCommand.relatedCustomerIds) {
+                if let state = try load(StreamID.customer(customerId), as: .customer(nil)).state.customer {
+                    related.customers[customerId] = state
+                }
+            }
+            related.admins = try admins(Set(dealCommand.relatedAdminIds))
+            return try DealDecider.decide(deal, dealCommand, context: context, related: related)
         case (.admin(_, let adminCommand), .admin(let admin)):
             var related = RelatedStates()
             if adminCommand.needsAllAdmins {

@@ -14,6 +14,8 @@ public enum LedgerCommand: Sendable, Hashable {
     case lead(UUID, LeadCommand)
     /// A customer command on customer `id` (for `.register` the id must be the command's `customerId`).
     case customer(UUID, CustomerCommand)
+    /// A deal command on deal `id` (for `.create` the id must be the command's `dealId`).
+    case deal(UUID, DealCommand)
     /// An admin command on admin `id` (for `.create` the id must be the command's `adminId`).
     case admin(UUID, AdminCommand)
     case settings(SettingsCommand)
@@ -23,6 +25,7 @@ public enum LedgerCommand: Sendable, Hashable {
         switch self {
         case .lead(let id, _): StreamID.lead(id)
         case .customer(let id, _): StreamID.customer(id)
+        case .deal(let id, _): StreamID.deal(id)
         case .admin(let id, _): StreamID.admin(id)
         case .settings: StreamID.settings
         }
@@ -33,6 +36,7 @@ public enum LedgerCommand: Sendable, Hashable {
         switch self {
         case .lead(_, .create(let leadId, _)): leadId
         case .customer(_, .register(let customerId, _, _, _, _, _)): customerId
+        case .deal(_, .create(let dealId, _)): dealId
         case .admin(_, .create(let adminId, _, _, _, _)): adminId
         default: nil
         }
@@ -40,7 +44,7 @@ public enum LedgerCommand: Sendable, Hashable {
 
     var addressedId: UUID? {
         switch self {
-        case .lead(let id, _), .customer(let id, _), .admin(let id, _): id
+        case .lead(let id, _), .customer(let id, _), .deal(let id, _), .admin(let id, _): id
         case .settings: nil
         }
     }
@@ -50,11 +54,13 @@ public enum LedgerCommand: Sendable, Hashable {
 public enum AggregateState: Sendable, Hashable {
     case lead(LeadState?)
     case customer(CustomerState?)
+    case deal(DealState?)
     case admin(AdminState?)
     case settings(SettingsState)
 
     public var lead: LeadState? { if case .lead(let state) = self { state } else { nil } }
     public var customer: CustomerState? { if case .customer(let state) = self { state } else { nil } }
+    public var deal: DealState? { if case .deal(let state) = self { state } else { nil } }
     public var admin: AdminState? { if case .admin(let state) = self { state } else { nil } }
     public var settings: SettingsState? { if case .settings(let state) = self { state } else { nil } }
 }

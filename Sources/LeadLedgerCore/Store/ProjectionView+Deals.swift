@@ -1,0 +1,28 @@
+import Foundation
+import LeadDomain
+
+extension ProjectionView {
+    /// The deal with `id` (deleted ones included), nil when it does not exist.
+    public func deal(_ id: UUID) throws -> DealState? {
+        try withUnsafeBytes(of: id.uuid) { key in
+            try txn.get(dbs.deals, key: key) { try JSONDecoder().decode(DealState.self, from: Data($0)) }
+        }
+    }
+
+    /// The deals of a lead that are not deleted, by id.
+    public func deals(ofLead leadId: UUID) throws -> [DealState] { try deals(.dealsByLead, leadId) }
+
+    /// The deals of a customer that are not deleted, by id.
+    public func deals(ofCustomer customerId: UUID) throws -> [DealState] { try deals(.dealsByCustomer, customerId) }
+
+    private func deals(_ tag: StoreSchema.OrderTag, _ owner: UUID) throws -> [DealState] {
+        var prefix = StoreKey(tag.rawValue)
+        prefix.uuid(owner)
+        var result: [DealState] = []
+        try forEach(dbs.order, prefix: prefix) { key, _ in
+            if let deal = try deal(StoreKeyReader(key).trailingUUID()) { result.append(deal) }
+            return true
+        }
+        return result
+    }
+}
