@@ -37,6 +37,7 @@ def schema(name):
 
 
 UUID = {"type": "string", "format": "uuid"}
+AMOUNT = "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"
 TIME = {"type": "string", "format": "date-time", "description": "ISO-8601 in UTC, microseconds when not whole seconds."}
 KEY = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"}
 TEXT = {"type": "string", "minLength": 1, "pattern": "\\S"}
@@ -95,7 +96,7 @@ def command(op_id, summary, tag, params=(), body=None, ok=200, resource="Lead", 
             "content": {"application/json": {"schema": schema(resource)}},
         }
     }
-    if ok == 201 and resource in ("Lead", "Admin"):
+    if ok == 201 and resource in ("Lead", "Admin", "Deal"):
         responses[str(ok)]["headers"]["Location"] = {"schema": {"type": "string"}}
     for code in codes:
         responses[str(code)] = ref("responses", ERRORS[code])
@@ -214,6 +215,37 @@ lead_paths = {
     "/v1/leads/{id}/link-customer": {"post": command("linkCustomer", "Link an existing customer", "leads", params=[ID], body="LinkCustomer", errors=LEAD_ERRORS)},
 }
 
+DEAL_ERRORS = (404, 409, 422)
+DEAL_ID = path_param("id", "The deal's id.")
+deal_paths = {
+    "/v1/deals": {
+        "post": command("createDeal", "Create a deal on a lead and/or a customer (a quick deal: name and budget)", "deals",
+                        body="CreateDeal", ok=201, resource="Deal", errors=DEAL_ERRORS,
+                        description="The stage defaults to the first active open stage, the responsible to the caller. "
+                                    "A manager without `leads.read.all` names only leads they reach."),
+    },
+    "/v1/deals/{id}": {
+        "get": get("getDeal", "A deal", "deals", params=[DEAL_ID], resource="Deal", errors=(404,),
+                   description="The ETag is the deal's stream version."),
+        "patch": command("updateDeal", "Change a deal's fields", "deals", params=[DEAL_ID], body="DealPatch", resource="Deal",
+                         errors=DEAL_ERRORS),
+        "delete": command("deleteDeal", "Soft-delete a deal", "deals", params=[DEAL_ID, query("reason", "Why.", {"type": "string"})],
+                          resource="Deal", errors=DEAL_ERRORS),
+    },
+    "/v1/deals/{id}/restore": {"post": command("restoreDeal", "Restore a deleted deal", "deals", params=[DEAL_ID], resource="Deal",
+                                               errors=DEAL_ERRORS)},
+    "/v1/deals/{id}/stage": {"post": command("moveDealStage", "Move an open deal to another open stage", "deals", params=[DEAL_ID],
+                                             body="DealStageChoice", resource="Deal", errors=DEAL_ERRORS)},
+    "/v1/deals/{id}/win": {"post": command("winDeal", "Win a deal (on the first won stage unless one is named)", "deals",
+                                           params=[DEAL_ID], body="DealOutcome", resource="Deal", errors=DEAL_ERRORS)},
+    "/v1/deals/{id}/lose": {"post": command("loseDeal", "Lose a deal, with a reason", "deals", params=[DEAL_ID], body="DealOutcome",
+                                            resource="Deal", errors=DEAL_ERRORS)},
+    "/v1/deals/{id}/reopen": {"post": command("reopenDeal", "Reopen a won or lost deal", "deals", params=[DEAL_ID], body="DealOutcome",
+                                              resource="Deal", errors=DEAL_ERRORS)},
+    "/v1/leads/{id}/deals": {"get": get("getLeadDeals", "A lead's deals (not deleted)", "deals", params=[ID], resource="DealList",
+                                        errors=(404,), etag=False)},
+}
+
 SETTINGS_ERRORS = (409, 422)
 KEY_PARAM = path_param("key", "The entry's key.", {"type": "string", "minLength": 1})
 
@@ -231,6 +263,14 @@ settings_paths = {
         "delete": settings_command("retireStep", "Retire a step", params=[KEY_PARAM]),
     },
     "/v1/settings/step-order": {"put": settings_command("reorderSteps", "Reorder the active steps", body="StepOrder")},
+    "/v1/settings/deal-stages": {"post": settings_command("defineDealStage", "Add a deal stage at the end", body="DefineDealStage")},
+    "/v1/settings/deal-stages/{key}": {
+        "patch": settings_command("renameDealStage", "Rename a deal stage", params=[KEY_PARAM], body="Rename"),
+        "delete": settings_command("retireDealStage", "Retire a deal stage", params=[KEY_PARAM]),
+    },
+    "/v1/settings/deal-stages/{key}/probability": {"put": settings_command("setDealStageProbability", "Set a deal stage's probability",
+                                                                           params=[KEY_PARAM], body="DealStageProbability")},
+    "/v1/settings/deal-stage-order": {"put": settings_command("reorderDealStages", "Reorder the active deal stages", body="StepOrder")},
     "/v1/settings/sources": {"post": settings_command("defineSource", "Add a source", body="CatalogueEntry")},
     "/v1/settings/sources/{key}": {
         "patch": settings_command("renameSource", "Rename a source", params=[KEY_PARAM], body="Rename"),
@@ -435,7 +475,12 @@ schemas = {
     "EventPage": obj(["items", "next"], {"items": {"type": "array", "items": schema("Event")},
                                          "next": {"type": "integer", "minimum": 0, "description": "The `after` of the next page."}}),
     "Settings": obj(["steps", "sources", "actionTypes", "taskTypes", "tags", "customFields", "defaultStep", "defaultSource",
-                     "fieldLimitsPreset", "fieldLimits", "requiredFields", "assessmentScale", "lockConvertedLeads", "version"], {
+                     "fieldLimitsPreset", "fieldLimits", "requiredFields", "assessmentScale", "lockConvertedLeads", "dealStages",
+                     "version"], {
+        "dealStages": {"type": "array", "description": "In order; retired ones marked.", "items": obj(
+            ["key", "name", "probability", "kind", "retired"], {
+                "key": {"type": "string"}, "name": {"type": "string"}, "probability": {"type": "integer", "minimum": 0, "maximum": 100},
+                "kind": {"type": "string", "enum": ["open", "won", "lost"]}, "retired": {"type": "boolean"}})},
         "steps": {"type": "array", "description": "In pipeline order; retired ones marked.", "items": obj(
             ["key", "name", "colour", "retired"], {"key": {"type": "string"}, "name": {"type": "string"},
                                                   "colour": {"type": "string"}, "description": {"type": "string"},
@@ -505,7 +550,36 @@ schemas = {
             "assessment": {"type": "string"}, "count": {"type": "integer"}})}})}}),
     "PausedReport": obj(["count", "leads"], {"count": {"type": "integer"}, "leads": {"type": "array", "items": obj(
         ["leadId", "fullName", "until"], {"leadId": UUID, "fullName": {"type": "string"}, "until": TIME})}}),
+    "Deal": obj(["id", "name", "amount", "currency", "stage", "outcome", "probability", "responsible", "deleted", "createdBy",
+                 "createdAt", "updatedBy", "updatedAt", "version"], {
+        "id": UUID, "name": {"type": "string"}, "amount": {"type": "string", "pattern": AMOUNT},
+        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}, "stage": {"type": "string"},
+        "outcome": {"type": "string", "enum": ["open", "won", "lost"]},
+        "probability": {"type": "integer", "minimum": 0, "maximum": 100, "description": "The chance of winning in force."},
+        "ownProbability": {"type": "integer", "minimum": 0, "maximum": 100, "description": "The deal's own, when set apart from its stage's."},
+        "expectedCloseAt": TIME, "responsible": UUID, "leadId": UUID, "customerId": UUID, "lostReason": {"type": "string"},
+        "closedAt": TIME, "deleted": {"type": "boolean"}, "createdBy": UUID, "createdAt": TIME, "updatedBy": UUID,
+        "updatedAt": TIME, "version": {"type": "integer", "minimum": 1}}),
+    "DealList": obj(["items"], {"items": {"type": "array", "items": schema("Deal")}}),
     # Request bodies.
+    "CreateDeal": obj(["name", "amount", "currency"], {
+        "name": TEXT, "amount": {"type": "string", "pattern": AMOUNT, "description": "A non-negative decimal, e.g. `1200.50`."},
+        "currency": {"type": "string", "description": "ISO 4217 code in use."}, "stage": {"type": "string"},
+        "probability": {"type": "integer", "minimum": 0, "maximum": 100}, "expectedCloseAt": TIME_INPUT, "responsible": UUID,
+        "leadId": UUID, "customerId": UUID}),
+    "DealPatch": obj([], {
+        "name": TEXT, "amount": {"type": "string", "pattern": AMOUNT}, "currency": {"type": "string"},
+        "probability": {"type": ["integer", "null"], "minimum": 0, "maximum": 100},
+        "expectedCloseAt": {"oneOf": [TIME_INPUT, {"type": "null"}]}, "responsible": UUID,
+        "leadId": NULLABLE_UUID, "customerId": NULLABLE_UUID},
+        "Only the fields present change; null clears `probability` (back to the stage's), `expectedCloseAt`, `leadId`, "
+        "`customerId` (a deal keeps a lead or a customer)."),
+    "DealStageChoice": obj(["stage"], {"stage": {"type": "string"}}),
+    "DealOutcome": obj([], {"stage": {"type": "string"}, "reason": {"type": "string"}}),
+    "DefineDealStage": obj(["key", "name", "probability", "kind"], {
+        "key": KEY, "name": TEXT, "probability": {"type": "integer", "minimum": 0, "maximum": 100},
+        "kind": {"type": "string", "enum": ["open", "won", "lost"]}}),
+    "DealStageProbability": obj(["probability"], {"probability": {"type": "integer", "minimum": 0, "maximum": 100}}),
     "CreateLead": obj(["fullName"], {
         "fullName": TEXT, "company": {"type": "string"}, "phones": string_list("phones"), "emails": string_list("emails"),
         "address": ADDRESS, "source": {"type": "string"}, "step": {"type": "string"}, "priority": PRIORITY,
@@ -599,13 +673,14 @@ document = {
     "tags": [{"name": n, "description": d} for n, d in [
         ("operations", "Health and metrics, without authentication."),
         ("leads", "Lead commands and queries."), ("entries", "Notes, actions and tasks on a lead."),
+        ("deals", "Deals (opportunities) on leads and customers."),
         ("settings", "CRM configuration (changes need `settings.manage`)."),
         ("admins", "Admin accounts and tokens (need `admins.manage`)."),
         ("views", "Kanban, watcher views, agenda, duplicates, customers' leads."),
         ("reports", "Reports (need `reports.read`)."),
         ("events", "The event feed."),
     ]],
-    "paths": {**operations_paths, **lead_paths, **view_paths, **settings_paths, **admin_paths, **event_paths},
+    "paths": {**operations_paths, **lead_paths, **deal_paths, **view_paths, **settings_paths, **admin_paths, **event_paths},
     "components": {
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                            "description": "An access token (`llt_` + 43 base64url characters); only its SHA-256 is stored."}},

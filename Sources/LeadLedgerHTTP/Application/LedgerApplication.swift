@@ -8,6 +8,7 @@ public func ledgerRoutes(ledger: Ledger, metrics: PrometheusCollectorRegistry) -
     let commands = CommandResponder(ledger: ledger, metrics: LedgerMetrics(registry: metrics))
     return [
         LeadRoutes(commands: commands),
+        DealRoutes(commands: commands),
         LeadListRoutes(reads: commands.reads),
         ViewRoutes(reads: commands.reads),
         ReportRoutes(reads: commands.reads),

@@ -40,6 +40,37 @@ struct SettingsRoutes: APIRouteCollection {
             let body = try await request.decode(as: StepOrderRequest.self, context: context)
             return try await commands.settings(request, context) { _ in .reorderSteps(body.order) }
         }
+        routes.post("/v1/settings/deal-stages") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
+            let body = try await request.decode(as: DefineDealStageRequest.self, context: context)
+            return try await commands.settings(request, context) { _ in
+                .defineDealStage(key: body.key, name: body.name, probability: body.probability, kind: body.kind)
+            }
+        }
+        routes.patch("/v1/settings/deal-stages/{key}") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
+            let key = try context.textParameter("key")
+            let body = try await request.decode(as: RenameRequest.self, context: context)
+            return try await commands.settings(request, context) { _ in .renameDealStage(key: key, name: body.name) }
+        }
+        routes.put("/v1/settings/deal-stages/{key}/probability") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
+            let key = try context.textParameter("key")
+            let body = try await request.decode(as: DealStageProbabilityRequest.self, context: context)
+            return try await commands.settings(request, context) { _ in
+                .setDealStageProbability(key: key, probability: body.probability)
+            }
+        }
+        routes.delete("/v1/settings/deal-stages/{key}") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
+            let key = try context.textParameter("key")
+            return try await commands.settings(request, context) { _ in .retireDealStage(key: key) }
+        }
+        routes.put("/v1/settings/deal-stage-order") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
+            let body = try await request.decode(as: StepOrderRequest.self, context: context)
+            return try await commands.settings(request, context) { _ in .reorderDealStages(body.order) }
+        }
         routes.post("/v1/settings/sources") { request, context in
             _ = try context.require(SettingsCommand.permission)  // before the body is read
             let body = try await request.decode(as: CatalogueEntryRequest.self, context: context)

@@ -32,6 +32,16 @@ extension APIContract {
         "POST /v1/leads/{id}/copy-from": Operation(query: [], queryPrefixes: [], body: .copyFrom),
         "POST /v1/leads/{id}/convert": Operation(query: [], queryPrefixes: [], body: nil),
         "POST /v1/leads/{id}/link-customer": Operation(query: [], queryPrefixes: [], body: .linkCustomer),
+        "POST /v1/deals": Operation(query: [], queryPrefixes: [], body: .createDeal),
+        "GET /v1/deals/{id}": Operation(query: [], queryPrefixes: [], body: nil),
+        "PATCH /v1/deals/{id}": Operation(query: [], queryPrefixes: [], body: .dealPatch),
+        "DELETE /v1/deals/{id}": Operation(query: ["reason"], queryPrefixes: [], body: nil),
+        "POST /v1/deals/{id}/restore": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/deals/{id}/stage": Operation(query: [], queryPrefixes: [], body: .dealStageChoice),
+        "POST /v1/deals/{id}/win": Operation(query: [], queryPrefixes: [], body: .dealOutcome),
+        "POST /v1/deals/{id}/lose": Operation(query: [], queryPrefixes: [], body: .dealOutcome),
+        "POST /v1/deals/{id}/reopen": Operation(query: [], queryPrefixes: [], body: .dealOutcome),
+        "GET /v1/leads/{id}/deals": Operation(query: [], queryPrefixes: [], body: nil),
         "GET /v1/kanban": Operation(query: ["converted", "createdFrom", "createdTo", "cursor", "customer", "deleted", "limit", "order", "paused", "q", "responsible", "sort", "source", "status", "step", "tag", "updatedFrom", "updatedTo", "watcher"], queryPrefixes: ["cf."], body: nil),
         "GET /v1/admins/{id}/watched": Operation(query: ["converted", "count", "createdFrom", "createdTo", "cursor", "customer", "deleted", "limit", "order", "paused", "q", "responsible", "sort", "source", "status", "step", "tag", "updatedFrom", "updatedTo", "watcher"], queryPrefixes: ["cf."], body: nil),
         "GET /v1/admins/{id}/actions/today": Operation(query: ["now", "utcOffset"], queryPrefixes: [], body: nil),
@@ -49,6 +59,11 @@ extension APIContract {
         "PATCH /v1/settings/steps/{key}": Operation(query: [], queryPrefixes: [], body: .rename),
         "DELETE /v1/settings/steps/{key}": Operation(query: [], queryPrefixes: [], body: nil),
         "PUT /v1/settings/step-order": Operation(query: [], queryPrefixes: [], body: .stepOrder),
+        "POST /v1/settings/deal-stages": Operation(query: [], queryPrefixes: [], body: .defineDealStage),
+        "PATCH /v1/settings/deal-stages/{key}": Operation(query: [], queryPrefixes: [], body: .rename),
+        "DELETE /v1/settings/deal-stages/{key}": Operation(query: [], queryPrefixes: [], body: nil),
+        "PUT /v1/settings/deal-stages/{key}/probability": Operation(query: [], queryPrefixes: [], body: .dealStageProbability),
+        "PUT /v1/settings/deal-stage-order": Operation(query: [], queryPrefixes: [], body: .stepOrder),
         "POST /v1/settings/sources": Operation(query: [], queryPrefixes: [], body: .catalogueEntry),
         "PATCH /v1/settings/sources/{key}": Operation(query: [], queryPrefixes: [], body: .rename),
         "DELETE /v1/settings/sources/{key}": Operation(query: [], queryPrefixes: [], body: nil),
@@ -128,6 +143,19 @@ extension APIContract.Shape {
         "permissions": .init(nullable: false, shape: .array(.any)),
     ], others: nil)
 
+    /// The `CreateDeal` request body.
+    static let createDeal: Self = .object(fields: [
+        "name": .init(nullable: false, shape: .any),
+        "amount": .init(nullable: false, shape: .any),
+        "currency": .init(nullable: false, shape: .any),
+        "stage": .init(nullable: false, shape: .any),
+        "probability": .init(nullable: false, shape: .any),
+        "expectedCloseAt": .init(nullable: false, shape: .any),
+        "responsible": .init(nullable: false, shape: .any),
+        "leadId": .init(nullable: false, shape: .any),
+        "customerId": .init(nullable: false, shape: .any),
+    ], others: nil)
+
     /// The `CreateLead` request body.
     static let createLead: Self = .object(fields: [
         "fullName": .init(nullable: false, shape: .any),
@@ -166,10 +194,46 @@ extension APIContract.Shape {
         "options": .init(nullable: false, shape: .array(.any)),
     ], others: nil)
 
+    /// The `DealOutcome` request body.
+    static let dealOutcome: Self = .object(fields: [
+        "stage": .init(nullable: false, shape: .any),
+        "reason": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `DealPatch` request body.
+    static let dealPatch: Self = .object(fields: [
+        "name": .init(nullable: false, shape: .any),
+        "amount": .init(nullable: false, shape: .any),
+        "currency": .init(nullable: false, shape: .any),
+        "probability": .init(nullable: true, shape: .any),
+        "expectedCloseAt": .init(nullable: true, shape: .any),
+        "responsible": .init(nullable: false, shape: .any),
+        "leadId": .init(nullable: true, shape: .any),
+        "customerId": .init(nullable: true, shape: .any),
+    ], others: nil)
+
+    /// The `DealStageChoice` request body.
+    static let dealStageChoice: Self = .object(fields: [
+        "stage": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `DealStageProbability` request body.
+    static let dealStageProbability: Self = .object(fields: [
+        "probability": .init(nullable: false, shape: .any),
+    ], others: nil)
+
     /// The `Defaults` request body.
     static let defaults: Self = .object(fields: [
         "step": .init(nullable: false, shape: .any),
         "source": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `DefineDealStage` request body.
+    static let defineDealStage: Self = .object(fields: [
+        "key": .init(nullable: false, shape: .any),
+        "name": .init(nullable: false, shape: .any),
+        "probability": .init(nullable: false, shape: .any),
+        "kind": .init(nullable: false, shape: .any),
     ], others: nil)
 
     /// The `DefineStep` request body.

@@ -77,6 +77,43 @@ struct CommandResponder: Sendable {
         return response
     }
 
+    /// Whether the caller reaches a deal: with `leads.read.all` every deal; otherwise the deals they are
+    /// responsible for and those of the leads they reach.
+    func canReach(_ deal: DealState, _ principal: Principal) throws -> Bool {
+        if !principal.seesOnlyOwnLeads || deal.responsible == principal.adminId { return true }
+        guard let leadId = deal.leadId, let lead = try reads.lead(leadId) else { return false }
+        return principal.canReach(lead.state)
+    }
+
+    /// Executes a deal command on deal `id` (for a create, `id` is the new deal's id). A manager acts only on
+    /// the deals they reach, and names only leads they reach: anything else is 404, as if it did not exist.
+    func deal(
+        _ request: Request, _ context: APIRequestContext, id: UUID, status: HTTPResponse.Status = .ok,
+        _ makeCommand: (Input) throws -> DealCommand
+    ) async throws -> Response {
+        let (input, expected) = try input(request, context)
+        let command = try makeCommand(input)
+        let principal = input.principal
+        if principal.seesOnlyOwnLeads {
+            if case .create = command {
+            } else {
+                guard let current = try reads.deal(id), try canReach(current.state, principal) else {
+                    throw DealRoutes.notFound(id)
+                }
+            }
+            for leadId in command.relatedLeadIds {
+                guard let lead = try reads.lead(leadId), principal.canReach(lead.state) else { throw LeadRoutes.notFound(leadId) }
+            }
+        }
+        let result = try await execute(.deal(id, command), kind: "deal", input, expectedVersion: expected)
+        guard let deal = result.state.deal else { throw DealRoutes.notFound(id) }
+        var response = try JSONResponse.make(
+            DealResource(deal, settings: try reads.settings()), status: status, etag: .streamVersion(result.streamVersion),
+            logPosition: result.position)
+        if status == .created { response.headers[.location] = "/v1/deals/\(id.lowercased)" }
+        return response
+    }
+
     /// Executes a settings command (needs `settings.manage`) and answers with the settings.
     func settings(
         _ request: Request, _ context: APIRequestContext, _ makeCommand: (Input) throws -> SettingsCommand

@@ -60,4 +60,14 @@ struct LedgerReads: Sendable {
     func history(of id: UUID, asOf: AsOf?) throws -> [HistoryEntry] { try ledger.history(of: id, asOf: asOf) }
 
     func settings() throws -> SettingsState { try ledger.currentSettings() }
+
+    /// A deal as it is now, with the position of the store that answered.
+    func deal(_ id: UUID) throws -> (state: DealState, position: UInt64)? {
+        try ledger.read { view in try view.deal(id).map { ($0, view.position) } }
+    }
+
+    /// A lead's deals that are not deleted.
+    func deals(ofLead id: UUID) throws -> (deals: [DealState], position: UInt64) {
+        try ledger.read { view in (try view.deals(ofLead: id), view.position) }
+    }
 }
