@@ -35,14 +35,7 @@ public enum SettingsDecider {
             return [.stepRenamed(StepRenamed(key: key, from: old, to: new, at: at, by: by))]
         case .reorderSteps(let order):
             let active = s.activeSteps.map(\.key)
-            if !v.fits(order.count, field: "order", limit: CountLimits.settingsList) { try v.check() }
-            guard order.sorted() == active.sorted(), Set(order).count == order.count else {
-                throw .validation([
-                    FieldError(
-                        field: "order", code: .notAPermutation,
-                        message: "order must list every active step once: \(active.joined(separator: ", "))")
-                ])
-            }
+            try checkPermutation(order, of: active, "step", &v)
             guard order != active else { return [] }
             return [.stepsReordered(StepsReordered(order: order, at: at, by: by))]
         case .retireStep(let key):
@@ -185,14 +178,7 @@ public enum SettingsDecider {
             ]
         case .reorderDealStages(let order):
             let active = s.activeDealStages.map(\.key)
-            if !v.fits(order.count, field: "order", limit: CountLimits.settingsList) { try v.check() }
-            guard order.sorted() == active.sorted(), Set(order).count == order.count else {
-                throw .validation([
-                    FieldError(
-                        field: "order", code: .notAPermutation,
-                        message: "order must list every active deal stage once: \(active.joined(separator: ", "))")
-                ])
-            }
+            try checkPermutation(order, of: active, "deal stage", &v)
             guard order != active else { return [] }
             return [.dealStagesReordered(DealStagesReordered(order: order, at: at, by: by))]
         case .retireDealStage(let key):
@@ -206,6 +192,20 @@ public enum SettingsDecider {
                 ])
             }
             return [.dealStageRetired(DealStageRetired(key: key, at: at, by: by))]
+        }
+    }
+
+    /// A new order must list every active key once (`what` names them in the message).
+    private static func checkPermutation(_ order: [String], of active: [String], _ what: String, _ v: inout FieldValidator)
+        throws(DomainError)
+    {
+        if !v.fits(order.count, field: "order", limit: CountLimits.settingsList) { try v.check() }
+        guard order.sorted() == active.sorted(), Set(order).count == order.count else {
+            throw .validation([
+                FieldError(
+                    field: "order", code: .notAPermutation,
+                    message: "order must list every active \(what) once: \(active.joined(separator: ", "))")
+            ])
         }
     }
 
