@@ -79,6 +79,20 @@ struct DealRouteTests {
                 .post, "/v1/deals", token: a.token, json: #"{"name":"Mine","amount":"5","currency":"EUR","leadId":"\#(mine)"}"#)
             #expect(own.status == .created)
             #expect(try own.json()["responsible"] as? String == a.id)
+            // A customer made from b's lead is unknown to a: naming it is a 404 too, whether it exists or not.
+            let converted = try await client.send(.post, "/v1/leads/\(theirs)/step", token: fixture.adminToken, json: #"{"step":"won"}"#)
+            #expect(converted.status == .ok)
+            let customer = try #require(
+                try await client.send(.post, "/v1/leads/\(theirs)/convert", token: fixture.adminToken).json()["linkedCustomer"] as? String)
+            let before = fixture.head
+            let onCustomer = try await client.send(
+                .post, "/v1/deals", token: a.token, json: #"{"name":"X","amount":"5","currency":"EUR","customerId":"\#(customer)"}"#)
+            #expect(onCustomer.status == .notFound)
+            #expect(try onCustomer.problemCode() == "customerNotFound")
+            #expect(fixture.head == before)
+            let byAdmin = try await client.send(
+                .post, "/v1/deals", token: fixture.adminToken, json: #"{"name":"X","amount":"5","currency":"EUR","customerId":"\#(customer)"}"#)
+            #expect(byAdmin.status == .created)
         }
     }
 }

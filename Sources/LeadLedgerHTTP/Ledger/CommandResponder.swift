@@ -86,7 +86,8 @@ struct CommandResponder: Sendable {
     }
 
     /// Executes a deal command on deal `id` (for a create, `id` is the new deal's id). A manager acts only on
-    /// the deals they reach, and names only leads they reach: anything else is 404, as if it did not exist.
+    /// the deals they reach, and names only leads they reach and customers linked to those: anything else is
+    /// 404, as if it did not exist.
     func deal(
         _ request: Request, _ context: APIRequestContext, id: UUID, status: HTTPResponse.Status = .ok,
         _ makeCommand: (Input) throws -> DealCommand
@@ -103,6 +104,13 @@ struct CommandResponder: Sendable {
             }
             for leadId in command.relatedLeadIds {
                 guard let lead = try reads.lead(leadId), principal.canReach(lead.state) else { throw LeadRoutes.notFound(leadId) }
+            }
+            // A manager knows the customers of the leads they reach, no others.
+            for customerId in command.relatedCustomerIds {
+                let linked = try reads.ledger.read { try $0.linkedLeads(ofCustomer: customerId) }
+                guard linked.contains(where: { principal.canReach($0.state) }) else {
+                    throw DomainError(.customerNotFound, "No customer \(customerId.lowercased).")
+                }
             }
         }
         let result = try await execute(.deal(id, command), kind: "deal", input, expectedVersion: expected)
