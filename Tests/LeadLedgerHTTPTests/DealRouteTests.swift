@@ -31,6 +31,16 @@ struct DealRouteTests {
             #expect(items.map { $0["id"] as? String } == [id])
             let fetched = try await client.send(.get, "/v1/deals/\(id)", token: fixture.adminToken)
             #expect(fetched.status == .ok && fetched.headers[.eTag] == "\"v3\"")
+            _ = try await client.send(
+                .post, "/v1/deals", token: fixture.adminToken,
+                json: #"{"name":"Support","amount":"99.99","currency":"EUR","probability":50,"leadId":"\#(lead)"}"#)
+            let report = try await client.send(.get, "/v1/reports/deals", token: fixture.adminToken)
+            #expect(report.status == .ok)
+            let rows = try #require(try report.json()["items"] as? [[String: Any]])
+            #expect(rows.map { $0["stage"] as? String } == ["qualification", "won"])
+            #expect(rows.first?["weighted"] as? String == "49.995" && rows.last?["amount"] as? String == "1200.5")
+            let manager = try await client.createManager(token: fixture.adminToken)
+            #expect(try await client.send(.get, "/v1/reports/deals", token: manager.token).status == .forbidden)
         }
     }
 

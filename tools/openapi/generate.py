@@ -358,6 +358,8 @@ view_paths = {
     "/v1/reports/step-times": report("getStepTimeReport", "Time spent in each step", "StepTimeReport"),
     "/v1/reports/paused": report("getPausedReport", "Leads paused now, soonest resuming first", "PausedReport", [ref("parameters", "limit")]),
     "/v1/reports/competitors": report("getCompetitorReport", "Competitors and their assessments", "CompetitorReport"),
+    "/v1/reports/deals": report("getDealReport", "Deals per stage and currency: count, budget sum, probability-weighted sum",
+                                "DealReport"),
 }
 
 operations_paths = {
@@ -561,6 +563,12 @@ schemas = {
         "closedAt": TIME, "deleted": {"type": "boolean"}, "createdBy": UUID, "createdAt": TIME, "updatedBy": UUID,
         "updatedAt": TIME, "version": {"type": "integer", "minimum": 1}}),
     "DealList": obj(["items"], {"items": {"type": "array", "items": schema("Deal")}}),
+    "DealReport": obj(["items"], {"items": {"type": "array", "items": obj(
+        ["stage", "name", "kind", "currency", "count", "amount", "weighted"], {
+            "stage": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string", "enum": ["open", "won", "lost"]},
+            "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}, "count": {"type": "integer", "minimum": 1},
+            "amount": {"type": "string", "description": "The budgets' sum, a decimal; currencies are never converted."},
+            "weighted": {"type": "string", "description": "Σ budget × probability / 100; won deals whole, lost ones 0."}})}}),
     # Request bodies.
     "CreateDeal": obj(["name", "amount", "currency"], {
         "name": TEXT, "amount": {"type": "string", "pattern": AMOUNT, "description": "A non-negative decimal, e.g. `1200.50`."},

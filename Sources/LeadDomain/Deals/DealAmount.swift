@@ -28,6 +28,28 @@ public enum DealAmount {
         return fraction.isEmpty ? String(integer) : "\(integer).\(fraction)"
     }
 
+    /// Units of 10^-4 (`maxFractionDigits`) in a canonical amount: exact integer sums for reports.
+    public static func units(_ canonical: String) -> UInt128 {
+        let parts = canonical.split(separator: ".", maxSplits: 1)
+        var units = UInt128(parts.first.flatMap { UInt64($0) } ?? 0) * 10_000
+        if parts.count == 2 {
+            let fraction = parts[1].padding(toLength: maxFractionDigits, withPad: "0", startingAt: 0)
+            units += UInt128(UInt64(fraction) ?? 0)
+        }
+        return units
+    }
+
+    /// The canonical text of `units` of 10^-`scale` (`units` for 4, weighted sums for 6).
+    public static func text(_ units: UInt128, scale: Int) -> String {
+        var divisor: UInt128 = 1
+        for _ in 0..<scale { divisor *= 10 }
+        let whole = units / divisor
+        var fraction = String(units % divisor)
+        fraction = String(repeating: "0", count: scale - fraction.count) + fraction
+        while fraction.last == "0" { fraction.removeLast() }
+        return fraction.isEmpty ? String(whole) : "\(whole).\(fraction)"
+    }
+
     /// The value of a canonical amount.
     public static func decimal(_ canonical: String) -> Decimal { Decimal(string: canonical, locale: nil) ?? 0 }
 

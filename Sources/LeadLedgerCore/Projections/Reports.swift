@@ -113,3 +113,16 @@ enum ReportDays {
         micros >= 0 ? micros / length : (micros - length + 1) / length
     }
 }
+
+/// Deals that are not deleted on one stage in one currency (amounts are never converted between currencies).
+public struct DealStageReportRow: Sendable, Hashable, Codable {
+    public var stage: String
+    public var name: String
+    public var kind: DealStageKind
+    public var currency: String
+    public var count: Int
+    /// The budgets' sum (a canonical decimal).
+    public var amount: String
+    /// Σ budget × probability / 100 (a decimal of up to 6 fraction digits): won deals count whole, lost ones 0.
+    public var weighted: String
+}

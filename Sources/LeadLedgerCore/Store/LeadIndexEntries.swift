@@ -158,3 +158,85 @@ enum DealIndexEntries {
         return keys
     }
 }
+
+/// What the deals on one stage in one currency add up to (`StoreSchema.CountTag.dealTotals`). The weighted
+/// sum is kept in two parts so a change of the stage's probability changes no stored total: the units of the
+/// deals that follow the stage's probability, and the units × own probability of the others.
+struct DealTotals: Equatable, Sendable {
+    var count: Int64 = 0
+    /// Budget units of 10^-4 (`DealAmount.units`).
+    var units: UInt128 = 0
+    /// Units of the open deals without a probability of their own.
+    var followingUnits: UInt128 = 0
+    /// Σ units × own probability (0–100) of the open deals with one.
+    var ownWeighted: UInt128 = 0
+
+    static let byteCount = 8 + 3 * 16
+
+    init() {}
+
+    /// One deal's contribution.
+    init(_ deal: DealState) {
+        count = 1
+        units = DealAmount.units(deal.amount)
+        if deal.outcome == .open {
+            if let own = deal.probability { ownWeighted = units * UInt128(own) } else { followingUnits = units }
+        }
+    }
+
+    mutating func add(_ other: DealTotals, sign: Int) {
+        if sign > 0 {
+            count += other.count; units += other.units
+            followingUnits += other.followingUnits; ownWeighted += other.ownWeighted
+        } else {
+            count -= other.count; units -= other.units
+            followingUnits -= other.followingUnits; ownWeighted -= other.ownWeighted
+        }
+    }
+
+    /// The probability-weighted sum in units of 10^-6 on a stage of `kind` with `probability`.
+    func weighted(kind: DealStageKind, probability: Int64) -> UInt128 {
+        switch kind {
+        case .won: units * 100
+        case .lost: 0
+        case .open: followingUnits * UInt128(probability) + ownWeighted
+        }
+    }
+
+    var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(Self.byteCount)
+        let c = UInt64(bitPattern: count)
+        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: c >> UInt64(shift))) }
+        for value in [units, followingUnits, ownWeighted] {
+            for shift in stride(from: 120, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: value >> UInt128(shift))) }
+        }
+        return out
+    }
+
+    init(bytes: UnsafeRawBufferPointer) throws {
+        guard bytes.count == Self.byteCount else {
+            throw RecordDecodingError(reason: "deal totals of \(bytes.count) bytes", offset: 0)
+        }
+        count = Int64(bitPattern: UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)))
+        func u128(_ at: Int) -> UInt128 {
+            var v: UInt128 = 0
+            for i in 0..<16 { v = v << 8 | UInt128(bytes[at + i]) }
+            return v
+        }
+        units = u128(8)
+        followingUnits = u128(24)
+        ownWeighted = u128(40)
+    }
+}
+
+extension DealIndexEntries {
+    /// The `dealTotals` key a deal adds to and what it adds (nil when deleted).
+    static func totals(_ deal: DealState) -> (key: StoreKey, totals: DealTotals)? {
+        guard !deal.deleted else { return nil }
+        var k = StoreKey(StoreSchema.CountTag.dealTotals.rawValue)
+        k.string(deal.stage)
+        k.string(deal.currency)
+        return (k, DealTotals(deal))
+    }
+}

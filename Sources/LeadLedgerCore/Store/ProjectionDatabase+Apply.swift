@@ -283,6 +283,24 @@ struct StoreWriter {
                 for k in before.subtracting(after) { try k.with { _ = try txn.delete(dbs.order, key: $0) } }
                 for k in after.subtracting(before) { try k.with { try txn.put(dbs.order, key: $0, value: nothing) } }
             }
+            let (was, now) = (old.flatMap(DealIndexEntries.totals), DealIndexEntries.totals(new))
+            if was?.key != now?.key || was?.totals != now?.totals {
+                if let was { try addDealTotals(was.totals, sign: -1, was.key, txn) }
+                if let now { try addDealTotals(now.totals, sign: 1, now.key, txn) }
+            }
+        }
+    }
+
+    /// Adds (or with `sign` −1 removes) a deal's contribution to a `dealTotals` counter, removed at count 0.
+    private func addDealTotals(_ totals: DealTotals, sign: Int, _ key: StoreKey, _ txn: borrowing LMDBTransaction) throws {
+        try key.with { k in
+            var current = try txn.get(dbs.counts, key: k) { try DealTotals(bytes: $0) } ?? DealTotals()
+            current.add(totals, sign: sign)
+            if current.count == 0 {
+                _ = try txn.delete(dbs.counts, key: k)
+            } else {
+                try current.bytes.withUnsafeBytes { try txn.put(dbs.counts, key: k, value: $0) }
+            }
         }
     }
 

@@ -319,7 +319,8 @@ extension ProjectionDatabase {
                     order.add(k)
                 }
             }
-            // Deals and where they are indexed.
+            // Deals, where they are indexed, and their totals by stage and currency.
+            var dealTotals: [StoreKey: DealTotals] = [:]
             try env.write { txn in
                 let deals = fold.deals
                 fold.deals = [:]
@@ -327,6 +328,7 @@ extension ProjectionDatabase {
                     let deal = deals[id]!
                     try withUnsafeBytes(of: id.uuid) { key in try ProjectionDatabase.putJSON(txn, dbs.deals, key, deal) }
                     for k in DealIndexEntries.keys(deal) { order.add(k) }
+                    if let (key, totals) = DealIndexEntries.totals(deal) { dealTotals[key, default: DealTotals()].add(totals, sign: 1) }
                 }
             }
             try appendSorted(&order) { txn, key, _ in try txn.put(dbs.order, key: key, value: nothing, append: true) }
@@ -340,6 +342,12 @@ extension ProjectionDatabase {
                         var be = UInt64(value).bigEndian
                         try key.with { k in try withUnsafeBytes(of: &be) { try txn.put(dbs.counts, key: k, value: $0, append: true) } }
                     }
+                }
+            }
+            // `dealTotals` sorts after every other counter.
+            try env.write { txn in
+                for key in dealTotals.keys.sorted() {
+                    try key.with { k in try dealTotals[key]!.bytes.withUnsafeBytes { try txn.put(dbs.counts, key: k, value: $0, append: true) } }
                 }
             }
             return staySums

@@ -183,6 +183,31 @@ extension ProjectionView {
         return PausedReport(count: visibleTo == nil ? try pausedCount(at: now) : visibleCount, leads: rows)
     }
 
+    /// The deal funnel: per stage (active ones in order, then retired ones that still hold deals, by key) and
+    /// currency, the deals' count, budget sum and probability-weighted sum, from the `dealTotals` counters.
+    public func dealFunnel() throws -> [DealStageReportRow] {
+        var totals: [String: [(currency: String, totals: DealTotals)]] = [:]
+        let prefix = StoreSchema.counter(.dealTotals)
+        try forEach(dbs.counts, prefix: prefix) { key, value in
+            var r = StoreKeyReader(key, skipping: prefix.bytes.count)
+            let stage = r.string()
+            totals[stage, default: []].append((r.string(), try DealTotals(bytes: value)))
+            return true
+        }
+        let active = settings.activeDealStages.map(\.key)
+        let retired = totals.keys.filter { !active.contains($0) }.sorted()
+        return (active + retired).flatMap { key -> [DealStageReportRow] in
+            let stage = settings.dealStages.first { $0.key == key }
+            let kind = stage?.kind ?? .open
+            return (totals[key] ?? []).map { row in
+                DealStageReportRow(
+                    stage: key, name: stage?.name ?? key, kind: kind, currency: row.currency, count: Int(row.totals.count),
+                    amount: DealAmount.text(row.totals.units, scale: 4),
+                    weighted: DealAmount.text(row.totals.weighted(kind: kind, probability: stage?.probability ?? 0), scale: 6))
+            }
+        }
+    }
+
     /// Assessment distribution per competitor over live leads, by competitor name.
     public func competitors() throws -> [CompetitorReportRow] {
         var byCompetitor: [String: [String: Int]] = [:]

@@ -5,7 +5,7 @@ import LeadDomain
 /// store"). Every key is a `StoreKey`; values are described per database.
 enum StoreSchema {
     /// Bumped whenever a database's keys or values change meaning: a store of another version is rebuilt.
-    static let formatVersion: UInt32 = 5
+    static let formatVersion: UInt32 = 6
 
     enum Database {
         /// `meta`: `format` (u32 BE), `position` (u64 BE), `recordedAt` (i64 BE), `settings` (JSON),
@@ -97,6 +97,9 @@ enum StoreSchema {
         /// The `...OnDay` counters (40–45) summed over spans of `ReportDays.span` days: `[span]...`, the same
         /// keys after the span. A period reads its whole spans here and only the days at its edges per day.
         case createdInSpan = 56, convertedInSpan, reachedInSpan, sourceInSpan, sourceConvertedInSpan, creatorInSpan
+
+        /// `[stage][currency]` → `DealTotals` (56 bytes, not a u64): deals that are not deleted.
+        case dealTotals = 64
 
         /// The span counter of a day counter.
         var span: CountTag { CountTag(rawValue: rawValue + 16)! }

@@ -3,7 +3,7 @@ import Hummingbird
 import LeadDomain
 import LeadLedgerCore
 
-/// `GET /v1/reports/{funnel|managers|sources|step-times|paused|competitors}` (`reports.read`), optionally for a
+/// `GET /v1/reports/{funnel|managers|sources|step-times|paused|competitors|deals}` (`reports.read`), optionally for a
 /// period (`from`, `to`: ISO times) where the report has one.
 struct ReportRoutes: APIRouteCollection {
     let reads: LedgerReads
@@ -58,6 +58,11 @@ struct ReportRoutes: APIRouteCollection {
                     leads: report.leads.map {
                         .init(leadId: $0.leadId.lowercased, fullName: $0.fullName, until: ISOTime.string($0.until))
                     })
+            }
+        }
+        routes.get("/v1/reports/deals") { request, context in
+            try await Self.respond(request, context, reads) { view, _ in
+                ReportRows(items: try view.dealFunnel())
             }
         }
         routes.get("/v1/reports/competitors") { request, context in

@@ -54,6 +54,7 @@ extension APIContract {
         "GET /v1/reports/step-times": Operation(query: [], queryPrefixes: [], body: nil),
         "GET /v1/reports/paused": Operation(query: ["limit"], queryPrefixes: [], body: nil),
         "GET /v1/reports/competitors": Operation(query: [], queryPrefixes: [], body: nil),
+        "GET /v1/reports/deals": Operation(query: [], queryPrefixes: [], body: nil),
         "GET /v1/settings": Operation(query: [], queryPrefixes: [], body: nil),
         "POST /v1/settings/steps": Operation(query: [], queryPrefixes: [], body: .defineStep),
         "PATCH /v1/settings/steps/{key}": Operation(query: [], queryPrefixes: [], body: .rename),
