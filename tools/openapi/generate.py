@@ -242,6 +242,8 @@ deal_paths = {
                                             resource="Deal", errors=DEAL_ERRORS)},
     "/v1/deals/{id}/reopen": {"post": command("reopenDeal", "Reopen a won or lost deal", "deals", params=[DEAL_ID], body="DealOutcome",
                                               resource="Deal", errors=DEAL_ERRORS)},
+    "/v1/customers/{id}/deals": {"get": get("getCustomerDeals", "A customer's deals (not deleted) that the caller reaches", "deals",
+                                            params=[path_param("id", "The customer.")], resource="DealList", errors=(404,), etag=False)},
     "/v1/leads/{id}/deals": {"get": get("getLeadDeals", "A lead's deals (not deleted)", "deals", params=[ID], resource="DealList",
                                         errors=(404,), etag=False)},
 }

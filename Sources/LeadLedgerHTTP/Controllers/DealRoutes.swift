@@ -4,7 +4,7 @@ import LeadDomain
 import LeadLedgerCore
 
 /// Deals: `POST /v1/deals`, `GET|PATCH|DELETE /v1/deals/{id}`, `/stage`, `/win`, `/lose`, `/reopen`,
-/// `/restore`, and a lead's deals (`GET /v1/leads/{id}/deals`). A manager without `leads.read.all` reaches the
+/// `/restore`, and a lead's and a customer's deals (`GET /v1/leads/{id}/deals`, `/v1/customers/{id}/deals`). A manager without `leads.read.all` reaches the
 /// deals they are responsible for and those of the leads they reach.
 struct DealRoutes: APIRouteCollection {
     let commands: CommandResponder
@@ -72,6 +72,16 @@ struct DealRoutes: APIRouteCollection {
         routes.post("/v1/deals/{id}/reopen") { request, context in
             let body = try await request.decode(as: DealOutcomeRequest.self, context: context)
             return try await commands.deal(request, context, id: context.uuidParameter("id")) { _ in .reopen(stage: body.stage) }
+        }
+        routes.get("/v1/customers/{id}/deals") { request, context in
+            let principal = try context.principalOrThrow()
+            let id = try context.uuidParameter("id")
+            let (exists, deals, position) = try reads.deals(ofCustomer: id)
+            guard exists else { throw DomainError(.customerNotFound, "No customer \(id.lowercased).") }
+            let settings = try reads.settings()
+            let visible = try deals.filter { try commands.canReach($0, principal) }
+            return try JSONResponse.make(
+                DealListResource(items: visible.map { DealResource($0, settings: settings) }), logPosition: position)
         }
         routes.get("/v1/leads/{id}/deals") { request, context in
             let principal = try context.principalOrThrow()

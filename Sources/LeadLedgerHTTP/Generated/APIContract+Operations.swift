@@ -41,6 +41,7 @@ extension APIContract {
         "POST /v1/deals/{id}/win": Operation(query: [], queryPrefixes: [], body: .dealOutcome),
         "POST /v1/deals/{id}/lose": Operation(query: [], queryPrefixes: [], body: .dealOutcome),
         "POST /v1/deals/{id}/reopen": Operation(query: [], queryPrefixes: [], body: .dealOutcome),
+        "GET /v1/customers/{id}/deals": Operation(query: [], queryPrefixes: [], body: nil),
         "GET /v1/leads/{id}/deals": Operation(query: [], queryPrefixes: [], body: nil),
         "GET /v1/kanban": Operation(query: ["converted", "createdFrom", "createdTo", "cursor", "customer", "deleted", "limit", "order", "paused", "q", "responsible", "sort", "source", "status", "step", "tag", "updatedFrom", "updatedTo", "watcher"], queryPrefixes: ["cf."], body: nil),
         "GET /v1/admins/{id}/watched": Operation(query: ["converted", "count", "createdFrom", "createdTo", "cursor", "customer", "deleted", "limit", "order", "paused", "q", "responsible", "sort", "source", "status", "step", "tag", "updatedFrom", "updatedTo", "watcher"], queryPrefixes: ["cf."], body: nil),

@@ -66,6 +66,11 @@ struct LedgerReads: Sendable {
         try ledger.read { view in try view.deal(id).map { ($0, view.position) } }
     }
 
+    /// A customer (nil when it does not exist) and its deals that are not deleted.
+    func deals(ofCustomer id: UUID) throws -> (exists: Bool, deals: [DealState], position: UInt64) {
+        try ledger.read { view in (try view.customer(id) != nil, try view.deals(ofCustomer: id), view.position) }
+    }
+
     /// A lead's deals that are not deleted.
     func deals(ofLead id: UUID) throws -> (deals: [DealState], position: UInt64) {
         try ledger.read { view in (try view.deals(ofLead: id), view.position) }
