@@ -105,6 +105,11 @@ DEFS = {
     "LeadTask": obj({"id": UUID, "taskType": KEY, "description": STR, "responsible": UUID, "due": TS,
                      "closed": {"type": "boolean"}, "createdBy": UUID, "createdAt": TS},
                     ["id", "taskType", "description", "closed", "createdBy", "createdAt"]),
+    "TaskFieldChanges": obj({
+        "taskType": change(KEY),
+        "description": change(STR),
+        "due": change(nullable(TS)),
+    }, []),
     "CustomFieldDefinition": obj({"key": KEY, "name": STR, "type": {"$ref": "#/$defs/CustomFieldType"},
                                   "required": {"type": "boolean"}, "maxLength": {"type": "integer", "minimum": 1},
                                   "minValue": {"type": "integer"}, "maxValue": {"type": "integer"},
@@ -116,6 +121,7 @@ DEFS = {
     "FieldLimitsPreset": {"enum": ["default", "compact", "custom"]},
     "AdminRole": {"enum": ["admin", "manager"]},
     "DealStageKind": {"enum": ["open", "won", "lost"]},
+    "CustomerKind": {"enum": ["person", "company"]},
     "DealFieldChanges": obj({
         "name": change(STR),
         "amount": change({"type": "string", "pattern": AMOUNT}),
@@ -157,6 +163,8 @@ SWIFT_DEFS = {
                    ("createdBy", "UUID"), ("createdAt", "Timestamp")],
     "LeadTask": [("id", "UUID"), ("taskType", "String"), ("description", "String"), ("responsible", "UUID?"),
                  ("due", "Timestamp?"), ("closed", "Bool"), ("createdBy", "UUID"), ("createdAt", "Timestamp")],
+    "TaskFieldChanges": [("taskType", "Change<String>?"), ("description", "Change<String>?"),
+                         ("due", "Change<Timestamp?>?")],
     "CustomFieldDefinition": [("key", "String"), ("name", "String"), ("type", "CustomFieldType"),
                               ("required", "Bool"), ("maxLength", "Int?"), ("minValue", "Int64?"),
                               ("maxValue", "Int64?"), ("options", "[String]?"), ("retired", "Bool")],
@@ -236,6 +244,17 @@ EVENTS = [
         ("due", "ts?", "When it is due."),
     )),
     ("TaskClosed", LEAD, "A task was closed.", lead(("taskId", "uuid", "The task."))),
+    ("TaskUpdated", LEAD, "A task's type, description or due date changed (only the changed ones, from → to).", lead(
+        ("taskId", "uuid", "The task."),
+        ("changes", "TaskFieldChanges", "The changed fields."),
+    )),
+    ("TaskReassigned", LEAD, "A task was given to another admin, or to nobody.", lead(
+        ("taskId", "uuid", "The task."),
+        ("from", "uuid?", "Who was to do it."),
+        ("to", "uuid?", "Who is to do it now."),
+    )),
+    ("TaskReopened", LEAD, "A closed task was opened again.", lead(("taskId", "uuid", "The task."))),
+    ("TaskDeleted", LEAD, "A task was removed from the lead (its history keeps it).", lead(("taskId", "uuid", "The task."))),
     ("LeadPaused", LEAD, "The lead was paused until a date.", lead(("until", "ts", "When the pause ends."))),
     ("LeadResumed", LEAD, "The lead's pause was lifted.", lead()),
     ("LeadDataCopied", LEAD, "Chosen fields were copied into this lead from another lead.", lead(
@@ -260,15 +279,29 @@ EVENTS = [
     ("LeadRestored", LEAD, "A deleted lead was restored exactly as it was.", lead()),
 
     ("CustomerRegistered", CUSTOMER, "A customer was registered, from a converted lead or directly.", customer(
+        ("kind", "CustomerKind", "A person or a company (v2; v1 customers are persons)."),
+        ("fullName", "string", "Full name (a company's name)."),
+        ("company", "string?", "Company name, as typed."),
+        ("companyId", "uuid?", "The company customer a person belongs to (v2)."),
+        ("phones", "[PhoneNumber]", "Phone numbers."),
+        ("emails", "[string]", "E-mail addresses."),
+        ("address", "Address?", "Postal address."),
+        ("fromLeadId", "uuid?", "The converted lead, when registered by a conversion."),
+    ), 2, {1: customer(
         ("fullName", "string", "Full name."),
         ("company", "string?", "Company name."),
         ("phones", "[PhoneNumber]", "Phone numbers."),
         ("emails", "[string]", "E-mail addresses."),
         ("address", "Address?", "Postal address."),
         ("fromLeadId", "uuid?", "The converted lead, when registered by a conversion."),
-    )),
+    )}),
     ("CustomerUpdated", CUSTOMER, "Customer fields changed (only the changed ones, from → to).", customer(
         ("changes", "CustomerFieldChanges", "The changed fields."))),
+    ("CustomerCompanyChanged", CUSTOMER, "A person was put in a company customer, moved to another, or taken out.", customer(
+        ("from", "uuid?", "The company before."), ("to", "uuid?", "The company now."))),
+    ("CustomerDeleted", CUSTOMER, "The customer was soft-deleted (restorable; its leads and deals keep the link).", customer(
+        ("reason", "string?", "Why."))),
+    ("CustomerRestored", CUSTOMER, "A deleted customer was restored exactly as it was.", customer()),
 
     ("DealCreated", DEAL, "A deal (opportunity) was created, for a lead, a customer or both.", deal(
         ("name", "string", "What is being sold."),

@@ -122,18 +122,18 @@ struct BenchProjections: AsyncParsableCommand {
             ("list.sortName", LeadQuery(sort: .name, order: .ascending, includeTotal: true)),
         ]
         if let step {
-            shapes.append(("list.step", LeadQuery(filter: LeadFilter(step: step), includeTotal: true)))
-            shapes.append(("list.step.limit50", LeadQuery(filter: LeadFilter(step: step), limit: 50)))
+            shapes.append(("list.step", LeadQuery(filter: LeadFilter(step: [step]), includeTotal: true)))
+            shapes.append(("list.step.limit50", LeadQuery(filter: LeadFilter(step: [step]), limit: 50)))
         }
         if let responsible {
-            shapes.append(("list.responsible", LeadQuery(filter: LeadFilter(responsible: responsible), includeTotal: true)))
+            shapes.append(("list.responsible", LeadQuery(filter: LeadFilter(responsible: [responsible]), includeTotal: true)))
             if let step {
                 shapes.append(
                     ("list.responsible+step",
-                        LeadQuery(filter: LeadFilter(step: step, responsible: responsible), includeTotal: true)))
+                        LeadQuery(filter: LeadFilter(step: [step], responsible: [responsible]), includeTotal: true)))
             }
         }
-        if let tag { shapes.append(("list.tag", LeadQuery(filter: LeadFilter(tag: tag), includeTotal: true))) }
+        if let tag { shapes.append(("list.tag", LeadQuery(filter: LeadFilter(tag: [tag]), includeTotal: true))) }
         if let name { shapes.append(("list.q.name", LeadQuery(q: name, includeTotal: true))) }
         if let phone { shapes.append(("list.q.phoneLast4", LeadQuery(q: phone, includeTotal: true))) }
         for q in ["petr", "ivan", "gmail", "+3706", "ona petr"] { shapes.append(("list.q.\(q)", LeadQuery(q: q))) }

@@ -17,8 +17,12 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Random seed (the same seed and N give the same log).")
     var seed: UInt64 = 42
 
+    @Option(help: "The share of leads that get a deal, 0…1 (1: as many deals as leads).")
+    var dealRate: Double = 0.3
+
     func validate() throws {
         guard (1...20_000_000).contains(leads) else { throw ValidationError("--leads must be 1…20000000") }
+        guard (0...1).contains(dealRate) else { throw ValidationError("--deal-rate must be 0…1") }
     }
 
     func run() async throws {
@@ -29,7 +33,7 @@ struct GenerateCommand: AsyncParsableCommand {
         guard log.head == 0 else { throw CLIError("the log at \(configuration.logDirectory) is not empty (head \(log.head))") }
         let progress = ProgressReporter(label: "generate")
         let started = Date()
-        let summary = try await LogGenerator(leads: leads, seed: seed).run(log: log) { done, _ in
+        let summary = try await LogGenerator(leads: leads, seed: seed, dealRate: dealRate).run(log: log) { done, _ in
             progress.report(done: UInt64(done), total: UInt64(leads))
         }
         progress.finish()

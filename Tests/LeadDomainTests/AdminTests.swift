@@ -105,8 +105,7 @@ struct CustomerTests {
         let bad = Fixture.error { () throws(DomainError) in
             try CustomerDecider.decide(
                 nil,
-                .register(
-                    customerId: Fixture.id(600), fullName: "", company: nil, phones: ["1"], emails: ["x"], address: nil),
+                .register(CustomerInput(customerId: Fixture.id(600), fullName: "", company: nil, phones: ["1"], emails: ["x"])),
                 context: context)
         }
         #expect(bad?.fieldCodes == ["fullName": "required", "phones[0]": "invalidPhone", "emails[0]": "invalidEmail"])
@@ -114,9 +113,7 @@ struct CustomerTests {
             CustomerState.replay(
                 try CustomerDecider.decide(
                     nil,
-                    .register(
-                        customerId: Fixture.id(600), fullName: "Ona", company: "UAB", phones: [], emails: [],
-                        address: nil), context: context
+                    .register(CustomerInput(customerId: Fixture.id(600), fullName: "Ona", company: "UAB", phones: [], emails: [])), context: context
                 ).events))
         let update = try CustomerDecider.decide(
             customer, .update(fullName: "Ona", company: "UAB Ona", phones: nil, emails: nil, address: nil),

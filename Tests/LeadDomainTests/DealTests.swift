@@ -13,7 +13,7 @@ struct DealTests {
         if customer {
             related.customers[customerId] = CustomerState(
                 registered: CustomerRegistered(
-                    customerId: customerId, fullName: "UAB Rasa", phones: [], emails: [], at: Fixture.t0, by: Fixture.admin))
+                    customerId: customerId, kind: .company, fullName: "UAB Rasa", phones: [], emails: [], at: Fixture.t0, by: Fixture.admin))
         }
         return related
     }

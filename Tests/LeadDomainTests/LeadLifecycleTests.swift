@@ -88,8 +88,7 @@ struct LeadLifecycleTests {
             CustomerState.replay(
                 try CustomerDecider.decide(
                     nil,
-                    .register(
-                        customerId: Fixture.id(80), fullName: "C", company: nil, phones: [], emails: [], address: nil),
+                    .register(CustomerInput(customerId: Fixture.id(80), fullName: "C", company: nil, phones: [], emails: [])),
                     context: Fixture.context()
                 ).events))
         let snapshot = lead

@@ -35,7 +35,8 @@ struct StateSnapshotTests {
         let settings = SettingsState.replay(DomainEvent.examples)
         #expect(settings.version == UInt64(DomainEvent.examples.filter { $0.kind.streamKind == .settings }.count))
         let customer = try #require(CustomerState.replay(DomainEvent.examples))
-        #expect(customer.version == 2 && customer.company == "UAB Rasa ir partneriai")
+        #expect(customer.version == 5 && customer.company == "UAB Rasa ir partneriai")
+        #expect(customer.companyId == nil && !customer.deleted)
         let admin = try #require(AdminState.replay(DomainEvent.examples))
         #expect(admin.version == 6 && admin.disabled && admin.role == .admin)
     }

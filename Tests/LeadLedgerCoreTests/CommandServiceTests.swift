@@ -197,7 +197,7 @@ struct CommandServiceTests {
         let registered = try await ledger.execute(
             .customer(
                 customer,
-                .register(customerId: customer, fullName: "Acme Ltd", company: nil, phones: [], emails: [], address: nil)),
+                .register(CustomerInput(customerId: customer, fullName: "Acme Ltd", company: nil, phones: [], emails: []))),
             actor: testAdmin)
         #expect(registered.streamVersion == 1)
         await #expect(throws: LedgerError.self) {

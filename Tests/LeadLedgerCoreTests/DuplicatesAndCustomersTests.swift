@@ -102,7 +102,7 @@ struct CustomerListTests {
     func list() throws {
         var w = ProjectionWorld()
         for name in ["Žilvinas", "ada", "Bronė"] {
-            w.emit(.customerRegistered(CustomerRegistered(customerId: w.newID(), fullName: name, phones: [], emails: [], at: w.now, by: w.admin)))
+            w.emit(.customerRegistered(CustomerRegistered(customerId: w.newID(), kind: .person, fullName: name, phones: [], emails: [], at: w.now, by: w.admin)))
         }
         let all = w.projections.customers()
         #expect(all.map(\.fullName) == ["ada", "Bronė", "Žilvinas"])

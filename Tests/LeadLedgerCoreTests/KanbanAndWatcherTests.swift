@@ -21,7 +21,7 @@ struct KanbanAndWatcherTests {
         let board = w.projections.kanban(KanbanQuery(pageSize: 3), now: w.now)
         #expect(board.columns.map(\.step.key) == steps)
         for column in board.columns {
-            let list = w.list(LeadQuery(filter: LeadFilter(step: column.step.key), includeTotal: true))
+            let list = w.list(LeadQuery(filter: LeadFilter(step: [column.step.key]), includeTotal: true))
             #expect(column.count == list.total)
             #expect(column.page.rows.map(\.id) == Array(list.rows.prefix(3)).map(\.id))
         }

@@ -11,8 +11,8 @@ struct LeadCountTests {
     /// Brute force: every lead tested against the filter with the state's own `status(at:)`.
     static func expected(_ leads: [LeadState], _ f: LeadFilter, now: Timestamp) -> Int {
         leads.filter { lead in
-            f.states.contains(lead.status(at: now)) && (f.step.map { lead.step == $0 } ?? true)
-                && (f.responsible.map { lead.responsible == $0 } ?? true)
+            f.states.contains(lead.status(at: now)) && (f.step.map { $0.contains(lead.step) } ?? true)
+                && (f.responsible.map { lead.responsible.map($0.contains) ?? false } ?? true)
         }.count
     }
 
@@ -47,16 +47,16 @@ struct LeadCountTests {
                     for step in [nil] + steps.map(Optional.some) {
                         for manager in managers where step != nil || manager != nil {
                             for states in statusSets {
-                                let filter = LeadFilter(step: step, responsible: manager, states: states)
+                                let filter = LeadFilter(step: step.map { [$0] }, responsible: manager.map { [$0] }, states: states)
                                 let total = projections.count(LeadQuery(filter: filter), now: now)
                                 checks.expect(total == Self.expected(leads, filter, now: now), "\(filter) at \(now)")
                             }
                         }
                     }
                     for manager in managers {
-                        let board = projections.kanban(KanbanQuery(filter: LeadFilter(responsible: manager)), now: now)
+                        let board = projections.kanban(KanbanQuery(filter: LeadFilter(responsible: manager.map { [$0] })), now: now)
                         for column in board.columns {
-                            let filter = LeadFilter(step: column.step.key, responsible: manager)
+                            let filter = LeadFilter(step: [column.step.key], responsible: manager.map { [$0] })
                             checks.expect(column.count == Self.expected(leads, filter, now: now), "\(column.step.key) at \(now)")
                         }
                     }
@@ -100,14 +100,14 @@ struct LeadCountTests {
             checks.expect(all.filter { $0.updatedAt > later }.count >= 30)
             let steps = Array(Set(all.map(\.step))).sorted()
             let managers = Array(Set(all.compactMap(\.responsible))).sorted(by: UUID.canonicalOrder)
-            var filters: [LeadFilter] = steps.map { LeadFilter(step: $0) } + managers.map { LeadFilter(responsible: $0) }
-            for step in steps { for manager in managers.prefix(3) { filters.append(LeadFilter(step: step, responsible: manager)) } }
+            var filters: [LeadFilter] = steps.map { LeadFilter(step: [$0]) } + managers.map { LeadFilter(responsible: [$0]) }
+            for step in steps { for manager in managers.prefix(3) { filters.append(LeadFilter(step: [step], responsible: [manager])) } }
             for filter in filters {
                 for sort in LeadSort.allCases {
                     for order in PageOrder.allCases {
                         let expected = all.filter { lead in
-                            filter.states.contains(lead.status(at: now)) && (filter.step.map { lead.step == $0 } ?? true)
-                                && (filter.responsible.map { lead.responsible == $0 } ?? true)
+                            filter.states.contains(lead.status(at: now)) && (filter.step.map { $0.contains(lead.step) } ?? true)
+                                && (filter.responsible.map { lead.responsible.map($0.contains) ?? false } ?? true)
                         }
                         .sorted { a, b in
                             let (ka, kb) = (directory.orderKey(a, sort), directory.orderKey(b, sort))

@@ -32,6 +32,17 @@ struct ProjectionStoreQueryTests {
         return try store.read { view in
             let records = try view.allLeads().map { LeadRecord(state: $0) }
             let now = Timestamp(rawValue: view.lastRecordedAt)
+            // Deal filters from the deals themselves, not from the store's deal sets.
+            var dealStages: [UUID: Set<String>] = [:]
+            for deal in try view.allDeals() where !deal.deleted {
+                if let lead = deal.leadId { dealStages[lead, default: []].insert(deal.stage) }
+            }
+            func dealsMatch(_ f: LeadFilter, _ id: UUID) -> Bool {
+                let stages = dealStages[id] ?? []
+                if let has = f.hasDeals, has == stages.isEmpty { return false }
+                if let wanted = f.dealStage, !wanted.values.contains(where: stages.contains) { return false }
+                return true
+            }
             var random = SplitMix64(seed: 99)
             var compared = 0
             for query in try Self.queries(view, records.map(\.state), &random, count: 600, now: now) {
@@ -39,7 +50,7 @@ struct ProjectionStoreQueryTests {
                     query.filter, visibleTo: query.visibleTo, search: nil,
                     searchTests: query.q.map(LeadSearch.queryTokens) ?? [], now: now)
                 let descending = query.order == .descending
-                let expected = records.filter { $0.matches(matcher) }.map { (key: view.orderKey($0.state, query.sort), id: $0.state.id) }
+                let expected = records.filter { $0.matches(matcher) && dealsMatch(query.filter, $0.state.id) }.map { (key: view.orderKey($0.state, query.sort), id: $0.state.id) }
                     .sorted { descending ? $0.key > $1.key : $0.key < $1.key }
                 let limit = min(max(query.limit, 1), LeadQuery.maxLimit)
                 var cursor: LeadCursor?
@@ -73,6 +84,7 @@ struct ProjectionStoreQueryTests {
         let sources = Array(Set(leads.map(\.source))).sorted()
         let customers = try view.allCustomers().map(\.id)
         let watchers = Array(Set(leads.flatMap(\.watchers))).sorted(by: UUID.canonicalOrder)
+        let dealStages = view.settings.dealStages.map(\.key)
         let statusSets: [Set<LeadStatus>] = [
             LeadStatus.defaultVisible, LeadStatus.live, [.paused], [.deleted], [.merged], [.converted],
             Set(LeadStatus.allCases), [.active], [.paused, .deleted],
@@ -92,12 +104,31 @@ struct ProjectionStoreQueryTests {
         var result: [LeadQuery] = []
         for _ in 0..<count {
             var f = LeadFilter(states: pick(statusSets)!)
-            if random.below(3) == 0 { f.step = pick(steps) }
-            if random.below(4) == 0 { f.responsible = pick(admins) }
-            if random.below(6) == 0 { f.tag = pick(tags) }
-            if random.below(6) == 0 { f.source = pick(sources) }
-            if random.below(8) == 0 { f.watcher = pick(watchers) }
-            if random.below(10) == 0 { f.customer = pick(customers) }
+            // One to three values per multi-valued filter.
+            func some<T: Hashable & Sendable & Codable>(_ values: [T]) -> AnyOf<T>? {
+                values.isEmpty ? nil : AnyOf((0...random.below(3)).map { _ in pick(values)! })
+            }
+            if random.below(3) == 0 { f.step = some(steps) }
+            if random.below(4) == 0 { f.responsible = some(admins) }
+            if random.below(6) == 0 { f.tag = some(tags) }
+            if random.below(6) == 0 { f.source = some(sources) }
+            if random.below(8) == 0 { f.watcher = some(watchers) }
+            if random.below(10) == 0 { f.customer = some(customers) }
+            if random.below(8) == 0 { f.createdBy = some(admins) }
+            if random.below(8) == 0 { f.updatedBy = some(admins) }
+            if random.below(7) == 0 { f.hasDeals = random.below(2) == 0 }
+            if random.below(7) == 0 { f.dealStage = some(dealStages) }
+            if random.below(7) == 0 { f.hasTasks = random.below(2) == 0 }
+            if random.below(7) == 0 { f.hasOverdueTasks = random.below(2) == 0 }
+            if random.below(8) == 0 { f.customFields["segment"] = .list(pick(["smb", "mid", "enterprise"])!) }
+            if random.below(8) == 0 {
+                let low = Int64(random.below(5_000))
+                f.customFieldRanges["employees"] = CustomFieldRange(
+                    min: random.below(3) == 0 ? nil : .int(low), max: random.below(3) == 0 ? nil : .int(low + Int64(random.below(2_000))))
+            }
+            if random.below(10) == 0 {
+                f.customFieldRanges["contract-date"] = CustomFieldRange(min: .date("2025-0\(1 + random.below(9))-01"), max: .date("2025-12-31"))
+            }
             if random.below(8) == 0 { f.converted = random.below(2) == 0 }
             if random.below(6) == 0 { f.createdFrom = now.adding(seconds: -Int64(random.below(400)) * 86_400) }
             if random.below(8) == 0 { f.createdTo = now.adding(seconds: -Int64(random.below(200)) * 86_400) }

@@ -70,9 +70,9 @@ ID = path_param("id", "The lead's id.")
 
 
 def command(op_id, summary, tag, params=(), body=None, ok=200, resource="Lead", errors=(), idempotent=True,
-            body_required=True, description=None):
+            body_required=True, description=None, if_match=True):
     """A command: optional JSON body, If-Match and Idempotency-Key, answers the resource with versioning headers."""
-    parameters = list(params) + [ref("parameters", "IfMatch")]
+    parameters = list(params) + ([ref("parameters", "IfMatch")] if if_match else [])
     if idempotent:
         parameters.append(ref("parameters", "IdempotencyKey"))
     operation = {"operationId": op_id, "tags": [tag], "summary": summary}
@@ -84,10 +84,10 @@ def command(op_id, summary, tag, params=(), body=None, ok=200, resource="Lead", 
             "required": body_required,
             "content": {"application/json": {"schema": schema(body)}},
         }
-    codes = sorted({400, 401, 403, 412, 500, 503} | ({413} if body else set()) | set(errors))
+    codes = sorted({400, 401, 500, 503} | ({403, 412} if if_match else set()) | ({413} if body else set()) | set(errors))
     responses = {
         str(ok): {
-            "description": "The new state." if ok == 200 else "Created; the new state.",
+            "description": ("The new state." if ok == 200 else "Created; the new state.") if if_match else "The answer.",
             "headers": {
                 "ETag": ref("headers", "ETag"),
                 "X-Log-Position": ref("headers", "X-Log-Position"),
@@ -96,7 +96,9 @@ def command(op_id, summary, tag, params=(), body=None, ok=200, resource="Lead", 
             "content": {"application/json": {"schema": schema(resource)}},
         }
     }
-    if ok == 201 and resource in ("Lead", "Admin", "Deal"):
+    if not if_match:
+        del responses[str(ok)]["headers"]["ETag"]
+    if ok == 201 and resource in ("Lead", "Admin", "Deal", "Customer"):
         responses[str(ok)]["headers"]["Location"] = {"schema": {"type": "string"}}
     for code in codes:
         responses[str(code)] = ref("responses", ERRORS[code])
@@ -136,13 +138,22 @@ def get(op_id, summary, tag, params=(), resource=None, errors=(), etag=True, con
 
 LEAD_ERRORS = (404, 409, 422)
 # The lead filters, shared by the list, the kanban board and the watcher view; each also takes `cf.<key>`.
+UUID_LIST = {"type": "string", "pattern": "^[0-9a-fA-F-]{36}(,[0-9a-fA-F-]{36}){0,49}$"}
+TEXT_LIST = {"type": "string", "pattern": "^[^,]+(,[^,]+){0,49}$"}
 LIST_FILTERS = [
-                       query("step", "Only leads on this step.", {"type": "string"}),
-                       query("responsible", "Only leads this admin is responsible for.", UUID),
-                       query("tag", "Only leads with this tag (case-insensitive).", {"type": "string"}),
-                       query("source", "Only leads from this source.", {"type": "string"}),
-                       query("watcher", "Only leads this admin watches.", UUID),
-                       query("customer", "Only leads linked to this customer.", UUID),
+                       query("step", "Only leads on one of these steps (comma-separated, at most 50).", TEXT_LIST),
+                       query("responsible", "Only leads one of these admins is responsible for.", UUID_LIST),
+                       query("tag", "Only leads with one of these tags (case-insensitive).", TEXT_LIST),
+                       query("source", "Only leads from one of these sources.", TEXT_LIST),
+                       query("watcher", "Only leads one of these admins watches.", UUID_LIST),
+                       query("customer", "Only leads linked to one of these customers.", UUID_LIST),
+                       query("createdBy", "Only leads created by one of these admins.", UUID_LIST),
+                       query("updatedBy", "Only leads whose latest change is by one of these admins.", UUID_LIST),
+                       query("hasDeals", "`true`: only leads with a deal (not deleted); `false`: only leads without.", {"type": "boolean"}),
+                       query("dealStage", "Only leads with a deal (not deleted) on one of these deal stages.", TEXT_LIST),
+                       query("hasTasks", "`true`: only leads with an open task; `false`: only leads without.", {"type": "boolean"}),
+                       query("hasOverdueTasks", "`true`: only leads with an open task due before now; `false`: only leads without.",
+                             {"type": "boolean"}),
                        query("status", "Comma-separated statuses to show (default `active,converted`).",
                              {"type": "string", "pattern": "^(active|paused|converted|merged|deleted)(,(active|paused|converted|merged|deleted))*$"}),
                        query("paused", "`true`: only paused leads.", {"type": "boolean"}),
@@ -164,7 +175,9 @@ lead_paths = {
                    params=LIST_FILTERS + [ref("parameters", "limit"), ref("parameters", "cursor"),
                                           query("count", "`true`: include `total`.", {"type": "boolean"})],
                    extra=CUSTOM_FIELD_FILTERS, resource="LeadPage", errors=(422,),
-                   description="Custom fields filter as `cf.<key>=<value>`. A manager without `leads.read.all` sees "
+                   description="Every filter must hold (AND); a filter with several values holds when one does (OR). "
+                               "Custom fields filter as `cf.<key>=<value>`, and number and date fields by range as "
+                               "`cf.<key>.min=` / `cf.<key>.max=` (inclusive). A manager without `leads.read.all` sees "
                                "only the leads they are responsible for or watch. The ETag is the log position."),
         "post": command("createLead", "Create a lead", "leads", body="CreateLead", ok=201, errors=LEAD_ERRORS,
                         description="With an Idempotency-Key the new lead's id derives from it, so a retry creates nothing."),
@@ -198,6 +211,19 @@ lead_paths = {
     "/v1/leads/{id}/tasks/{taskId}/close": {
         "post": command("closeTask", "Close a task", "entries", params=[ID, path_param("taskId", "The task.")], errors=LEAD_ERRORS),
     },
+    "/v1/leads/{id}/tasks/{taskId}/reopen": {
+        "post": command("reopenTask", "Reopen a closed task", "entries", params=[ID, path_param("taskId", "The task.")], errors=LEAD_ERRORS),
+    },
+    "/v1/leads/{id}/tasks/{taskId}/responsible": {
+        "put": command("reassignTask", "Give a task to an admin (or nobody)", "entries", params=[ID, path_param("taskId", "The task.")],
+                       body="Assign", errors=LEAD_ERRORS),
+    },
+    "/v1/leads/{id}/tasks/{taskId}": {
+        "patch": command("updateTask", "Change a task's type, description or due date", "entries",
+                         params=[ID, path_param("taskId", "The task.")], body="TaskPatch", errors=LEAD_ERRORS),
+        "delete": command("deleteTask", "Remove a task (its history keeps it)", "entries",
+                          params=[ID, path_param("taskId", "The task.")], errors=LEAD_ERRORS),
+    },
     "/v1/leads/{id}/watchers/{adminId}": {
         "put": command("addWatcher", "Add a watcher", "leads", params=[ID, path_param("adminId", "The watching admin.")], errors=LEAD_ERRORS),
         "delete": command("removeWatcher", "Remove a watcher", "leads", params=[ID, path_param("adminId", "The watching admin.")], errors=LEAD_ERRORS),
@@ -213,6 +239,42 @@ lead_paths = {
     "/v1/leads/{id}/copy-from": {"post": command("copyLeadData", "Copy fields from another lead", "leads", params=[ID], body="CopyFrom", errors=LEAD_ERRORS)},
     "/v1/leads/{id}/convert": {"post": command("convertLead", "Convert into a customer", "leads", params=[ID], errors=LEAD_ERRORS)},
     "/v1/leads/{id}/link-customer": {"post": command("linkCustomer", "Link an existing customer", "leads", params=[ID], body="LinkCustomer", errors=LEAD_ERRORS)},
+}
+
+CUSTOMER_ERRORS = (404, 409, 422)
+CUSTOMER_ID = path_param("id", "The customer's id.")
+customer_paths = {
+    "/v1/customers": {
+        "post": command("createCustomer", "Register a customer: a person (maybe of a company customer) or a company", "customers",
+                        body="CreateCustomer", ok=201, resource="Customer", errors=CUSTOMER_ERRORS),
+        "get": get("listCustomers", "The customer directory by name; search, kind, a company's persons, deleted ones", "customers",
+                   params=[query("q", "Search words: name, company, e-mail words by prefix, phones by digits.", {"type": "string"}),
+                           query("kind", "Only persons or only companies.", {"type": "string", "enum": ["person", "company"]}),
+                           query("company", "Only the persons of this company customer.", UUID),
+                           query("deleted", "`true`: deleted customers instead.", {"type": "boolean"}),
+                           ref("parameters", "limit"), ref("parameters", "cursor")],
+                   resource="CustomerPage", errors=(422,),
+                   description="A manager without `leads.read.all` sees the customers linked to the leads they reach and "
+                               "those they registered."),
+    },
+    "/v1/customers/{id}": {
+        "get": get("getCustomer", "A customer", "customers", params=[CUSTOMER_ID], resource="Customer", errors=(404,),
+                   description="The ETag is the customer's stream version (usable in If-Match)."),
+        "patch": command("updateCustomer", "Change a customer's contact data", "customers", params=[CUSTOMER_ID],
+                         body="CustomerPatch", resource="Customer", errors=CUSTOMER_ERRORS),
+        "delete": command("deleteCustomer", "Soft-delete a customer (needs `leads.delete`); leads and deals keep the link", "customers",
+                          params=[CUSTOMER_ID, query("reason", "Why.", {"type": "string"})], resource="Customer",
+                          errors=CUSTOMER_ERRORS),
+    },
+    "/v1/customers/{id}/restore": {"post": command("restoreCustomer", "Restore a deleted customer (needs `leads.restore`)", "customers",
+                                                   params=[CUSTOMER_ID], resource="Customer", errors=CUSTOMER_ERRORS)},
+    "/v1/customers/{id}/company": {"put": command("setCustomerCompany", "Put a person in a company customer (or in none)", "customers",
+                                                  params=[CUSTOMER_ID], body="CustomerCompany", resource="Customer",
+                                                  errors=CUSTOMER_ERRORS)},
+    "/v1/customer-matches": {"post": command("checkLeadsAgainstCustomers",
+                                                  "The customers sharing an e-mail with each of the selected leads", "customers",
+                                                  body="EmailCheck", resource="EmailCheckResult", errors=(422,), idempotent=False, if_match=False,
+                                                  description="Leads not found or out of reach are left out; at most 500 leads.")},
 }
 
 DEAL_ERRORS = (404, 409, 422)
@@ -348,6 +410,22 @@ view_paths = {
                                                                          {"type": "integer", "minimum": -840, "maximum": 840, "default": 0}),
                                                          query("now", "The moment whose day is asked (default: now).", TIME_INPUT)],
                                                  resource="TodayActions", errors=(403, 422))},
+    "/v1/tasks": {"get": get("listTasks", "Tasks across leads, earliest due first (tasks without a due date last)", "views",
+                             params=[query("owner", "Only this admin's tasks (the responsible, or who added a task without one).", UUID),
+                                     query("mine", "`true`: only the caller's tasks.", {"type": "boolean"}),
+                                     query("status", "Open (default) or closed tasks.", {"type": "string", "enum": ["open", "closed"], "default": "open"}),
+                                     query("due", "`overdue`: open and due before now; `today`: due within the day (in `utcOffset`).",
+                                           {"type": "string", "enum": ["overdue", "today"]}),
+                                     query("dueFrom", "Due at or after.", TIME_INPUT), query("dueTo", "Due before.", TIME_INPUT),
+                                     query("utcOffset", "Minutes east of UTC where `due=today` is counted.",
+                                           {"type": "integer", "minimum": -840, "maximum": 840, "default": 0}),
+                                     query("now", "The moment `overdue` and `today` are counted from (default: now).", TIME_INPUT),
+                                     query("taskType", "Only tasks of one of these types.", TEXT_LIST),
+                                     ref("parameters", "limit"), ref("parameters", "cursor")],
+                             resource="TaskPage", errors=(422,),
+                             description="A manager without `leads.read.all` sees the tasks on leads they reach. A page passes "
+                                         "at most 20,000 index entries; when it stops there it may hold fewer rows than `limit`, "
+                                         "with a `nextCursor`.")},
     "/v1/duplicates": {"get": get("listDuplicates", "Groups of live leads sharing a phone or an e-mail, largest first (needs `leads.read.all`)", "views",
                                   params=[ref("parameters", "limit"), ref("parameters", "cursor")], resource="DuplicatePage", errors=(403, 422))},
     "/v1/customers/{id}/leads": {"get": get("getCustomerLeads", "Leads linked to a customer", "views",
@@ -430,9 +508,7 @@ lead_props.update({
     "notes": {"type": "array", "items": obj(list(entry_common) + ["format"], dict(entry_common, format={"type": "string", "enum": ["plain", "markdown"]}))},
     "actions": {"type": "array", "items": obj(list(entry_common) + ["pinned", "completed"], dict(
         entry_common, actionType={"type": "string"}, admin=UUID, plannedAt=TIME, pinned={"type": "boolean"}, completed={"type": "boolean"}))},
-    "tasks": {"type": "array", "items": obj(["id", "taskType", "description", "closed", "createdBy", "createdAt"], {
-        "id": UUID, "taskType": {"type": "string"}, "description": {"type": "string"}, "responsible": UUID, "due": TIME,
-        "closed": {"type": "boolean"}, "createdBy": UUID, "createdAt": TIME})},
+    "tasks": {"type": "array", "items": schema("Task")},
     "pausedUntil": TIME, "mergedInto": UUID, "mergedFrom": {"type": "array", "items": UUID}, "updatedBy": UUID,
 })
 LEAD_REQUIRED = ["id", "fullName", "phones", "emails", "source", "step", "priority", "tags", "customFields", "watchers",
@@ -523,9 +599,19 @@ schemas = {
         "step": {"type": "string"}, "name": {"type": "string"}, "colour": {"type": "string"},
         "count": {"type": "integer", "minimum": 0}, "items": {"type": "array", "items": schema("LeadSummary")},
         "nextCursor": {"type": ["string", "null"]}})}}),
-    "TodayActions": obj(["today", "overdue"], {k: {"type": "array", "items": obj(["leadId", "leadName", "actionId", "text", "overdue"], {
-        "leadId": UUID, "leadName": {"type": "string"}, "actionId": UUID, "text": {"type": "string"},
-        "actionType": {"type": "string"}, "plannedAt": TIME, "overdue": {"type": "boolean"}})} for k in ["today", "overdue"]}),
+    "TodayActions": obj(["today", "overdue", "tasksToday", "tasksOverdue"], {
+        **{k: {"type": "array", "items": obj(["leadId", "leadName", "actionId", "text", "overdue"], {
+            "leadId": UUID, "leadName": {"type": "string"}, "actionId": UUID, "text": {"type": "string"},
+            "actionType": {"type": "string"}, "plannedAt": TIME, "overdue": {"type": "boolean"}})} for k in ["today", "overdue"]},
+        **{k: {"type": "array", "items": schema("TaskItem")} for k in ["tasksToday", "tasksOverdue"]}}),
+    "Task": obj(["id", "taskType", "description", "closed", "createdBy", "createdAt"], {
+        "id": UUID, "taskType": {"type": "string"}, "description": {"type": "string"}, "responsible": UUID, "due": TIME,
+        "closed": {"type": "boolean"}, "createdBy": UUID, "createdAt": TIME}, "A task on a lead."),
+    "TaskItem": obj(["leadId", "leadName", "task", "overdue"], {
+        "leadId": UUID, "leadName": {"type": "string"}, "task": schema("Task"), "overdue": {"type": "boolean"}},
+        "A task with its lead."),
+    "TaskPage": obj(["items", "nextCursor"], {"items": {"type": "array", "items": schema("TaskItem")},
+                                             "nextCursor": {"type": ["string", "null"]}}),
     "DuplicatePage": obj(["items", "nextCursor", "total"], {
         "items": {"type": "array", "items": obj(["kind", "value", "leadIds"], {
             "kind": {"type": "string", "enum": ["phone", "email"]}, "value": {"type": "string"},
@@ -572,6 +658,26 @@ schemas = {
             "amount": {"type": "string", "description": "The budgets' sum, a decimal; currencies are never converted."},
             "weighted": {"type": "string", "description": "Σ budget × probability / 100; won deals whole, lost ones 0."}})}}),
     # Request bodies.
+    "Customer": obj(["id", "kind", "fullName", "phones", "emails", "deleted", "createdBy", "createdAt", "updatedBy", "updatedAt",
+                     "version"], {
+        "id": UUID, "kind": {"type": "string", "enum": ["person", "company"]}, "fullName": {"type": "string"},
+        "company": {"type": "string"}, "companyId": UUID, "phones": {"type": "array", "items": {"type": "string"}},
+        "emails": {"type": "array", "items": {"type": "string"}}, "address": ADDRESS, "fromLeadId": UUID,
+        "deleted": {"type": "boolean"}, "createdBy": UUID, "createdAt": TIME, "updatedBy": UUID, "updatedAt": TIME,
+        "version": {"type": "integer", "minimum": 1}}, "A customer: a person or a company."),
+    "CustomerPage": obj(["items", "nextCursor"], {"items": {"type": "array", "items": schema("Customer")},
+                                                 "nextCursor": {"type": ["string", "null"]}}),
+    "CreateCustomer": obj(["fullName"], {
+        "kind": {"type": "string", "enum": ["person", "company"], "default": "person"}, "fullName": TEXT,
+        "company": {"type": "string"}, "companyId": UUID, "phones": string_list("phones"), "emails": string_list("emails"),
+        "address": ADDRESS}),
+    "CustomerPatch": obj([], {"fullName": TEXT, "company": {"type": "string"}, "phones": string_list("phones"),
+                              "emails": string_list("emails"), "address": {"oneOf": [ADDRESS, {"type": "null"}]}},
+                         "Only the fields present change; an empty string or list, or `address: null`, clears."),
+    "CustomerCompany": obj(["companyId"], {"companyId": NULLABLE_UUID}),
+    "EmailCheck": obj(["leadIds"], {"leadIds": {"type": "array", "items": UUID, "minItems": 1, "maxItems": 500}}),
+    "EmailCheckResult": obj(["items"], {"items": {"type": "array", "items": obj(["leadId", "customerIds"], {
+        "leadId": UUID, "customerIds": {"type": "array", "items": UUID}})}}),
     "CreateDeal": obj(["name", "amount", "currency"], {
         "name": TEXT, "amount": {"type": "string", "pattern": AMOUNT, "description": "A non-negative decimal, e.g. `1200.50`."},
         "currency": {"type": "string", "description": "ISO 4217 code in use."}, "stage": {"type": "string"},
@@ -609,6 +715,8 @@ schemas = {
     "LogAction": obj(["text", "actionType"], {"text": TEXT, "actionType": {"type": "string"}, "admin": UUID,
                                               "plannedAt": TIME_INPUT, "step": {"type": "string"}}),
     "AddTask": obj(["taskType", "description"], {"taskType": {"type": "string"}, "description": TEXT, "responsible": UUID, "due": TIME_INPUT}),
+    "TaskPatch": obj([], {"taskType": {"type": "string"}, "description": TEXT, "due": {"oneOf": [TIME_INPUT, {"type": "null"}]}},
+                     "Only the fields present change; `due: null` removes the due date."),
     "Assign": obj(["responsible"], {"responsible": NULLABLE_UUID}),
     "Pause": obj(["until"], {"until": TIME_INPUT}),
     "Merge": obj(["sourceIds"], {"sourceIds": {"type": "array", "items": UUID, "minItems": 1, "maxItems": LIMITS["mergeSources"]}}),
@@ -684,13 +792,14 @@ document = {
         ("operations", "Health and metrics, without authentication."),
         ("leads", "Lead commands and queries."), ("entries", "Notes, actions and tasks on a lead."),
         ("deals", "Deals (opportunities) on leads and customers."),
+        ("customers", "The customer directory: persons and companies."),
         ("settings", "CRM configuration (changes need `settings.manage`)."),
         ("admins", "Admin accounts and tokens (need `admins.manage`)."),
         ("views", "Kanban, watcher views, agenda, duplicates, customers' leads."),
         ("reports", "Reports (need `reports.read`)."),
         ("events", "The event feed."),
     ]],
-    "paths": {**operations_paths, **lead_paths, **deal_paths, **view_paths, **settings_paths, **admin_paths, **event_paths},
+    "paths": {**operations_paths, **lead_paths, **deal_paths, **customer_paths, **view_paths, **settings_paths, **admin_paths, **event_paths},
     "components": {
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                            "description": "An access token (`llt_` + 43 base64url characters); only its SHA-256 is stored."}},

@@ -47,3 +47,16 @@ public struct TaskInput: Sendable, Hashable, Codable {
         self.due = due
     }
 }
+
+/// An edit of a task: `nil` leaves a field as it is; `due: .some(nil)` removes the due date.
+public struct TaskPatch: Sendable, Hashable {
+    public var taskType: String?
+    public var description: String?
+    public var due: Timestamp??
+
+    public init(taskType: String? = nil, description: String? = nil, due: Timestamp?? = nil) {
+        self.taskType = taskType
+        self.description = description
+        self.due = due
+    }
+}

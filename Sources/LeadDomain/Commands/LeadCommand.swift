@@ -24,6 +24,12 @@ public enum LeadCommand: Sendable, Hashable {
     case completeAction(UUID)
     case addTask(TaskInput)
     case closeTask(UUID)
+    /// Change a task's type, description or due date.
+    case updateTask(UUID, TaskPatch)
+    /// Give a task to an admin (`nil`: nobody).
+    case reassignTask(UUID, to: UUID?)
+    case reopenTask(UUID)
+    case deleteTask(UUID)
     /// Pause until a future time.
     case pause(until: Timestamp)
     case resume
@@ -57,6 +63,7 @@ public enum LeadCommand: Sendable, Hashable {
         case .addWatcher(let admin): [admin]
         case .addEntry(let entry): [entry.admin].compactMap { $0 }
         case .addTask(let task): [task.responsible].compactMap { $0 }
+        case .reassignTask(_, let admin): [admin].compactMap { $0 }
         default: []
         }
     }

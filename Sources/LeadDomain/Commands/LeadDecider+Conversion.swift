@@ -18,7 +18,7 @@ extension LeadDecider {
                 events: [.leadConverted(LeadConverted(leadId: lead.id, customerId: linked, at: c.now, by: c.actor))])
         }
         let registered = CustomerRegistered(
-            customerId: customerId, fullName: lead.fullName, company: lead.company, phones: lead.phones,
+            customerId: customerId, kind: .person, fullName: lead.fullName, company: lead.company, phones: lead.phones,
             emails: lead.emails, address: lead.address, fromLeadId: lead.id, at: c.now, by: c.actor)
         return Decision([
             StreamEvents(streamID: StreamID.customer(customerId), events: [.customerRegistered(registered)]),

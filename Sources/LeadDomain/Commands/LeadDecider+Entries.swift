@@ -62,4 +62,39 @@ extension LeadDecider {
                     responsible: task.responsible, due: task.due, at: c.now, by: c.actor))
         ]
     }
+
+    /// The task `taskId` of the lead, or a 404 naming it.
+    static func existingTask(_ lead: LeadState, _ taskId: UUID) throws(DomainError) -> LeadTask {
+        guard let task = lead.tasks.first(where: { $0.id == taskId }) else {
+            throw .notFound(.taskNotFound, field: "taskId", "The lead has no task \(taskId.uuidString.lowercased())")
+        }
+        return task
+    }
+
+    /// An edit of a task: the type must be an active task type, the description is validated like a new task's.
+    static func updateTask(_ lead: LeadState, _ task: LeadTask, _ patch: TaskPatch, _ c: DecisionContext)
+        throws(DomainError) -> [DomainEvent]
+    {
+        var v = FieldValidator(limits: c.settings.fieldLimits)
+        var changes = TaskFieldChanges()
+        if let type = patch.taskType, type != task.taskType {
+            if c.settings.isActiveTaskType(type) {
+                changes.taskType = Change(from: task.taskType, to: type)
+            } else {
+                v.add("taskType", .unknownTaskType, "\(type) is not an active task type")
+            }
+        }
+        if let description = patch.description {
+            let text = v.text(
+                description, field: "description", limit: c.settings.fieldLimits.taskDescription, required: true,
+                multiline: true) ?? ""
+            changes.description = .between(task.description, text)
+        }
+        if let due = patch.due { changes.due = .between(task.due, due) }
+        try v.check()
+        guard !changes.isEmpty else { return [] }
+        return [
+            .taskUpdated(TaskUpdated(leadId: lead.id, taskId: task.id, changes: changes, at: c.now, by: c.actor))
+        ]
+    }
 }

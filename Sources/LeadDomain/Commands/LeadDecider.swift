@@ -113,12 +113,24 @@ public enum LeadDecider {
         case .addTask(let task):
             return try addTask(lead, task, c, related)
         case .closeTask(let taskId):
-            guard let task = lead.tasks.first(where: { $0.id == taskId }) else {
-                throw .notFound(
-                    .taskNotFound, field: "taskId", "The lead has no task \(taskId.uuidString.lowercased())")
-            }
-            guard !task.closed else { return [] }
+            guard try existingTask(lead, taskId).closed == false else { return [] }
             return [.taskClosed(TaskClosed(leadId: id, taskId: taskId, at: at, by: by))]
+        case .updateTask(let taskId, let patch):
+            return try updateTask(lead, try existingTask(lead, taskId), patch, c)
+        case .reassignTask(let taskId, let admin):
+            let task = try existingTask(lead, taskId)
+            var v = FieldValidator(limits: c.settings.fieldLimits)
+            related.checkAdmin(admin, field: "responsible", &v)
+            try v.check()
+            guard task.responsible != admin else { return [] }
+            return [.taskReassigned(TaskReassigned(leadId: id, taskId: taskId, from: task.responsible, to: admin, at: at, by: by))]
+        case .reopenTask(let taskId):
+            guard try existingTask(lead, taskId).closed else { return [] }
+            return [.taskReopened(TaskReopened(leadId: id, taskId: taskId, at: at, by: by))]
+        case .deleteTask(let taskId):
+            // A deleted task is gone from the state: deleting it again is a no-op, not a 404.
+            guard lead.tasks.contains(where: { $0.id == taskId }) else { return [] }
+            return [.taskDeleted(TaskDeleted(leadId: id, taskId: taskId, at: at, by: by))]
         case .pause(let until):
             guard until > c.now else {
                 throw .validation([
@@ -135,10 +147,11 @@ public enum LeadDecider {
             return changes.isEmpty
                 ? [] : [.leadDataCopied(LeadDataCopied(leadId: id, fromLeadId: from, changes: changes, at: at, by: by))]
         case .linkCustomer(let customerId):
-            guard related.customers[customerId] != nil else {
+            guard let customer = related.customers[customerId] else {
                 throw .notFound(
                     .customerNotFound, field: "customerId", "No customer \(customerId.uuidString.lowercased())")
             }
+            guard !customer.deleted else { throw DomainError(.customerDeleted, "The customer is deleted; restore it first") }
             guard lead.linkedCustomer != customerId else { return [] }
             return [.leadLinkedToCustomer(LeadLinkedToCustomer(leadId: id, customerId: customerId, at: at, by: by))]
         case .delete(let reason):

@@ -144,8 +144,12 @@ public enum DealDecider {
                 v.add("leadId", .notFound, "leadId names no lead (\(leadId.uuidString.lowercased()))")
             }
         }
-        if let customerId, related.customers[customerId] == nil {
-            v.add("customerId", .notFound, "customerId names no customer (\(customerId.uuidString.lowercased()))")
+        if let customerId {
+            if let customer = related.customers[customerId] {
+                if customer.deleted { v.add("customerId", .conflict, "the customer is deleted") }
+            } else {
+                v.add("customerId", .notFound, "customerId names no customer (\(customerId.uuidString.lowercased()))")
+            }
         }
     }
 

@@ -112,6 +112,10 @@ extension DomainEvent {
         case .actionCompleted(let e): e.leadId
         case .taskAdded(let e): e.leadId
         case .taskClosed(let e): e.leadId
+        case .taskUpdated(let e): e.leadId
+        case .taskReassigned(let e): e.leadId
+        case .taskReopened(let e): e.leadId
+        case .taskDeleted(let e): e.leadId
         case .leadPaused(let e): e.leadId
         case .leadResumed(let e): e.leadId
         case .leadDataCopied(let e): e.leadId

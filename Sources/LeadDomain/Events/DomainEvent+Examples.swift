@@ -38,6 +38,9 @@ extension DomainEvent {
         changes.customFields = [
             "budget": Change(from: nil, to: .int(5_000)), "contract-date": Change(from: .date("2026-12-01"), to: nil),
         ]
+        var taskChanges = TaskFieldChanges()
+        taskChanges.description = Change(from: "Congratulate", to: "Congratulate and send a card")
+        taskChanges.due = Change(from: later, to: nil)
         var copied = LeadFieldChanges()
         copied.emails = Change(from: [], to: ["jonas@rasa.lt"])
         var customerChanges = CustomerFieldChanges()
@@ -87,6 +90,10 @@ extension DomainEvent {
                     leadId: lead, taskId: task, taskType: "birthday-greeting", description: "Congratulate",
                     responsible: manager, due: later, at: at, by: manager)),
             .taskClosed(TaskClosed(leadId: lead, taskId: task, at: at, by: manager)),
+            .taskUpdated(TaskUpdated(leadId: lead, taskId: task, changes: taskChanges, at: at, by: manager)),
+            .taskReassigned(TaskReassigned(leadId: lead, taskId: task, from: manager, to: admin, at: at, by: manager)),
+            .taskReopened(TaskReopened(leadId: lead, taskId: task, at: at, by: manager)),
+            .taskDeleted(TaskDeleted(leadId: lead, taskId: task, at: at, by: admin)),
             .leadPaused(LeadPaused(leadId: lead, until: later, at: at, by: manager)),
             .leadResumed(LeadResumed(leadId: lead, at: at, by: manager)),
             .leadDataCopied(LeadDataCopied(leadId: lead, fromLeadId: other, changes: copied, at: at, by: manager)),
@@ -102,9 +109,13 @@ extension DomainEvent {
             .leadRestored(LeadRestored(leadId: lead, at: at, by: admin)),
             .customerRegistered(
                 CustomerRegistered(
-                    customerId: customer, fullName: "Šarūnas Žemaitis", company: "UAB Rasa", phones: [phone],
+                    customerId: customer, kind: .person, fullName: "Šarūnas Žemaitis", company: "UAB Rasa", companyId: other,
+                    phones: [phone],
                     emails: ["sarunas@rasa.lt"], address: address, fromLeadId: lead, at: at, by: manager)),
             .customerUpdated(CustomerUpdated(customerId: customer, changes: customerChanges, at: at, by: admin)),
+            .customerCompanyChanged(CustomerCompanyChanged(customerId: customer, from: other, to: nil, at: at, by: admin)),
+            .customerDeleted(CustomerDeleted(customerId: customer, reason: "duplicate", at: at, by: admin)),
+            .customerRestored(CustomerRestored(customerId: customer, at: at, by: admin)),
             .dealCreated(
                 DealCreated(
                     dealId: deal, name: "CRM licences", amount: "1200.5", currency: "EUR", stage: "qualification",
@@ -113,16 +124,19 @@ extension DomainEvent {
             .dealUpdated(DealUpdated(dealId: deal, changes: dealChanges, at: at, by: manager)),
             .dealStageMoved(DealStageMoved(dealId: deal, from: "qualification", to: "proposal", at: at, by: manager)),
             .dealWon(DealWon(dealId: deal, from: "proposal", to: "won", at: later, by: manager)),
-            .dealLost(DealLost(dealId: deal, from: "proposal", to: "lost", reason: "Too expensive", at: later, by: manager)),
+            .dealLost(
+                DealLost(dealId: deal, from: "proposal", to: "lost", reason: "Too expensive", at: later, by: manager)),
             .dealReopened(DealReopened(dealId: deal, from: "lost", to: "negotiation", at: later, by: manager)),
             .dealDeleted(DealDeleted(dealId: deal, reason: "Duplicate", at: later, by: admin)),
             .dealRestored(DealRestored(dealId: deal, at: later, by: admin)),
-            .dealStageDefined(DealStageDefined(key: "demo", name: "Demo", probability: 25, kind: .open, at: at, by: admin)),
+            .dealStageDefined(
+                DealStageDefined(key: "demo", name: "Demo", probability: 25, kind: .open, at: at, by: admin)),
             .dealStageRenamed(DealStageRenamed(key: "proposal", from: "Proposal", to: "Offer sent", at: at, by: admin)),
             .dealStageProbabilityChanged(
                 DealStageProbabilityChanged(key: "proposal", from: 40, to: 45, at: at, by: admin)),
             .dealStagesReordered(
-                DealStagesReordered(order: ["demo", "qualification", "proposal", "negotiation", "won", "lost"], at: at, by: admin)),
+                DealStagesReordered(
+                    order: ["demo", "qualification", "proposal", "negotiation", "won", "lost"], at: at, by: admin)),
             .dealStageRetired(DealStageRetired(key: "demo", at: at, by: admin)),
             .stepDefined(
                 StepDefined(

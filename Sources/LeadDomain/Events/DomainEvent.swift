@@ -27,6 +27,10 @@ public enum DomainEvent: Sendable, Hashable {
     case actionCompleted(ActionCompleted)
     case taskAdded(TaskAdded)
     case taskClosed(TaskClosed)
+    case taskUpdated(TaskUpdated)
+    case taskReassigned(TaskReassigned)
+    case taskReopened(TaskReopened)
+    case taskDeleted(TaskDeleted)
     case leadPaused(LeadPaused)
     case leadResumed(LeadResumed)
     case leadDataCopied(LeadDataCopied)
@@ -38,6 +42,9 @@ public enum DomainEvent: Sendable, Hashable {
     case leadRestored(LeadRestored)
     case customerRegistered(CustomerRegistered)
     case customerUpdated(CustomerUpdated)
+    case customerCompanyChanged(CustomerCompanyChanged)
+    case customerDeleted(CustomerDeleted)
+    case customerRestored(CustomerRestored)
     case dealCreated(DealCreated)
     case dealUpdated(DealUpdated)
     case dealStageMoved(DealStageMoved)
@@ -96,6 +103,10 @@ public enum DomainEvent: Sendable, Hashable {
         case .actionCompleted(let payload): payload
         case .taskAdded(let payload): payload
         case .taskClosed(let payload): payload
+        case .taskUpdated(let payload): payload
+        case .taskReassigned(let payload): payload
+        case .taskReopened(let payload): payload
+        case .taskDeleted(let payload): payload
         case .leadPaused(let payload): payload
         case .leadResumed(let payload): payload
         case .leadDataCopied(let payload): payload
@@ -107,6 +118,9 @@ public enum DomainEvent: Sendable, Hashable {
         case .leadRestored(let payload): payload
         case .customerRegistered(let payload): payload
         case .customerUpdated(let payload): payload
+        case .customerCompanyChanged(let payload): payload
+        case .customerDeleted(let payload): payload
+        case .customerRestored(let payload): payload
         case .dealCreated(let payload): payload
         case .dealUpdated(let payload): payload
         case .dealStageMoved(let payload): payload
@@ -171,6 +185,10 @@ public enum DomainEvent: Sendable, Hashable {
         case (.actionCompleted, 1): return .actionCompleted(try decoder.decode(ActionCompleted.self, from: payload))
         case (.taskAdded, 1): return .taskAdded(try decoder.decode(TaskAdded.self, from: payload))
         case (.taskClosed, 1): return .taskClosed(try decoder.decode(TaskClosed.self, from: payload))
+        case (.taskUpdated, 1): return .taskUpdated(try decoder.decode(TaskUpdated.self, from: payload))
+        case (.taskReassigned, 1): return .taskReassigned(try decoder.decode(TaskReassigned.self, from: payload))
+        case (.taskReopened, 1): return .taskReopened(try decoder.decode(TaskReopened.self, from: payload))
+        case (.taskDeleted, 1): return .taskDeleted(try decoder.decode(TaskDeleted.self, from: payload))
         case (.leadPaused, 1): return .leadPaused(try decoder.decode(LeadPaused.self, from: payload))
         case (.leadResumed, 1): return .leadResumed(try decoder.decode(LeadResumed.self, from: payload))
         case (.leadDataCopied, 1): return .leadDataCopied(try decoder.decode(LeadDataCopied.self, from: payload))
@@ -182,8 +200,14 @@ public enum DomainEvent: Sendable, Hashable {
         case (.leadDeleted, 1): return .leadDeleted(try decoder.decode(LeadDeleted.self, from: payload))
         case (.leadRestored, 1): return .leadRestored(try decoder.decode(LeadRestored.self, from: payload))
         case (.customerRegistered, 1):
+            return .customerRegistered(try decoder.decode(CustomerRegisteredV1.self, from: payload).upcast())
+        case (.customerRegistered, 2):
             return .customerRegistered(try decoder.decode(CustomerRegistered.self, from: payload))
         case (.customerUpdated, 1): return .customerUpdated(try decoder.decode(CustomerUpdated.self, from: payload))
+        case (.customerCompanyChanged, 1):
+            return .customerCompanyChanged(try decoder.decode(CustomerCompanyChanged.self, from: payload))
+        case (.customerDeleted, 1): return .customerDeleted(try decoder.decode(CustomerDeleted.self, from: payload))
+        case (.customerRestored, 1): return .customerRestored(try decoder.decode(CustomerRestored.self, from: payload))
         case (.dealCreated, 1): return .dealCreated(try decoder.decode(DealCreated.self, from: payload))
         case (.dealUpdated, 1): return .dealUpdated(try decoder.decode(DealUpdated.self, from: payload))
         case (.dealStageMoved, 1): return .dealStageMoved(try decoder.decode(DealStageMoved.self, from: payload))
@@ -276,6 +300,14 @@ public enum DomainEvent: Sendable, Hashable {
             return .taskAdded(try JSONReader.decode(TaskAdded.self, from: payload))
         case (.taskClosed, 1):
             return .taskClosed(try JSONReader.decode(TaskClosed.self, from: payload))
+        case (.taskUpdated, 1):
+            return .taskUpdated(try JSONReader.decode(TaskUpdated.self, from: payload))
+        case (.taskReassigned, 1):
+            return .taskReassigned(try JSONReader.decode(TaskReassigned.self, from: payload))
+        case (.taskReopened, 1):
+            return .taskReopened(try JSONReader.decode(TaskReopened.self, from: payload))
+        case (.taskDeleted, 1):
+            return .taskDeleted(try JSONReader.decode(TaskDeleted.self, from: payload))
         case (.leadPaused, 1):
             return .leadPaused(try JSONReader.decode(LeadPaused.self, from: payload))
         case (.leadResumed, 1):
@@ -295,9 +327,17 @@ public enum DomainEvent: Sendable, Hashable {
         case (.leadRestored, 1):
             return .leadRestored(try JSONReader.decode(LeadRestored.self, from: payload))
         case (.customerRegistered, 1):
+            return .customerRegistered(try JSONReader.decode(CustomerRegisteredV1.self, from: payload).upcast())
+        case (.customerRegistered, 2):
             return .customerRegistered(try JSONReader.decode(CustomerRegistered.self, from: payload))
         case (.customerUpdated, 1):
             return .customerUpdated(try JSONReader.decode(CustomerUpdated.self, from: payload))
+        case (.customerCompanyChanged, 1):
+            return .customerCompanyChanged(try JSONReader.decode(CustomerCompanyChanged.self, from: payload))
+        case (.customerDeleted, 1):
+            return .customerDeleted(try JSONReader.decode(CustomerDeleted.self, from: payload))
+        case (.customerRestored, 1):
+            return .customerRestored(try JSONReader.decode(CustomerRestored.self, from: payload))
         case (.dealCreated, 1):
             return .dealCreated(try JSONReader.decode(DealCreated.self, from: payload))
         case (.dealUpdated, 1):

@@ -17,6 +17,10 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case actionCompleted = "ActionCompleted"
     case taskAdded = "TaskAdded"
     case taskClosed = "TaskClosed"
+    case taskUpdated = "TaskUpdated"
+    case taskReassigned = "TaskReassigned"
+    case taskReopened = "TaskReopened"
+    case taskDeleted = "TaskDeleted"
     case leadPaused = "LeadPaused"
     case leadResumed = "LeadResumed"
     case leadDataCopied = "LeadDataCopied"
@@ -28,6 +32,9 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case leadRestored = "LeadRestored"
     case customerRegistered = "CustomerRegistered"
     case customerUpdated = "CustomerUpdated"
+    case customerCompanyChanged = "CustomerCompanyChanged"
+    case customerDeleted = "CustomerDeleted"
+    case customerRestored = "CustomerRestored"
     case dealCreated = "DealCreated"
     case dealUpdated = "DealUpdated"
     case dealStageMoved = "DealStageMoved"
@@ -73,18 +80,18 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .leadCreated, .leadUpdated, .leadStepMarked, .leadAssigned, .leadTagged, .leadUntagged, .watcherAdded,
             .watcherRemoved, .actionLogged, .actionPinned, .actionUnpinned, .actionCompleted, .taskAdded,
-            .taskClosed, .leadPaused, .leadResumed, .leadDataCopied, .leadsMerged, .leadMergedInto,
-            .leadLinkedToCustomer, .leadConverted, .leadDeleted, .leadRestored, .customerRegistered,
-            .customerUpdated, .dealCreated, .dealUpdated, .dealStageMoved, .dealWon, .dealLost, .dealReopened,
-            .dealDeleted, .dealRestored, .stepDefined, .stepRenamed, .stepsReordered, .stepRetired, .sourceDefined,
-            .sourceRenamed, .sourceRetired, .actionTypeDefined, .actionTypeRetired, .tagDefined, .tagRemoved,
-            .customFieldDefined, .customFieldRetired, .dealStageDefined, .dealStageRenamed,
-            .dealStageProbabilityChanged, .dealStagesReordered, .dealStageRetired, .taskTypeDefined,
-            .taskTypeRetired, .defaultsChanged, .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged,
-            .convertedLeadLockChanged, .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked,
-            .adminDisabled:
+            .taskClosed, .taskUpdated, .taskReassigned, .taskReopened, .taskDeleted, .leadPaused, .leadResumed,
+            .leadDataCopied, .leadsMerged, .leadMergedInto, .leadLinkedToCustomer, .leadConverted, .leadDeleted,
+            .leadRestored, .customerUpdated, .customerCompanyChanged, .customerDeleted, .customerRestored,
+            .dealCreated, .dealUpdated, .dealStageMoved, .dealWon, .dealLost, .dealReopened, .dealDeleted,
+            .dealRestored, .stepDefined, .stepRenamed, .stepsReordered, .stepRetired, .sourceDefined, .sourceRenamed,
+            .sourceRetired, .actionTypeDefined, .actionTypeRetired, .tagDefined, .tagRemoved, .customFieldDefined,
+            .customFieldRetired, .dealStageDefined, .dealStageRenamed, .dealStageProbabilityChanged,
+            .dealStagesReordered, .dealStageRetired, .taskTypeDefined, .taskTypeRetired, .defaultsChanged,
+            .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged, .convertedLeadLockChanged,
+            .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked, .adminDisabled:
             return 1
-        case .noteAdded:
+        case .noteAdded, .customerRegistered:
             return 2
         }
     }
@@ -94,10 +101,11 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .leadCreated, .leadUpdated, .leadStepMarked, .leadAssigned, .leadTagged, .leadUntagged, .watcherAdded,
             .watcherRemoved, .noteAdded, .actionLogged, .actionPinned, .actionUnpinned, .actionCompleted, .taskAdded,
-            .taskClosed, .leadPaused, .leadResumed, .leadDataCopied, .leadsMerged, .leadMergedInto,
-            .leadLinkedToCustomer, .leadConverted, .leadDeleted, .leadRestored:
+            .taskClosed, .taskUpdated, .taskReassigned, .taskReopened, .taskDeleted, .leadPaused, .leadResumed,
+            .leadDataCopied, .leadsMerged, .leadMergedInto, .leadLinkedToCustomer, .leadConverted, .leadDeleted,
+            .leadRestored:
             return .lead
-        case .customerRegistered, .customerUpdated:
+        case .customerRegistered, .customerUpdated, .customerCompanyChanged, .customerDeleted, .customerRestored:
             return .customer
         case .dealCreated, .dealUpdated, .dealStageMoved, .dealWon, .dealLost, .dealReopened, .dealDeleted,
             .dealRestored:

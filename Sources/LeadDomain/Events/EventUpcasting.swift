@@ -7,3 +7,12 @@ extension NoteAddedV1 {
         NoteAdded(leadId: leadId, noteId: noteId, step: step, text: text, format: .plain, at: at, by: by)
     }
 }
+
+extension CustomerRegisteredV1 {
+    /// v1 knew only persons, and no company customers to belong to.
+    func upcast() -> CustomerRegistered {
+        CustomerRegistered(
+            customerId: customerId, kind: .person, fullName: fullName, company: company, companyId: nil, phones: phones,
+            emails: emails, address: address, fromLeadId: fromLeadId, at: at, by: by)
+    }
+}

@@ -61,6 +61,8 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let alreadyExists = Code("alreadyExists", .conflict)
         /// The lead is soft-deleted: it refuses every command but restore.
         public static let leadDeleted = Code("leadDeleted", .conflict)
+        /// A command other than restore on a deleted customer.
+        public static let customerDeleted = Code("customerDeleted", .conflict)
         /// A command other than restore on a deleted deal.
         public static let dealDeleted = Code("dealDeleted", .conflict)
         /// A stage change a deal's outcome does not allow (moving a won deal, reopening an open one).

@@ -203,7 +203,14 @@ final class CommandService: Sendable {
             related.admins = try admins(adminIds)
             return try LeadDecider.decide(lead, leadCommand, context: context, related: related)
         case (.customer(_, let customerCommand), .customer(let customer)):
-            return try CustomerDecider.decide(customer, customerCommand, context: context)
+            // The company a person is put in is read, not written.
+            var related = RelatedStates()
+            for customerId in Set(customerCommand.relatedCustomerIds) {
+                if let state = try load(StreamID.customer(customerId), as: .customer(nil)).state.customer {
+                    related.customers[customerId] = state
+                }
+            }
+            return try CustomerDecider.decide(customer, customerCommand, context: context, related: related)
         case (.deal(_, let dealCommand), .deal(let deal)):
             // The lead and customer are read, not written: a deal names them, it does not change them.
             var related = RelatedStates()

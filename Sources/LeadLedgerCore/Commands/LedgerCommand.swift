@@ -35,7 +35,7 @@ public enum LedgerCommand: Sendable, Hashable {
     var createdId: UUID? {
         switch self {
         case .lead(_, .create(let leadId, _)): leadId
-        case .customer(_, .register(let customerId, _, _, _, _, _)): customerId
+        case .customer(_, .register(let input)): input.customerId
         case .deal(_, .create(let dealId, _)): dealId
         case .admin(_, .create(let adminId, _, _, _, _)): adminId
         default: nil

@@ -9,7 +9,9 @@ import LeadDomain
 /// Contents: an admin and a dozen managers, a few settings (tags, a source), then leads with names in Russian,
 /// Ukrainian, Lithuanian and English, phones in several formats, companies, e-mails, sources; then per lead
 /// some of: updates, steps moved forward, watchers, notes, actions (some pinned, some completed), tasks
-/// (some closed), tags, pauses, deletes (half restored), conversions of won leads, and merges of near-duplicates.
+/// (some closed, reopened, reassigned or deleted; some overdue), tags, number and date custom fields, deals (some
+/// moved, won, lost or deleted), pauses, deletes (half restored), conversions of won leads, and merges of
+/// near-duplicates.
 public struct LogGenerator {
     public struct Summary: Sendable, Hashable {
         public var leads: Int
@@ -24,14 +26,18 @@ public struct LogGenerator {
     /// The first event's time. Each event advances the clock by 1–30 s, so a lead (about 5.6 events) takes about a
     /// minute and a half: 10^5 leads span about 100 days, 10^6 about 2.8 years (a team taking in ~1,000 leads a day).
     public var start = Timestamp(microseconds: 1_704_096_000_000_000)  // 2024-01-01T08:00:00Z
+    /// The share of leads that get a deal (0…1); 1 makes as many deals as leads.
+    public var dealRate: Double
 
-    public init(leads: Int, seed: UInt64 = 42) {
+    public init(leads: Int, seed: UInt64 = 42, dealRate: Double = 0.3) {
         self.leads = leads
         self.seed = seed
+        self.dealRate = dealRate
     }
 
     public func run(log: EventLog, progress: ((Int, UInt64) -> Void)? = nil) async throws -> Summary {
         var state = GeneratorState(seed: seed, now: start)
+        state.dealRate = dealRate
         var batch = PendingBatch()
         var inFlight: Task<[AppendResult], any Error>?
         var events: UInt64 = 0
@@ -126,6 +132,7 @@ private struct GeneratorState {
     var settings = SettingsState.defaults
     var admin = UUID()
     var managers: [UUID] = []
+    var dealRate = 0.3
     /// Lead states and stream versions of leads in the current batch (and already flushed versions).
     var leads: [UUID: (state: LeadState, flushed: UInt64)] = [:]
     var previousLead: UUID?
@@ -164,6 +171,10 @@ private struct GeneratorState {
         let settingsCommands: [SettingsCommand] = [
             .defineTag(name: "vip", colour: "#ff0000"), .defineTag(name: "b2b", colour: nil),
             .defineTag(name: "опт", colour: nil), .defineSource(key: "exhibition", name: "Exhibition"),
+            .defineCustomField(CustomFieldDefinition(key: "employees", name: "Employees", type: .int, minValue: 0)),
+            .defineCustomField(CustomFieldDefinition(key: "contract-date", name: "Contract date", type: .date)),
+            .defineCustomField(
+                CustomFieldDefinition(key: "segment", name: "Segment", type: .list, options: ["smb", "mid", "enterprise"])),
         ]
         for command in settingsCommands {
             let decision = try SettingsDecider.decide(
@@ -213,6 +224,48 @@ private struct GeneratorState {
         return true
     }
 
+    /// Number, date and list custom field values for a new lead (some left out).
+    static func customFields(_ random: inout SeededGenerator) -> [String: CustomFieldValue] {
+        var fields: [String: CustomFieldValue] = [:]
+        if random.chance(0.5) { fields["employees"] = .int(Int64(random.next() % 5_000)) }
+        if random.chance(0.3) {
+            let day = 1 + Int(random.next() % 28)
+            let month = 1 + Int(random.next() % 12)
+            let year = 2024 + Int(random.next() % 3)
+            fields["contract-date"] = .date(String(format: "%04d-%02d-%02d", year, month, day))
+        }
+        if random.chance(0.4) { fields["segment"] = .list(random.pick(["smb", "mid", "enterprise"])) }
+        return fields
+    }
+
+    /// A deal on a lead of the current batch, then maybe a stage move, a win or loss, a deletion.
+    mutating func deal(on leadId: UUID, by manager: UUID, into batch: inout PendingBatch) {
+        guard let lead = leads[leadId]?.state, lead.isLive else { return }
+        let dealId = random.uuid()
+        let amount = "\(1 + random.next() % 50_000).\(random.next() % 100)"
+        let input = DealInput(
+            name: "Deal for \(lead.company ?? lead.fullName)", amount: amount, currency: random.pick(["EUR", "EUR", "USD", "RUB"]),
+            responsible: manager, leadId: leadId)
+        var related = RelatedStates()
+        related.leads[leadId] = lead
+        var state: DealState?
+        func decide(_ command: DealCommand, _ generator: inout GeneratorState) {
+            let context = DecisionContext(settings: generator.settings, now: generator.tick(Int64(generator.random.next() % 30 + 1)), actor: manager)
+            guard let decision = try? DealDecider.decide(state, command, context: context, related: related) else { return }
+            for stream in decision.streams {
+                for event in stream.events {
+                    try? batch.add(event, stream: stream.streamID, expected: 0, id: generator.random.uuid(), actor: manager.uuidString.lowercased())
+                    state = DealState.evolve(state, event)
+                }
+            }
+        }
+        decide(.create(dealId: dealId, input), &self)
+        let open = settings.activeDealStages.filter { $0.kind == .open }.map(\.key)
+        if open.count > 1, random.chance(0.5) { decide(.moveStage(random.pick(Array(open.dropFirst()))), &self) }
+        if random.chance(0.2) { decide(.win(stage: nil), &self) } else if random.chance(0.15) { decide(.lose(stage: nil, reason: "Price"), &self) }
+        if random.chance(0.03) { decide(.delete(reason: nil), &self) }
+    }
+
     mutating func lead(_ index: Int, into batch: inout PendingBatch) throws {
         let id = random.uuid()
         let manager = random.pick(managers)
@@ -223,6 +276,7 @@ private struct GeneratorState {
             priority: random.pick([.low, .normal, .normal, .high]), responsible: random.chance(0.9) ? manager : nil,
             competitor: random.chance(0.1) ? random.pick(["Bitrix24", "amoCRM", "HubSpot", "Pipedrive"]) : nil,
             tags: random.chance(0.3) ? [random.pick(["vip", "b2b", "опт", "повторный", "pirmas-kontaktas"])] : [],
+            customFields: Self.customFields(&random),
             comment: random.chance(0.2) ? "Пришёл с сайта, просит перезвонить вечером" : nil)
         decide(id, .create(leadId: id, input), by: manager, into: &batch)
         if random.chance(0.3) {
@@ -251,13 +305,21 @@ private struct GeneratorState {
         }
         if random.chance(0.3) {
             let taskId = random.uuid()
+            // Due from two days ago (overdue by the end of the log) to a week ahead; some without a due date.
+            let due = random.chance(0.1) ? nil : now.adding(seconds: Int64(random.next() % (9 * 86_400)) - 2 * 86_400)
             let task = TaskInput(
                 taskId: taskId, taskType: random.pick(["contact-client", "meeting", "birthday-greeting"]),
-                description: "Follow up", responsible: manager, due: now.adding(seconds: 3 * 86_400))
-            if decide(id, .addTask(task), by: manager, into: &batch), random.chance(0.5) {
-                decide(id, .closeTask(taskId), by: manager, into: &batch)
+                description: "Follow up", responsible: random.chance(0.9) ? manager : nil, due: due)
+            if decide(id, .addTask(task), by: manager, into: &batch) {
+                if random.chance(0.5) {
+                    decide(id, .closeTask(taskId), by: manager, into: &batch)
+                    if random.chance(0.1) { decide(id, .reopenTask(taskId), by: manager, into: &batch) }
+                }
+                if random.chance(0.1) { decide(id, .reassignTask(taskId, to: random.pick(managers)), by: manager, into: &batch) }
+                if random.chance(0.05) { decide(id, .deleteTask(taskId), by: manager, into: &batch) }
             }
         }
+        if random.chance(dealRate) { deal(on: id, by: manager, into: &batch) }
         if random.chance(0.05) { decide(id, .pause(until: now.adding(seconds: 30 * 86_400)), by: manager, into: &batch) }
         if leads[id]?.state.step == settings.conversionStep, random.chance(0.5) {
             decide(id, .convert(customerId: random.uuid()), by: manager, into: &batch)

@@ -114,6 +114,24 @@ public enum LeadHistory {
         case .taskClosed(let e):
             let task = before?.tasks.first { $0.id == e.taskId }
             return ("Task \(task.map { names.taskType($0.taskType) } ?? e.taskId.uuidString.lowercased()) closed", [])
+        case .taskUpdated(let e):
+            var changes: [FieldChange] = []
+            if let c = e.changes.taskType {
+                changes.append(FieldChange(field: "taskType", from: names.taskType(c.from), to: names.taskType(c.to)))
+            }
+            if let c = e.changes.description {
+                changes.append(FieldChange(field: "description", from: excerpt(c.from), to: excerpt(c.to)))
+            }
+            if let c = e.changes.due { changes.append(FieldChange(field: "due", from: c.from.map(format), to: c.to.map(format))) }
+            return ("Task \(taskLabel(e.taskId, before)) edited", changes)
+        case .taskReassigned(let e):
+            let to = names.admin(e.to)
+            return (
+                "Task \(taskLabel(e.taskId, before)) " + (to.map { "given to \($0)" } ?? "left without a responsible"),
+                [FieldChange(field: "responsible", from: names.admin(e.from), to: to)]
+            )
+        case .taskReopened(let e): return ("Task \(taskLabel(e.taskId, before)) reopened", [])
+        case .taskDeleted(let e): return ("Task \(taskLabel(e.taskId, before)) deleted", [])
         case .leadPaused(let e):
             return (
                 "Paused until \(format(e.until))",
@@ -225,6 +243,11 @@ public enum LeadHistory {
     private static func actionLabel(_ id: UUID, _ lead: LeadState?) -> String {
         guard let action = lead?.actions.first(where: { $0.id == id }) else { return id.uuidString.lowercased() }
         return action.text.isEmpty ? "(no text)" : "\"\(excerpt(action.text))\""
+    }
+
+    private static func taskLabel(_ id: UUID, _ lead: LeadState?) -> String {
+        guard let task = lead?.tasks.first(where: { $0.id == id }) else { return id.uuidString.lowercased() }
+        return "\"\(excerpt(task.description))\""
     }
 
     private static func excerpt(_ text: String) -> String {

@@ -86,16 +86,72 @@ public struct LeadCursor: Sendable, Hashable, Codable {
     }
 }
 
-/// Filters of a lead list; every given filter must hold (AND).
+/// One or more values a filter accepts (any of them matches): `step: "new"` or `step: ["new", "call"]`.
+/// Values are kept once each, in the order given.
+public struct AnyOf<Value: Hashable & Sendable & Codable>: Sendable, Hashable, Codable, ExpressibleByArrayLiteral {
+    public private(set) var values: [Value]
+
+    public init(_ values: some Sequence<Value>) {
+        var seen = Set<Value>()
+        self.values = values.filter { seen.insert($0).inserted }
+    }
+
+    public init(arrayLiteral values: Value...) { self.init(values) }
+
+    public func contains(_ value: Value) -> Bool { values.contains(value) }
+
+    /// The value when there is exactly one.
+    public var single: Value? { values.count == 1 ? values[0] : nil }
+}
+
+extension AnyOf: ExpressibleByUnicodeScalarLiteral, ExpressibleByExtendedGraphemeClusterLiteral,
+    ExpressibleByStringLiteral
+where Value == String {
+    public init(stringLiteral value: String) { self.init([value]) }
+}
+
+/// A range a number or date custom field must lie in (both ends inclusive; either may be open). Both ends are
+/// of the field's type: `.int` for number fields, `.date` (`YYYY-MM-DD`) for date fields.
+public struct CustomFieldRange: Sendable, Hashable, Codable {
+    public var min: CustomFieldValue?
+    public var max: CustomFieldValue?
+
+    public init(min: CustomFieldValue? = nil, max: CustomFieldValue? = nil) {
+        self.min = min
+        self.max = max
+    }
+
+    /// Whether `value` is of the range's type and within it.
+    public func contains(_ value: CustomFieldValue?) -> Bool {
+        switch value {
+        case .int(let v)?:
+            if let min { guard case .int(let lo) = min, v >= lo else { return false } }
+            if let max { guard case .int(let hi) = max, v <= hi else { return false } }
+            return true
+        case .date(let v)?:
+            if let min { guard case .date(let lo) = min, v >= lo else { return false } }
+            if let max { guard case .date(let hi) = max, v <= hi else { return false } }
+            return true
+        default: return false
+        }
+    }
+}
+
+/// Filters of a lead list; every given filter must hold (AND). A multi-valued filter holds when any of its
+/// values does (`responsible: [a, b]`: a's or b's leads).
 public struct LeadFilter: Sendable, Hashable, Codable {
-    public var step: String?
-    public var responsible: UUID?
-    /// A tag name, compared by `TagName.key`.
-    public var tag: String?
-    public var source: String?
-    public var watcher: UUID?
+    public var step: AnyOf<String>?
+    public var responsible: AnyOf<UUID>?
+    /// Tag names, compared by `TagName.key`: the lead carries one of them.
+    public var tag: AnyOf<String>?
+    public var source: AnyOf<String>?
+    public var watcher: AnyOf<UUID>?
     /// The linked customer.
-    public var customer: UUID?
+    public var customer: AnyOf<UUID>?
+    /// The admin who created the lead.
+    public var createdBy: AnyOf<UUID>?
+    /// The admin whose change is the lead's latest.
+    public var updatedBy: AnyOf<UUID>?
     /// Which statuses to show (default: active and converted — paused, merged and deleted leads are hidden).
     /// `paused=true` is `[.paused]`, `deleted=true` is `[.deleted]`.
     public var states: Set<LeadStatus>
@@ -108,12 +164,25 @@ public struct LeadFilter: Sendable, Hashable, Codable {
     public var updatedTo: Timestamp?
     /// Custom fields that must equal these values.
     public var customFields: [String: CustomFieldValue]
+    /// Number and date custom fields that must lie in these ranges.
+    public var customFieldRanges: [String: CustomFieldRange]
+    /// `true`: the lead has a deal that is not deleted; `false`: it has none.
+    public var hasDeals: Bool?
+    /// The lead has a (not deleted) deal on one of these stages.
+    public var dealStage: AnyOf<String>?
+    /// `true`: the lead has an open task; `false`: it has none.
+    public var hasTasks: Bool?
+    /// `true`: one of the lead's open tasks was due before now; `false`: none was.
+    public var hasOverdueTasks: Bool?
 
     public init(
-        step: String? = nil, responsible: UUID? = nil, tag: String? = nil, source: String? = nil,
-        watcher: UUID? = nil, customer: UUID? = nil, states: Set<LeadStatus> = LeadStatus.defaultVisible,
-        converted: Bool? = nil, createdFrom: Timestamp? = nil, createdTo: Timestamp? = nil,
-        updatedFrom: Timestamp? = nil, updatedTo: Timestamp? = nil, customFields: [String: CustomFieldValue] = [:]
+        step: AnyOf<String>? = nil, responsible: AnyOf<UUID>? = nil, tag: AnyOf<String>? = nil,
+        source: AnyOf<String>? = nil, watcher: AnyOf<UUID>? = nil, customer: AnyOf<UUID>? = nil,
+        createdBy: AnyOf<UUID>? = nil, updatedBy: AnyOf<UUID>? = nil,
+        states: Set<LeadStatus> = LeadStatus.defaultVisible, converted: Bool? = nil, createdFrom: Timestamp? = nil,
+        createdTo: Timestamp? = nil, updatedFrom: Timestamp? = nil, updatedTo: Timestamp? = nil,
+        customFields: [String: CustomFieldValue] = [:], customFieldRanges: [String: CustomFieldRange] = [:],
+        hasDeals: Bool? = nil, dealStage: AnyOf<String>? = nil, hasTasks: Bool? = nil, hasOverdueTasks: Bool? = nil
     ) {
         self.step = step
         self.responsible = responsible
@@ -121,6 +190,8 @@ public struct LeadFilter: Sendable, Hashable, Codable {
         self.source = source
         self.watcher = watcher
         self.customer = customer
+        self.createdBy = createdBy
+        self.updatedBy = updatedBy
         self.states = states
         self.converted = converted
         self.createdFrom = createdFrom
@@ -128,13 +199,16 @@ public struct LeadFilter: Sendable, Hashable, Codable {
         self.updatedFrom = updatedFrom
         self.updatedTo = updatedTo
         self.customFields = customFields
+        self.customFieldRanges = customFieldRanges
+        self.hasDeals = hasDeals
+        self.dealStage = dealStage
+        self.hasTasks = hasTasks
+        self.hasOverdueTasks = hasOverdueTasks
     }
 
-    /// Whether only `states` is constrained (no key, time, custom field or converted filter).
+    /// Whether only `states` is constrained (no key, time, custom field, deal, task or converted filter).
     var constrainsOnlyStates: Bool {
-        step == nil && responsible == nil && tag == nil && source == nil && watcher == nil && customer == nil
-            && converted == nil && createdFrom == nil && createdTo == nil && updatedFrom == nil && updatedTo == nil
-            && customFields.isEmpty
+        self == LeadFilter(states: states)
     }
 }
 

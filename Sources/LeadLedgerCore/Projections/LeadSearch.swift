@@ -193,6 +193,11 @@ public enum LeadSearch {
     /// Calls `body` once with each text token of a lead, without building a set: the words of the folded full
     /// name (`nameKey`) and company; each e-mail both whole (folded) and cut into words.
     static func forEachTextToken(of lead: LeadState, nameKey: String, _ body: (String) -> Void) {
+        forEachTextToken(nameKey: nameKey, company: lead.company, emails: lead.emails, body)
+    }
+
+    /// The text tokens of a name (folded), a company and e-mails: leads and customers are searched alike.
+    static func forEachTextToken(nameKey: String, company: String?, emails: [String], _ body: (String) -> Void) {
         var seen: [String] = []
         func emit(_ token: String) {
             if seen.contains(token) { return }
@@ -200,8 +205,8 @@ public enum LeadSearch {
             body(token)
         }
         forEachWord(nameKey, emit)
-        if let company = lead.company { forEachWord(SearchText.fold(company), emit) }
-        for email in lead.emails {
+        if let company { forEachWord(SearchText.fold(company), emit) }
+        for email in emails {
             let folded = SearchText.fold(EmailAddress.normalize(email))
             if !folded.isEmpty { emit(folded) }
             forEachWord(folded, emit)

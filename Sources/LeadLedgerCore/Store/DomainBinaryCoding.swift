@@ -104,12 +104,15 @@ extension BinaryWriter {
 
     mutating func write(customer c: CustomerState) {
         write(c.id)
+        write(c.kind.rawValue)
         write(c.fullName)
         write(c.company) { $0.write($1) }
+        write(c.companyId) { $0.write($1) }
         write(c.phones) { $0.write(phone: $1) }
         write(c.emails) { $0.write($1) }
         write(c.address) { $0.write(address: $1) }
         write(c.fromLeadId) { $0.write($1) }
+        write(c.deleted ? 1 as UInt64 : 0)
         write(c.createdBy)
         write(c.createdAt)
         write(c.updatedBy)
@@ -233,18 +236,25 @@ extension BinaryReader {
 
     mutating func readCustomer() throws(RecordDecodingError) -> CustomerState {
         let id = try readUUID()
+        let kindName = try readString()
+        guard let kind = CustomerKind(rawValue: kindName) else {
+            throw RecordDecodingError(reason: "customer kind \(kindName)", offset: 0)
+        }
         let fullName = try readString()
         let company = try readString(optional: ())
+        let companyId = try readUUID(optional: ())
         let phones = try readPhones()
         let emails = try readStrings()
         let address = try readAddress()
         let fromLeadId = try readUUID(optional: ())
+        let deleted = try readUInt64() != 0
         let createdBy = try readUUID()
         let createdAt = try readTimestamp()
         var customer = CustomerState(
             registered: CustomerRegistered(
-                customerId: id, fullName: fullName, company: company, phones: phones, emails: emails,
-                address: address, fromLeadId: fromLeadId, at: createdAt, by: createdBy))
+                customerId: id, kind: kind, fullName: fullName, company: company, companyId: companyId, phones: phones,
+                emails: emails, address: address, fromLeadId: fromLeadId, at: createdAt, by: createdBy))
+        customer.deleted = deleted
         customer.updatedBy = try readUUID()
         customer.updatedAt = try readTimestamp()
         customer.version = try readUInt64()

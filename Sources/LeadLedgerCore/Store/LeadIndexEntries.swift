@@ -68,6 +68,16 @@ struct LeadIndexEntries {
                 order.append(k)
             }
             if let facts = record.facts { addReportEntries(lead, facts) }
+            addTaskEntries(lead)
+            sets.append(StoreSchema.setPrefix(.creator, lead.createdBy))
+            sets.append(StoreSchema.setPrefix(.modifier, lead.updatedBy))
+            for (key, value) in lead.customFields {
+                if let text = CustomFieldIndex.text(value) { sets.append(CustomFieldIndex.valuePrefix(key, text)) }
+                if var k = CustomFieldIndex.orderPrefix(key, value) {
+                    k.uuid(id)
+                    order.append(k)
+                }
+            }
         }
         if lead.deleted && lead.mergedInto == nil { sets.append(StoreSchema.setPrefix(.deleted)) }
         if lead.mergedInto != nil { sets.append(StoreSchema.setPrefix(.merged)) }
@@ -86,6 +96,32 @@ struct LeadIndexEntries {
     static func == (a: LeadIndexEntries, b: LeadIndexEntries) -> Bool {
         a.order == b.order && a.sets == b.sets && a.buckets == b.buckets && a.recency?.key == b.recency?.key
             && a.recency?.summary == b.recency?.summary
+    }
+
+    /// A live lead's tasks by owner and due date, whether it has an open one, and its earliest open due date.
+    private mutating func addTaskEntries(_ lead: LeadState) {
+        var earliest: Int64?
+        var open = false
+        for task in lead.tasks {
+            let due = task.due?.rawValue ?? .max
+            let state: UInt8 = task.closed ? 1 : 0
+            var k = StoreKey(StoreSchema.OrderTag.tasksByOwner.rawValue)
+            k.uuid(TaskList.owner(task)); k.byte(state); k.int64(due); k.uuid(lead.id); k.uuid(task.id)
+            order.append(k)
+            var d = StoreKey(StoreSchema.OrderTag.tasksByDue.rawValue)
+            d.byte(state); d.int64(due); d.uuid(lead.id); d.uuid(task.id)
+            order.append(d)
+            if !task.closed {
+                open = true
+                if let due = task.due?.rawValue { earliest = Swift.min(earliest ?? .max, due) }
+            }
+        }
+        if open { sets.append(StoreSchema.setPrefix(.openTasks)) }
+        if let earliest {
+            var k = StoreKey(StoreSchema.OrderTag.earliestOpenTask.rawValue)
+            k.int64(earliest); k.uuid(lead.id)
+            order.append(k)
+        }
     }
 
     /// A live lead's report contributions (`LeadReports.Slice`).
@@ -231,6 +267,14 @@ struct DealTotals: Equatable, Sendable {
 }
 
 extension DealIndexEntries {
+    /// The lead sets (`SetTag.withDeals`, `dealStage`) a lead with (not deleted) deals on `stages` is in.
+    static func leadSets(stages: Set<String>) -> Set<StoreKey> {
+        guard !stages.isEmpty else { return [] }
+        var sets: Set<StoreKey> = [StoreSchema.setPrefix(.withDeals)]
+        for stage in stages { sets.insert(StoreSchema.setPrefix(.dealStage, stage)) }
+        return sets
+    }
+
     /// The `dealTotals` key a deal adds to and what it adds (nil when deleted).
     static func totals(_ deal: DealState) -> (key: StoreKey, totals: DealTotals)? {
         guard !deal.deleted else { return nil }
@@ -238,5 +282,80 @@ extension DealIndexEntries {
         k.string(deal.stage)
         k.string(deal.currency)
         return (k, DealTotals(deal))
+    }
+}
+
+/// How custom field values are keyed in the store: equality through `SetTag.customFieldValue`, ranges of number
+/// and date fields through `OrderTag.customFieldOrder`.
+enum CustomFieldIndex {
+    /// The value as the equality index keys it; nil for long text and values over `maxIndexedBytes` (LMDB keys
+    /// are at most 511 bytes), which a filter tests on each lead instead.
+    static func text(_ value: CustomFieldValue) -> String? {
+        let text: String
+        switch value {
+        case .string(let s), .list(let s), .url(let s), .date(let s): text = s
+        case .int(let n): text = String(n)
+        case .flag(let b): text = b ? "true" : "false"
+        case .text: return nil
+        }
+        return text.utf8.count <= maxIndexedBytes ? text : nil
+    }
+
+    static let maxIndexedBytes = 256
+
+    static func valuePrefix(_ key: String, _ text: String) -> StoreKey {
+        var k = StoreKey(StoreSchema.SetTag.customFieldValue.rawValue)
+        k.string(key)
+        k.string(text)
+        return k
+    }
+
+    /// `[customFieldOrder][key]`, the start of every entry of one field.
+    static func orderPrefix(_ key: String) -> StoreKey {
+        var k = StoreKey(StoreSchema.OrderTag.customFieldOrder.rawValue)
+        k.string(key)
+        return k
+    }
+
+    /// `[customFieldOrder][key][value]` for number and date values; nil for the other types.
+    static func orderPrefix(_ key: String, _ value: CustomFieldValue) -> StoreKey? {
+        var k = orderPrefix(key)
+        switch value {
+        case .int(let n): k.int64(n)
+        case .date(let d): k.string(d)
+        default: return nil
+        }
+        return k
+    }
+}
+
+/// Where a customer is indexed: its name order (live or deleted) and, when not deleted, the search, e-mail, kind
+/// and company sets (the one definition for the incremental and the bulk path).
+struct CustomerIndexEntries: Equatable {
+    var order: [StoreKey] = []
+    var sets: [StoreKey] = []
+
+    init() {}
+
+    init(_ customer: CustomerState) {
+        var name = StoreKey((customer.deleted ? StoreSchema.OrderTag.deletedCustomers : .customers).rawValue)
+        name.string(SearchText.fold(customer.fullName))
+        name.uuid(customer.id)
+        order = [name]
+        guard !customer.deleted else { return }
+        var tokens = Set<String>()
+        LeadSearch.forEachTextToken(nameKey: SearchText.fold(customer.fullName), company: customer.company, emails: customer.emails) {
+            tokens.insert($0)
+        }
+        for token in tokens.sorted() { sets.append(StoreSchema.setPrefix(.customerToken, token)) }
+        for digits in Set(customer.phones.map(\.digits).filter { !$0.isEmpty }).sorted() {
+            sets.append(StoreSchema.setPrefix(.customerPhone, digits))
+        }
+        for email in Set(customer.emails.map(EmailAddress.normalize)).sorted() {
+            sets.append(StoreSchema.setPrefix(.customerEmail, email))
+        }
+        sets.append(StoreSchema.setPrefix(.customerKind, customer.kind.rawValue))
+        if let company = customer.companyId { sets.append(StoreSchema.setPrefix(.companyMember, company)) }
+        sets.append(StoreSchema.setPrefix(.customerCreator, customer.createdBy))
     }
 }

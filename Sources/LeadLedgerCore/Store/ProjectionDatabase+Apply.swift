@@ -230,6 +230,9 @@ struct StoreWriter {
         switch event {
         case .customerRegistered(let e): e.customerId
         case .customerUpdated(let e): e.customerId
+        case .customerCompanyChanged(let e): e.customerId
+        case .customerDeleted(let e): e.customerId
+        case .customerRestored(let e): e.customerId
         default: nil
         }
     }
@@ -258,15 +261,16 @@ struct StoreWriter {
             var w = BinaryWriter(capacity: 256)
             w.write(customer: new)
             try w.bytes.withUnsafeBytes { try txn.put(dbs.customers, key: key, value: $0) }
-            func nameKey(_ customer: CustomerState) -> StoreKey {
-                var k = StoreKey(StoreSchema.OrderTag.customers.rawValue)
-                k.string(SearchText.fold(customer.fullName))
-                k.uuid(customer.id)
-                return k
-            }
+            let before = old.map(CustomerIndexEntries.init) ?? CustomerIndexEntries()
+            let after = CustomerIndexEntries(new)
+            guard before != after else { return }
             let empty: [UInt8] = []
-            if let old, nameKey(old) != nameKey(new) { try nameKey(old).with { _ = try txn.delete(dbs.order, key: $0) } }
-            try nameKey(new).with { k in try empty.withUnsafeBytes { try txn.put(dbs.order, key: k, value: $0) } }
+            let (oldOrder, newOrder) = (Set(before.order), Set(after.order))
+            try empty.withUnsafeBytes { nothing in
+                for k in oldOrder.subtracting(newOrder) { try k.with { _ = try txn.delete(dbs.order, key: $0) } }
+                for k in newOrder.subtracting(oldOrder) { try k.with { try txn.put(dbs.order, key: $0, value: nothing) } }
+            }
+            try moveMember(id, from: Set(before.sets), to: Set(after.sets), txn)
         }
     }
 
@@ -275,6 +279,10 @@ struct StoreWriter {
         try withUnsafeBytes(of: id.uuid) { key in
             let old = try txn.get(dbs.deals, key: key) { try JSONDecoder().decode(DealState.self, from: Data($0)) }
             guard let new = DealState.evolve(old, event) else { return }
+            // The lead sets of the leads this deal belonged and belongs to, before and after.
+            let leads = Set([old?.leadId, new.leadId].compactMap { $0 })
+            var setsBefore: [UUID: Set<StoreKey>] = [:]
+            for lead in leads { setsBefore[lead] = DealIndexEntries.leadSets(stages: try dealStages(ofLead: lead, txn)) }
             try ProjectionDatabase.putJSON(txn, dbs.deals, key, new)
             let empty: [UInt8] = []
             let before = Set(old.map(DealIndexEntries.keys) ?? [])
@@ -283,11 +291,53 @@ struct StoreWriter {
                 for k in before.subtracting(after) { try k.with { _ = try txn.delete(dbs.order, key: $0) } }
                 for k in after.subtracting(before) { try k.with { try txn.put(dbs.order, key: $0, value: nothing) } }
             }
+            for lead in leads {
+                let after = DealIndexEntries.leadSets(stages: try dealStages(ofLead: lead, txn))
+                try moveMember(lead, from: setsBefore[lead] ?? [], to: after, txn)
+            }
             let (was, now) = (old.flatMap(DealIndexEntries.totals), DealIndexEntries.totals(new))
             if was?.key != now?.key || was?.totals != now?.totals {
                 if let was { try addDealTotals(was.totals, sign: -1, was.key, txn) }
                 if let now { try addDealTotals(now.totals, sign: 1, now.key, txn) }
             }
+        }
+    }
+
+    /// The stages of a lead's deals that are not deleted (read through `dealsByLead`).
+    private func dealStages(ofLead lead: UUID, _ txn: borrowing LMDBTransaction) throws -> Set<String> {
+        var prefix = StoreKey(StoreSchema.OrderTag.dealsByLead.rawValue)
+        prefix.uuid(lead)
+        var stages = Set<String>()
+        try txn.withCursor(dbs.order) { cursor in
+            try prefix.with { p in
+                try cursor.scan(from: p) { key, _ in
+                    guard key.starts(with: p) else { return false }
+                    let dealId = StoreKeyReader(key).trailingUUID()
+                    let deal = try withUnsafeBytes(of: dealId.uuid) { k in
+                        try txn.get(dbs.deals, key: k) { try JSONDecoder().decode(DealState.self, from: Data($0)) }
+                    }
+                    if let deal, !deal.deleted { stages.insert(deal.stage) }
+                    return true
+                }
+            }
+        }
+        return stages
+    }
+
+    /// Moves `id` from the inverted-index sets `old` to `new`, keeping their member counts.
+    func moveMember(_ id: UUID, from old: Set<StoreKey>, to new: Set<StoreKey>, _ txn: borrowing LMDBTransaction) throws {
+        let empty: [UInt8] = []
+        for prefix in old.subtracting(new) {
+            var key = prefix
+            key.uuid(id)
+            try key.with { _ = try txn.delete(dbs.sets, key: $0) }
+            try Self.addCount(-1, prefix, txn, dbs)
+        }
+        for prefix in new.subtracting(old) {
+            var key = prefix
+            key.uuid(id)
+            try key.with { k in try empty.withUnsafeBytes { try txn.put(dbs.sets, key: k, value: $0) } }
+            try Self.addCount(1, prefix, txn, dbs)
         }
     }
 

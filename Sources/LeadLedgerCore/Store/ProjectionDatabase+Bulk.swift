@@ -244,6 +244,26 @@ extension ProjectionDatabase {
                 counts.merge(slice.buckets, uniquingKeysWith: +)
             }
         }
+        // Customers' sets (their order keys are added where customers are written).
+        for customer in fold.customers.values {
+            for prefix in CustomerIndexEntries(customer).sets {
+                var key = prefix
+                key.uuid(customer.id)
+                sets.add(key)
+            }
+        }
+        // The lead sets of deals (`DealIndexEntries.leadSets`), from the deals of each lead.
+        var stagesByLead: [UUID: Set<String>] = [:]
+        for deal in fold.deals.values where !deal.deleted {
+            if let lead = deal.leadId { stagesByLead[lead, default: []].insert(deal.stage) }
+        }
+        for (lead, stages) in stagesByLead {
+            for prefix in DealIndexEntries.leadSets(stages: stages) {
+                var key = prefix
+                key.uuid(lead)
+                sets.add(key)
+            }
+        }
         let empty: [UInt8] = []
         return try empty.withUnsafeBytes { nothing in
             let recencyKeyLength = 1 + 8 + 16
@@ -313,10 +333,7 @@ extension ProjectionDatabase {
                     try withUnsafeBytes(of: id.uuid) { key in
                         try customerWriter.bytes.withUnsafeBytes { try txn.put(dbs.customers, key: key, value: $0, append: true) }
                     }
-                    var k = StoreKey(StoreSchema.OrderTag.customers.rawValue)
-                    k.string(SearchText.fold(customer.fullName))
-                    k.uuid(id)
-                    order.add(k)
+                    for k in CustomerIndexEntries(customer).order { order.add(k) }
                 }
             }
             // Deals, where they are indexed, and their totals by stage and currency.

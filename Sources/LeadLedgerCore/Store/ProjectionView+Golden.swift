@@ -33,7 +33,7 @@ extension ProjectionView {
         let watchers = try watcherIDs.sorted(by: UUID.canonicalOrder).map { admin in
             let today = try actionsForToday(admin: admin, now: now)
             return Golden.GoldenWatcher(
-                admin: admin, watched: try allIDs(LeadFilter(watcher: admin, states: everyone.states)),
+                admin: admin, watched: try allIDs(LeadFilter(watcher: [admin], states: everyone.states)),
                 actionsToday: today.today.map(\.action.id), overdueActions: today.overdue.map(\.action.id))
         }
         let reportsValue = Golden.GoldenReports(
@@ -81,6 +81,18 @@ extension ProjectionView {
     }
 
     /// Every customer, in id order.
+    /// Every deal, deleted ones too, read from the deals database (not through an index), in id order.
+    public func allDeals() throws -> [DealState] {
+        var deals: [DealState] = []
+        try txn.withCursor(dbs.deals) { cursor in
+            try cursor.scan(from: nil) { _, value in
+                deals.append(try JSONDecoder().decode(DealState.self, from: Data(value)))
+                return true
+            }
+        }
+        return deals
+    }
+
     public func allCustomers() throws -> [CustomerState] {
         var customers: [CustomerState] = []
         try txn.withCursor(dbs.customers) { cursor in

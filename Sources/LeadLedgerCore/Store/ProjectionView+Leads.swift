@@ -117,7 +117,14 @@ extension ProjectionView {
         let descending = query.order == .descending
         let visibleTo = query.visibleTo
         let matcher = LeadMatcher(filter, visibleTo: visibleTo, search: search, searchTests: searchTests, now: now)
-        let accepts = { (record: LeadRecord) -> Bool in record.matches(matcher) }
+        let dealTests = Self.dealTests(filter)
+        func accepts(_ record: LeadRecord) throws -> Bool {
+            guard record.matches(matcher) else { return false }
+            for test in dealTests where try test.prefixes.contains(where: { try contains($0, record.state.id) }) != test.member {
+                return false
+            }
+            return true
+        }
         let candidates = try candidateSets(filter, visibleTo: visibleTo, search: search, now: now).sorted { $0.count < $1.count }
         var best = candidates.first
         if let smallest = best, candidates.count >= 2, smallest.count > 2_000 {
@@ -136,7 +143,7 @@ extension ProjectionView {
             var keyed: [(key: LeadOrderKey, record: LeadRecord)] = []
             var total = 0
             try forEach(best) { id in
-                guard let record = try record(id), accepts(record) else { return }
+                guard let record = try record(id), try accepts(record) else { return }
                 total += 1
                 let key = orderKey(record, query.sort)
                 if let cursor, descending ? key >= cursor : key <= cursor { return }
@@ -173,7 +180,7 @@ extension ProjectionView {
             // Every entry ends in the lead id: a collected search is tested before the record is read.
             let id = StoreKeyReader(entry).trailingUUID()
             if let search, !search.contains(id) { return true }
-            guard let record = try record(id), accepts(record) else { return true }
+            guard let record = try record(id), try accepts(record) else { return true }
             if rows.count == limit {
                 more = true
                 return false
@@ -203,7 +210,7 @@ extension ProjectionView {
         let steps = settings.activeSteps.filter { step in query.steps.map { $0.contains(step.key) } ?? true }
         let columns = try steps.map { step in
             var filter = query.filter
-            filter.step = step.key
+            filter.step = [step.key]
             let page = try leads(
                 LeadQuery(
                     filter: filter, q: query.q, sort: query.sort, order: query.order, after: query.cursors[step.key],
@@ -217,7 +224,7 @@ extension ProjectionView {
     /// Leads `admin` watches, paged like any list (the list query with `watcher` set).
     public func watchedLeads(by admin: UUID, _ query: LeadQuery = LeadQuery(), now: Timestamp) throws -> LeadPage {
         var copy = query
-        copy.filter.watcher = admin
+        copy.filter.watcher = [admin]
         return try leads(copy, now: now)
     }
 
@@ -270,23 +277,58 @@ extension ProjectionView {
 
     // MARK: - Planning
 
+    /// The deal filters, tested on the store's deal sets: the lead is (`member`) or is not in one of `prefixes`.
+    static func dealTests(_ f: LeadFilter) -> [(prefixes: [StoreKey], member: Bool)] {
+        var tests: [(prefixes: [StoreKey], member: Bool)] = []
+        if let has = f.hasDeals { tests.append(([StoreSchema.setPrefix(.withDeals)], has)) }
+        if let stages = f.dealStage { tests.append((stages.values.map { StoreSchema.setPrefix(.dealStage, $0) }, true)) }
+        return tests
+    }
+
+    /// How many ids a range filter (custom field range, overdue tasks) collects before the planner leaves it
+    /// to the matcher: a broad range is no help in choosing where to start.
+    static let maxCollectedRange = 50_000
+
+    /// The inverted-index keys of the filters whose sets hold live leads only, one group per filter (a lead
+    /// matches a group when it is in one of its keys).
+    private func liveKeyGroups(_ f: LeadFilter) -> [[StoreKey]] {
+        var groups: [[StoreKey]] = []
+        if let v = f.step { groups.append(v.values.map { StoreSchema.setPrefix(.step, $0) }) }
+        if let v = f.responsible { groups.append(v.values.map { StoreSchema.setPrefix(.responsible, $0) }) }
+        if let v = f.tag { groups.append(Set(v.values.map(TagName.key)).sorted().map { StoreSchema.setPrefix(.tag, $0) }) }
+        if let v = f.source { groups.append(v.values.map { StoreSchema.setPrefix(.source, $0) }) }
+        if let v = f.watcher { groups.append(v.values.map { StoreSchema.setPrefix(.watcher, $0) }) }
+        if let v = f.customer { groups.append(v.values.map { StoreSchema.setPrefix(.customer, $0) }) }
+        if let v = f.createdBy { groups.append(v.values.map { StoreSchema.setPrefix(.creator, $0) }) }
+        if let v = f.updatedBy { groups.append(v.values.map { StoreSchema.setPrefix(.modifier, $0) }) }
+        for (key, value) in f.customFields.sorted(by: { $0.key < $1.key }) {
+            if let text = CustomFieldIndex.text(value) { groups.append([CustomFieldIndex.valuePrefix(key, text)]) }
+        }
+        if f.hasTasks == true { groups.append([StoreSchema.setPrefix(.openTasks)]) }
+        if f.converted == true { groups.append([StoreSchema.setPrefix(.convertedLive)]) }
+        return groups
+    }
+
     private func candidateSets(_ f: LeadFilter, visibleTo: UUID?, search: Set<UUID>?, now: Timestamp) throws -> [StoreCandidates] {
         var result: [StoreCandidates] = []
-        func keyed(_ prefix: StoreKey) throws -> StoreCandidates { .keyed(prefix, count: try counter(prefix)) }
+        func keyed(_ keys: [StoreKey]) throws -> StoreCandidates {
+            keys.count == 1
+                ? .keyed(keys[0], count: try counter(keys[0])) : .union(keys, count: try keys.reduce(0) { $0 + (try counter($1)) })
+        }
         if let search { result.append(.set(search)) }
         if f.states.isSubset(of: LeadStatus.live) {
-            if let step = f.step { result.append(try keyed(StoreSchema.setPrefix(.step, step))) }
-            if let responsible = f.responsible { result.append(try keyed(StoreSchema.setPrefix(.responsible, responsible))) }
-            if let tag = f.tag { result.append(try keyed(StoreSchema.setPrefix(.tag, TagName.key(tag)))) }
-            if let source = f.source { result.append(try keyed(StoreSchema.setPrefix(.source, source))) }
-            if let watcher = f.watcher { result.append(try keyed(StoreSchema.setPrefix(.watcher, watcher))) }
-            if let customer = f.customer { result.append(try keyed(StoreSchema.setPrefix(.customer, customer))) }
+            for group in liveKeyGroups(f) { result.append(try keyed(group)) }
             if let viewer = visibleTo {
-                let keys = [StoreSchema.setPrefix(.responsible, viewer), StoreSchema.setPrefix(.watcher, viewer)]
-                result.append(.union(keys, count: try keys.reduce(0) { $0 + (try counter($1)) }))
+                result.append(try keyed([StoreSchema.setPrefix(.responsible, viewer), StoreSchema.setPrefix(.watcher, viewer)]))
             }
-            if f.converted == true { result.append(try keyed(StoreSchema.setPrefix(.convertedLive))) }
+            for (key, range) in f.customFieldRanges.sorted(by: { $0.key < $1.key }) {
+                if let ids = try collect(customField: key, range) { result.append(.set(ids)) }
+            }
+            if f.hasOverdueTasks == true, let ids = try collectOverdue(now: now) { result.append(.set(ids)) }
         }
+        // Deal sets hold leads of every status.
+        if f.hasDeals == true { result.append(try keyed([StoreSchema.setPrefix(.withDeals)])) }
+        if let stages = f.dealStage { result.append(try keyed(stages.values.map { StoreSchema.setPrefix(.dealStage, $0) })) }
         if !f.states.contains(.active) {
             var keys: [StoreKey] = []
             if f.states.contains(.converted) { keys.append(StoreSchema.setPrefix(.convertedLive)) }
@@ -307,6 +349,53 @@ extension ProjectionView {
             }
         }
         return result
+    }
+
+    /// The live leads whose number or date custom field `key` lies in `range`, from `OrderTag.customFieldOrder`;
+    /// nil when more than `maxCollectedRange` do.
+    private func collect(customField key: String, _ range: CustomFieldRange) throws -> Set<UUID>? {
+        // A range without ends only asks for a value of the range's types: left to the matcher.
+        guard range.min != nil || range.max != nil else { return nil }
+        let prefix = CustomFieldIndex.orderPrefix(key)
+        let start = range.min.flatMap { CustomFieldIndex.orderPrefix(key, $0) }
+        var ids = Set<UUID>()
+        var complete = true
+        try forEach(dbs.order, prefix: prefix, from: start) { entry, _ in
+            var r = StoreKeyReader(entry, skipping: prefix.bytes.count)
+            let value: CustomFieldValue
+            switch range.min ?? range.max {
+            case .int?: value = .int(r.int64())
+            case .date?: value = .date(r.string())
+            default: return false
+            }
+            guard range.contains(value) else { return false }
+            guard ids.count < Self.maxCollectedRange else {
+                complete = false
+                return false
+            }
+            ids.insert(StoreKeyReader(entry).trailingUUID())
+            return true
+        }
+        return complete ? ids : nil
+    }
+
+    /// The live leads with an open task due before `now` (`OrderTag.earliestOpenTask`); nil when more than
+    /// `maxCollectedRange` have one.
+    private func collectOverdue(now: Timestamp) throws -> Set<UUID>? {
+        let prefix = StoreKey(StoreSchema.OrderTag.earliestOpenTask.rawValue)
+        var ids = Set<UUID>()
+        var complete = true
+        try forEach(dbs.order, prefix: prefix) { entry, _ in
+            var r = StoreKeyReader(entry, skipping: prefix.bytes.count)
+            guard r.int64() < now.rawValue else { return false }
+            guard ids.count < Self.maxCollectedRange else {
+                complete = false
+                return false
+            }
+            ids.insert(StoreKeyReader(entry).trailingUUID())
+            return true
+        }
+        return complete ? ids : nil
     }
 
     func forEach(_ candidates: StoreCandidates, _ body: (UUID) throws -> Void) throws {
@@ -338,12 +427,12 @@ extension ProjectionView {
         guard sort == .updated, f.states.isSubset(of: LeadStatus.live) else { return try globalIndex(sort) }
         let live = try leadCount() - counter(StoreSchema.setPrefix(.deleted)) - counter(StoreSchema.setPrefix(.merged))
         var candidates = [WalkIndex(db: dbs.recency, prefix: StoreKey(StoreSchema.OrderTag.updated.rawValue), sort: .updated, count: live)]
-        if let step = f.step {
+        if let step = f.step?.single {
             var prefix = StoreKey(StoreSchema.OrderTag.updatedByStep.rawValue)
             prefix.string(step)
             candidates.append(WalkIndex(db: dbs.order, prefix: prefix, sort: .updated, count: try counter(StoreSchema.setPrefix(.step, step))))
         }
-        if let responsible = f.responsible {
+        if let responsible = f.responsible?.single {
             var prefix = StoreKey(StoreSchema.OrderTag.updatedByResponsible.rawValue)
             prefix.uuid(responsible)
             candidates.append(
@@ -384,7 +473,7 @@ extension ProjectionView {
 
     private func count(
         _ f: LeadFilter, visibleTo: UUID?, search: Set<UUID>?, best: StoreCandidates?, now: Timestamp,
-        accepts: (LeadRecord) -> Bool
+        accepts: (LeadRecord) throws -> Bool
     ) throws -> Int {
         if search == nil, visibleTo == nil {
             if f.constrainsOnlyStates {
@@ -406,7 +495,7 @@ extension ProjectionView {
         }
         var total = 0
         if let best {
-            try forEach(best) { id in if let record = try record(id), accepts(record) { total += 1 } }
+            try forEach(best) { id in if let record = try record(id), try accepts(record) { total += 1 } }
         } else if f.createdFrom != nil || f.createdTo != nil || f.updatedFrom != nil || f.updatedTo != nil {
             // A time range bounds a walk of its ordered index: O(leads in the range).
             let sort: LeadSort = f.createdFrom != nil || f.createdTo != nil ? .created : .updated
@@ -414,13 +503,13 @@ extension ProjectionView {
             let (start, stop) = walkBounds(f, sort, descending: false, cursor: nil)
             try walk(index.db, prefix: index.prefix, after: start.map(index.key), descending: false) { entry in
                 if stop.reached(index.primary(entry)) { return false }
-                if let record = try record(StoreKeyReader(entry).trailingUUID()), accepts(record) { total += 1 }
+                if let record = try record(StoreKeyReader(entry).trailingUUID()), try accepts(record) { total += 1 }
                 return true
             }
         } else {
             try txn.withCursor(dbs.leads) { cursor in
                 try cursor.scan(from: nil) { _, value in
-                    if accepts(try LeadStoreRecord.decode(value).record) { total += 1 }
+                    if try accepts(try LeadStoreRecord.decode(value).record) { total += 1 }
                     return true
                 }
             }
@@ -428,21 +517,24 @@ extension ProjectionView {
         return total
     }
 
-    /// The total of a filter on step, responsible or both (and live statuses) from the live counters, less the
-    /// leads paused at `now` in that bucket. Nil when the filter has anything else.
+    /// The total of a filter on one step, one responsible or both (and live statuses) from the live counters,
+    /// less the leads paused at `now` in that bucket. Nil when the filter has anything else.
     private func countedByStepAndResponsible(_ f: LeadFilter, now: Timestamp) throws -> Int? {
-        guard f.step != nil || f.responsible != nil else { return nil }
+        let step = f.step?.single
+        let responsible = f.responsible?.single
+        guard step != nil || responsible != nil, (f.step == nil) == (step == nil), (f.responsible == nil) == (responsible == nil)
+        else { return nil }
         var rest = f
         rest.step = nil
         rest.responsible = nil
         guard rest.constrainsOnlyStates else { return nil }
-        let live = try counter(StoreSchema.bucket(.live, step: f.step, responsible: f.responsible))
-        let converted = try counter(StoreSchema.bucket(.liveConverted, step: f.step, responsible: f.responsible))
+        let live = try counter(StoreSchema.bucket(.live, step: step, responsible: responsible))
+        let converted = try counter(StoreSchema.bucket(.liveConverted, step: step, responsible: responsible))
         var paused = 0
         var pausedConverted = 0
         try forEachPaused(at: now) { record in
-            if let step = f.step, record.state.step != step { return }
-            if let responsible = f.responsible, record.state.responsible != responsible { return }
+            if let step, record.state.step != step { return }
+            if let responsible, record.state.responsible != responsible { return }
             paused += 1
             if record.state.converted { pausedConverted += 1 }
         }
@@ -453,18 +545,19 @@ extension ProjectionView {
         return total
     }
 
-    /// The inverted-index key of the one key filter when it is the only constraint besides `states`.
+    /// The inverted-index key of the one single-valued live-set filter when it is the only constraint besides
+    /// `states`.
     private func singleKey(_ f: LeadFilter) -> StoreKey? {
+        let groups = liveKeyGroups(f)
+        guard groups.count == 1, groups[0].count == 1 else { return nil }
+        // The one group must be the filter's only constraint: the filter without it is `states` alone.
         var rest = f
-        var found: StoreKey?
-        var keys = 0
-        if let v = f.step { (found, rest.step, keys) = (StoreSchema.setPrefix(.step, v), nil, keys + 1) }
-        if let v = f.responsible { (found, rest.responsible, keys) = (StoreSchema.setPrefix(.responsible, v), nil, keys + 1) }
-        if let v = f.tag { (found, rest.tag, keys) = (StoreSchema.setPrefix(.tag, TagName.key(v)), nil, keys + 1) }
-        if let v = f.source { (found, rest.source, keys) = (StoreSchema.setPrefix(.source, v), nil, keys + 1) }
-        if let v = f.watcher { (found, rest.watcher, keys) = (StoreSchema.setPrefix(.watcher, v), nil, keys + 1) }
-        if let v = f.customer { (found, rest.customer, keys) = (StoreSchema.setPrefix(.customer, v), nil, keys + 1) }
-        return keys == 1 && rest.constrainsOnlyStates ? found : nil
+        rest.step = nil; rest.responsible = nil; rest.tag = nil; rest.source = nil; rest.watcher = nil
+        rest.customer = nil; rest.createdBy = nil; rest.updatedBy = nil
+        if rest.hasTasks == true { rest.hasTasks = nil }
+        if rest.converted == true { rest.converted = nil }
+        if rest.customFields.allSatisfy({ CustomFieldIndex.text($0.value) != nil }) { rest.customFields = [:] }
+        return rest.constrainsOnlyStates ? groups[0][0] : nil
     }
 
     // MARK: - Search
@@ -528,7 +621,7 @@ extension ProjectionView {
     /// Visits the keys of one search index that start with `prefix` (as `String.hasPrefix` decides), in order,
     /// through their counters (one entry per key); returns false when `body` stopped early.
     @discardableResult
-    private func forEachKey(
+    func forEachKey(
         _ tag: StoreSchema.SetTag, withPrefix prefix: String, _ body: (StoreKey) throws -> Bool
     ) throws -> Bool {
         var start = StoreKey(tag.rawValue)

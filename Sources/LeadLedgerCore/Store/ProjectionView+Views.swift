@@ -10,11 +10,8 @@ extension ProjectionView {
     public func actionsForToday(
         admin: UUID, now: Timestamp, utcOffsetSeconds: Int64 = 0, overdueLimit: Int = 200, visibleTo: UUID? = nil
     ) throws -> TodayActions {
-        let day: Int64 = 86_400_000_000
-        let offset = utcOffsetSeconds * 1_000_000
-        let local = now.rawValue + offset
-        let dayStart = (local >= 0 ? local / day : (local - day + 1) / day) * day - offset
-        let dayEnd = dayStart + day
+        let localDay = LocalDay(of: now, utcOffsetSeconds: utcOffsetSeconds)
+        let (dayStart, dayEnd) = (localDay.start.rawValue, localDay.end.rawValue)
         var today: [AgendaItem] = []
         var overdue: [AgendaItem] = []
         var prefix = StoreKey(StoreSchema.OrderTag.agenda.rawValue)
@@ -34,7 +31,16 @@ extension ProjectionView {
             if isOverdue { overdue.append(item) } else { today.append(item) }
             return true
         }
-        return TodayActions(today: today, overdue: overdue)
+        var result = TodayActions(today: today, overdue: overdue)
+        result.tasksToday = try tasks(
+            TaskQuery(owner: admin, dueFrom: Timestamp(rawValue: dayStart), dueTo: Timestamp(rawValue: dayEnd), limit: TaskQuery.maxLimit, visibleTo: visibleTo),
+            now: now
+        ).items
+        result.tasksOverdue = try tasks(
+            TaskQuery(owner: admin, dueTo: Timestamp(rawValue: dayStart), limit: Swift.min(overdueLimit, TaskQuery.maxLimit), visibleTo: visibleTo),
+            now: now
+        ).items
+        return result
     }
 
     // MARK: - Duplicates

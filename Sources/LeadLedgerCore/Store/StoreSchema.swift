@@ -5,7 +5,7 @@ import LeadDomain
 /// store"). Every key is a `StoreKey`; values are described per database.
 enum StoreSchema {
     /// Bumped whenever a database's keys or values change meaning: a store of another version is rebuilt.
-    static let formatVersion: UInt32 = 6
+    static let formatVersion: UInt32 = 7
 
     enum Database {
         /// `meta`: `format` (u32 BE), `position` (u64 BE), `recordedAt` (i64 BE), `settings` (JSON),
@@ -56,11 +56,23 @@ enum StoreSchema {
         case conversions = 10
         /// `[step][duration][position]`: completed stays on a step (history: never removed).
         case stays = 11
-        /// `[folded full name][customer id]`: every customer.
+        /// `[folded full name][customer id]`: customers that are not deleted.
         case customers = 12
         /// `[lead id][deal id]`, `[customer id][deal id]`: deals that are not deleted, by the lead and the customer
         /// they belong to.
         case dealsByLead = 13, dealsByCustomer
+        /// `[owner][0 open | 1 closed][due or Int64.max][lead id][task id]`: tasks of live leads by the admin
+        /// they are for (`TaskList.owner`), then by due date.
+        case tasksByOwner = 15
+        /// `[0 open | 1 closed][due or Int64.max][lead id][task id]`: tasks of live leads by due date.
+        case tasksByDue = 16
+        /// `[earliest due of an open task][lead id]`: live leads with an open task that has a due date (overdue
+        /// leads at `now` are the entries before it).
+        case earliestOpenTask = 17
+        /// `[field key][value][lead id]`: live leads by the value of a number (Int64) or date (string) custom field.
+        case customFieldOrder = 18
+        /// `[folded full name][customer id]`: deleted customers (`customers` holds the others).
+        case deletedCustomers = 19
     }
 
     /// The inverted indexes: `[tag][key][id]`. Key and member count: `counts[tag][key]`.
@@ -73,6 +85,20 @@ enum StoreSchema {
         case textToken = 10, phoneDigits, phoneReversed
         /// Live leads by duplicate key: `[kind][value]`.
         case duplicate = 13
+        /// Live leads by the admin who created them and the admin of their latest change (16 bytes each).
+        case creator = 14, modifier
+        /// Live leads by custom field `[key][value as text]` (every type but long text).
+        case customFieldValue = 16
+        /// Live leads with an open task. No key.
+        case openTasks = 17
+        /// Leads with a deal that is not deleted (no key), and by the stages of those deals (`[stage]`); of any
+        /// status: a deal keeps its lead's membership while the lead is deleted.
+        case withDeals = 18, dealStage
+        /// Customers that are not deleted, by search token, phone digits, normalized e-mail, kind, and (persons)
+        /// the company customer they belong to; members are customer ids.
+        case customerToken = 20, customerPhone, customerEmail, customerKind, companyMember
+        /// Customers that are not deleted by the admin who registered them (16 bytes).
+        case customerCreator = 25
     }
 
     /// Counters without members: live leads and live converted leads by `(step?, responsible?)`.

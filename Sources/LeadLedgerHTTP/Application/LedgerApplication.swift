@@ -9,6 +9,7 @@ public func ledgerRoutes(ledger: Ledger, metrics: PrometheusCollectorRegistry) -
     return [
         LeadRoutes(commands: commands),
         DealRoutes(commands: commands),
+        CustomerRoutes(commands: commands),
         LeadListRoutes(reads: commands.reads),
         ViewRoutes(reads: commands.reads),
         ReportRoutes(reads: commands.reads),

@@ -37,12 +37,14 @@ struct LeadListRoutes: APIRouteCollection {
     static func query(_ parameters: Parameters, settings: @autoclosure () throws -> SettingsState) throws -> LeadQuery {
         let reader = QueryReader(parameters)
         var filter = LeadFilter()
-        filter.step = reader.text("step")
-        filter.responsible = try reader.uuid("responsible")
-        filter.tag = reader.text("tag")
-        filter.source = reader.text("source")
-        filter.watcher = try reader.uuid("watcher")
-        filter.customer = try reader.uuid("customer")
+        filter.step = try reader.texts("step")
+        filter.responsible = try reader.uuids("responsible")
+        filter.tag = try reader.texts("tag")
+        filter.source = try reader.texts("source")
+        filter.watcher = try reader.uuids("watcher")
+        filter.customer = try reader.uuids("customer")
+        filter.createdBy = try reader.uuids("createdBy")
+        filter.updatedBy = try reader.uuids("updatedBy")
         if let statuses = try reader.list("status", of: LeadStatus.self) { filter.states = Set(statuses) }
         if try reader.bool("paused") == true { filter.states = [.paused] }
         if try reader.bool("deleted") == true { filter.states = [.deleted] }
@@ -51,14 +53,43 @@ struct LeadListRoutes: APIRouteCollection {
         filter.createdTo = try reader.time("createdTo", dateOnly: .endOfDay)
         filter.updatedFrom = try reader.time("updatedFrom", dateOnly: .startOfDay)
         filter.updatedTo = try reader.time("updatedTo", dateOnly: .endOfDay)
+        filter.hasDeals = try reader.bool("hasDeals")
+        filter.dealStage = try reader.texts("dealStage")
+        filter.hasTasks = try reader.bool("hasTasks")
+        filter.hasOverdueTasks = try reader.bool("hasOverdueTasks")
         let customFilters = reader.prefixed("cf.")
-        let settings = customFilters.isEmpty ? nil : try settings()
+        let settings = customFilters.isEmpty && filter.dealStage == nil ? nil : try settings()
+        if let stages = filter.dealStage, let settings {
+            for stage in stages.values where !settings.dealStages.contains(where: { $0.key == stage }) {
+                throw APIError.invalid(field: "dealStage", code: "unknownDealStage", message: "No deal stage \(stage).")
+            }
+        }
+        guard customFilters.count <= QueryReader.maxValues else {
+            throw APIError.invalid(field: "cf", code: "tooManyValues", message: "At most \(QueryReader.maxValues) custom field filters.")
+        }
         for (name, raw) in customFilters {
-            let key = String(name.dropFirst(3))
+            // `cf.<key>=value`, or a range end `cf.<key>.min` / `cf.<key>.max` (number and date fields).
+            var key = String(name.dropFirst(3))
+            var end: String?
+            for suffix in [".min", ".max"] where key.hasSuffix(suffix) {
+                key.removeLast(suffix.count)
+                end = suffix
+            }
             guard let definition = settings?.customField(key) else {
                 throw APIError.invalid(field: name, code: "unknownCustomField", message: "No custom field \(key).")
             }
-            filter.customFields[key] = try customFieldValue(raw, type: definition.type, parameter: name)
+            let value = try customFieldValue(raw, type: definition.type, parameter: name)
+            guard let end else {
+                filter.customFields[key] = value
+                continue
+            }
+            guard definition.type == .int || definition.type == .date else {
+                throw APIError.invalid(
+                    field: name, code: "notRangeable", message: "Only number and date custom fields take a range; \(key) is \(definition.type.rawValue).")
+            }
+            var range = filter.customFieldRanges[key] ?? CustomFieldRange()
+            if end == ".min" { range.min = value } else { range.max = value }
+            filter.customFieldRanges[key] = range
         }
         var query = LeadQuery(filter: filter)
         query.q = reader.text("q").flatMap { $0.isEmpty ? nil : $0 }
@@ -75,7 +106,12 @@ struct LeadListRoutes: APIRouteCollection {
         case .text: return .text(raw)
         case .list: return .list(raw)
         case .url: return .url(raw)
-        case .date: return .date(raw)
+        case .date:
+            // The stored form, `YYYY-MM-DD`: compared as text, so only that form filters correctly.
+            guard raw.wholeMatch(of: /[0-9]{4}-[0-9]{2}-[0-9]{2}/) != nil else {
+                throw APIError.badRequest(field: parameter, code: "notADate", message: "\(parameter) must be a date YYYY-MM-DD.")
+            }
+            return .date(raw)
         case .int:
             guard let value = Int64(raw) else {
                 throw APIError.badRequest(field: parameter, code: "notAnInteger", message: "\(parameter) must be an integer.")

@@ -84,6 +84,28 @@ struct LeadRoutes: APIRouteCollection {
             let taskId = try context.uuidParameter("taskId")
             return try await commands.lead(request, context, id: context.uuidParameter("id")) { _ in .closeTask(taskId) }
         }
+        routes.post("/v1/leads/{id}/tasks/{taskId}/reopen") { request, context in
+            let taskId = try context.uuidParameter("taskId")
+            return try await commands.lead(request, context, id: context.uuidParameter("id")) { _ in .reopenTask(taskId) }
+        }
+        routes.patch("/v1/leads/{id}/tasks/{taskId}") { request, context in
+            let taskId = try context.uuidParameter("taskId")
+            let body = try await request.decode(as: TaskPatchRequest.self, context: context)
+            var patch = TaskPatch(taskType: body.taskType, description: body.description)
+            if let due = body.due { patch.due = .some(try due.map { try ISOTime.parse($0, field: "due", dateOnly: .endOfDay) }) }
+            return try await commands.lead(request, context, id: context.uuidParameter("id")) { _ in .updateTask(taskId, patch) }
+        }
+        routes.put("/v1/leads/{id}/tasks/{taskId}/responsible") { request, context in
+            let taskId = try context.uuidParameter("taskId")
+            let body = try await request.decode(as: AssignRequest.self, context: context)
+            return try await commands.lead(request, context, id: context.uuidParameter("id")) { _ in
+                .reassignTask(taskId, to: body.responsible)
+            }
+        }
+        routes.delete("/v1/leads/{id}/tasks/{taskId}") { request, context in
+            let taskId = try context.uuidParameter("taskId")
+            return try await commands.lead(request, context, id: context.uuidParameter("id")) { _ in .deleteTask(taskId) }
+        }
         routes.put("/v1/leads/{id}/watchers/{adminId}") { request, context in
             let adminId = try context.uuidParameter("adminId")
             return try await commands.lead(request, context, id: context.uuidParameter("id")) { _ in .addWatcher(adminId) }

@@ -68,10 +68,22 @@ struct ViewRoutes: APIRouteCollection {
                 (try $0.actionsForToday(admin: adminId, now: now, utcOffsetSeconds: offset, visibleTo: visibleTo), $0.position)
             }
             return try await request.conditionalGET(etag: .logPosition(position), context: context) {
-                try JSONResponse.make(
-                    TodayActionsResource(
-                        today: today.today.map(AgendaItemResource.init), overdue: today.overdue.map(AgendaItemResource.init)),
-                    logPosition: position)
+                try JSONResponse.make(TodayActionsResource(today), logPosition: position)
+            }
+        }
+        routes.get("/v1/tasks") { request, context in
+            let principal = try context.principalOrThrow()
+            let reader = QueryReader(request.uri.queryParameters)
+            let now = try reader.time("now", dateOnly: .startOfDay) ?? reads.now
+            var query = try Self.taskQuery(reader, principal: principal, now: now)
+            let scope = "tasks:\(query.owner?.lowercased ?? "all"):\(query.closed ? "closed" : "open")"
+            query.after = try PageCursor<TaskCursor>.decode(query: reader.text("cursor"), scope: scope)?.key
+            let (page, position) = try reads.ledger.read { (try $0.tasks(query, now: now), $0.position) }
+            return try await request.conditionalGET(etag: .logPosition(position), context: context) {
+                let resource = PageResource(
+                    items: page.items.map(TaskItemResource.init),
+                    nextCursor: page.next.map { PageCursor(scope: scope, key: $0, id: $0.taskId).encoded() })
+                return try JSONResponse.make(resource, logPosition: position)
             }
         }
         routes.get("/v1/duplicates") { request, context in
@@ -107,6 +119,48 @@ struct ViewRoutes: APIRouteCollection {
         }
         return id
     }
+
+    /// The query of `GET /v1/tasks`: `owner` (or `mine=true`), `status` (open, closed), `due` (overdue, today —
+    /// in `utcOffset`), `dueFrom`/`dueTo`, `taskType` (several), `limit`. A manager sees tasks on leads they reach.
+    static func taskQuery(_ reader: QueryReader, principal: Principal, now: Timestamp) throws -> TaskQuery {
+        var query = TaskQuery(visibleTo: principal.narrowedTo)
+        query.owner = try reader.uuid("owner")
+        if try reader.bool("mine") == true {
+            if let owner = query.owner, owner != principal.adminId {
+                throw APIError.invalid(field: "mine", code: "conflictingFilters", message: "mine=true names the caller; owner names someone else.")
+            }
+            query.owner = principal.adminId
+        }
+        switch try reader.choice("status", of: TaskStatusFilter.self) ?? .open {
+        case .open: query.closed = false
+        case .closed: query.closed = true
+        }
+        query.dueFrom = try reader.time("dueFrom", dateOnly: .startOfDay)
+        query.dueTo = try reader.time("dueTo", dateOnly: .endOfDay)
+        if let due = try reader.choice("due", of: TaskDueFilter.self) {
+            guard query.dueFrom == nil, query.dueTo == nil else {
+                throw APIError.invalid(field: "due", code: "conflictingFilters", message: "due=\(due.rawValue) sets the range; leave out dueFrom and dueTo.")
+            }
+            switch due {
+            case .overdue:
+                query.closed = false
+                query.dueTo = now
+            case .today:
+                let day = LocalDay(of: now, utcOffsetSeconds: try utcOffset(reader))
+                query.dueFrom = day.start
+                query.dueTo = day.end
+            }
+        }
+        if let from = query.dueFrom, let to = query.dueTo, from > to {
+            throw APIError.invalid(field: "dueTo", code: "invalidRange", message: "dueTo is before dueFrom.")
+        }
+        query.taskType = try reader.texts("taskType")
+        query.limit = try PageLimit.parse(query: reader.text("limit")).value
+        return query
+    }
+
+    enum TaskStatusFilter: String, CaseIterable { case open, closed }
+    enum TaskDueFilter: String, CaseIterable { case overdue, today }
 
     /// `utcOffset` in minutes east of UTC (-840…840), for where "today" is.
     static func utcOffset(_ reader: QueryReader) throws -> Int64 {

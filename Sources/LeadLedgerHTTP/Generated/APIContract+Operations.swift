@@ -6,7 +6,7 @@ extension APIContract {
     static let operations: [String: Operation] = [
         "GET /healthz": Operation(query: [], queryPrefixes: [], body: nil),
         "GET /metrics": Operation(query: [], queryPrefixes: [], body: nil),
-        "GET /v1/leads": Operation(query: ["converted", "count", "createdFrom", "createdTo", "cursor", "customer", "deleted", "limit", "order", "paused", "q", "responsible", "sort", "source", "status", "step", "tag", "updatedFrom", "updatedTo", "watcher"], queryPrefixes: ["cf."], body: nil),
+        "GET /v1/leads": Operation(query: ["converted", "count", "createdBy", "createdFrom", "createdTo", "cursor", "customer", "dealStage", "deleted", "hasDeals", "hasOverdueTasks", "hasTasks", "limit", "order", "paused", "q", "responsible", "sort", "source", "status", "step", "tag", "updatedBy", "updatedFrom", "updatedTo", "watcher"], queryPrefixes: ["cf."], body: nil),
         "POST /v1/leads": Operation(query: [], queryPrefixes: [], body: .createLead),
         "GET /v1/leads/{id}": Operation(query: ["asOf"], queryPrefixes: [], body: nil),
         "PATCH /v1/leads/{id}": Operation(query: [], queryPrefixes: [], body: .leadPatch),
@@ -21,6 +21,10 @@ extension APIContract {
         "POST /v1/leads/{id}/actions/{actionId}/complete": Operation(query: [], queryPrefixes: [], body: nil),
         "POST /v1/leads/{id}/tasks": Operation(query: [], queryPrefixes: [], body: .addTask),
         "POST /v1/leads/{id}/tasks/{taskId}/close": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/leads/{id}/tasks/{taskId}/reopen": Operation(query: [], queryPrefixes: [], body: nil),
+        "PUT /v1/leads/{id}/tasks/{taskId}/responsible": Operation(query: [], queryPrefixes: [], body: .assign),
+        "PATCH /v1/leads/{id}/tasks/{taskId}": Operation(query: [], queryPrefixes: [], body: .taskPatch),
+        "DELETE /v1/leads/{id}/tasks/{taskId}": Operation(query: [], queryPrefixes: [], body: nil),
         "PUT /v1/leads/{id}/watchers/{adminId}": Operation(query: [], queryPrefixes: [], body: nil),
         "DELETE /v1/leads/{id}/watchers/{adminId}": Operation(query: [], queryPrefixes: [], body: nil),
         "PUT /v1/leads/{id}/tags/{tag}": Operation(query: [], queryPrefixes: [], body: nil),
@@ -43,9 +47,18 @@ extension APIContract {
         "POST /v1/deals/{id}/reopen": Operation(query: [], queryPrefixes: [], body: .dealOutcome),
         "GET /v1/customers/{id}/deals": Operation(query: [], queryPrefixes: [], body: nil),
         "GET /v1/leads/{id}/deals": Operation(query: [], queryPrefixes: [], body: nil),
-        "GET /v1/kanban": Operation(query: ["converted", "createdFrom", "createdTo", "cursor", "customer", "deleted", "limit", "order", "paused", "q", "responsible", "sort", "source", "status", "step", "tag", "updatedFrom", "updatedTo", "watcher"], queryPrefixes: ["cf."], body: nil),
-        "GET /v1/admins/{id}/watched": Operation(query: ["converted", "count", "createdFrom", "createdTo", "cursor", "customer", "deleted", "limit", "order", "paused", "q", "responsible", "sort", "source", "status", "step", "tag", "updatedFrom", "updatedTo", "watcher"], queryPrefixes: ["cf."], body: nil),
+        "POST /v1/customers": Operation(query: [], queryPrefixes: [], body: .createCustomer),
+        "GET /v1/customers": Operation(query: ["company", "cursor", "deleted", "kind", "limit", "q"], queryPrefixes: [], body: nil),
+        "GET /v1/customers/{id}": Operation(query: [], queryPrefixes: [], body: nil),
+        "PATCH /v1/customers/{id}": Operation(query: [], queryPrefixes: [], body: .customerPatch),
+        "DELETE /v1/customers/{id}": Operation(query: ["reason"], queryPrefixes: [], body: nil),
+        "POST /v1/customers/{id}/restore": Operation(query: [], queryPrefixes: [], body: nil),
+        "PUT /v1/customers/{id}/company": Operation(query: [], queryPrefixes: [], body: .customerCompany),
+        "POST /v1/customer-matches": Operation(query: [], queryPrefixes: [], body: .emailCheck),
+        "GET /v1/kanban": Operation(query: ["converted", "createdBy", "createdFrom", "createdTo", "cursor", "customer", "dealStage", "deleted", "hasDeals", "hasOverdueTasks", "hasTasks", "limit", "order", "paused", "q", "responsible", "sort", "source", "status", "step", "tag", "updatedBy", "updatedFrom", "updatedTo", "watcher"], queryPrefixes: ["cf."], body: nil),
+        "GET /v1/admins/{id}/watched": Operation(query: ["converted", "count", "createdBy", "createdFrom", "createdTo", "cursor", "customer", "dealStage", "deleted", "hasDeals", "hasOverdueTasks", "hasTasks", "limit", "order", "paused", "q", "responsible", "sort", "source", "status", "step", "tag", "updatedBy", "updatedFrom", "updatedTo", "watcher"], queryPrefixes: ["cf."], body: nil),
         "GET /v1/admins/{id}/actions/today": Operation(query: ["now", "utcOffset"], queryPrefixes: [], body: nil),
+        "GET /v1/tasks": Operation(query: ["cursor", "due", "dueFrom", "dueTo", "limit", "mine", "now", "owner", "status", "taskType", "utcOffset"], queryPrefixes: [], body: nil),
         "GET /v1/duplicates": Operation(query: ["cursor", "limit"], queryPrefixes: [], body: nil),
         "GET /v1/customers/{id}/leads": Operation(query: [], queryPrefixes: [], body: nil),
         "GET /v1/customers/{id}/matching-leads": Operation(query: [], queryPrefixes: [], body: nil),
@@ -145,6 +158,23 @@ extension APIContract.Shape {
         "permissions": .init(nullable: false, shape: .array(.any)),
     ], others: nil)
 
+    /// The `CreateCustomer` request body.
+    static let createCustomer: Self = .object(fields: [
+        "kind": .init(nullable: false, shape: .any),
+        "fullName": .init(nullable: false, shape: .any),
+        "company": .init(nullable: false, shape: .any),
+        "companyId": .init(nullable: false, shape: .any),
+        "phones": .init(nullable: false, shape: .array(.any)),
+        "emails": .init(nullable: false, shape: .array(.any)),
+        "address": .init(nullable: false, shape: .object(fields: [
+            "country": .init(nullable: false, shape: .any),
+            "city": .init(nullable: false, shape: .any),
+            "street": .init(nullable: false, shape: .any),
+            "building": .init(nullable: false, shape: .any),
+            "flat": .init(nullable: false, shape: .any),
+        ], others: nil)),
+    ], others: nil)
+
     /// The `CreateDeal` request body.
     static let createDeal: Self = .object(fields: [
         "name": .init(nullable: false, shape: .any),
@@ -194,6 +224,26 @@ extension APIContract.Shape {
         "minValue": .init(nullable: false, shape: .any),
         "maxValue": .init(nullable: false, shape: .any),
         "options": .init(nullable: false, shape: .array(.any)),
+    ], others: nil)
+
+    /// The `CustomerCompany` request body.
+    static let customerCompany: Self = .object(fields: [
+        "companyId": .init(nullable: true, shape: .any),
+    ], others: nil)
+
+    /// The `CustomerPatch` request body.
+    static let customerPatch: Self = .object(fields: [
+        "fullName": .init(nullable: false, shape: .any),
+        "company": .init(nullable: false, shape: .any),
+        "phones": .init(nullable: false, shape: .array(.any)),
+        "emails": .init(nullable: false, shape: .array(.any)),
+        "address": .init(nullable: true, shape: .object(fields: [
+            "country": .init(nullable: false, shape: .any),
+            "city": .init(nullable: false, shape: .any),
+            "street": .init(nullable: false, shape: .any),
+            "building": .init(nullable: false, shape: .any),
+            "flat": .init(nullable: false, shape: .any),
+        ], others: nil)),
     ], others: nil)
 
     /// The `DealOutcome` request body.
@@ -250,6 +300,11 @@ extension APIContract.Shape {
     static let defineTag: Self = .object(fields: [
         "name": .init(nullable: false, shape: .any),
         "colour": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `EmailCheck` request body.
+    static let emailCheck: Self = .object(fields: [
+        "leadIds": .init(nullable: false, shape: .array(.any)),
     ], others: nil)
 
     /// The `FieldLimitsChoice` request body.
@@ -346,5 +401,12 @@ extension APIContract.Shape {
     /// The `StepOrder` request body.
     static let stepOrder: Self = .object(fields: [
         "order": .init(nullable: false, shape: .array(.any)),
+    ], others: nil)
+
+    /// The `TaskPatch` request body.
+    static let taskPatch: Self = .object(fields: [
+        "taskType": .init(nullable: false, shape: .any),
+        "description": .init(nullable: false, shape: .any),
+        "due": .init(nullable: true, shape: .any),
     ], others: nil)
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LeadDomain
+import LeadLedgerCore
 
 /// Typed reading of query parameters; each failure is a problem naming the parameter.
 struct QueryReader {
@@ -9,6 +10,34 @@ struct QueryReader {
     init(_ parameters: Parameters) { self.parameters = parameters }
 
     func text(_ name: String) -> String? { parameters[name[...]].map(String.init) }
+
+    /// Most values one multi-valued filter takes (`step=a,b` or `step=a&step=b`).
+    static let maxValues = 50
+
+    /// A multi-valued parameter: comma-separated and/or repeated; nil when absent. Empty parts are refused.
+    func texts(_ name: String) throws -> AnyOf<String>? {
+        let raw = parameters.getAll(name)
+        guard !raw.isEmpty else { return nil }
+        let parts = raw.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        guard !parts.contains(where: \.isEmpty) else {
+            throw APIError.badRequest(field: name, code: "emptyValue", message: "\(name) has an empty value.")
+        }
+        guard parts.count <= Self.maxValues else {
+            throw APIError.invalid(field: name, code: "tooManyValues", message: "\(name) takes at most \(Self.maxValues) values.")
+        }
+        return AnyOf(parts)
+    }
+
+    /// A multi-valued UUID parameter (see `texts`).
+    func uuids(_ name: String) throws -> AnyOf<UUID>? {
+        guard let texts = try texts(name) else { return nil }
+        return AnyOf(try texts.values.map { raw in
+            guard let id = UUID(uuidString: raw) else {
+                throw APIError.badRequest(field: name, code: "invalidId", message: "\(name) must be UUIDs (\(raw) is not).")
+            }
+            return id
+        })
+    }
 
     func uuid(_ name: String) throws -> UUID? {
         guard let raw = text(name) else { return nil }

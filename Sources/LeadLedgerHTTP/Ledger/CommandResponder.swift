@@ -67,6 +67,10 @@ struct CommandResponder: Sendable {
                     throw LeadRoutes.notFound(related)
                 }
             }
+            // And so is a customer they neither registered nor reach through a lead.
+            for customerId in command.relatedCustomerIds where try !canReach(customer: customerId, principal) {
+                throw CustomerRoutes.notFound(customerId)
+            }
         }
         let result = try await execute(.lead(id, command), kind: "lead", input, expectedVersion: expected)
         guard let lead = result.state.lead else { throw LeadRoutes.notFound(id) }
@@ -105,12 +109,9 @@ struct CommandResponder: Sendable {
             for leadId in command.relatedLeadIds {
                 guard let lead = try reads.lead(leadId), principal.canReach(lead.state) else { throw LeadRoutes.notFound(leadId) }
             }
-            // A manager knows the customers of the leads they reach, no others.
-            for customerId in command.relatedCustomerIds {
-                let linked = try reads.ledger.read { try $0.linkedLeads(ofCustomer: customerId) }
-                guard linked.contains(where: { principal.canReach($0.state) }) else {
-                    throw DomainError(.customerNotFound, "No customer \(customerId.lowercased).")
-                }
+            // A manager knows the customers of the leads they reach and those they registered, no others.
+            for customerId in command.relatedCustomerIds where try !canReach(customer: customerId, principal) {
+                throw CustomerRoutes.notFound(customerId)
             }
         }
         let result = try await execute(.deal(id, command), kind: "deal", input, expectedVersion: expected)
@@ -119,6 +120,47 @@ struct CommandResponder: Sendable {
             DealResource(deal, settings: try reads.settings()), status: status, etag: .streamVersion(result.streamVersion),
             logPosition: result.position)
         if status == .created { response.headers[.location] = "/v1/deals/\(id.lowercased)" }
+        return response
+    }
+
+    /// Whether the caller reaches a customer: with `leads.read.all` every one; otherwise those linked to a lead
+    /// they reach and those they registered. An unknown customer is not reached.
+    func canReach(customer id: UUID, _ principal: Principal) throws -> Bool {
+        try ledger.read { view in
+            guard let customer = try view.customer(id) else { return false }
+            return try !principal.seesOnlyOwnLeads || view.reaches(customer: customer, admin: principal.adminId)
+        }
+    }
+
+    /// Executes a customer command on customer `id` (for a register, `id` is the new customer's id). Deleting
+    /// needs `leads.delete`, restoring `leads.restore`; a manager acts on the customers they reach and names only
+    /// companies they reach (anything else is 404).
+    func customer(
+        _ request: Request, _ context: APIRequestContext, id: UUID, status: HTTPResponse.Status = .ok,
+        _ makeCommand: (Input) throws -> CustomerCommand
+    ) async throws -> Response {
+        let (input, expected) = try input(request, context)
+        let command = try makeCommand(input)
+        let principal = input.principal
+        switch command {
+        case .delete: if !principal.has(.leadsDelete) { throw APIError.forbidden(missing: .leadsDelete) }
+        case .restore: if !principal.has(.leadsRestore) { throw APIError.forbidden(missing: .leadsRestore) }
+        default: break
+        }
+        if principal.seesOnlyOwnLeads {
+            if case .register = command {
+            } else if try !canReach(customer: id, principal) {
+                throw CustomerRoutes.notFound(id)
+            }
+            for related in command.relatedCustomerIds where try !canReach(customer: related, principal) {
+                throw CustomerRoutes.notFound(related)
+            }
+        }
+        let result = try await execute(.customer(id, command), kind: "customer", input, expectedVersion: expected)
+        guard let customer = result.state.customer else { throw CustomerRoutes.notFound(id) }
+        var response = try JSONResponse.make(
+            CustomerResource(customer), status: status, etag: .streamVersion(result.streamVersion), logPosition: result.position)
+        if status == .created { response.headers[.location] = "/v1/customers/\(id.lowercased)" }
         return response
     }
 

@@ -89,14 +89,10 @@ struct DealPatchRequest: Decodable, Sendable {
         amount = try c.decodeIfPresent(String.self, forKey: .amount)
         currency = try c.decodeIfPresent(String.self, forKey: .currency)
         responsible = try c.decodeIfPresent(UUID.self, forKey: .responsible)
-        func present<T: Decodable>(_ key: CodingKeys, _: T.Type) throws -> T?? {
-            guard c.contains(key) else { return nil }
-            return .some(try c.decodeNil(forKey: key) ? nil : try c.decode(T.self, forKey: key))
-        }
-        probability = try present(.probability, Int64.self)
-        expectedCloseAt = try present(.expectedCloseAt, String.self)
-        leadId = try present(.leadId, UUID.self)
-        customerId = try present(.customerId, UUID.self)
+        probability = try c.decodeExplicit(Int64.self, forKey: .probability)
+        expectedCloseAt = try c.decodeExplicit(String.self, forKey: .expectedCloseAt)
+        leadId = try c.decodeExplicit(UUID.self, forKey: .leadId)
+        customerId = try c.decodeExplicit(UUID.self, forKey: .customerId)
     }
 }
 

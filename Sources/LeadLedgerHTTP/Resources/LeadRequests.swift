@@ -56,6 +56,30 @@ struct AddTaskRequest: Decodable, Sendable {
     var due: String?
 }
 
+extension KeyedDecodingContainer {
+    /// A patch member: `nil` when the key is absent, `.some(nil)` when it is `null` (clear the field).
+    func decodeExplicit<T: Decodable>(_: T.Type, forKey key: Key) throws -> T?? {
+        guard contains(key) else { return nil }
+        return .some(try decodeNil(forKey: key) ? nil : try decode(T.self, forKey: key))
+    }
+}
+
+/// An edit of a task: absent members stay, `due: null` removes the due date.
+struct TaskPatchRequest: Decodable, Sendable {
+    var taskType: String?
+    var description: String?
+    var due: String??
+
+    enum CodingKeys: String, CodingKey { case taskType, description, due }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        taskType = try c.decodeIfPresent(String.self, forKey: .taskType)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        due = try c.decodeExplicit(String.self, forKey: .due)
+    }
+}
+
 struct AssignRequest: Decodable, Sendable {
     /// `null` makes nobody responsible; the key itself is required, so a typo does not unassign.
     var responsible: UUID?

@@ -34,6 +34,17 @@ struct LeadResource: Encodable, Sendable {
         var closed: Bool
         var createdBy: String
         var createdAt: String
+
+        init(_ task: LeadTask) {
+            id = task.id.lowercased
+            taskType = task.taskType
+            description = task.description
+            responsible = task.responsible.lowercased
+            due = ISOTime.string(task.due)
+            closed = task.closed
+            createdBy = task.createdBy.lowercased
+            createdAt = ISOTime.string(task.createdAt)
+        }
     }
 
     var id: String
@@ -98,12 +109,7 @@ struct LeadResource: Encodable, Sendable {
                 plannedAt: ISOTime.string($0.plannedAt), pinned: $0.pinned, completed: $0.completed,
                 createdBy: $0.createdBy.lowercased, createdAt: ISOTime.string($0.createdAt))
         }
-        tasks = lead.tasks.map {
-            TaskResource(
-                id: $0.id.lowercased, taskType: $0.taskType, description: $0.description, responsible: $0.responsible.lowercased,
-                due: ISOTime.string($0.due), closed: $0.closed, createdBy: $0.createdBy.lowercased,
-                createdAt: ISOTime.string($0.createdAt))
-        }
+        tasks = lead.tasks.map(TaskResource.init)
         pausedUntil = ISOTime.string(lead.pausedUntil)
         paused = lead.isPaused(at: now)
         linkedCustomer = lead.linkedCustomer.lowercased

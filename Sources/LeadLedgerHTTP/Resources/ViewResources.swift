@@ -50,6 +50,30 @@ struct AgendaItemResource: Encodable, Sendable {
 struct TodayActionsResource: Encodable, Sendable {
     var today: [AgendaItemResource]
     var overdue: [AgendaItemResource]
+    var tasksToday: [TaskItemResource]
+    var tasksOverdue: [TaskItemResource]
+
+    init(_ actions: TodayActions) {
+        today = actions.today.map(AgendaItemResource.init)
+        overdue = actions.overdue.map(AgendaItemResource.init)
+        tasksToday = actions.tasksToday.map(TaskItemResource.init)
+        tasksOverdue = actions.tasksOverdue.map(TaskItemResource.init)
+    }
+}
+
+/// A task in a list across leads: the task as a lead shows it, its lead, and whether it is overdue.
+struct TaskItemResource: Encodable, Sendable {
+    var leadId: String
+    var leadName: String
+    var task: LeadResource.TaskResource
+    var overdue: Bool
+
+    init(_ item: TaskItem) {
+        leadId = item.leadId.lowercased
+        leadName = item.leadName
+        task = LeadResource.TaskResource(item.task)
+        overdue = item.overdue
+    }
 }
 
 struct DuplicateGroupResource: Encodable, Sendable {

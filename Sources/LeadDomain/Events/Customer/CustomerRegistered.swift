@@ -4,16 +4,20 @@ import Foundation
 
 /// A customer was registered, from a converted lead or directly.
 ///
-/// Stream: `customer-<uuid>`; JSON Schema: `schemas/events/CustomerRegistered.v1.json`.
+/// Stream: `customer-<uuid>`; JSON Schema: `schemas/events/CustomerRegistered.v2.json`.
 public struct CustomerRegistered: EventPayload {
     public static let kind = EventKind.customerRegistered
 
     /// The customer (its stream is `customer-<customerId>`).
     public var customerId: UUID
-    /// Full name.
+    /// A person or a company (v2; v1 customers are persons).
+    public var kind: CustomerKind
+    /// Full name (a company's name).
     public var fullName: String
-    /// Company name.
+    /// Company name, as typed.
     public var company: String?
+    /// The company customer a person belongs to (v2).
+    public var companyId: UUID?
     /// Phone numbers.
     public var phones: [PhoneNumber]
     /// E-mail addresses.
@@ -28,12 +32,15 @@ public struct CustomerRegistered: EventPayload {
     public var by: UUID
 
     public init(
-        customerId: UUID, fullName: String, company: String? = nil, phones: [PhoneNumber], emails: [String],
-        address: Address? = nil, fromLeadId: UUID? = nil, at: Timestamp, by: UUID
+        customerId: UUID, kind: CustomerKind, fullName: String, company: String? = nil, companyId: UUID? = nil,
+        phones: [PhoneNumber], emails: [String], address: Address? = nil, fromLeadId: UUID? = nil, at: Timestamp,
+        by: UUID
     ) {
         self.customerId = customerId
+        self.kind = kind
         self.fullName = fullName
         self.company = company
+        self.companyId = companyId
         self.phones = phones
         self.emails = emails
         self.address = address

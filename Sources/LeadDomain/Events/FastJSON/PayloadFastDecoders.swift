@@ -758,6 +758,170 @@ extension TaskClosed: FastJSONDecodable {
     }
 }
 
+extension TaskUpdated: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var leadId: UUID?
+        var taskId: UUID?
+        var changes: TaskFieldChanges?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "leadId", seen & 0x1 == 0 {
+                seen |= 0x1
+                leadId = try reader.field("leadId", UUID.self)
+            } else if memberKey == "taskId", seen & 0x2 == 0 {
+                seen |= 0x2
+                taskId = try reader.field("taskId", UUID.self)
+            } else if memberKey == "changes", seen & 0x4 == 0 {
+                seen |= 0x4
+                changes = try reader.field("changes", TaskFieldChanges.self)
+            } else if memberKey == "at", seen & 0x8 == 0 {
+                seen |= 0x8
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x10 == 0 {
+                seen |= 0x10
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let leadId else { throw reader.missing("leadId") }
+        guard let taskId else { throw reader.missing("taskId") }
+        guard let changes else { throw reader.missing("changes") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.leadId = leadId
+        self.taskId = taskId
+        self.changes = changes
+        self.at = at
+        self.by = by
+    }
+}
+
+extension TaskReassigned: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var leadId: UUID?
+        var taskId: UUID?
+        var from: UUID?
+        var to: UUID?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "leadId", seen & 0x1 == 0 {
+                seen |= 0x1
+                leadId = try reader.field("leadId", UUID.self)
+            } else if memberKey == "taskId", seen & 0x2 == 0 {
+                seen |= 0x2
+                taskId = try reader.field("taskId", UUID.self)
+            } else if memberKey == "from", seen & 0x4 == 0 {
+                seen |= 0x4
+                from = try reader.field("from", UUID?.self)
+            } else if memberKey == "to", seen & 0x8 == 0 {
+                seen |= 0x8
+                to = try reader.field("to", UUID?.self)
+            } else if memberKey == "at", seen & 0x10 == 0 {
+                seen |= 0x10
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x20 == 0 {
+                seen |= 0x20
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let leadId else { throw reader.missing("leadId") }
+        guard let taskId else { throw reader.missing("taskId") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.leadId = leadId
+        self.taskId = taskId
+        self.from = from
+        self.to = to
+        self.at = at
+        self.by = by
+    }
+}
+
+extension TaskReopened: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var leadId: UUID?
+        var taskId: UUID?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "leadId", seen & 0x1 == 0 {
+                seen |= 0x1
+                leadId = try reader.field("leadId", UUID.self)
+            } else if memberKey == "taskId", seen & 0x2 == 0 {
+                seen |= 0x2
+                taskId = try reader.field("taskId", UUID.self)
+            } else if memberKey == "at", seen & 0x4 == 0 {
+                seen |= 0x4
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x8 == 0 {
+                seen |= 0x8
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let leadId else { throw reader.missing("leadId") }
+        guard let taskId else { throw reader.missing("taskId") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.leadId = leadId
+        self.taskId = taskId
+        self.at = at
+        self.by = by
+    }
+}
+
+extension TaskDeleted: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var leadId: UUID?
+        var taskId: UUID?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "leadId", seen & 0x1 == 0 {
+                seen |= 0x1
+                leadId = try reader.field("leadId", UUID.self)
+            } else if memberKey == "taskId", seen & 0x2 == 0 {
+                seen |= 0x2
+                taskId = try reader.field("taskId", UUID.self)
+            } else if memberKey == "at", seen & 0x4 == 0 {
+                seen |= 0x4
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x8 == 0 {
+                seen |= 0x8
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let leadId else { throw reader.missing("leadId") }
+        guard let taskId else { throw reader.missing("taskId") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.leadId = leadId
+        self.taskId = taskId
+        self.at = at
+        self.by = by
+    }
+}
+
 extension LeadPaused: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var leadId: UUID?
@@ -1123,6 +1287,81 @@ extension LeadRestored: FastJSONDecodable {
 extension CustomerRegistered: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var customerId: UUID?
+        var kind: CustomerKind?
+        var fullName: String?
+        var company: String?
+        var companyId: UUID?
+        var phones: [PhoneNumber]?
+        var emails: [String]?
+        var address: Address?
+        var fromLeadId: UUID?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "customerId", seen & 0x1 == 0 {
+                seen |= 0x1
+                customerId = try reader.field("customerId", UUID.self)
+            } else if memberKey == "kind", seen & 0x2 == 0 {
+                seen |= 0x2
+                kind = try reader.field("kind", CustomerKind.self)
+            } else if memberKey == "fullName", seen & 0x4 == 0 {
+                seen |= 0x4
+                fullName = try reader.field("fullName", String.self)
+            } else if memberKey == "company", seen & 0x8 == 0 {
+                seen |= 0x8
+                company = try reader.field("company", String?.self)
+            } else if memberKey == "companyId", seen & 0x10 == 0 {
+                seen |= 0x10
+                companyId = try reader.field("companyId", UUID?.self)
+            } else if memberKey == "phones", seen & 0x20 == 0 {
+                seen |= 0x20
+                phones = try reader.field("phones", [PhoneNumber].self)
+            } else if memberKey == "emails", seen & 0x40 == 0 {
+                seen |= 0x40
+                emails = try reader.field("emails", [String].self)
+            } else if memberKey == "address", seen & 0x80 == 0 {
+                seen |= 0x80
+                address = try reader.field("address", Address?.self)
+            } else if memberKey == "fromLeadId", seen & 0x100 == 0 {
+                seen |= 0x100
+                fromLeadId = try reader.field("fromLeadId", UUID?.self)
+            } else if memberKey == "at", seen & 0x200 == 0 {
+                seen |= 0x200
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x400 == 0 {
+                seen |= 0x400
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let customerId else { throw reader.missing("customerId") }
+        guard let kind else { throw reader.missing("kind") }
+        guard let fullName else { throw reader.missing("fullName") }
+        guard let phones else { throw reader.missing("phones") }
+        guard let emails else { throw reader.missing("emails") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.customerId = customerId
+        self.kind = kind
+        self.fullName = fullName
+        self.company = company
+        self.companyId = companyId
+        self.phones = phones
+        self.emails = emails
+        self.address = address
+        self.fromLeadId = fromLeadId
+        self.at = at
+        self.by = by
+    }
+}
+
+extension CustomerRegisteredV1: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var customerId: UUID?
         var fullName: String?
         var company: String?
         var phones: [PhoneNumber]?
@@ -1216,6 +1455,114 @@ extension CustomerUpdated: FastJSONDecodable {
         guard let by else { throw reader.missing("by") }
         self.customerId = customerId
         self.changes = changes
+        self.at = at
+        self.by = by
+    }
+}
+
+extension CustomerCompanyChanged: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var customerId: UUID?
+        var from: UUID?
+        var to: UUID?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "customerId", seen & 0x1 == 0 {
+                seen |= 0x1
+                customerId = try reader.field("customerId", UUID.self)
+            } else if memberKey == "from", seen & 0x2 == 0 {
+                seen |= 0x2
+                from = try reader.field("from", UUID?.self)
+            } else if memberKey == "to", seen & 0x4 == 0 {
+                seen |= 0x4
+                to = try reader.field("to", UUID?.self)
+            } else if memberKey == "at", seen & 0x8 == 0 {
+                seen |= 0x8
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x10 == 0 {
+                seen |= 0x10
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let customerId else { throw reader.missing("customerId") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.customerId = customerId
+        self.from = from
+        self.to = to
+        self.at = at
+        self.by = by
+    }
+}
+
+extension CustomerDeleted: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var customerId: UUID?
+        var reason: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "customerId", seen & 0x1 == 0 {
+                seen |= 0x1
+                customerId = try reader.field("customerId", UUID.self)
+            } else if memberKey == "reason", seen & 0x2 == 0 {
+                seen |= 0x2
+                reason = try reader.field("reason", String?.self)
+            } else if memberKey == "at", seen & 0x4 == 0 {
+                seen |= 0x4
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x8 == 0 {
+                seen |= 0x8
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let customerId else { throw reader.missing("customerId") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.customerId = customerId
+        self.reason = reason
+        self.at = at
+        self.by = by
+    }
+}
+
+extension CustomerRestored: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var customerId: UUID?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "customerId", seen & 0x1 == 0 {
+                seen |= 0x1
+                customerId = try reader.field("customerId", UUID.self)
+            } else if memberKey == "at", seen & 0x2 == 0 {
+                seen |= 0x2
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x4 == 0 {
+                seen |= 0x4
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let customerId else { throw reader.missing("customerId") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.customerId = customerId
         self.at = at
         self.by = by
     }
@@ -3255,8 +3602,37 @@ extension PhoneNumber: FastJSONDecodable {
     }
 }
 
+extension TaskFieldChanges: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var taskType: Change<String>?
+        var description: Change<String>?
+        var due: Change<Timestamp?>?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "taskType", seen & 0x1 == 0 {
+                seen |= 0x1
+                taskType = try reader.field("taskType", Change<String>?.self)
+            } else if memberKey == "description", seen & 0x2 == 0 {
+                seen |= 0x2
+                description = try reader.field("description", Change<String>?.self)
+            } else if memberKey == "due", seen & 0x4 == 0 {
+                seen |= 0x4
+                due = try reader.field("due", Change<Timestamp?>?.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        self.taskType = taskType
+        self.description = description
+        self.due = due
+    }
+}
+
 extension AdminRole: FastJSONDecodable {}
 extension CustomFieldType: FastJSONDecodable {}
+extension CustomerKind: FastJSONDecodable {}
 extension DealStageKind: FastJSONDecodable {}
 extension FieldLimitsPreset: FastJSONDecodable {}
 extension LeadField: FastJSONDecodable {}

@@ -1,0 +1,114 @@
+import EventLog
+import Foundation
+import LeadDomain
+
+extension ProjectionView {
+    /// One page of the customer directory. Without a search or a company, a walk of the name order from the
+    /// cursor; otherwise the matching set (search tokens, the company's members, the customers in reach) is
+    /// collected, sorted and cut at the cursor.
+    public func customers(_ query: CustomerQuery) throws -> CustomerPage {
+        let limit = Swift.min(Swift.max(query.limit, 1), CustomerQuery.maxLimit)
+        var candidates: Set<UUID>?
+        func narrow(_ ids: Set<UUID>) { candidates = candidates.map { $0.intersection(ids) } ?? ids }
+        if let q = query.q, case let tokens = LeadSearch.queryTokens(q), !tokens.isEmpty {
+            for token in tokens { narrow(try customerMatches(token)) }
+        }
+        if let company = query.company { narrow(Set(try members(StoreSchema.setPrefix(.companyMember, company)))) }
+        if let viewer = query.visibleTo { narrow(try customersInReach(of: viewer)) }
+        func accepts(_ customer: CustomerState) -> Bool {
+            customer.deleted == query.deleted && (query.kind.map { $0 == customer.kind } ?? true)
+        }
+        func key(_ customer: CustomerState) -> CustomerCursor {
+            CustomerCursor(nameKey: SearchText.fold(customer.fullName), id: customer.id)
+        }
+        func before(_ a: CustomerCursor, _ b: CustomerCursor) -> Bool {
+            a.nameKey != b.nameKey ? a.nameKey < b.nameKey : LeadKey(a.id) < LeadKey(b.id)
+        }
+        var rows: [CustomerState] = []
+        var more = false
+        if let candidates {
+            var found = try candidates.compactMap { try customer($0) }.filter(accepts)
+            if let after = query.after { found = found.filter { before(after, key($0)) } }
+            found.sort { before(key($0), key($1)) }
+            rows = Array(found.prefix(limit))
+            more = found.count > limit
+        } else {
+            let prefix = StoreKey((query.deleted ? StoreSchema.OrderTag.deletedCustomers : .customers).rawValue)
+            var bound: StoreKey?
+            if let after = query.after {
+                var k = prefix
+                k.string(after.nameKey)
+                k.uuid(after.id)
+                bound = k
+            }
+            try walk(dbs.order, prefix: prefix, after: bound, descending: false) { entry in
+                guard let customer = try customer(StoreKeyReader(entry).trailingUUID()), accepts(customer) else { return true }
+                if rows.count == limit {
+                    more = true
+                    return false
+                }
+                rows.append(customer)
+                return true
+            }
+        }
+        return CustomerPage(items: rows, next: more ? rows.last.map(key) : nil)
+    }
+
+    /// Customers (not deleted) matching one search token: words by prefix; a phone token by digits prefix too.
+    private func customerMatches(_ token: LeadSearch.QueryToken) throws -> Set<UUID> {
+        var found = Set<UUID>()
+        func collect(_ prefix: StoreKey) throws -> Bool {
+            try forEachMember(prefix) { found.insert($0); return true }
+            return true
+        }
+        switch token {
+        case .text(let prefix): try forEachKey(.customerToken, withPrefix: prefix, collect)
+        case .phone(let digits):
+            try forEachKey(.customerPhone, withPrefix: digits, collect)
+            try forEachKey(.customerToken, withPrefix: digits, collect)
+        }
+        return found
+    }
+
+    /// The customers a manager reaches: those linked to a lead they reach (responsible or watcher), and those
+    /// they registered.
+    public func customersInReach(of admin: UUID) throws -> Set<UUID> {
+        var ids = Set(try members(StoreSchema.setPrefix(.customerCreator, admin)))
+        for prefix in [StoreSchema.setPrefix(.responsible, admin), StoreSchema.setPrefix(.watcher, admin)] {
+            try forEachMember(prefix) { leadId in
+                if let customer = try record(leadId)?.state.linkedCustomer { ids.insert(customer) }
+                return true
+            }
+        }
+        return ids
+    }
+
+    /// Whether a manager reaches a customer (see `customersInReach`), without listing them all.
+    public func reaches(customer: CustomerState, admin: UUID) throws -> Bool {
+        if customer.createdBy == admin { return true }
+        var linked = false
+        try forEachMember(StoreSchema.setPrefix(.customer, customer.id)) { leadId in
+            if let lead = try record(leadId)?.state, lead.isOwnedOrWatched(by: admin) { linked = true }
+            return !linked
+        }
+        return linked
+    }
+
+    /// For each lead (not deleted or merged, within reach), the customers sharing one of its e-mails: the
+    /// ABillS check of selected leads against the customer directory. Leads not found or out of reach are left
+    /// out of the answer.
+    public func emailCheck(leads ids: [UUID], visibleTo: UUID?) throws -> [EmailCheckMatch] {
+        let reachable = try visibleTo.map { try customersInReach(of: $0) }
+        var result: [EmailCheckMatch] = []
+        for id in ids {
+            guard let lead = try record(id)?.state, lead.isLive, visibleTo.map(lead.isOwnedOrWatched) ?? true else { continue }
+            var customers = Set<UUID>()
+            for email in Set(lead.emails.map(EmailAddress.normalize)) {
+                customers.formUnion(try members(StoreSchema.setPrefix(.customerEmail, email)))
+            }
+            if let reachable { customers.formIntersection(reachable) }
+            result.append(EmailCheckMatch(leadId: id, customers: customers.sorted { LeadKey($0) < LeadKey($1) }))
+        }
+        return result
+    }
+}
