@@ -122,6 +122,8 @@ DEFS = {
     "AdminRole": {"enum": ["admin", "manager"]},
     "DealStageKind": {"enum": ["open", "won", "lost"]},
     "CustomerKind": {"enum": ["person", "company"]},
+    "CurrencyRate": obj({"currency": {"type": "string", "pattern": CURRENCY}, "rate": {"type": "string", "pattern": AMOUNT}},
+                        ["currency", "rate"]),
     "DealFieldChanges": obj({
         "name": change(STR),
         "amount": change({"type": "string", "pattern": AMOUNT}),
@@ -163,6 +165,7 @@ SWIFT_DEFS = {
                    ("createdBy", "UUID"), ("createdAt", "Timestamp")],
     "LeadTask": [("id", "UUID"), ("taskType", "String"), ("description", "String"), ("responsible", "UUID?"),
                  ("due", "Timestamp?"), ("closed", "Bool"), ("createdBy", "UUID"), ("createdAt", "Timestamp")],
+    "CurrencyRate": [("currency", "String"), ("rate", "String")],
     "TaskFieldChanges": [("taskType", "Change<String>?"), ("description", "Change<String>?"),
                          ("due", "Change<Timestamp?>?")],
     "CustomFieldDefinition": [("key", "String"), ("name", "String"), ("type", "CustomFieldType"),
@@ -376,6 +379,9 @@ EVENTS = [
         ("values", "[string]", "The allowed values, lowest first.")]),
     ("ConvertedLeadLockChanged", SETTINGS, "Locking of converted leads was switched.", [
         ("locked", "bool", "Whether converted leads refuse edits.")]),
+    ("CurrencyRatesSet", SETTINGS, "The reporting currency and the rates deal reports convert other currencies at were set.", [
+        ("reportingCurrency", "currency?", "The currency reports convert into; none: reports are not converted."),
+        ("rates", "[CurrencyRate]", "Units of the reporting currency per unit of each other currency, by currency.")]),
 
     ("AdminCreated", ADMIN, "An admin account was created.", admin(
         ("name", "string", "Display name."), ("email", "string?", "E-mail address."),

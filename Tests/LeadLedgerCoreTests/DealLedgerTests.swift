@@ -120,4 +120,100 @@ struct DealLedgerTests {
             #expect(try store.read { try $0.dealFunnel() } == report)
         }
     }
+
+    @Test("per-manager funnels and won/lost by closing period equal summing the deals; also rebuilt")
+    func managersAndOutcomes() async throws {
+        let data = TemporaryDirectory()
+        // Every command advances the clock by six hours: deals close on different days.
+        let ledger = try await openLedger(data.path, clock: SteppingClock(start: fixtureStart, step: 6 * 3_600_000_000))
+        let anna = fixedUUID(0xB1)
+        let boris = fixedUUID(0xB2)
+        let carla = fixedUUID(0xB3)
+        for (id, name) in [(anna, "Anna"), (boris, "Boris"), (carla, "Carla")] {
+            try await ledger.execute(.admin(id, .create(adminId: id, name: name, email: nil, role: "manager", permissions: [])), actor: testAdmin)
+        }
+        let lead = try await createLead(ledger, 1, name: "Jonas Jonaitis")
+        var random = SplitMix64(seed: 5)
+        var ids: [UUID] = []
+        for i in 0..<40 {
+            let id = fixedUUID(0xe00 + i)
+            ids.append(id)
+            let input = DealInput(
+                name: "Deal \(i)", amount: "\(1 + random.below(9_999)).\(random.below(100))", currency: ["EUR", "USD", "EUR"][i % 3],
+                responsible: [anna, boris, carla][random.below(3)], leadId: lead)
+            try await ledger.execute(.deal(id, .create(dealId: id, input)), actor: testAdmin)
+            switch random.below(4) {
+            case 0: try await ledger.execute(.deal(id, .win(stage: nil)), actor: testAdmin)
+            case 1: try await ledger.execute(.deal(id, .lose(stage: nil, reason: "price")), actor: testAdmin)
+            default: break
+            }
+            if random.below(10) == 0 { try await ledger.execute(.deal(id, .delete(reason: nil)), actor: testAdmin) }
+            if random.below(10) == 0 { try await ledger.execute(.deal(id, .update(DealPatch(responsible: anna))), actor: testAdmin) }
+        }
+        let (deals, settings) = try ledger.read { view in (try ids.compactMap { try view.deal($0) }, view.settings) }
+        let live = deals.filter { !$0.deleted }
+        let closedDays = live.compactMap(\.closedAt).sorted()
+        let periods = [
+            ReportPeriod.allTime, ReportPeriod(from: closedDays[closedDays.count / 3], to: closedDays[2 * closedDays.count / 3]),
+            ReportPeriod(from: closedDays[closedDays.count / 2]), ReportPeriod(to: closedDays[closedDays.count / 4]),
+        ]
+        func answers(_ view: borrowing ProjectionView) throws -> ([[DealStageReportRow]], [DealOutcomeReport]) {
+            (try [anna, boris, carla].map { try view.dealFunnel(responsible: $0) }, try periods.map { try view.dealOutcomes($0) })
+        }
+        let (funnels, outcomes) = try ledger.read { try answers($0) }
+        for (manager, funnel) in zip([anna, boris, carla], funnels) {
+            var expected: [String: (Int, Decimal)] = [:]
+            for deal in live where deal.responsible == manager {
+                let key = deal.stage + "/" + deal.currency
+                expected[key] = ((expected[key]?.0 ?? 0) + 1, (expected[key]?.1 ?? 0) + DealAmount.decimal(deal.amount))
+            }
+            #expect(funnel.count == expected.count)
+            for row in funnel {
+                #expect(expected[row.stage + "/" + row.currency]?.0 == row.count, "\(row)")
+                #expect(expected[row.stage + "/" + row.currency]?.1 == Decimal(string: row.amount), "\(row)")
+            }
+        }
+        #expect(try ledger.read { try $0.dealResponsibles() }.count == Set(live.map(\.responsible)).count)
+        for (period, report) in zip(periods, outcomes) {
+            var expected: [String: (Int, Decimal)] = [:]
+            for deal in live where deal.outcome != .open {
+                let day = ReportDays.day(of: deal.closedAt!.rawValue)
+                guard period.contains(day: day) else { continue }
+                let key = deal.outcome.rawValue + "/" + deal.currency + "/" + deal.responsible.uuidString
+                expected[key] = ((expected[key]?.0 ?? 0) + 1, (expected[key]?.1 ?? 0) + DealAmount.decimal(deal.amount))
+            }
+            #expect(report.byManager.count == expected.count, "\(period)")
+            for row in report.byManager {
+                let want = expected[row.outcome.rawValue + "/" + row.currency + "/" + row.responsible!.uuidString]
+                #expect(want?.0 == row.count && want?.1 == Decimal(string: row.amount), "\(period) \(row)")
+            }
+            #expect(report.rows.reduce(0) { $0 + $1.count } == expected.values.reduce(0) { $0 + $1.0 })
+        }
+        #expect(outcomes[0].rows.contains { $0.outcome == .won } && outcomes[0].rows.contains { $0.outcome == .lost })
+        // Conversion uses only the rates given: EUR is the reporting currency, USD has no rate until it is set.
+        try await ledger.execute(.settings(.setCurrencyRates(reporting: "EUR", rates: [])), actor: testAdmin)
+        var reporting = try #require(ReportingCurrency(try ledger.read { $0.settings }))
+        let eur = funnels[0].filter { $0.currency == "EUR" }
+        #expect(reporting.total(funnels[0].map { ($0.units, $0.currency) }, scale: 4).missing == (funnels[0].contains { $0.currency == "USD" } ? ["USD"] : []))
+        #expect(reporting.convert(1_234_5000, scale: 4, from: "USD") == nil)
+        try await ledger.execute(.settings(.setCurrencyRates(reporting: "EUR", rates: [CurrencyRate(currency: "usd", rate: "0.9")])), actor: testAdmin)
+        reporting = try #require(ReportingCurrency(try ledger.read { $0.settings }))
+        #expect(reporting.convert(1_234_5000, scale: 4, from: "USD") == "1111.05")
+        #expect(reporting.convert(1_234_5000, scale: 4, from: "EUR") == "1234.5")
+        let eurUnits = eur.reduce(UInt128(0)) { $0 + $1.units }
+        let usdUnits = funnels[0].filter { $0.currency == "USD" }.reduce(UInt128(0)) { $0 + $1.units }
+        #expect(reporting.total(funnels[0].map { ($0.units, $0.currency) }, scale: 4).total == DealAmount.text(eurUnits * 10_000 + usdUnits * 9_000, scale: 8))
+        _ = settings
+        try await ledger.close()
+        let log = try EventLog(directory: data.path + "/log")
+        defer { log.close() }
+        for bulk in [false, true] {
+            let directory = TemporaryDirectory()
+            let store = try ProjectionDatabase(directory: directory.path, durability: .discardable)
+            defer { store.close() }
+            try store.catchUp(log: log, bulkThreshold: bulk ? 1 : .max)
+            let rebuilt = try store.read { try answers($0) }
+            #expect(rebuilt.0 == funnels && rebuilt.1 == outcomes, "bulk: \(bulk)")
+        }
+    }
 }

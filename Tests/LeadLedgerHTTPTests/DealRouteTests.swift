@@ -112,4 +112,61 @@ struct DealRouteTests {
             #expect(missing.status == .notFound)
         }
     }
+
+    @Test("reports per manager and won/lost by period; conversion only at rates set in settings; bad rates are named")
+    func reportsAndRates() async throws {
+        try await LedgerFixture.withApp { client, fixture in
+            let token = fixture.adminToken
+            let lead = try await client.createLead(token: token)["id"] as! String
+            let eur = try await client.send(.post, "/v1/deals", token: token, json: #"{"name":"A","amount":"100","currency":"EUR","leadId":"\#(lead)"}"#)
+            let usd = try await client.send(.post, "/v1/deals", token: token, json: #"{"name":"B","amount":"10.5","currency":"USD","leadId":"\#(lead)"}"#)
+            let eurId = try #require(try eur.json()["id"] as? String)
+            let usdId = try #require(try usd.json()["id"] as? String)
+            _ = try await client.send(.post, "/v1/deals/\(eurId)/win", token: token, json: "{}")
+            _ = try await client.send(.post, "/v1/deals/\(usdId)/lose", token: token, json: #"{"reason":"price"}"#)
+            let admin = fixture.adminId.uuidString.lowercased()
+            // No reporting currency: nothing is converted.
+            let plain = try await client.send(.get, "/v1/reports/deals", token: token).json()
+            #expect(plain["reportingCurrency"] == nil && plain["convertedAmount"] == nil)
+            let head = fixture.head
+            for (json, field) in [
+                (#"{"reportingCurrency":"XXY","rates":[]}"#, "reportingCurrency"),
+                (#"{"reportingCurrency":null,"rates":[{"currency":"USD","rate":"1"}]}"#, "rates"),
+                (#"{"reportingCurrency":"EUR","rates":[{"currency":"USD","rate":"0"}]}"#, "rates[0].rate"),
+                (#"{"reportingCurrency":"EUR","rates":[{"currency":"USD","rate":"-1"}]}"#, "rates[0].rate"),
+                (#"{"reportingCurrency":"EUR","rates":[{"currency":"EUR","rate":"1"}]}"#, "rates[0].currency"),
+                (#"{"reportingCurrency":"EUR","rates":[{"currency":"USD","rate":"1"},{"currency":"usd","rate":"2"}]}"#, "rates[1].currency"),
+            ] {
+                let response = try await client.send(.put, "/v1/settings/currency-rates", token: token, json: json)
+                #expect(response.status == .unprocessableContent, "\(json)")
+                #expect(try response.problemFields() == [field], "\(json)")
+            }
+            #expect(try await client.send(.put, "/v1/settings/currency-rates", token: token, json: #"{"rates":[]}"#).status == .badRequest)
+            #expect(fixture.head == head)
+            // EUR without a USD rate: rows in EUR convert, the total is withheld and USD is named.
+            #expect(try await client.send(.put, "/v1/settings/currency-rates", token: token, json: #"{"reportingCurrency":"eur","rates":[]}"#).status == .ok)
+            let partial = try await client.send(.get, "/v1/reports/deals", token: token).json()
+            #expect(partial["reportingCurrency"] as? String == "EUR" && partial["convertedAmount"] == nil)
+            #expect(partial["missingRates"] as? [String] == ["USD"])
+            let set = try await client.send(
+                .put, "/v1/settings/currency-rates", token: token, json: #"{"reportingCurrency":"EUR","rates":[{"currency":"USD","rate":"0.9"}]}"#)
+            #expect(try set.json()["currencyRates"] as? [[String: String]] == [["currency": "USD", "rate": "0.9"]])
+            let full = try await client.send(.get, "/v1/reports/deals", token: token).json()
+            #expect(full["convertedAmount"] as? String == "109.45" && (full["missingRates"] as? [String]) == [])
+            let managers = try await client.send(.get, "/v1/reports/deals/managers", token: token).json()
+            let rows = try #require(managers["items"] as? [[String: Any]])
+            #expect(rows.count == 2 && rows.allSatisfy { $0["responsible"] as? String == admin })
+            let mine = try await client.send(.get, "/v1/reports/deals?responsible=\(admin)", token: token).json()
+            #expect((mine["items"] as? [[String: Any]])?.count == 2)
+            let outcomes = try await client.send(.get, "/v1/reports/deal-outcomes?from=2000-01-01", token: token).json()
+            let items = try #require(outcomes["items"] as? [[String: Any]])
+            #expect(items.map { $0["outcome"] as? String } == ["won", "lost"])
+            #expect(items.map { $0["amount"] as? String } == ["100", "10.5"])
+            #expect(items.map { $0["convertedAmount"] as? String } == ["100", "9.45"])
+            let none = try await client.send(.get, "/v1/reports/deal-outcomes?to=2000-01-01", token: token).json()
+            #expect((none["items"] as? [[String: Any]])?.isEmpty == true)
+            let manager = try await client.createManager(token: token)
+            #expect(try await client.send(.get, "/v1/reports/deal-outcomes", token: manager.token).status == .forbidden)
+        }
+    }
 }

@@ -356,6 +356,8 @@ settings_paths = {
     "/v1/settings/required-fields": {"put": settings_command("setRequiredFields", "Set the required standard fields", body="RequiredFields")},
     "/v1/settings/assessment-scale": {"put": settings_command("setAssessmentScale", "Set the competitor assessment scale", body="AssessmentScale")},
     "/v1/settings/converted-lead-lock": {"put": settings_command("setConvertedLeadLock", "Lock or unlock converted leads", body="ConvertedLeadLock")},
+    "/v1/settings/currency-rates": {"put": settings_command("setCurrencyRates", "The reporting currency and the rates deal reports convert at",
+                                                            body="CurrencyRates")},
 }
 
 ADMIN_ID = path_param("id", "The admin's id.")
@@ -439,7 +441,11 @@ view_paths = {
     "/v1/reports/paused": report("getPausedReport", "Leads paused now, soonest resuming first", "PausedReport", [ref("parameters", "limit")]),
     "/v1/reports/competitors": report("getCompetitorReport", "Competitors and their assessments", "CompetitorReport"),
     "/v1/reports/deals": report("getDealReport", "Deals per stage and currency: count, budget sum, probability-weighted sum",
-                                "DealReport"),
+                                "DealReport", [query("responsible", "Only the deals this admin is responsible for.", UUID)]),
+    "/v1/reports/deals/managers": report("getDealManagerReport", "The deal funnel per manager: stage and currency rows by responsible",
+                                         "DealReport"),
+    "/v1/reports/deal-outcomes": report("getDealOutcomeReport", "Won and lost deals closed in a period, by currency and by manager",
+                                        "DealOutcomeReport", PERIOD),
 }
 
 operations_paths = {
@@ -556,7 +562,9 @@ schemas = {
                                          "next": {"type": "integer", "minimum": 0, "description": "The `after` of the next page."}}),
     "Settings": obj(["steps", "sources", "actionTypes", "taskTypes", "tags", "customFields", "defaultStep", "defaultSource",
                      "fieldLimitsPreset", "fieldLimits", "requiredFields", "assessmentScale", "lockConvertedLeads", "dealStages",
-                     "version"], {
+                     "currencyRates", "version"], {
+        "reportingCurrency": {"type": "string", "pattern": "^[A-Z]{3}$", "description": "The currency deal reports convert into."},
+        "currencyRates": {"type": "array", "items": schema("CurrencyRate")},
         "dealStages": {"type": "array", "description": "In order; retired ones marked.", "items": obj(
             ["key", "name", "probability", "kind", "retired"], {
                 "key": {"type": "string"}, "name": {"type": "string"}, "probability": {"type": "integer", "minimum": 0, "maximum": 100},
@@ -653,10 +661,27 @@ schemas = {
     "DealList": obj(["items"], {"items": {"type": "array", "items": schema("Deal")}}),
     "DealReport": obj(["items"], {"items": {"type": "array", "items": obj(
         ["stage", "name", "kind", "currency", "count", "amount", "weighted"], {
+            "responsible": UUID,
             "stage": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string", "enum": ["open", "won", "lost"]},
             "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}, "count": {"type": "integer", "minimum": 1},
-            "amount": {"type": "string", "description": "The budgets' sum, a decimal; currencies are never converted."},
-            "weighted": {"type": "string", "description": "Σ budget × probability / 100; won deals whole, lost ones 0."}})}}),
+            "amount": {"type": "string", "description": "The budgets' sum, a decimal, in `currency`."},
+            "weighted": {"type": "string", "description": "Σ budget × probability / 100; won deals whole, lost ones 0."},
+            "convertedAmount": {"type": "string", "description": "`amount` in the reporting currency, when a rate is set."},
+            "convertedWeighted": {"type": "string", "description": "`weighted` in the reporting currency, when a rate is set."}})},
+        "reportingCurrency": {"type": "string"},
+        "convertedAmount": {"type": "string", "description": "The total in the reporting currency; absent when a currency has no rate."},
+        "convertedWeighted": {"type": "string"},
+        "missingRates": {"type": "array", "items": {"type": "string"}, "description": "Currencies without a rate."}}),
+    "DealOutcomeReport": obj(["period", "items", "byManager"], {
+        "period": obj([], {"from": TIME, "to": TIME}),
+        **{k: {"type": "array", "items": obj(["outcome", "currency", "count", "amount"], {
+            "responsible": UUID, "outcome": {"type": "string", "enum": ["won", "lost"]},
+            "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}, "count": {"type": "integer", "minimum": 1},
+            "amount": {"type": "string"}, "convertedAmount": {"type": "string"}})} for k in ["items", "byManager"]},
+        "reportingCurrency": {"type": "string"},
+        "converted": {"type": "array", "items": obj(["outcome"], {"outcome": {"type": "string", "enum": ["won", "lost"]},
+                                                              "amount": {"type": ["string", "null"]}})},
+        "missingRates": {"type": "array", "items": {"type": "string"}}}),
     # Request bodies.
     "Customer": obj(["id", "kind", "fullName", "phones", "emails", "deleted", "createdBy", "createdAt", "updatedBy", "updatedAt",
                      "version"], {
@@ -738,6 +763,12 @@ schemas = {
     "RequiredFields": obj(["fields"], {"fields": {"type": "array", "items": LEAD_FIELD, "maxItems": len(LEAD_FIELD["enum"])}}),
     "AssessmentScale": obj(["values"], {"values": SETTINGS_LIST}),
     "ConvertedLeadLock": obj(["locked"], {"locked": {"type": "boolean"}}),
+    "CurrencyRate": obj(["currency", "rate"], {
+        "currency": {"type": "string", "description": "ISO 4217 code in use."},
+        "rate": {"type": "string", "pattern": AMOUNT, "description": "Units of the reporting currency per unit of `currency`."}}),
+    "CurrencyRates": obj(["reportingCurrency"], {
+        "reportingCurrency": {"type": ["string", "null"], "description": "ISO 4217 code; null (and no rates) turns conversion off."},
+        "rates": {"type": "array", "items": schema("CurrencyRate")}}),
     "CreateAdmin": obj(["name", "role"], {"name": TEXT, "email": {"type": "string", "format": "email"},
                                           "role": {"type": "string", "enum": ["admin", "manager"]},
                                           "permissions": {"type": "array", "items": PERMISSION, "maxItems": LIMITS["settingsList"]}}),

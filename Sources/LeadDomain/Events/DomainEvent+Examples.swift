@@ -109,11 +109,13 @@ extension DomainEvent {
             .leadRestored(LeadRestored(leadId: lead, at: at, by: admin)),
             .customerRegistered(
                 CustomerRegistered(
-                    customerId: customer, kind: .person, fullName: "Šarūnas Žemaitis", company: "UAB Rasa", companyId: other,
+                    customerId: customer, kind: .person, fullName: "Šarūnas Žemaitis", company: "UAB Rasa",
+                    companyId: other,
                     phones: [phone],
                     emails: ["sarunas@rasa.lt"], address: address, fromLeadId: lead, at: at, by: manager)),
             .customerUpdated(CustomerUpdated(customerId: customer, changes: customerChanges, at: at, by: admin)),
-            .customerCompanyChanged(CustomerCompanyChanged(customerId: customer, from: other, to: nil, at: at, by: admin)),
+            .customerCompanyChanged(
+                CustomerCompanyChanged(customerId: customer, from: other, to: nil, at: at, by: admin)),
             .customerDeleted(CustomerDeleted(customerId: customer, reason: "duplicate", at: at, by: admin)),
             .customerRestored(CustomerRestored(customerId: customer, at: at, by: admin)),
             .dealCreated(
@@ -168,6 +170,8 @@ extension DomainEvent {
             .assessmentScaleChanged(
                 AssessmentScaleChanged(values: ["weak", "equal", "strong"], at: at, by: admin)),
             .convertedLeadLockChanged(ConvertedLeadLockChanged(locked: true, at: at, by: admin)),
+            .currencyRatesSet(
+                CurrencyRatesSet(reportingCurrency: "EUR", rates: [CurrencyRate(currency: "USD", rate: "0.92")], at: at, by: admin)),
             .adminCreated(
                 AdminCreated(
                     adminId: manager, name: "Rūta", email: "ruta@rasa.lt", role: .manager,

@@ -78,6 +78,7 @@ public enum DomainEvent: Sendable, Hashable {
     case requiredFieldsChanged(RequiredFieldsChanged)
     case assessmentScaleChanged(AssessmentScaleChanged)
     case convertedLeadLockChanged(ConvertedLeadLockChanged)
+    case currencyRatesSet(CurrencyRatesSet)
     case adminCreated(AdminCreated)
     case roleChanged(RoleChanged)
     case permissionsChanged(PermissionsChanged)
@@ -154,6 +155,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .requiredFieldsChanged(let payload): payload
         case .assessmentScaleChanged(let payload): payload
         case .convertedLeadLockChanged(let payload): payload
+        case .currencyRatesSet(let payload): payload
         case .adminCreated(let payload): payload
         case .roleChanged(let payload): payload
         case .permissionsChanged(let payload): payload
@@ -251,6 +253,7 @@ public enum DomainEvent: Sendable, Hashable {
             return .assessmentScaleChanged(try decoder.decode(AssessmentScaleChanged.self, from: payload))
         case (.convertedLeadLockChanged, 1):
             return .convertedLeadLockChanged(try decoder.decode(ConvertedLeadLockChanged.self, from: payload))
+        case (.currencyRatesSet, 1): return .currencyRatesSet(try decoder.decode(CurrencyRatesSet.self, from: payload))
         case (.adminCreated, 1): return .adminCreated(try decoder.decode(AdminCreated.self, from: payload))
         case (.roleChanged, 1): return .roleChanged(try decoder.decode(RoleChanged.self, from: payload))
         case (.permissionsChanged, 1):
@@ -404,6 +407,8 @@ public enum DomainEvent: Sendable, Hashable {
             return .assessmentScaleChanged(try JSONReader.decode(AssessmentScaleChanged.self, from: payload))
         case (.convertedLeadLockChanged, 1):
             return .convertedLeadLockChanged(try JSONReader.decode(ConvertedLeadLockChanged.self, from: payload))
+        case (.currencyRatesSet, 1):
+            return .currencyRatesSet(try JSONReader.decode(CurrencyRatesSet.self, from: payload))
         case (.adminCreated, 1):
             return .adminCreated(try JSONReader.decode(AdminCreated.self, from: payload))
         case (.roleChanged, 1):

@@ -68,6 +68,7 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case requiredFieldsChanged = "RequiredFieldsChanged"
     case assessmentScaleChanged = "AssessmentScaleChanged"
     case convertedLeadLockChanged = "ConvertedLeadLockChanged"
+    case currencyRatesSet = "CurrencyRatesSet"
     case adminCreated = "AdminCreated"
     case roleChanged = "RoleChanged"
     case permissionsChanged = "PermissionsChanged"
@@ -89,7 +90,8 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
             .customFieldRetired, .dealStageDefined, .dealStageRenamed, .dealStageProbabilityChanged,
             .dealStagesReordered, .dealStageRetired, .taskTypeDefined, .taskTypeRetired, .defaultsChanged,
             .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged, .convertedLeadLockChanged,
-            .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked, .adminDisabled:
+            .currencyRatesSet, .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked,
+            .adminDisabled:
             return 1
         case .noteAdded, .customerRegistered:
             return 2
@@ -114,7 +116,8 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
             .sourceRetired, .actionTypeDefined, .actionTypeRetired, .tagDefined, .tagRemoved, .customFieldDefined,
             .customFieldRetired, .dealStageDefined, .dealStageRenamed, .dealStageProbabilityChanged,
             .dealStagesReordered, .dealStageRetired, .taskTypeDefined, .taskTypeRetired, .defaultsChanged,
-            .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged, .convertedLeadLockChanged:
+            .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged, .convertedLeadLockChanged,
+            .currencyRatesSet:
             return .settings
         case .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked, .adminDisabled:
             return .admin

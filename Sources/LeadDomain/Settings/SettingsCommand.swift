@@ -27,6 +27,8 @@ public enum SettingsCommand: Sendable, Hashable {
     case setRequiredFields([LeadField])
     case setAssessmentScale([String])
     case setConvertedLeadLock(Bool)
+    /// The currency deal reports convert into and the rates they use (`nil` and no rates: no conversion).
+    case setCurrencyRates(reporting: String?, rates: [CurrencyRate])
     /// Add a deal stage at the end of the active ones, with its probability (0–100) and kind.
     case defineDealStage(key: String, name: String, probability: Int64, kind: DealStageKind)
     case renameDealStage(key: String, name: String)

@@ -155,6 +155,36 @@ public enum SettingsDecider {
         case .setConvertedLeadLock(let locked):
             guard locked != s.lockConvertedLeads else { return [] }
             return [.convertedLeadLockChanged(ConvertedLeadLockChanged(locked: locked, at: at, by: by))]
+        case .setCurrencyRates(let reporting, let rates):
+            let reporting = reporting?.uppercased()
+            if let reporting, !DealAmount.currencies.contains(reporting) {
+                v.add("reportingCurrency", .unknownCurrency, "\(reporting) is not an ISO 4217 currency in use")
+            }
+            if reporting == nil, !rates.isEmpty {
+                v.add("rates", .invalidValue, "rates need a reportingCurrency to convert into")
+            }
+            if rates.count > DealAmount.currencies.count { v.add("rates", .tooMany, "at most one rate per currency") }
+            var seen = Set<String>()
+            var cleaned: [CurrencyRate] = []
+            for (i, rate) in rates.prefix(DealAmount.currencies.count).enumerated() {
+                let code = rate.currency.uppercased()
+                if !DealAmount.currencies.contains(code) {
+                    v.add("rates[\(i)].currency", .unknownCurrency, "\(rate.currency) is not an ISO 4217 currency in use")
+                } else if code == reporting {
+                    v.add("rates[\(i)].currency", .invalidValue, "the reporting currency has no rate (it is 1)")
+                } else if !seen.insert(code).inserted {
+                    v.add("rates[\(i)].currency", .duplicate, "\(code) has two rates")
+                }
+                if let canonical = DealAmount.canonical(rate.rate), DealAmount.units(canonical) > 0 {
+                    cleaned.append(CurrencyRate(currency: code, rate: canonical))
+                } else {
+                    v.add("rates[\(i)].rate", .invalidValue, "rate must be a positive decimal with at most 4 fraction digits")
+                }
+            }
+            try v.check()
+            cleaned.sort { $0.currency < $1.currency }
+            guard reporting != s.reportingCurrency || cleaned != s.currencyRates else { return [] }
+            return [.currencyRatesSet(CurrencyRatesSet(reportingCurrency: reporting, rates: cleaned, at: at, by: by))]
         case .defineDealStage(let key, let name, let probability, let kind):
             let entries = s.dealStages.map { CatalogueEntry(key: $0.key, name: $0.name, retired: $0.retired) }
             let name = newEntry(key, name, existing: entries, &v)

@@ -41,6 +41,9 @@ extension SettingsState {
         case .requiredFieldsChanged(let e): s.requiredFields = e.fields
         case .assessmentScaleChanged(let e): s.assessmentScale = e.values
         case .convertedLeadLockChanged(let e): s.lockConvertedLeads = e.locked
+        case .currencyRatesSet(let e):
+            s.reportingCurrency = e.reportingCurrency
+            s.currencyRates = e.rates
         case .dealStageDefined(let e):
             s.dealStages.append(DealStage(key: e.key, name: e.name, probability: e.probability, kind: e.kind))
         case .dealStageRenamed(let e):

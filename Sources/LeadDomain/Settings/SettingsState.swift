@@ -24,6 +24,9 @@ public struct SettingsState: Sendable, Hashable, Codable {
     public var lockConvertedLeads: Bool
     /// Every deal stage ever defined; active ones in order (retired ones keep their place).
     public var dealStages: [DealStage]
+    /// The currency deal reports convert into (nil: no conversion) and the rates they convert at, by currency.
+    public var reportingCurrency: String? = nil
+    public var currencyRates: [CurrencyRate] = []
     /// The version of the `settings` stream (0 for the defaults).
     public var version: UInt64
 

@@ -125,4 +125,88 @@ public struct DealStageReportRow: Sendable, Hashable, Codable {
     public var amount: String
     /// Σ budget × probability / 100 (a decimal of up to 6 fraction digits): won deals count whole, lost ones 0.
     public var weighted: String
+    /// `amount` in units of 10^-4 and `weighted` in units of 10^-6, for converting into a reporting currency.
+    public var units: UInt128
+    public var weightedUnits: UInt128
+}
+
+/// Won and lost deals closed in a period: per outcome and currency, and per manager.
+public struct DealOutcomeReport: Sendable, Hashable {
+    public struct Key: Sendable, Hashable {
+        public var outcome: String
+        public var currency: String
+        public var responsible: UUID
+    }
+
+    public struct Row: Sendable, Hashable {
+        public var outcome: DealStageKind
+        public var currency: String
+        /// Set in the per-manager rows.
+        public var responsible: UUID?
+        public var count: Int
+        public var amount: String
+        /// `amount` in units of 10^-4.
+        public var units: UInt128
+    }
+
+    public var period: ReportPeriod
+    /// By outcome (won first) and currency.
+    public var rows: [Row]
+    /// By manager (id order), outcome and currency.
+    public var byManager: [Row]
+
+    init(period: ReportPeriod, totals: [Key: DealTotals]) {
+        self.period = period
+        func row(_ outcome: String, _ currency: String, _ responsible: UUID?, _ t: DealTotals) -> Row {
+            Row(
+                outcome: DealStageKind(rawValue: outcome) ?? .won, currency: currency, responsible: responsible,
+                count: Int(t.count), amount: DealAmount.text(t.units, scale: 4), units: t.units)
+        }
+        var summed: [String: [String: DealTotals]] = [:]
+        for (key, t) in totals { summed[key.outcome, default: [:]][key.currency, default: DealTotals()].add(t, sign: 1) }
+        rows = ["won", "lost"].flatMap { outcome in
+            (summed[outcome] ?? [:]).sorted { $0.key < $1.key }.map { row(outcome, $0.key, nil, $0.value) }
+        }
+        let order = ["won": 0, "lost": 1]
+        byManager = totals.sorted { a, b in
+            if a.key.responsible != b.key.responsible { return LeadKey(a.key.responsible) < LeadKey(b.key.responsible) }
+            if a.key.outcome != b.key.outcome { return order[a.key.outcome, default: 2] < order[b.key.outcome, default: 2] }
+            return a.key.currency < b.key.currency
+        }.map { row($0.key.outcome, $0.key.currency, $0.key.responsible, $0.value) }
+    }
+}
+
+/// Converts report sums into the settings' reporting currency, only at the rates the settings give: an amount in
+/// a currency without a rate is not converted (and is named in `missing`), never estimated.
+public struct ReportingCurrency: Sendable {
+    public let currency: String
+    /// Rate units (10^-4 of the reporting currency per unit) by currency; the reporting currency's own is 1.
+    private let rates: [String: UInt128]
+
+    /// Nil when the settings name no reporting currency.
+    public init?(_ settings: SettingsState) {
+        guard let currency = settings.reportingCurrency else { return nil }
+        self.currency = currency
+        var rates = [currency: UInt128(10_000)]
+        for rate in settings.currencyRates { rates[rate.currency] = DealAmount.units(rate.rate) }
+        self.rates = rates
+    }
+
+    /// `units` of 10^-`scale` in `from`, as a canonical decimal in the reporting currency (exact: scale + 4
+    /// fraction digits at most); nil without a rate.
+    public func convert(_ units: UInt128, scale: Int, from: String) -> String? {
+        guard let rate = rates[from] else { return nil }
+        return DealAmount.text(units * rate, scale: scale + 4)
+    }
+
+    /// The sum of `parts` converted, and the currencies that had no rate (sorted). The sum is nil when one is
+    /// missing: a total of only some currencies would read as the whole.
+    public func total(_ parts: [(units: UInt128, currency: String)], scale: Int) -> (total: String?, missing: [String]) {
+        var sum: UInt128 = 0
+        var missing = Set<String>()
+        for part in parts {
+            if let rate = rates[part.currency] { sum += part.units * rate } else { missing.insert(part.currency) }
+        }
+        return (missing.isEmpty ? DealAmount.text(sum, scale: scale + 4) : nil, missing.sorted())
+    }
 }

@@ -275,13 +275,30 @@ extension DealIndexEntries {
         return sets
     }
 
-    /// The `dealTotals` key a deal adds to and what it adds (nil when deleted).
-    static func totals(_ deal: DealState) -> (key: StoreKey, totals: DealTotals)? {
-        guard !deal.deleted else { return nil }
+    /// The `DealTotals` counters a deal adds to (none when deleted): its stage and currency, the same for its
+    /// responsible, and when won or lost its closing day and span.
+    static func totals(_ deal: DealState) -> [StoreKey] {
+        guard !deal.deleted else { return [] }
         var k = StoreKey(StoreSchema.CountTag.dealTotals.rawValue)
         k.string(deal.stage)
         k.string(deal.currency)
-        return (k, DealTotals(deal))
+        var m = StoreKey(StoreSchema.CountTag.dealTotalsByResponsible.rawValue)
+        m.uuid(deal.responsible)
+        m.string(deal.stage)
+        m.string(deal.currency)
+        var keys = [k, m]
+        if deal.outcome != .open, let closed = deal.closedAt {
+            let day = ReportDays.day(of: closed.rawValue)
+            for (tag, unit) in [(StoreSchema.CountTag.dealsClosedOnDay, day), (.dealsClosedInSpan, ReportDays.span(of: day))] {
+                var c = StoreKey(tag.rawValue)
+                c.int64(unit)
+                c.string(deal.outcome.rawValue)
+                c.string(deal.currency)
+                c.uuid(deal.responsible)
+                keys.append(c)
+            }
+        }
+        return keys
     }
 }
 

@@ -295,10 +295,11 @@ struct StoreWriter {
                 let after = DealIndexEntries.leadSets(stages: try dealStages(ofLead: lead, txn))
                 try moveMember(lead, from: setsBefore[lead] ?? [], to: after, txn)
             }
-            let (was, now) = (old.flatMap(DealIndexEntries.totals), DealIndexEntries.totals(new))
-            if was?.key != now?.key || was?.totals != now?.totals {
-                if let was { try addDealTotals(was.totals, sign: -1, was.key, txn) }
-                if let now { try addDealTotals(now.totals, sign: 1, now.key, txn) }
+            let (was, now) = (old.map(DealIndexEntries.totals) ?? [], DealIndexEntries.totals(new))
+            let (oldTotals, newTotals) = (old.map(DealTotals.init), DealTotals(new))
+            if was != now || oldTotals != newTotals {
+                if let oldTotals { for key in was { try addDealTotals(oldTotals, sign: -1, key, txn) } }
+                for key in now { try addDealTotals(newTotals, sign: 1, key, txn) }
             }
         }
     }

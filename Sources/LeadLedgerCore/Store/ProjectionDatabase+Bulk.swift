@@ -345,7 +345,8 @@ extension ProjectionDatabase {
                     let deal = deals[id]!
                     try withUnsafeBytes(of: id.uuid) { key in try ProjectionDatabase.putJSON(txn, dbs.deals, key, deal) }
                     for k in DealIndexEntries.keys(deal) { order.add(k) }
-                    if let (key, totals) = DealIndexEntries.totals(deal) { dealTotals[key, default: DealTotals()].add(totals, sign: 1) }
+                    let totals = DealTotals(deal)
+                    for key in DealIndexEntries.totals(deal) { dealTotals[key, default: DealTotals()].add(totals, sign: 1) }
                 }
             }
             try appendSorted(&order) { txn, key, _ in try txn.put(dbs.order, key: key, value: nothing, append: true) }

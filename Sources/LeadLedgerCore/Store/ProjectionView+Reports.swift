@@ -10,6 +10,13 @@ extension ProjectionView {
     private func forEachDay(
         _ tag: StoreSchema.CountTag, _ period: ReportPeriod, _ body: (inout StoreKeyReader, Int) throws -> Void
     ) throws {
+        try forEachDayValue(tag, period) { r, value in try body(&r, Int(UInt64(bigEndian: value.loadUnaligned(as: UInt64.self)))) }
+    }
+
+    /// `forEachDay` with each counter's stored bytes (a u64, or `DealTotals` for the deal counters).
+    private func forEachDayValue(
+        _ tag: StoreSchema.CountTag, _ period: ReportPeriod, _ body: (inout StoreKeyReader, UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         let from = period.from.map { ReportDays.day(of: $0.rawValue) }
         let to = period.to.map { ReportDays.day(of: $0.rawValue + ReportDays.length - 1) }
         if let from, let to, from >= to { return }
@@ -27,7 +34,7 @@ extension ProjectionView {
 
     /// Visits the counters of `tag` whose first key part (an int64) is in `[from, to)`.
     private func forEachCounter(
-        _ tag: StoreSchema.CountTag, from: Int64?, to: Int64?, _ body: (inout StoreKeyReader, Int) throws -> Void
+        _ tag: StoreSchema.CountTag, from: Int64?, to: Int64?, _ body: (inout StoreKeyReader, UnsafeRawBufferPointer) throws -> Void
     ) throws {
         if let from, let to, from >= to { return }
         let prefix = StoreSchema.counter(tag)
@@ -37,7 +44,7 @@ extension ProjectionView {
             var r = StoreKeyReader(key, skipping: 1)
             let first = r.int64()
             if let to, first >= to { return false }
-            try body(&r, Int(UInt64(bigEndian: value.loadUnaligned(as: UInt64.self))))
+            try body(&r, value)
             return true
         }
     }
@@ -185,9 +192,10 @@ extension ProjectionView {
 
     /// The deal funnel: per stage (active ones in order, then retired ones that still hold deals, by key) and
     /// currency, the deals' count, budget sum and probability-weighted sum, from the `dealTotals` counters.
-    public func dealFunnel() throws -> [DealStageReportRow] {
+    public func dealFunnel(responsible: UUID? = nil) throws -> [DealStageReportRow] {
+        var prefix = StoreSchema.counter(responsible == nil ? .dealTotals : .dealTotalsByResponsible)
+        if let responsible { prefix.uuid(responsible) }
         var totals: [String: [(currency: String, totals: DealTotals)]] = [:]
-        let prefix = StoreSchema.counter(.dealTotals)
         try forEach(dbs.counts, prefix: prefix) { key, value in
             var r = StoreKeyReader(key, skipping: prefix.bytes.count)
             let stage = r.string()
@@ -203,9 +211,34 @@ extension ProjectionView {
                 DealStageReportRow(
                     stage: key, name: stage?.name ?? key, kind: kind, currency: row.currency, count: Int(row.totals.count),
                     amount: DealAmount.text(row.totals.units, scale: 4),
-                    weighted: DealAmount.text(row.totals.weighted(kind: kind, probability: stage?.probability ?? 0), scale: 6))
+                    weighted: DealAmount.text(row.totals.weighted(kind: kind, probability: stage?.probability ?? 0), scale: 6),
+                    units: row.totals.units, weightedUnits: row.totals.weighted(kind: kind, probability: stage?.probability ?? 0))
             }
         }
+    }
+
+    /// The admins with deals (not deleted) they are responsible for, in id order.
+    public func dealResponsibles() throws -> [UUID] {
+        let prefix = StoreSchema.counter(.dealTotalsByResponsible)
+        var ids: [UUID] = []
+        try forEach(dbs.counts, prefix: prefix) { key, _ in
+            var r = StoreKeyReader(key, skipping: prefix.bytes.count)
+            let id = r.uuid()
+            if ids.last != id { ids.append(id) }
+            return true
+        }
+        return ids
+    }
+
+    /// Won and lost deals (not deleted) closed in `period` (UTC days of closing), by outcome and currency, and
+    /// by manager; from the day and span counters.
+    public func dealOutcomes(_ period: ReportPeriod) throws -> DealOutcomeReport {
+        var totals: [DealOutcomeReport.Key: DealTotals] = [:]
+        try forEachDayValue(.dealsClosedOnDay, period) { r, value in
+            let key = DealOutcomeReport.Key(outcome: r.string(), currency: r.string(), responsible: r.uuid())
+            totals[key, default: DealTotals()].add(try DealTotals(bytes: value), sign: 1)
+        }
+        return DealOutcomeReport(period: period, totals: totals)
     }
 
     /// Assessment distribution per competitor over live leads, by competitor name.

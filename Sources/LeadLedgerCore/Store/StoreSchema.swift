@@ -124,8 +124,13 @@ enum StoreSchema {
         /// keys after the span. A period reads its whole spans here and only the days at its edges per day.
         case createdInSpan = 56, convertedInSpan, reachedInSpan, sourceInSpan, sourceConvertedInSpan, creatorInSpan
 
-        /// `[stage][currency]` → `DealTotals` (56 bytes, not a u64): deals that are not deleted.
-        case dealTotals = 64
+        /// `[stage][currency]` → `DealTotals` (56 bytes, not a u64): deals that are not deleted; the same by
+        /// `[responsible][stage][currency]`.
+        case dealTotals = 64, dealTotalsByResponsible
+        /// `[UTC day closed][won | lost][currency][responsible]` → `DealTotals`: won and lost deals that are not
+        /// deleted, by the day they were closed (`dealsClosedInSpan`: by 32-day span).
+        case dealsClosedOnDay = 66
+        case dealsClosedInSpan = 82
 
         /// The span counter of a day counter.
         var span: CountTag { CountTag(rawValue: rawValue + 16)! }

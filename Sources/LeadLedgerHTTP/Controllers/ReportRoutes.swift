@@ -61,8 +61,21 @@ struct ReportRoutes: APIRouteCollection {
             }
         }
         routes.get("/v1/reports/deals") { request, context in
+            let responsible = try QueryReader(request.uri.queryParameters).uuid("responsible")
+            return try await Self.respond(request, context, reads) { view, _ in
+                DealFunnelResource(try view.dealFunnel(responsible: responsible).map { (responsible, $0) }, settings: view.settings)
+            }
+        }
+        routes.get("/v1/reports/deals/managers") { request, context in
             try await Self.respond(request, context, reads) { view, _ in
-                ReportRows(items: try view.dealFunnel())
+                let rows = try view.dealResponsibles().flatMap { id in try view.dealFunnel(responsible: id).map { (Optional(id), $0) } }
+                return DealFunnelResource(rows, settings: view.settings)
+            }
+        }
+        routes.get("/v1/reports/deal-outcomes") { request, context in
+            let period = try Self.period(request, context)
+            return try await Self.respond(request, context, reads) { view, _ in
+                DealOutcomeResource(try view.dealOutcomes(period), settings: view.settings)
             }
         }
         routes.get("/v1/reports/competitors") { request, context in

@@ -154,6 +154,13 @@ struct SettingsRoutes: APIRouteCollection {
             let body = try await request.decode(as: AssessmentScaleRequest.self, context: context)
             return try await commands.settings(request, context) { _ in .setAssessmentScale(body.values) }
         }
+        routes.put("/v1/settings/currency-rates") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
+            let body = try await request.decode(as: CurrencyRatesRequest.self, context: context)
+            return try await commands.settings(request, context) { _ in
+                .setCurrencyRates(reporting: body.reportingCurrency, rates: body.rates)
+            }
+        }
         routes.put("/v1/settings/converted-lead-lock") { request, context in
             _ = try context.require(SettingsCommand.permission)  // before the body is read
             let body = try await request.decode(as: ConvertedLeadLockRequest.self, context: context)

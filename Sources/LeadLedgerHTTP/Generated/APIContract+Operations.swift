@@ -68,7 +68,9 @@ extension APIContract {
         "GET /v1/reports/step-times": Operation(query: [], queryPrefixes: [], body: nil),
         "GET /v1/reports/paused": Operation(query: ["limit"], queryPrefixes: [], body: nil),
         "GET /v1/reports/competitors": Operation(query: [], queryPrefixes: [], body: nil),
-        "GET /v1/reports/deals": Operation(query: [], queryPrefixes: [], body: nil),
+        "GET /v1/reports/deals": Operation(query: ["responsible"], queryPrefixes: [], body: nil),
+        "GET /v1/reports/deals/managers": Operation(query: [], queryPrefixes: [], body: nil),
+        "GET /v1/reports/deal-outcomes": Operation(query: ["from", "to"], queryPrefixes: [], body: nil),
         "GET /v1/settings": Operation(query: [], queryPrefixes: [], body: nil),
         "POST /v1/settings/steps": Operation(query: [], queryPrefixes: [], body: .defineStep),
         "PATCH /v1/settings/steps/{key}": Operation(query: [], queryPrefixes: [], body: .rename),
@@ -95,6 +97,7 @@ extension APIContract {
         "PUT /v1/settings/required-fields": Operation(query: [], queryPrefixes: [], body: .requiredFields),
         "PUT /v1/settings/assessment-scale": Operation(query: [], queryPrefixes: [], body: .assessmentScale),
         "PUT /v1/settings/converted-lead-lock": Operation(query: [], queryPrefixes: [], body: .convertedLeadLock),
+        "PUT /v1/settings/currency-rates": Operation(query: [], queryPrefixes: [], body: .currencyRates),
         "POST /v1/admins": Operation(query: [], queryPrefixes: [], body: .createAdmin),
         "GET /v1/admins/{id}": Operation(query: [], queryPrefixes: [], body: nil),
         "PUT /v1/admins/{id}/role": Operation(query: [], queryPrefixes: [], body: .role),
@@ -213,6 +216,15 @@ extension APIContract.Shape {
                 "value": .init(nullable: false, shape: .any),
             ], others: nil)))),
         "comment": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `CurrencyRates` request body.
+    static let currencyRates: Self = .object(fields: [
+        "reportingCurrency": .init(nullable: true, shape: .any),
+        "rates": .init(nullable: false, shape: .array(.object(fields: [
+            "currency": .init(nullable: false, shape: .any),
+            "rate": .init(nullable: false, shape: .any),
+        ], others: nil))),
     ], others: nil)
 
     /// The `CustomField` request body.

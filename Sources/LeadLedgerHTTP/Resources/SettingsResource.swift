@@ -63,6 +63,24 @@ struct AssessmentScaleRequest: Decodable, Sendable {
     var values: [String]
 }
 
+/// `reportingCurrency: null` with no rates turns conversion off; the key itself is required.
+struct CurrencyRatesRequest: Decodable, Sendable {
+    var reportingCurrency: String?
+    var rates: [CurrencyRate]
+
+    private enum CodingKeys: String, CodingKey { case reportingCurrency, rates }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard container.contains(.reportingCurrency) else {
+            throw DecodingError.keyNotFound(
+                CodingKeys.reportingCurrency, .init(codingPath: [], debugDescription: "reportingCurrency is required (null for none)"))
+        }
+        reportingCurrency = try container.decodeIfPresent(String.self, forKey: .reportingCurrency)
+        rates = try container.decodeIfPresent([CurrencyRate].self, forKey: .rates) ?? []
+    }
+}
+
 struct ConvertedLeadLockRequest: Decodable, Sendable {
     var locked: Bool
 }

@@ -134,3 +134,89 @@ struct PausedReportResource: Encodable, Sendable {
 struct ReportRows<Row: Encodable & Sendable>: Encodable, Sendable {
     var items: [Row]
 }
+
+/// The deal funnel (`GET /v1/reports/deals`): rows per stage and currency; with a reporting currency in
+/// settings, each row's sums converted and the report's totals (absent when a currency has no rate).
+struct DealFunnelResource: Encodable, Sendable {
+    struct Row: Encodable, Sendable {
+        var responsible: String?
+        var stage: String
+        var name: String
+        var kind: String
+        var currency: String
+        var count: Int
+        var amount: String
+        var weighted: String
+        var convertedAmount: String?
+        var convertedWeighted: String?
+    }
+
+    var items: [Row]
+    var reportingCurrency: String?
+    var convertedAmount: String?
+    var convertedWeighted: String?
+    var missingRates: [String]?
+
+    init(_ rows: [(responsible: UUID?, row: DealStageReportRow)], settings: SettingsState) {
+        let reporting = ReportingCurrency(settings)
+        items = rows.map { r, row in
+            Row(
+                responsible: r?.lowercased, stage: row.stage, name: row.name, kind: row.kind.rawValue, currency: row.currency,
+                count: row.count, amount: row.amount, weighted: row.weighted,
+                convertedAmount: reporting?.convert(row.units, scale: 4, from: row.currency),
+                convertedWeighted: reporting?.convert(row.weightedUnits, scale: 6, from: row.currency))
+        }
+        reportingCurrency = reporting?.currency
+        if let reporting {
+            let amount = reporting.total(rows.map { ($0.row.units, $0.row.currency) }, scale: 4)
+            convertedAmount = amount.total
+            convertedWeighted = reporting.total(rows.map { ($0.row.weightedUnits, $0.row.currency) }, scale: 6).total
+            missingRates = amount.missing
+        }
+    }
+}
+
+/// Won and lost deals closed in a period (`GET /v1/reports/deal-outcomes`).
+struct DealOutcomeResource: Encodable, Sendable {
+    struct Row: Encodable, Sendable {
+        var responsible: String?
+        var outcome: String
+        var currency: String
+        var count: Int
+        var amount: String
+        var convertedAmount: String?
+    }
+
+    struct Converted: Encodable, Sendable {
+        var outcome: String
+        var amount: String?
+    }
+
+    var period: PeriodResource
+    var items: [Row]
+    var byManager: [Row]
+    var reportingCurrency: String?
+    /// Per outcome, the converted sum (null when a currency has no rate).
+    var converted: [Converted]?
+    var missingRates: [String]?
+
+    init(_ report: DealOutcomeReport, settings: SettingsState) {
+        let reporting = ReportingCurrency(settings)
+        func row(_ r: DealOutcomeReport.Row) -> Row {
+            Row(
+                responsible: r.responsible?.lowercased, outcome: r.outcome.rawValue, currency: r.currency, count: r.count,
+                amount: r.amount, convertedAmount: reporting?.convert(r.units, scale: 4, from: r.currency))
+        }
+        period = PeriodResource(report.period)
+        items = report.rows.map(row)
+        byManager = report.byManager.map(row)
+        reportingCurrency = reporting?.currency
+        if let reporting {
+            converted = ["won", "lost"].map { outcome in
+                let rows = report.rows.filter { $0.outcome.rawValue == outcome }
+                return Converted(outcome: outcome, amount: reporting.total(rows.map { ($0.units, $0.currency) }, scale: 4).total)
+            }
+            missingRates = reporting.total(report.rows.map { ($0.units, $0.currency) }, scale: 4).missing
+        }
+    }
+}

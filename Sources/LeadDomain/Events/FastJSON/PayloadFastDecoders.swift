@@ -2823,6 +2823,42 @@ extension ConvertedLeadLockChanged: FastJSONDecodable {
     }
 }
 
+extension CurrencyRatesSet: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var reportingCurrency: String?
+        var rates: [CurrencyRate]?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "reportingCurrency", seen & 0x1 == 0 {
+                seen |= 0x1
+                reportingCurrency = try reader.field("reportingCurrency", String?.self)
+            } else if memberKey == "rates", seen & 0x2 == 0 {
+                seen |= 0x2
+                rates = try reader.field("rates", [CurrencyRate].self)
+            } else if memberKey == "at", seen & 0x4 == 0 {
+                seen |= 0x4
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x8 == 0 {
+                seen |= 0x8
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let rates else { throw reader.missing("rates") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.reportingCurrency = reportingCurrency
+        self.rates = rates
+        self.at = at
+        self.by = by
+    }
+}
+
 extension AdminCreated: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var adminId: UUID?
@@ -3120,6 +3156,31 @@ extension Address: FastJSONDecodable {
         self.street = street
         self.building = building
         self.flat = flat
+    }
+}
+
+extension CurrencyRate: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var currency: String?
+        var rate: String?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "currency", seen & 0x1 == 0 {
+                seen |= 0x1
+                currency = try reader.field("currency", String.self)
+            } else if memberKey == "rate", seen & 0x2 == 0 {
+                seen |= 0x2
+                rate = try reader.field("rate", String.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let currency else { throw reader.missing("currency") }
+        guard let rate else { throw reader.missing("rate") }
+        self.currency = currency
+        self.rate = rate
     }
 }
 
