@@ -278,8 +278,13 @@ EVENTS = [
     ("LeadLinkedToCustomer", LEAD, "The lead was linked to a customer.", lead(("customerId", "uuid", "The customer."))),
     ("LeadConverted", LEAD, "The lead was converted into a customer.", lead(
         ("customerId", "uuid", "The customer the lead became."))),
-    ("LeadDeleted", LEAD, "The lead was soft-deleted (restorable).", lead(("reason", "string?", "Why."))),
-    ("LeadRestored", LEAD, "A deleted lead was restored exactly as it was.", lead()),
+    ("LeadDeleted", LEAD, "The lead was soft-deleted (restorable), alone or with its deals.", lead(
+        ("reason", "string?", "Why."),
+        ("dealIds", "[uuid]", "The deals deleted with it, each also a `DealDeleted` (v2; v1 deleted none)."),
+    ), 2, {1: lead(("reason", "string?", "Why."))}),
+    ("LeadRestored", LEAD, "A deleted lead was restored exactly as it was, alone or with the deals deleted with it.", lead(
+        ("dealIds", "[uuid]", "The deals restored with it, each also a `DealRestored` (v2; v1 restored none)."),
+    ), 2, {1: lead()}),
 
     ("CustomerRegistered", CUSTOMER, "A customer was registered, from a converted lead or directly.", customer(
         ("kind", "CustomerKind", "A person or a company (v2; v1 customers are persons)."),

@@ -84,7 +84,7 @@ struct AdminTests {
     @Test("permissions guarding commands live on the commands")
     func requiredPermissions() {
         #expect(LeadCommand.delete(reason: nil).requiredPermission == .leadsDelete)
-        #expect(LeadCommand.restore.requiredPermission == .leadsRestore)
+        #expect(LeadCommand.restore().requiredPermission == .leadsRestore)
         #expect(LeadCommand.merge(sources: []).requiredPermission == .leadsMerge)
         #expect(LeadCommand.tag("x").requiredPermission == nil)
         #expect(SettingsCommand.setConvertedLeadLock(true).requiredPermission == .settingsManage)

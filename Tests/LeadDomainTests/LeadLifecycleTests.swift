@@ -12,7 +12,7 @@ private let everyCommand: [LeadCommand] = [
     .addTask(TaskInput(taskId: Fixture.id(52), taskType: "meeting", description: "m")), .closeTask(Fixture.id(52)),
     .pause(until: Fixture.t0.adding(seconds: 999_999)), .resume, .copyData(from: Fixture.id(53), fields: [.company]),
     .merge(sources: [Fixture.id(53)]), .linkCustomer(Fixture.id(54)), .convert(customerId: Fixture.id(55)),
-    .delete(reason: nil), .restore,
+    .delete(reason: nil), .restore(),
 ]
 
 @Suite("Deleting, restoring, converting and locking")
@@ -23,13 +23,13 @@ struct LeadLifecycleTests {
         try Fixture.apply(.delete(reason: "spam"), to: &lead)
         #expect(lead.deleted)
         let snapshot = lead
-        for command in everyCommand where command != .restore {
+        for command in everyCommand where command != .restore() {
             let error = Fixture.error { () throws(DomainError) in
                 try LeadDecider.decide(snapshot, command, context: Fixture.context())
             }
             #expect(error?.code == .leadDeleted, "\(command)")
         }
-        #expect(try Fixture.apply(.restore, to: &lead).map(\.kind) == [.leadRestored])
+        #expect(try Fixture.apply(.restore(), to: &lead).map(\.kind) == [.leadRestored])
     }
 
     @Test("restore brings back the lead exactly as it was, except version and updated by/at")
@@ -42,7 +42,7 @@ struct LeadLifecycleTests {
         try Fixture.apply(.pause(until: Fixture.t0.adding(seconds: 9_999)), to: &lead)
         let before = lead
         try Fixture.apply(.delete(reason: nil), to: &lead, at: 100)
-        try Fixture.apply(.restore, to: &lead, at: 200)
+        try Fixture.apply(.restore(), to: &lead, at: 200)
         #expect(lead.version == before.version + 2)
         #expect(lead.updatedAt == Fixture.t0.adding(seconds: 200))
         var comparable = lead
@@ -50,7 +50,7 @@ struct LeadLifecycleTests {
         comparable.updatedAt = before.updatedAt
         comparable.updatedBy = before.updatedBy
         #expect(comparable == before)
-        #expect(try Fixture.apply(.restore, to: &lead).isEmpty)
+        #expect(try Fixture.apply(.restore(), to: &lead).isEmpty)
     }
 
     @Test("conversion is allowed on the last step only and registers a customer from the lead's data")

@@ -216,4 +216,52 @@ struct DealLedgerTests {
             #expect(rebuilt.0 == funnels && rebuilt.1 == outcomes, "bulk: \(bulk)")
         }
     }
+
+    @Test("a lead deleted with its deals deletes them in one append, named in its event; restored with them, exactly those return")
+    func deleteWithDeals() async throws {
+        let data = TemporaryDirectory()
+        let ledger = try await openLedger(data.path)
+        let lead = try await createLead(ledger, 1, name: "Jonas Jonaitis")
+        let other = try await createLead(ledger, 2, name: "Ona Onaitė")
+        let (a, b, c, d) = (fixedUUID(0xda), fixedUUID(0xdb), fixedUUID(0xdc), fixedUUID(0xdd))
+        for (id, owner) in [(a, lead), (b, lead), (c, lead), (d, other)] {
+            try await ledger.execute(
+                .deal(id, .create(dealId: id, DealInput(name: "Deal", amount: "10", currency: "EUR", leadId: owner))), actor: testAdmin)
+        }
+        // Deleted on its own before: not part of the lead's deletion, and not restored with it.
+        try await ledger.execute(.deal(c, .delete(reason: nil)), actor: testAdmin)
+        let deleted = try await ledger.execute(.lead(lead, .delete(reason: "duplicate", withDeals: true)), actor: testAdmin)
+        #expect(deleted.appends.count == 3)  // the lead and its two live deals, in one append
+        #expect(Set(deleted.appends.map(\.streamId)) == [StreamID.lead(lead), StreamID.deal(a), StreamID.deal(b)])
+        guard case .leadDeleted(let event)? = deleted.events.first(where: { $0.kind == .leadDeleted }) else {
+            Issue.record("no LeadDeleted")
+            return
+        }
+        #expect(Set(event.dealIds) == [a, b])
+        #expect(try ledger.read { view in try [a, b, c, d].map { try view.deal($0)?.deleted } } == [true, true, true, false])
+        #expect(try ledger.read { try $0.lead(lead)?.deletedWithDeals }.map(Set.init) == [a, b])
+        let restored = try await ledger.execute(.lead(lead, .restore(withDeals: true)), actor: testAdmin)
+        guard case .leadRestored(let back)? = restored.events.first(where: { $0.kind == .leadRestored }) else {
+            Issue.record("no LeadRestored")
+            return
+        }
+        #expect(Set(back.dealIds) == [a, b])
+        #expect(try ledger.read { view in try [a, b, c].map { try view.deal($0)?.deleted } } == [false, false, true])
+        // Alone (the default), the deals stay as they are.
+        let alone = try await ledger.execute(.lead(lead, .delete(reason: nil)), actor: testAdmin)
+        #expect(alone.appends.count == 1)
+        #expect(try ledger.read { try $0.deal(a)?.deleted } == false)
+        try await ledger.execute(.lead(lead, .restore()), actor: testAdmin)
+        let served = try ledger.read { view in try [a, b, c, d].map { try view.deal($0) } }
+        try await ledger.close()
+        let log = try EventLog(directory: data.path + "/log")
+        defer { log.close() }
+        for bulk in [false, true] {
+            let directory = TemporaryDirectory()
+            let store = try ProjectionDatabase(directory: directory.path, durability: .discardable)
+            defer { store.close() }
+            try store.catchUp(log: log, bulkThreshold: bulk ? 1 : .max)
+            #expect(try store.read { view in try [a, b, c, d].map { try view.deal($0) } } == served, "bulk: \(bulk)")
+        }
+    }
 }

@@ -25,7 +25,7 @@ struct DuplicatesAndCustomersTests {
         #expect(groups.map(\.key.kind) == [.phone])
         try w.run(d, .delete(reason: nil))
         #expect(w.projections.duplicateGroups().total == 0)
-        try w.run(d, .restore)
+        try w.run(d, .restore())
         #expect(w.projections.duplicateGroups().total == 1)
         try w.run(a, .merge(sources: [d]))
         #expect(w.projections.duplicateGroups().total == 0)

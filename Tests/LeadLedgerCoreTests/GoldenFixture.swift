@@ -64,7 +64,7 @@ enum GoldenFixture {
         try await run(.lead(leads[3], .completeAction(fixedUUID(0x202))), by: managerLT)
         try await run(.lead(leads[0], .merge(sources: [leads[4]])))
         try await run(.lead(leads[5], .delete(reason: "spam")))
-        try await run(.lead(leads[5], .restore))
+        try await run(.lead(leads[5], .restore()))
         try await run(.lead(leads[5], .delete(reason: "duplicate")))
         try await run(.lead(leads[1], .assign(manager)))
         try await run(.lead(leads[1], .tag("опт")), by: managerLT)

@@ -38,7 +38,7 @@ struct HistoryAndDeterminismTests {
         try w.run(a, .untag("vip"))
         w.emit(.stepsReordered(StepsReordered(order: ["new", "qualified", "contacted", "proposal", "won"], at: w.now, by: w.admin)))
         try w.run(c, .delete(reason: "test"))
-        try w.run(c, .restore)
+        try w.run(c, .restore())
         return w
     }
 

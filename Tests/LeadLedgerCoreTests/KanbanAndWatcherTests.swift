@@ -103,7 +103,7 @@ struct KanbanAndWatcherTests {
         // 23:59:59 action of yesterday UTC is 02:59 local today.
         let east = w.projections.actionsForToday(admin: manager, now: w.now, utcOffsetSeconds: 3 * 3_600)
         #expect(east.today.map(\.action.id) == [overdue, today1, today2])
-        try w.run(other, .restore)
+        try w.run(other, .restore())
         #expect(w.projections.actionsForToday(admin: manager, now: w.now).today.count == 3)
     }
 }

@@ -86,7 +86,7 @@ struct LeadDirectoryTests {
         #expect(w.search("ana") == [b])
         #expect(w.projections.duplicateGroups().total == 0)
 
-        try w.run(a, .restore)
+        try w.run(a, .restore())
         #expect(w.ids(LeadFilter()) == [a, b, target])
         #expect(w.ids(LeadFilter(responsible: [manager])) == [a])
         #expect(w.ids(LeadFilter(tag: "VIP")) == [a, target])

@@ -42,7 +42,7 @@ struct ReportsTests {
         report = w.projections.funnel()
         #expect(report.steps.map(\.reached) == [9, 7, 5, 3, 1])
         #expect(report.created == w.list(LeadQuery(filter: LeadFilter(states: LeadStatus.live), includeTotal: true)).total)
-        try w.run(ids[4], .restore)
+        try w.run(ids[4], .restore())
         #expect(w.projections.funnel().steps.map(\.reached) == [10, 8, 6, 4, 2])
     }
 

@@ -213,6 +213,14 @@ struct CustomerDirectoryLedgerTests {
         #expect(served[5] == [persons[1]])
         #expect(served[6] == [company])
         #expect(served[7] == [persons[0]])
+        // The per-customer test (used for tokens too broad to collect) agrees with the index on every query.
+        for q in ["ona", "o", "petrait", "acme", "p1", "442079", "0000", "7946", "zz", "ona jon"] {
+            let tokens = LeadSearch.queryTokens(q)
+            let (indexed, all) = try ledger.read { view in (try view.customers(CustomerQuery(q: q)).items.map(\.id), try view.allCustomers()) }
+            let tested = all.filter { !$0.deleted && ProjectionView.customer($0, matchesAll: tokens) }
+                .sorted { (SearchText.fold($0.fullName), LeadKey($0.id)) < (SearchText.fold($1.fullName), LeadKey($1.id)) }.map(\.id)
+            #expect(indexed == tested, "\(q)")
+        }
         let matches = try ledger.read { try $0.emailCheck(leads: [], visibleTo: nil) }
         #expect(matches.isEmpty)
         try await ledger.close()

@@ -169,4 +169,26 @@ struct DealRouteTests {
             #expect(try await client.send(.get, "/v1/reports/deal-outcomes", token: manager.token).status == .forbidden)
         }
     }
+
+    @Test("DELETE /v1/leads/{id}?withDeals=true deletes the lead's deals with it; restore?withDeals=true brings them back")
+    func leadWithDeals() async throws {
+        try await LedgerFixture.withApp { client, fixture in
+            let token = fixture.adminToken
+            let lead = try await client.createLead(token: token)["id"] as! String
+            let deal = try await client.send(.post, "/v1/deals", token: token, json: #"{"name":"A","amount":"1","currency":"EUR","leadId":"\#(lead)"}"#)
+            let dealId = try #require(try deal.json()["id"] as? String)
+            let bad = try await client.send(.delete, "/v1/leads/\(lead)?withDeals=maybe", token: token)
+            #expect(bad.status == .badRequest)
+            #expect(try await client.send(.delete, "/v1/leads/\(lead)?withDeals=true", token: token).status == .ok)
+            #expect(try await client.send(.get, "/v1/deals/\(dealId)", token: token).json()["deleted"] as? Bool == true)
+            #expect((try await client.send(.get, "/v1/reports/deals", token: token).json()["items"] as? [[String: Any]])?.isEmpty == true)
+            #expect(try await client.send(.post, "/v1/leads/\(lead)/restore?withDeals=true", token: token).status == .ok)
+            #expect(try await client.send(.get, "/v1/deals/\(dealId)", token: token).json()["deleted"] as? Bool == false)
+            let history = try await client.send(.get, "/v1/leads/\(lead)/history", token: token)
+            let summaries = ((try history.json()["items"] as? [[String: Any]]) ?? []).compactMap { $0["summary"] as? String }
+            #expect(summaries.contains("Deleted with 1 deal") && summaries.contains("Restored with 1 deal"))
+            let manager = try await client.createManager(token: token)
+            #expect(try await client.send(.delete, "/v1/leads/\(lead)?withDeals=true", token: manager.token).status == .forbidden)
+        }
+    }
 }

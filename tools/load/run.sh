@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Load test of the HTTP API with wrk: POST /v1/leads (unique bodies), GET /v1/leads (filtered, limit=50),
-# GET /v1/kanban and GET /v1/reports/*.
+# GET /v1/kanban, GET /v1/reports/*, list pages with two and three combined filters (filters) and the deal
+# reports (deal-reports).
 #
 #   tools/load/run.sh [--leads N] [--seconds S] [--warmup S] [--connections C] [--threads T] [--data DIR]
-#                     [create|list|search|kanban|reports|all]...
+#                     [create|list|search|kanban|reports|filters|deal-reports|all]...
 #
 # `all` is create then list; several workloads run one after the other against the same server.
 #
@@ -31,8 +32,8 @@ while [ $# -gt 0 ]; do
         --warmup) warmup="$2"; shift 2 ;;
         --threads) threads="$2"; shift 2 ;;
         --data) data="$2"; shift 2 ;;
-        create|list|search|kanban|reports|all) what+=("$1"); shift ;;
-        *) echo "usage: $0 [--leads N] [--seconds S] [--warmup S] [--connections C] [--threads T] [--data DIR] [create|list|search|kanban|reports|all]..." >&2; exit 2 ;;
+        create|list|search|kanban|reports|filters|deal-reports|all) what+=("$1"); shift ;;
+        *) echo "usage: $0 [--leads N] [--seconds S] [--warmup S] [--connections C] [--threads T] [--data DIR] [create|list|search|kanban|reports|filters|deal-reports|all]..." >&2; exit 2 ;;
     esac
 done
 
@@ -128,6 +129,8 @@ for workload in "${what[@]}"; do
         search) run_wrk search-leads "$seconds" ;;
         kanban) run_wrk kanban "$seconds" ;;
         reports) run_wrk reports "$seconds" ;;
+        filters) run_wrk filter-leads "$seconds" ;;
+        deal-reports) run_wrk deal-reports "$seconds" ;;
         all) run_wrk create-lead "$seconds"; run_wrk list-leads "$seconds" ;;
     esac
 done

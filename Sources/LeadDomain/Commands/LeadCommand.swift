@@ -41,9 +41,10 @@ public enum LeadCommand: Sendable, Hashable {
     case linkCustomer(UUID)
     /// Convert into a customer with this new id (or the linked customer, if there is one).
     case convert(customerId: UUID)
-    /// Soft-delete (restorable).
-    case delete(reason: String?)
-    case restore
+    /// Soft-delete (restorable); `withDeals` deletes the lead's deals too, in the same atomic append.
+    case delete(reason: String?, withDeals: Bool = false)
+    /// `withDeals` restores the deals that were deleted with the lead, too.
+    case restore(withDeals: Bool = false)
 
     /// The leads whose states `decide` needs in `RelatedStates.leads`.
     public var relatedLeadIds: [UUID] {
@@ -65,6 +66,17 @@ public enum LeadCommand: Sendable, Hashable {
         case .addTask(let task): [task.responsible].compactMap { $0 }
         case .reassignTask(_, let admin): [admin].compactMap { $0 }
         default: []
+        }
+    }
+
+    public var isRestore: Bool { if case .restore = self { true } else { false } }
+
+    /// Whether `decide` needs the lead's deals in `RelatedStates.deals` (deleting with them: the deals the lead
+    /// has; restoring with them: `LeadState.deletedWithDeals`).
+    public var needsDeals: Bool {
+        switch self {
+        case .delete(_, let withDeals), .restore(let withDeals): withDeals
+        default: false
         }
     }
 

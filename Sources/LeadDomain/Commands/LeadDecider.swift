@@ -28,7 +28,7 @@ public enum LeadDecider {
         if let target = lead.mergedInto {
             throw DomainError(.leadMerged, "The lead was merged into lead \(target.uuidString.lowercased())")
         }
-        if lead.deleted, command != .restore {
+        if lead.deleted, !command.isRestore {
             throw DomainError(.leadDeleted, "The lead is deleted; restore it first")
         }
         if command.isEdit, lead.converted, context.settings.lockConvertedLeads {
@@ -36,6 +36,10 @@ public enum LeadDecider {
         }
         if case .merge(let sources) = command { return try merge(lead, sources: sources, context, related) }
         if case .convert(let customerId) = command { return try convert(lead, customerId: customerId, context) }
+        if case .delete(let reason, let withDeals) = command {
+            return try delete(lead, reason: reason, withDeals: withDeals, context, related)
+        }
+        if case .restore(let withDeals) = command { return restore(lead, withDeals: withDeals, context, related) }
         return Decision(streamID: StreamID.lead(lead.id), events: try decideOnLead(lead, command, context, related))
     }
 
@@ -154,14 +158,7 @@ public enum LeadDecider {
             guard !customer.deleted else { throw DomainError(.customerDeleted, "The customer is deleted; restore it first") }
             guard lead.linkedCustomer != customerId else { return [] }
             return [.leadLinkedToCustomer(LeadLinkedToCustomer(leadId: id, customerId: customerId, at: at, by: by))]
-        case .delete(let reason):
-            var validator = FieldValidator(limits: c.settings.fieldLimits)
-            let reason = validator.text(reason, field: "reason", limit: c.settings.fieldLimits.comment, multiline: true)
-            try validator.check()
-            return [.leadDeleted(LeadDeleted(leadId: id, reason: reason, at: at, by: by))]
-        case .restore:
-            guard lead.deleted else { return [] }
-            return [.leadRestored(LeadRestored(leadId: id, at: at, by: by))]
+        case .delete, .restore: return []  // decided with the lead's deals in `delete` and `restore`
         }
     }
 
@@ -171,5 +168,46 @@ public enum LeadDecider {
                 .actionNotFound, field: "actionId", "The lead has no action \(actionId.uuidString.lowercased())")
         }
         return action
+    }
+
+    /// Deletes the lead; with its deals, also each deal of the lead that is not deleted (`related.deals`, read
+    /// from their streams), all in one decision: the lead's event names them, so a restore brings back exactly
+    /// those.
+    private static func delete(
+        _ lead: LeadState, reason: String?, withDeals: Bool, _ c: DecisionContext, _ related: RelatedStates
+    ) throws(DomainError) -> Decision {
+        var validator = FieldValidator(limits: c.settings.fieldLimits)
+        let reason = validator.text(reason, field: "reason", limit: c.settings.fieldLimits.comment, multiline: true)
+        try validator.check()
+        let deals = withDeals ? related.deals.values.filter { $0.leadId == lead.id && !$0.deleted }.map(\.id).sorted { $0.uuidString < $1.uuidString } : []
+        var streams = [
+            StreamEvents(
+                streamID: StreamID.lead(lead.id),
+                events: [.leadDeleted(LeadDeleted(leadId: lead.id, reason: reason, dealIds: deals, at: c.now, by: c.actor))])
+        ]
+        for deal in deals {
+            streams.append(
+                StreamEvents(
+                    streamID: StreamID.deal(deal),
+                    events: [.dealDeleted(DealDeleted(dealId: deal, reason: reason, at: c.now, by: c.actor))]))
+        }
+        return Decision(streams)
+    }
+
+    /// Restores the lead; with its deals, also those deleted with it that are still deleted and still the lead's.
+    private static func restore(_ lead: LeadState, withDeals: Bool, _ c: DecisionContext, _ related: RelatedStates) -> Decision {
+        guard lead.deleted else { return Decision() }
+        let deals = withDeals
+            ? lead.deletedWithDeals.filter { id in related.deals[id].map { $0.deleted && $0.leadId == lead.id } ?? false } : []
+        var streams = [
+            StreamEvents(
+                streamID: StreamID.lead(lead.id),
+                events: [.leadRestored(LeadRestored(leadId: lead.id, dealIds: deals, at: c.now, by: c.actor))])
+        ]
+        for deal in deals {
+            streams.append(
+                StreamEvents(streamID: StreamID.deal(deal), events: [.dealRestored(DealRestored(dealId: deal, at: c.now, by: c.actor))]))
+        }
+        return Decision(streams)
     }
 }

@@ -11,6 +11,8 @@ public struct RelatedStates: Sendable, Hashable {
     /// them up: pure tests of other rules, and generators that make up their own admins. The command service
     /// always looks them up, so an unknown or disabled admin is refused there.
     public var admins: [UUID: AdminState]?
+    /// Deals by id (a lead deleted or restored with its deals).
+    public var deals: [UUID: DealState] = [:]
 
     public init(
         leads: [UUID: LeadState] = [:], customers: [UUID: CustomerState] = [:], admins: [UUID: AdminState]? = nil

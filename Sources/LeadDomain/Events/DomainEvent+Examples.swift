@@ -105,8 +105,8 @@ extension DomainEvent {
             .leadMergedInto(LeadMergedInto(leadId: other, targetLeadId: lead, at: at, by: admin)),
             .leadLinkedToCustomer(LeadLinkedToCustomer(leadId: lead, customerId: customer, at: at, by: manager)),
             .leadConverted(LeadConverted(leadId: lead, customerId: customer, at: at, by: manager)),
-            .leadDeleted(LeadDeleted(leadId: lead, reason: "duplicate", at: at, by: admin)),
-            .leadRestored(LeadRestored(leadId: lead, at: at, by: admin)),
+            .leadDeleted(LeadDeleted(leadId: lead, reason: "duplicate", dealIds: [deal], at: at, by: admin)),
+            .leadRestored(LeadRestored(leadId: lead, dealIds: [deal], at: at, by: admin)),
             .customerRegistered(
                 CustomerRegistered(
                     customerId: customer, kind: .person, fullName: "Šarūnas Žemaitis", company: "UAB Rasa",
@@ -171,7 +171,8 @@ extension DomainEvent {
                 AssessmentScaleChanged(values: ["weak", "equal", "strong"], at: at, by: admin)),
             .convertedLeadLockChanged(ConvertedLeadLockChanged(locked: true, at: at, by: admin)),
             .currencyRatesSet(
-                CurrencyRatesSet(reportingCurrency: "EUR", rates: [CurrencyRate(currency: "USD", rate: "0.92")], at: at, by: admin)),
+                CurrencyRatesSet(
+                    reportingCurrency: "EUR", rates: [CurrencyRate(currency: "USD", rate: "0.92")], at: at, by: admin)),
             .adminCreated(
                 AdminCreated(
                     adminId: manager, name: "Rūta", email: "ruta@rasa.lt", role: .manager,

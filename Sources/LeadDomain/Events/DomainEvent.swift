@@ -199,8 +199,12 @@ public enum DomainEvent: Sendable, Hashable {
         case (.leadLinkedToCustomer, 1):
             return .leadLinkedToCustomer(try decoder.decode(LeadLinkedToCustomer.self, from: payload))
         case (.leadConverted, 1): return .leadConverted(try decoder.decode(LeadConverted.self, from: payload))
-        case (.leadDeleted, 1): return .leadDeleted(try decoder.decode(LeadDeleted.self, from: payload))
-        case (.leadRestored, 1): return .leadRestored(try decoder.decode(LeadRestored.self, from: payload))
+        case (.leadDeleted, 1):
+            return .leadDeleted(try decoder.decode(LeadDeletedV1.self, from: payload).upcast())
+        case (.leadDeleted, 2): return .leadDeleted(try decoder.decode(LeadDeleted.self, from: payload))
+        case (.leadRestored, 1):
+            return .leadRestored(try decoder.decode(LeadRestoredV1.self, from: payload).upcast())
+        case (.leadRestored, 2): return .leadRestored(try decoder.decode(LeadRestored.self, from: payload))
         case (.customerRegistered, 1):
             return .customerRegistered(try decoder.decode(CustomerRegisteredV1.self, from: payload).upcast())
         case (.customerRegistered, 2):
@@ -326,8 +330,12 @@ public enum DomainEvent: Sendable, Hashable {
         case (.leadConverted, 1):
             return .leadConverted(try JSONReader.decode(LeadConverted.self, from: payload))
         case (.leadDeleted, 1):
+            return .leadDeleted(try JSONReader.decode(LeadDeletedV1.self, from: payload).upcast())
+        case (.leadDeleted, 2):
             return .leadDeleted(try JSONReader.decode(LeadDeleted.self, from: payload))
         case (.leadRestored, 1):
+            return .leadRestored(try JSONReader.decode(LeadRestoredV1.self, from: payload).upcast())
+        case (.leadRestored, 2):
             return .leadRestored(try JSONReader.decode(LeadRestored.self, from: payload))
         case (.customerRegistered, 1):
             return .customerRegistered(try JSONReader.decode(CustomerRegisteredV1.self, from: payload).upcast())

@@ -82,18 +82,18 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .leadCreated, .leadUpdated, .leadStepMarked, .leadAssigned, .leadTagged, .leadUntagged, .watcherAdded,
             .watcherRemoved, .actionLogged, .actionPinned, .actionUnpinned, .actionCompleted, .taskAdded,
             .taskClosed, .taskUpdated, .taskReassigned, .taskReopened, .taskDeleted, .leadPaused, .leadResumed,
-            .leadDataCopied, .leadsMerged, .leadMergedInto, .leadLinkedToCustomer, .leadConverted, .leadDeleted,
-            .leadRestored, .customerUpdated, .customerCompanyChanged, .customerDeleted, .customerRestored,
-            .dealCreated, .dealUpdated, .dealStageMoved, .dealWon, .dealLost, .dealReopened, .dealDeleted,
-            .dealRestored, .stepDefined, .stepRenamed, .stepsReordered, .stepRetired, .sourceDefined, .sourceRenamed,
-            .sourceRetired, .actionTypeDefined, .actionTypeRetired, .tagDefined, .tagRemoved, .customFieldDefined,
+            .leadDataCopied, .leadsMerged, .leadMergedInto, .leadLinkedToCustomer, .leadConverted, .customerUpdated,
+            .customerCompanyChanged, .customerDeleted, .customerRestored, .dealCreated, .dealUpdated,
+            .dealStageMoved, .dealWon, .dealLost, .dealReopened, .dealDeleted, .dealRestored, .stepDefined,
+            .stepRenamed, .stepsReordered, .stepRetired, .sourceDefined, .sourceRenamed, .sourceRetired,
+            .actionTypeDefined, .actionTypeRetired, .tagDefined, .tagRemoved, .customFieldDefined,
             .customFieldRetired, .dealStageDefined, .dealStageRenamed, .dealStageProbabilityChanged,
             .dealStagesReordered, .dealStageRetired, .taskTypeDefined, .taskTypeRetired, .defaultsChanged,
             .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged, .convertedLeadLockChanged,
             .currencyRatesSet, .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked,
             .adminDisabled:
             return 1
-        case .noteAdded, .customerRegistered:
+        case .noteAdded, .leadDeleted, .leadRestored, .customerRegistered:
             return 2
         }
     }

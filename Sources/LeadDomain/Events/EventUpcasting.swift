@@ -16,3 +16,13 @@ extension CustomerRegisteredV1 {
             emails: emails, address: address, fromLeadId: fromLeadId, at: at, by: by)
     }
 }
+
+extension LeadDeletedV1 {
+    /// v1 deleted the lead alone.
+    func upcast() -> LeadDeleted { LeadDeleted(leadId: leadId, reason: reason, dealIds: [], at: at, by: by) }
+}
+
+extension LeadRestoredV1 {
+    /// v1 restored the lead alone.
+    func upcast() -> LeadRestored { LeadRestored(leadId: leadId, dealIds: [], at: at, by: by) }
+}

@@ -73,8 +73,12 @@ extension LeadState {
         case .leadConverted(let e):
             converted = true
             linkedCustomer = e.customerId
-        case .leadDeleted: deleted = true
-        case .leadRestored: deleted = false
+        case .leadDeleted(let e):
+            deleted = true
+            deletedWithDeals = e.dealIds
+        case .leadRestored:
+            deleted = false
+            deletedWithDeals = []
         default: break
         }
     }

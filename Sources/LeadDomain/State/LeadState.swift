@@ -42,6 +42,8 @@ public struct LeadState: Sendable, Hashable, Codable, Identifiable {
     public var mergedFrom: [UUID]
     /// Soft-deleted: hidden and refusing every command but restore.
     public var deleted: Bool
+    /// The deals deleted with the lead (restored with it when asked); empty when not deleted.
+    public var deletedWithDeals: [UUID] = []
     public var createdBy: UUID
     public var createdAt: Timestamp
     public var updatedBy: UUID

@@ -21,11 +21,16 @@ final class CommandService: Sendable {
 
     let log: EventLog
     let clock: any LedgerClock
+    /// The ids of a lead's deals that are not deleted, from the projection store (the log has no index of
+    /// deals by lead): `Ledger.execute` lets the store reach the log head before a command that needs them, and
+    /// the decider checks each deal's own stream.
+    let dealsOfLead: @Sendable (UUID) throws -> [UUID]
     private let settingsCache = Mutex<(state: SettingsState, version: UInt64)>((.defaults, 0))
 
-    init(log: EventLog, clock: any LedgerClock) {
+    init(log: EventLog, clock: any LedgerClock, dealsOfLead: @escaping @Sendable (UUID) throws -> [UUID] = { _ in [] }) {
         self.log = log
         self.clock = clock
+        self.dealsOfLead = dealsOfLead
     }
 
     // MARK: - Loading
@@ -196,6 +201,16 @@ final class CommandService: Sendable {
                 let loaded = try load(stream, as: .customer(nil))
                 versions[stream] = loaded.version
                 if let state = loaded.state.customer { related.customers[customerId] = state }
+            }
+            if leadCommand.needsDeals, let lead {
+                // Deleted with the lead: its deals now; restored with it: those its deletion named.
+                let dealIds = leadCommand.isRestore ? lead.deletedWithDeals : try dealsOfLead(id)
+                for dealId in Set(dealIds) {
+                    let stream = StreamID.deal(dealId)
+                    let loaded = try load(stream, as: .deal(nil))
+                    versions[stream] = loaded.version
+                    if let state = loaded.state.deal { related.deals[dealId] = state }
+                }
             }
             // Admins are read, not written: their versions do not go into the append's expectations.
             var adminIds = Set(leadCommand.relatedAdminIds)

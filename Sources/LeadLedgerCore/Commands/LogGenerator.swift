@@ -329,7 +329,7 @@ private struct GeneratorState {
         }
         if random.chance(0.02) {
             decide(id, .delete(reason: "Дубликат / duplicate"), by: admin, into: &batch)
-            if random.chance(0.5) { decide(id, .restore, by: admin, into: &batch) }
+            if random.chance(0.5) { decide(id, .restore(), by: admin, into: &batch) }
         }
         previousLead = id
     }

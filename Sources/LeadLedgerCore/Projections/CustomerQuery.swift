@@ -15,6 +15,11 @@ public struct CustomerCursor: Sendable, Hashable, Codable {
 /// A customer directory request: by folded name then id; every given filter must hold.
 public struct CustomerQuery: Sendable, Hashable {
     public static let maxLimit = 200
+    /// How many customers one search token collects from the index before it is tested on each customer instead.
+    public static let maxCollected = 50_000
+    /// How many customers a page's walk of the name order passes before it ends early with a cursor (a search
+    /// token too broad to collect, a kind filter).
+    public static let maxScanned = 20_000
 
     /// Search words: name, company and e-mail words by prefix, phones by digits (as lead search folds them).
     public var q: String?

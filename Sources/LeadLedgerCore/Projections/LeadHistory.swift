@@ -158,9 +158,11 @@ public enum LeadHistory {
         case .leadConverted(let e):
             return ("Converted into customer \(e.customerId.uuidString.lowercased())", [FieldChange(field: "converted", from: "false", to: "true")])
         case .leadDeleted(let e):
-            return ("Deleted" + (e.reason.map { ": \($0)" } ?? ""), [FieldChange(field: "deleted", from: "false", to: "true")])
-        case .leadRestored:
-            return ("Restored", [FieldChange(field: "deleted", from: "true", to: "false")])
+            let deals = e.dealIds.isEmpty ? "" : " with \(e.dealIds.count) deal\(e.dealIds.count == 1 ? "" : "s")"
+            return ("Deleted" + deals + (e.reason.map { ": \($0)" } ?? ""), [FieldChange(field: "deleted", from: "false", to: "true")])
+        case .leadRestored(let e):
+            let deals = e.dealIds.isEmpty ? "" : " with \(e.dealIds.count) deal\(e.dealIds.count == 1 ? "" : "s")"
+            return ("Restored" + deals, [FieldChange(field: "deleted", from: "true", to: "false")])
         default:
             return (event.typeName, [])
         }

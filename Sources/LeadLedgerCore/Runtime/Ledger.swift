@@ -34,7 +34,9 @@ public final class Ledger: Sendable {
     private init(configuration: LedgerConfiguration, log: EventLog, store: ProjectionStore, serving: String) {
         self.configuration = configuration
         self.log = log
-        commands = CommandService(log: log, clock: configuration.clock)
+        commands = CommandService(log: log, clock: configuration.clock) { leadId in
+            try store.read { try $0.deals(ofLead: leadId).map(\.id) }
+        }
         self.store = store
         applier = ProjectionApplier(
             log: log, store: store, generations: configuration.projectionGenerations, serving: serving,
@@ -127,6 +129,10 @@ public final class Ledger: Sendable {
     ) async throws -> CommandResult {
         try enter()
         defer { leave() }
+        if case .lead(_, let leadCommand) = command, leadCommand.needsDeals {
+            // The lead's deals come from the store: let it reflect every deal committed so far.
+            try await store.waitUntilApplied(log.head)
+        }
         let result = try await commands.execute(
             command, actor: actor, expectedVersion: expectedVersion, idempotencyKey: idempotencyKey,
             requestFingerprint: requestFingerprint)

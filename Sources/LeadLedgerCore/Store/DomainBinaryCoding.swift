@@ -89,6 +89,7 @@ extension BinaryWriter {
         write(l.mergedInto) { $0.write($1) }
         write(l.mergedFrom) { $0.write($1) }
         write(l.deleted)
+        write(l.deletedWithDeals) { $0.write($1) }
         write(l.createdBy)
         write(l.createdAt)
         write(l.updatedBy)
@@ -222,6 +223,7 @@ extension BinaryReader {
         lead.mergedInto = try readUUID(optional: ())
         lead.mergedFrom = try readUUIDs()
         lead.deleted = try readBool()
+        lead.deletedWithDeals = try readUUIDs()
         lead.createdBy = try readUUID()
         lead.createdAt = try readTimestamp()
         lead.updatedBy = try readUUID()

@@ -367,6 +367,7 @@ struct CustomerIndexEntries: Equatable {
         for token in tokens.sorted() { sets.append(StoreSchema.setPrefix(.customerToken, token)) }
         for digits in Set(customer.phones.map(\.digits).filter { !$0.isEmpty }).sorted() {
             sets.append(StoreSchema.setPrefix(.customerPhone, digits))
+            sets.append(StoreSchema.setPrefix(.customerPhoneReversed, LeadSearch.reversedDigits(digits)))
         }
         for email in Set(customer.emails.map(EmailAddress.normalize)).sorted() {
             sets.append(StoreSchema.setPrefix(.customerEmail, email))

@@ -10,13 +10,18 @@ extension ProjectionView {
         let limit = Swift.min(Swift.max(query.limit, 1), CustomerQuery.maxLimit)
         var candidates: Set<UUID>?
         func narrow(_ ids: Set<UUID>) { candidates = candidates.map { $0.intersection(ids) } ?? ids }
-        if let q = query.q, case let tokens = LeadSearch.queryTokens(q), !tokens.isEmpty {
-            for token in tokens { narrow(try customerMatches(token)) }
+        // Tokens matching too many customers to collect are tested on each customer instead.
+        var tests: [LeadSearch.QueryToken] = []
+        if let q = query.q {
+            for token in LeadSearch.queryTokens(q) {
+                if let ids = try customerMatches(token) { narrow(ids) } else { tests.append(token) }
+            }
         }
         if let company = query.company { narrow(Set(try members(StoreSchema.setPrefix(.companyMember, company)))) }
         if let viewer = query.visibleTo { narrow(try customersInReach(of: viewer)) }
         func accepts(_ customer: CustomerState) -> Bool {
-            customer.deleted == query.deleted && (query.kind.map { $0 == customer.kind } ?? true)
+            guard customer.deleted == query.deleted, query.kind.map({ $0 == customer.kind }) ?? true else { return false }
+            return tests.isEmpty || Self.customer(customer, matchesAll: tests)
         }
         func key(_ customer: CustomerState) -> CustomerCursor {
             CustomerCursor(nameKey: SearchText.fold(customer.fullName), id: customer.id)
@@ -41,33 +46,56 @@ extension ProjectionView {
                 k.uuid(after.id)
                 bound = k
             }
+            // A walk passes at most `CustomerQuery.maxScanned` customers; stopping there, it answers a cursor.
+            var scanned = 0
+            var last: CustomerCursor?
             try walk(dbs.order, prefix: prefix, after: bound, descending: false) { entry in
-                guard let customer = try customer(StoreKeyReader(entry).trailingUUID()), accepts(customer) else { return true }
-                if rows.count == limit {
+                guard let customer = try customer(StoreKeyReader(entry).trailingUUID()) else { return true }
+                if rows.count == limit || scanned == CustomerQuery.maxScanned {
                     more = true
                     return false
                 }
-                rows.append(customer)
+                scanned += 1
+                last = key(customer)
+                if accepts(customer) { rows.append(customer) }
                 return true
             }
+            if more, rows.count < limit { return CustomerPage(items: rows, next: last) }
         }
         return CustomerPage(items: rows, next: more ? rows.last.map(key) : nil)
     }
 
-    /// Customers (not deleted) matching one search token: words by prefix; a phone token by digits prefix too.
-    private func customerMatches(_ token: LeadSearch.QueryToken) throws -> Set<UUID> {
+    /// Customers (not deleted) matching one search token as lead search matches leads: words by prefix; a
+    /// phone token by digits prefix and (4 digits or more) suffix. Nil past `CustomerQuery.maxCollected`.
+    private func customerMatches(_ token: LeadSearch.QueryToken) throws -> Set<UUID>? {
         var found = Set<UUID>()
         func collect(_ prefix: StoreKey) throws -> Bool {
-            try forEachMember(prefix) { found.insert($0); return true }
-            return true
+            try forEachMember(prefix) { found.insert($0); return found.count <= CustomerQuery.maxCollected }
+            return found.count <= CustomerQuery.maxCollected
         }
         switch token {
         case .text(let prefix): try forEachKey(.customerToken, withPrefix: prefix, collect)
         case .phone(let digits):
             try forEachKey(.customerPhone, withPrefix: digits, collect)
             try forEachKey(.customerToken, withPrefix: digits, collect)
+            if digits.count >= 4 { try forEachKey(.customerPhoneReversed, withPrefix: LeadSearch.reversedDigits(digits), collect) }
         }
-        return found
+        return found.count <= CustomerQuery.maxCollected ? found : nil
+    }
+
+    /// Whether a customer's own tokens match every query token (`LeadSearch.matches`, the test of the index).
+    static func customer(_ customer: CustomerState, matchesAll tokens: [LeadSearch.QueryToken]) -> Bool {
+        var text = ""
+        LeadSearch.forEachTextToken(nameKey: SearchText.fold(customer.fullName), company: customer.company, emails: customer.emails) {
+            if !text.isEmpty { text.append("\n") }
+            text.append($0)
+        }
+        var phones = customer.phones.lazy.map(\.digits).filter { !$0.isEmpty }.joined(separator: "\n")
+        return text.withUTF8 { t in
+            phones.withUTF8 { p in
+                tokens.allSatisfy { LeadSearch.matches($0, textTokens: UnsafeRawBufferPointer(t), phoneDigits: UnsafeRawBufferPointer(p)) }
+            }
+        }
     }
 
     /// The customers a manager reaches: those linked to a lead they reach (responsible or watcher), and those

@@ -99,6 +99,8 @@ enum StoreSchema {
         case customerToken = 20, customerPhone, customerEmail, customerKind, companyMember
         /// Customers that are not deleted by the admin who registered them (16 bytes).
         case customerCreator = 25
+        /// Customers that are not deleted by phone digits reversed (the "last digits" lookup).
+        case customerPhoneReversed = 26
     }
 
     /// Counters without members: live leads and live converted leads by `(step?, responsible?)`.

@@ -32,11 +32,16 @@ struct LeadRoutes: APIRouteCollection {
             return try await commands.lead(request, context, id: context.uuidParameter("id")) { _ in .update(patch) }
         }
         routes.delete("/v1/leads/{id}") { request, context in
-            let reason = request.uri.queryParameters["reason"].map(String.init)
-            return try await commands.lead(request, context, id: context.uuidParameter("id")) { _ in .delete(reason: reason) }
+            let reader = QueryReader(request.uri.queryParameters)
+            let reason = reader.text("reason")
+            let withDeals = try reader.bool("withDeals") ?? false
+            return try await commands.lead(request, context, id: context.uuidParameter("id")) { _ in
+                .delete(reason: reason, withDeals: withDeals)
+            }
         }
         routes.post("/v1/leads/{id}/restore") { request, context in
-            try await commands.lead(request, context, id: context.uuidParameter("id")) { _ in .restore }
+            let withDeals = try QueryReader(request.uri.queryParameters).bool("withDeals") ?? false
+            return try await commands.lead(request, context, id: context.uuidParameter("id")) { _ in .restore(withDeals: withDeals) }
         }
         routes.post("/v1/leads/{id}/step") { request, context in
             let body = try await request.decode(as: MarkStepRequest.self, context: context)

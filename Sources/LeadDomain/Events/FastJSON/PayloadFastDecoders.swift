@@ -1221,6 +1221,48 @@ extension LeadDeleted: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var leadId: UUID?
         var reason: String?
+        var dealIds: [UUID]?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "leadId", seen & 0x1 == 0 {
+                seen |= 0x1
+                leadId = try reader.field("leadId", UUID.self)
+            } else if memberKey == "reason", seen & 0x2 == 0 {
+                seen |= 0x2
+                reason = try reader.field("reason", String?.self)
+            } else if memberKey == "dealIds", seen & 0x4 == 0 {
+                seen |= 0x4
+                dealIds = try reader.field("dealIds", [UUID].self)
+            } else if memberKey == "at", seen & 0x8 == 0 {
+                seen |= 0x8
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x10 == 0 {
+                seen |= 0x10
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let leadId else { throw reader.missing("leadId") }
+        guard let dealIds else { throw reader.missing("dealIds") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.leadId = leadId
+        self.reason = reason
+        self.dealIds = dealIds
+        self.at = at
+        self.by = by
+    }
+}
+
+extension LeadDeletedV1: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var leadId: UUID?
+        var reason: String?
         var at: Timestamp?
         var by: UUID?
         var seen: UInt64 = 0
@@ -1254,6 +1296,43 @@ extension LeadDeleted: FastJSONDecodable {
 }
 
 extension LeadRestored: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var leadId: UUID?
+        var dealIds: [UUID]?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "leadId", seen & 0x1 == 0 {
+                seen |= 0x1
+                leadId = try reader.field("leadId", UUID.self)
+            } else if memberKey == "dealIds", seen & 0x2 == 0 {
+                seen |= 0x2
+                dealIds = try reader.field("dealIds", [UUID].self)
+            } else if memberKey == "at", seen & 0x4 == 0 {
+                seen |= 0x4
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x8 == 0 {
+                seen |= 0x8
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let leadId else { throw reader.missing("leadId") }
+        guard let dealIds else { throw reader.missing("dealIds") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.leadId = leadId
+        self.dealIds = dealIds
+        self.at = at
+        self.by = by
+    }
+}
+
+extension LeadRestoredV1: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var leadId: UUID?
         var at: Timestamp?

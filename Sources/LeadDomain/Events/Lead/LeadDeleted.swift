@@ -2,9 +2,9 @@
 
 import Foundation
 
-/// The lead was soft-deleted (restorable).
+/// The lead was soft-deleted (restorable), alone or with its deals.
 ///
-/// Stream: `lead-<uuid>`; JSON Schema: `schemas/events/LeadDeleted.v1.json`.
+/// Stream: `lead-<uuid>`; JSON Schema: `schemas/events/LeadDeleted.v2.json`.
 public struct LeadDeleted: EventPayload {
     public static let kind = EventKind.leadDeleted
 
@@ -12,16 +12,19 @@ public struct LeadDeleted: EventPayload {
     public var leadId: UUID
     /// Why.
     public var reason: String?
+    /// The deals deleted with it, each also a `DealDeleted` (v2; v1 deleted none).
+    public var dealIds: [UUID]
     /// When it happened (µs since 1970).
     public var at: Timestamp
     /// The admin who caused it.
     public var by: UUID
 
     public init(
-        leadId: UUID, reason: String? = nil, at: Timestamp, by: UUID
+        leadId: UUID, reason: String? = nil, dealIds: [UUID], at: Timestamp, by: UUID
     ) {
         self.leadId = leadId
         self.reason = reason
+        self.dealIds = dealIds
         self.at = at
         self.by = by
     }

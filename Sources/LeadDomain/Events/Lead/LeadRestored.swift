@@ -2,23 +2,26 @@
 
 import Foundation
 
-/// A deleted lead was restored exactly as it was.
+/// A deleted lead was restored exactly as it was, alone or with the deals deleted with it.
 ///
-/// Stream: `lead-<uuid>`; JSON Schema: `schemas/events/LeadRestored.v1.json`.
+/// Stream: `lead-<uuid>`; JSON Schema: `schemas/events/LeadRestored.v2.json`.
 public struct LeadRestored: EventPayload {
     public static let kind = EventKind.leadRestored
 
     /// The lead (its stream is `lead-<leadId>`).
     public var leadId: UUID
+    /// The deals restored with it, each also a `DealRestored` (v2; v1 restored none).
+    public var dealIds: [UUID]
     /// When it happened (µs since 1970).
     public var at: Timestamp
     /// The admin who caused it.
     public var by: UUID
 
     public init(
-        leadId: UUID, at: Timestamp, by: UUID
+        leadId: UUID, dealIds: [UUID], at: Timestamp, by: UUID
     ) {
         self.leadId = leadId
+        self.dealIds = dealIds
         self.at = at
         self.by = by
     }
