@@ -88,7 +88,8 @@ extension ProjectionView {
 
     /// Strategy: every filter with an index offers a candidate set (a step, responsible, tag, source, watcher or
     /// customer key when only live statuses are asked for; the status sets when `active` is not; the visibility
-    /// union `responsible ∪ watcher`; the search matches). A small smallest set (≤ 2,000, or `m² ≤ 4·limit·n`) is
+    /// union `responsible ∪ watcher`; the search matches). Several large sets are intersected first when that
+    /// costs less than the walk they would need (`recordReadCost`). A small smallest set (≤ 2,000, or `m² ≤ 4·limit·n`) is
     /// tested, sorted and cut at the cursor: O(m log m). Otherwise the sort's ordered index is walked from the
     /// cursor, testing each lead, until `limit + 1` match: O(limit / selectivity). Totals come from counters where
     /// the filter allows, else from testing the smallest candidate set (or a time range, or every lead).
@@ -128,8 +129,10 @@ extension ProjectionView {
         let candidates = try candidateSets(filter, visibleTo: visibleTo, search: search, now: now).sorted { $0.count < $1.count }
         var best = candidates.first
         if let smallest = best, candidates.count >= 2, smallest.count > 2_000 {
+            // Intersecting costs a membership lookup per member of the smallest set; walking costs a record read
+            // (several lookups' worth) per lead passed, and passes about (limit + 1) / selectivity of them.
             let selectivity = candidates.reduce(1.0) { $0 * Double($1.count) / Double(Swift.max(count, 1)) }
-            if Double(limit + 1) / Swift.max(selectivity, 1e-12) > Double(smallest.count) {
+            if Self.recordReadCost * Double(limit + 1) / Swift.max(selectivity, 1e-12) > Double(smallest.count) {
                 var ids = Set<UUID>()
                 let others = candidates.dropFirst()
                 try forEach(smallest) { id in
@@ -284,6 +287,10 @@ extension ProjectionView {
         if let stages = f.dealStage { tests.append((stages.values.map { StoreSchema.setPrefix(.dealStage, $0) }, true)) }
         return tests
     }
+
+    /// A record read and test during a walk, in membership lookups (measured: a decoded record costs several
+    /// B-tree lookups of a set key).
+    static let recordReadCost = 8.0
 
     /// How many ids a range filter (custom field range, overdue tasks) collects before the planner leaves it
     /// to the matcher: a broad range is no help in choosing where to start.
@@ -479,6 +486,16 @@ extension ProjectionView {
             if f.constrainsOnlyStates {
                 let counts = try statusCounts(now: now)
                 return f.states.reduce(0) { $0 + (counts[$1] ?? 0) }
+            }
+            // "Without tasks", "no overdue tasks", "without deals" alone: the statuses' total less the leads that
+            // have them (a negation has no index of its own to walk).
+            for flag in [\LeadFilter.hasTasks, \LeadFilter.hasOverdueTasks, \LeadFilter.hasDeals] where f[keyPath: flag] == false {
+                var rest = f
+                rest[keyPath: flag] = nil
+                guard rest.constrainsOnlyStates else { continue }
+                var having = rest
+                having[keyPath: flag] = true
+                return try self.count(LeadQuery(filter: rest), now: now) - self.count(LeadQuery(filter: having), now: now)
             }
             if f.states.isSubset(of: LeadStatus.live), let total = try countedByStepAndResponsible(f, now: now) {
                 return total
