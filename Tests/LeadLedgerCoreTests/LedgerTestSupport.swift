@@ -43,6 +43,20 @@ func createLead(
     return id
 }
 
+/// Builds the projection store of the log at `<directory>/log` twice, event by event and in bulk, and hands each
+/// to `body` with whether it was built in bulk: what a rebuild must answer as the served store did.
+func forEachRebuiltStore(_ directory: String, _ body: (ProjectionDatabase, _ bulk: Bool) throws -> Void) throws {
+    let log = try EventLog(directory: directory + "/log")
+    defer { log.close() }
+    for bulk in [false, true] {
+        let path = TemporaryDirectory()
+        let store = try ProjectionDatabase(directory: path.path, durability: .discardable)
+        defer { store.close() }
+        try store.catchUp(log: log, bulkThreshold: bulk ? 1 : .max)
+        try body(store, bulk)
+    }
+}
+
 /// Runs a long synchronous body on a thread of its own, so a test replaying thousands of events does not hold
 /// one of the few threads of the cooperative pool that every other test's tasks share.
 func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
