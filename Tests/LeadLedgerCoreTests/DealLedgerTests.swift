@@ -50,7 +50,7 @@ struct DealLedgerTests {
         // A store rebuilt from the log, event by event and in bulk, equals the served one.
         let served = try ledger.read { view in (try view.deal(first), try view.deal(second)) }
         try await ledger.close()
-        try forEachRebuiltStore(data.path) { store, bulk in
+        try forEachRebuiltStore(data.path) { store, bulk throws in
             let rebuilt = try store.read { view in (try view.deal(first), try view.deal(second)) }
             #expect(rebuilt.0 == served.0 && rebuilt.1 == served.1)
             #expect(try store.read { try $0.deals(ofLead: other).map(\.id) } == [second])
@@ -104,7 +104,7 @@ struct DealLedgerTests {
         #expect(report.map(\.stage).first == "qualification" && report.contains { $0.stage == "won" && $0.weighted == $0.amount })
         try await ledger.close()
         // The same totals from a rebuilt store, event by event and in bulk.
-        try forEachRebuiltStore(data.path) { store, bulk in
+        try forEachRebuiltStore(data.path) { store, bulk throws in
             #expect(try store.read { try $0.dealFunnel() } == report)
         }
     }
@@ -193,7 +193,7 @@ struct DealLedgerTests {
         #expect(reporting.total(funnels[0].map { ($0.units, $0.currency) }, scale: 4).total == DealAmount.text(eurUnits * 10_000 + usdUnits * 9_000, scale: 8))
         _ = settings
         try await ledger.close()
-        try forEachRebuiltStore(data.path) { store, bulk in
+        try forEachRebuiltStore(data.path) { store, bulk throws in
             let rebuilt = try store.read { try answers($0) }
             #expect(rebuilt.0 == funnels && rebuilt.1 == outcomes, "bulk: \(bulk)")
         }
@@ -236,7 +236,7 @@ struct DealLedgerTests {
         try await ledger.execute(.lead(lead, .restore()), actor: testAdmin)
         let served = try ledger.read { view in try [a, b, c, d].map { try view.deal($0) } }
         try await ledger.close()
-        try forEachRebuiltStore(data.path) { store, bulk in
+        try forEachRebuiltStore(data.path) { store, bulk throws in
             #expect(try store.read { view in try [a, b, c, d].map { try view.deal($0) } } == served, "bulk: \(bulk)")
         }
     }

@@ -82,7 +82,7 @@ struct TaskLedgerTests {
         #expect(try ids(TaskQuery(visibleTo: Self.anna)) == [tasks[0], tasks[4], tasks[3]])
         let served = try ledger.read { try $0.tasks(TaskQuery(), now: now) }
         try await ledger.close()
-        try forEachRebuiltStore(data.path) { store, bulk in
+        try forEachRebuiltStore(data.path) { store, bulk throws in
             #expect(try store.read { try $0.tasks(TaskQuery(), now: now) } == served, "bulk: \(bulk)")
         }
     }
@@ -153,7 +153,7 @@ struct TaskLedgerTests {
         ]
         let served = try filters.map(ids)
         try await ledger.close()
-        try forEachRebuiltStore(data.path) { store, bulk in
+        try forEachRebuiltStore(data.path) { store, bulk throws in
             let rebuilt = try filters.map { filter in
                 Set(try store.read { try $0.leads(LeadQuery(filter: filter, limit: 200), now: now) }.rows.map(\.id))
             }
@@ -212,7 +212,7 @@ struct CustomerDirectoryLedgerTests {
         let matches = try ledger.read { try $0.emailCheck(leads: [], visibleTo: nil) }
         #expect(matches.isEmpty)
         try await ledger.close()
-        try forEachRebuiltStore(data.path) { store, bulk in
+        try forEachRebuiltStore(data.path) { store, bulk throws in
             #expect(try store.read { try answers($0) } == served, "bulk: \(bulk)")
         }
     }

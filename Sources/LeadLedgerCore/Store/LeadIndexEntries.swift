@@ -54,6 +54,15 @@ struct LeadIndexEntries {
                 buckets.append(StoreSchema.bucket(.live, step: step, responsible: responsible))
                 if lead.converted { buckets.append(StoreSchema.bucket(.liveConverted, step: step, responsible: responsible)) }
             }
+            if let until = lead.pausedUntil {
+                for (step, responsible) in cells + [(nil, nil)] {
+                    var k = StoreSchema.cell(StoreSchema.OrderTag.pausedByCell.rawValue, step: step, responsible: responsible)
+                    k.int64(until.rawValue)
+                    k.byte(lead.converted ? 1 : 0)
+                    k.uuid(id)
+                    order.append(k)
+                }
+            }
         }
         if live {
             for key in DuplicateKey.keys(of: lead) {

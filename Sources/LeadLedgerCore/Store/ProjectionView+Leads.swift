@@ -233,14 +233,9 @@ extension ProjectionView {
 
     // MARK: - Status counts and pauses
 
-    /// Counts of leads in each status at `now`: counters plus a walk of the leads paused now.
+    /// Counts of leads in each status at `now`: counters plus the keys of the leads paused now.
     public func statusCounts(now: Timestamp) throws -> [LeadStatus: Int] {
-        var pausedNow = 0
-        var pausedConverted = 0
-        try forEachPaused(at: now) { record in
-            pausedNow += 1
-            if record.state.converted { pausedConverted += 1 }
-        }
+        let (pausedNow, pausedConverted) = try pausedCounts(step: nil, responsible: nil, at: now)
         let deleted = try counter(StoreSchema.setPrefix(.deleted))
         let merged = try counter(StoreSchema.setPrefix(.merged))
         let live = try leadCount() - deleted - merged
@@ -251,14 +246,30 @@ extension ProjectionView {
         ]
     }
 
-    /// Visits the live leads paused at `now` (pause date after it), latest pause date first.
-    func forEachPaused(at now: Timestamp, _ body: (LeadRecord) throws -> Void) throws {
-        let index = WalkIndex(db: dbs.order, prefix: StoreKey(StoreSchema.OrderTag.paused.rawValue), sort: .updated, count: 0)
-        try walk(dbs.order, prefix: index.prefix, after: nil, descending: true) { entry in
-            guard index.primary(entry) > now.rawValue else { return false }
-            if let record = try record(StoreKeyReader(entry).trailingUUID()) { try body(record) }
+    /// Visits the live leads of a `(step?, responsible?)` cell paused at `now` (pause date after it), with whether
+    /// each is converted, from `OrderTag.pausedByCell` keys alone.
+    func forEachPaused(step: String? = nil, responsible: UUID? = nil, at now: Timestamp, _ body: (UUID, _ converted: Bool) throws -> Void) throws {
+        let prefix = StoreSchema.cell(StoreSchema.OrderTag.pausedByCell.rawValue, step: step, responsible: responsible)
+        var start = prefix
+        start.int64(now.rawValue == .max ? .max : now.rawValue + 1)
+        try forEach(dbs.order, prefix: prefix, from: start) { key, _ in
+            var r = StoreKeyReader(key, skipping: prefix.bytes.count)
+            _ = r.int64()
+            let converted = r.byte() == 1
+            try body(r.uuid(), converted)
             return true
         }
+    }
+
+    /// How many live leads of a cell are paused at `now`, and how many of those are converted.
+    private func pausedCounts(step: String?, responsible: UUID?, at now: Timestamp) throws -> (Int, Int) {
+        var paused = 0
+        var converted = 0
+        try forEachPaused(step: step, responsible: responsible, at: now) { _, isConverted in
+            paused += 1
+            if isConverted { converted += 1 }
+        }
+        return (paused, converted)
     }
 
     /// Visits the live leads paused at `now`, earliest pause end first, until `body` returns false.
@@ -344,7 +355,7 @@ extension ProjectionView {
             if f.states.contains(.paused) {
                 // Only the leads paused at `now`, not every lead with a (maybe past) pause date.
                 var pausedNow = Set<UUID>()
-                try forEachPaused(at: now) { pausedNow.insert($0.state.id) }
+                try forEachPaused(at: now) { id, _ in pausedNow.insert(id) }
                 if keys.isEmpty {
                     result.append(.set(pausedNow))
                 } else {
@@ -505,7 +516,7 @@ extension ProjectionView {
                 if f.states == LeadStatus.live { return size }
                 if f.states == LeadStatus.defaultVisible {
                     var pausedNow = 0
-                    try forEachPaused(at: now) { if try contains(key, $0.state.id) { pausedNow += 1 } }
+                    try forEachPaused(at: now) { id, _ in if try contains(key, id) { pausedNow += 1 } }
                     return size - pausedNow
                 }
             }
@@ -547,14 +558,7 @@ extension ProjectionView {
         guard rest.constrainsOnlyStates else { return nil }
         let live = try counter(StoreSchema.bucket(.live, step: step, responsible: responsible))
         let converted = try counter(StoreSchema.bucket(.liveConverted, step: step, responsible: responsible))
-        var paused = 0
-        var pausedConverted = 0
-        try forEachPaused(at: now) { record in
-            if let step, record.state.step != step { return }
-            if let responsible, record.state.responsible != responsible { return }
-            paused += 1
-            if record.state.converted { pausedConverted += 1 }
-        }
+        let (paused, pausedConverted) = try pausedCounts(step: step, responsible: responsible, at: now)
         var total = 0
         if f.states.contains(.active) { total += live - converted - (paused - pausedConverted) }
         if f.states.contains(.converted) { total += converted - pausedConverted }

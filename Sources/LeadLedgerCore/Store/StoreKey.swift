@@ -109,6 +109,11 @@ struct StoreKeyReader {
         return Int64(bitPattern: raw ^ (1 << 63))
     }
 
+    mutating func byte() -> UInt8 {
+        defer { offset += 1 }
+        return buffer[offset]
+    }
+
     mutating func uuid() -> UUID {
         var u: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &u) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + 16])) }

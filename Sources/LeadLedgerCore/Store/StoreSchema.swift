@@ -73,6 +73,9 @@ enum StoreSchema {
         case customFieldOrder = 18
         /// `[folded full name][customer id]`: deleted customers (`customers` holds the others).
         case deletedCustomers = 19
+        /// `[cell][pausedUntil][converted 0|1][lead id]`: live leads with a pause date by `(step?, responsible?)`
+        /// cell (as the `live` counters, and the whole-store cell), so counts of leads paused now read keys, not leads.
+        case pausedByCell = 20
     }
 
     /// The inverted indexes: `[tag][key][id]`. Key and member count: `counts[tag][key]`.
@@ -186,7 +189,12 @@ enum StoreSchema {
 
     /// A `(step?, responsible?)` bucket of `CountTag`.
     static func bucket(_ tag: CountTag, step: String?, responsible: UUID?) -> StoreKey {
-        var k = StoreKey(tag.rawValue)
+        cell(tag.rawValue, step: step, responsible: responsible)
+    }
+
+    /// `[tag]` and a `(step?, responsible?)` cell: each part present (1, value) or absent (0).
+    static func cell(_ tag: UInt8, step: String?, responsible: UUID?) -> StoreKey {
+        var k = StoreKey(tag)
         if let step { k.byte(1); k.string(step) } else { k.byte(0) }
         if let responsible { k.byte(1); k.uuid(responsible) } else { k.byte(0) }
         return k
