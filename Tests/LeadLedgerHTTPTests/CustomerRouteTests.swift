@@ -123,6 +123,10 @@ struct CustomerRouteTests {
             // Before any link the manager reaches no customer.
             #expect(try Self.ids(try await client.send(.get, "/v1/customers", token: manager.token)).isEmpty)
             #expect(try await client.send(.get, "/v1/customers/\(customerId)", token: manager.token).status == .notFound)
+            for view in ["leads", "matching-leads", "deals"] {
+                let response = try await client.send(.get, "/v1/customers/\(customerId)/\(view)", token: manager.token)
+                #expect(response.status == .notFound, "\(view)")
+            }
             let managerCheck = try await client.send(.post, "/v1/customer-matches", token: manager.token, json: #"{"leadIds":["\#(mine)","\#(theirs)"]}"#)
             #expect((try managerCheck.json()["items"] as? [[String: Any]])?.map { $0["customerIds"] as? [String] } == [[]])
             // An admin links the manager's lead to an existing customer (not made by a conversion).
@@ -131,6 +135,8 @@ struct CustomerRouteTests {
             #expect(try Self.ids(try await client.send(.get, "/v1/customers", token: manager.token)) == [customerId])
             #expect(try await client.send(.get, "/v1/customers/\(customerId)", token: manager.token).status == .ok)
             #expect(try await client.send(.get, "/v1/customers/\(otherId)", token: manager.token).status == .notFound)
+            #expect(try await client.send(.get, "/v1/customers/\(otherId)/leads", token: manager.token).status == .notFound)
+            #expect(try await client.send(.get, "/v1/customers/\(customerId)/deals", token: manager.token).status == .ok)
             let leads = try await client.send(.get, "/v1/customers/\(customerId)/leads", token: manager.token)
             #expect(try Self.ids(leads) == [mine])
             // A manager cannot edit or link a customer out of reach (404, nothing appended), but edits their own.

@@ -77,9 +77,11 @@ struct DealRoutes: APIRouteCollection {
             let principal = try context.principalOrThrow()
             let id = try context.uuidParameter("id")
             let (exists, deals, position) = try reads.deals(ofCustomer: id)
-            guard exists else { throw DomainError(.customerNotFound, "No customer \(id.lowercased).") }
+            guard exists else { throw CustomerRoutes.notFound(id) }
             let settings = try reads.settings()
             let visible = try deals.filter { try commands.canReach($0, principal) }
+            // A customer out of reach does not exist for the caller, unless one of its deals is theirs.
+            if visible.isEmpty, try !reads.canReach(customer: id, principal) { throw CustomerRoutes.notFound(id) }
             return try JSONResponse.make(
                 DealListResource(items: visible.map { DealResource($0, settings: settings) }), logPosition: position)
         }

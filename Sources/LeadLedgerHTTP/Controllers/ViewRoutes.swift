@@ -184,7 +184,8 @@ struct ViewRoutes: APIRouteCollection {
         let (customer, records, position) = try reads.ledger.read { view in
             (try view.customer(id), try select(view, id), view.position)
         }
-        guard customer != nil else { throw DomainError(.customerNotFound, "No customer \(id.lowercased).") }
+        // A customer out of the caller's reach does not exist for them (404), as in `GET /v1/customers/{id}`.
+        guard customer != nil, try reads.canReach(customer: id, principal) else { throw CustomerRoutes.notFound(id) }
         let visible = records.filter { principal.canReach($0.state) }
         return try await request.conditionalGET(etag: .logPosition(position), context: context) {
             JSONResponse.make(

@@ -125,12 +125,7 @@ struct CommandResponder: Sendable {
 
     /// Whether the caller reaches a customer: with `leads.read.all` every one; otherwise those linked to a lead
     /// they reach and those they registered. An unknown customer is not reached.
-    func canReach(customer id: UUID, _ principal: Principal) throws -> Bool {
-        try ledger.read { view in
-            guard let customer = try view.customer(id) else { return false }
-            return try !principal.seesOnlyOwnLeads || view.reaches(customer: customer, admin: principal.adminId)
-        }
-    }
+    func canReach(customer id: UUID, _ principal: Principal) throws -> Bool { try reads.canReach(customer: id, principal) }
 
     /// Executes a customer command on customer `id` (for a register, `id` is the new customer's id). Deleting
     /// needs `leads.delete`, restoring `leads.restore`; a manager acts on the customers they reach and names only

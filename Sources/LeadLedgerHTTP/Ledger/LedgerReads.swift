@@ -61,6 +61,15 @@ struct LedgerReads: Sendable {
 
     func settings() throws -> SettingsState { try ledger.currentSettings() }
 
+    /// Whether the caller reaches a customer: with `leads.read.all` every one; otherwise those linked to a lead
+    /// they reach and those they registered. An unknown customer is not reached.
+    func canReach(customer id: UUID, _ principal: Principal) throws -> Bool {
+        try ledger.read { view in
+            guard let customer = try view.customer(id) else { return false }
+            return try !principal.seesOnlyOwnLeads || view.reaches(customer: customer, admin: principal.adminId)
+        }
+    }
+
     /// A deal as it is now, with the position of the store that answered.
     func deal(_ id: UUID) throws -> (state: DealState, position: UInt64)? {
         try ledger.read { view in try view.deal(id).map { ($0, view.position) } }
