@@ -77,11 +77,7 @@ struct CustomerCompanyRequest: Decodable, Sendable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        guard container.contains(.companyId) else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.companyId, .init(codingPath: [], debugDescription: "companyId is required (null for none)"))
-        }
-        companyId = try container.decodeIfPresent(UUID.self, forKey: .companyId)
+        companyId = try container.decodeRequiredNullable(UUID.self, forKey: .companyId, nullMeans: "none")
     }
 }
 

@@ -57,6 +57,15 @@ struct AddTaskRequest: Decodable, Sendable {
 }
 
 extension KeyedDecodingContainer {
+    /// A member that must be present but may be `null` (so a typo does not clear a field): absent is a
+    /// `keyNotFound` naming it, with `meaning` saying what `null` does.
+    func decodeRequiredNullable<T: Decodable>(_: T.Type, forKey key: Key, nullMeans meaning: String) throws -> T? {
+        guard contains(key) else {
+            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "\(key.stringValue) is required (null for \(meaning))"))
+        }
+        return try decodeIfPresent(T.self, forKey: key)
+    }
+
     /// A patch member: `nil` when the key is absent, `.some(nil)` when it is `null` (clear the field).
     func decodeExplicit<T: Decodable>(_: T.Type, forKey key: Key) throws -> T?? {
         guard contains(key) else { return nil }
@@ -88,11 +97,7 @@ struct AssignRequest: Decodable, Sendable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        guard container.contains(.responsible) else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.responsible, .init(codingPath: [], debugDescription: "responsible is required (null for nobody)"))
-        }
-        responsible = try container.decodeIfPresent(UUID.self, forKey: .responsible)
+        responsible = try container.decodeRequiredNullable(UUID.self, forKey: .responsible, nullMeans: "nobody")
     }
 }
 

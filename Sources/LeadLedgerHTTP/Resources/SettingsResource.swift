@@ -72,11 +72,7 @@ struct CurrencyRatesRequest: Decodable, Sendable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        guard container.contains(.reportingCurrency) else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.reportingCurrency, .init(codingPath: [], debugDescription: "reportingCurrency is required (null for none)"))
-        }
-        reportingCurrency = try container.decodeIfPresent(String.self, forKey: .reportingCurrency)
+        reportingCurrency = try container.decodeRequiredNullable(String.self, forKey: .reportingCurrency, nullMeans: "none")
         rates = try container.decodeIfPresent([CurrencyRate].self, forKey: .rates) ?? []
     }
 }
