@@ -193,6 +193,29 @@ def deal(*fields):
 def admin(*fields):
     return [("adminId", "uuid", "The admin (its stream is `admin-<adminId>`).")] + list(fields)
 
+def task_events(prefix, stream, subject, noun):
+    """The task events of a stream: the same fields on a lead (`Task…`) and on a deal (`DealTask…`)."""
+    task = ("taskId", "uuid", "The task.")
+    return [
+        (prefix + "Added", stream, f"A task was added to the {noun}.", subject(
+            task,
+            ("taskType", "key", "The task type key."),
+            ("description", "string", "What to do."),
+            ("responsible", "uuid?", "Who is to do it."),
+            ("due", "ts?", "When it is due."),
+        )),
+        (prefix + "Closed", stream, "A task was closed.", subject(task)),
+        (prefix + "Updated", stream, "A task's type, description or due date changed (only the changed ones, from → to).",
+         subject(task, ("changes", "TaskFieldChanges", "The changed fields."))),
+        (prefix + "Reassigned", stream, "A task was given to another admin, or to nobody.", subject(
+            task,
+            ("from", "uuid?", "Who was to do it."),
+            ("to", "uuid?", "Who is to do it now."),
+        )),
+        (prefix + "Reopened", stream, "A closed task was opened again.", subject(task)),
+        (prefix + "Deleted", stream, f"A task was removed from the {noun} (its history keeps it).", subject(task)),
+    ]
+
 EVENTS = [
     ("LeadCreated", LEAD, "A lead was created.", lead(
         ("fullName", "string", "Full name of the person (or the lead's title)."),
@@ -239,25 +262,7 @@ EVENTS = [
     ("ActionPinned", LEAD, "An action was pinned to the top of the lead card.", lead(("actionId", "uuid", "The action."))),
     ("ActionUnpinned", LEAD, "An action was unpinned.", lead(("actionId", "uuid", "The action."))),
     ("ActionCompleted", LEAD, "An action was marked done.", lead(("actionId", "uuid", "The action."))),
-    ("TaskAdded", LEAD, "A task was added to the lead.", lead(
-        ("taskId", "uuid", "The task."),
-        ("taskType", "key", "The task type key."),
-        ("description", "string", "What to do."),
-        ("responsible", "uuid?", "Who is to do it."),
-        ("due", "ts?", "When it is due."),
-    )),
-    ("TaskClosed", LEAD, "A task was closed.", lead(("taskId", "uuid", "The task."))),
-    ("TaskUpdated", LEAD, "A task's type, description or due date changed (only the changed ones, from → to).", lead(
-        ("taskId", "uuid", "The task."),
-        ("changes", "TaskFieldChanges", "The changed fields."),
-    )),
-    ("TaskReassigned", LEAD, "A task was given to another admin, or to nobody.", lead(
-        ("taskId", "uuid", "The task."),
-        ("from", "uuid?", "Who was to do it."),
-        ("to", "uuid?", "Who is to do it now."),
-    )),
-    ("TaskReopened", LEAD, "A closed task was opened again.", lead(("taskId", "uuid", "The task."))),
-    ("TaskDeleted", LEAD, "A task was removed from the lead (its history keeps it).", lead(("taskId", "uuid", "The task."))),
+    *task_events("Task", LEAD, lead, "lead"),
     ("LeadPaused", LEAD, "The lead was paused until a date.", lead(("until", "ts", "When the pause ends."))),
     ("LeadResumed", LEAD, "The lead's pause was lifted.", lead()),
     ("LeadDataCopied", LEAD, "Chosen fields were copied into this lead from another lead.", lead(
@@ -335,6 +340,7 @@ EVENTS = [
         ("from", "key", "The won or lost stage it left."), ("to", "key", "The open stage it entered."))),
     ("DealDeleted", DEAL, "The deal was soft-deleted (restorable).", deal(("reason", "string?", "Why."))),
     ("DealRestored", DEAL, "A deleted deal was restored exactly as it was.", deal()),
+    *task_events("DealTask", DEAL, deal, "deal"),
 
     ("StepDefined", SETTINGS, "A pipeline step was added at the end of the active steps.", [
         ("key", "key", "The step's key."), ("name", "string", "Display name."),

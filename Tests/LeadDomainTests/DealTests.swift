@@ -177,4 +177,74 @@ struct DealTests {
             context: Fixture.context(settings), related: Self.related(lead: lead))
         #expect(DealState.replay(created.events)?.stage == "demo")
     }
+
+    @Test("a deal's tasks follow the lead task rules on the deal stream; a won deal keeps them, a deleted deal refuses")
+    func dealTasks() throws {
+        var deal = try Self.deal()
+        let taskId = Fixture.id(0x7a5c)
+        let due = Fixture.t0.adding(seconds: 86_400)
+        let added = try Self.run(
+            .task(.add(TaskInput(taskId: taskId, taskType: "meeting", description: " Present the offer ", responsible: Fixture.admin, due: due))),
+            on: &deal)
+        #expect(added == [
+            .dealTaskAdded(
+                DealTaskAdded(
+                    dealId: deal.id, taskId: taskId, taskType: "meeting", description: "Present the offer",
+                    responsible: Fixture.admin, due: due, at: Fixture.t0.adding(seconds: 120), by: Fixture.manager))
+        ])
+        #expect(deal.tasks.map(\.id) == [taskId] && deal.tasks[0].createdBy == Fixture.manager && deal.version == 2)
+        // A repeated id, an unchanged edit and closing twice decide nothing.
+        #expect(try Self.run(.task(.add(TaskInput(taskId: taskId, taskType: "meeting", description: "Other"))), on: &deal).isEmpty)
+        #expect(try Self.run(.task(.update(taskId, TaskPatch(description: "Present the offer"))), on: &deal).isEmpty)
+        #expect(try Self.run(.task(.update(taskId, TaskPatch(due: .some(nil)))), on: &deal).map(\.kind) == [.dealTaskUpdated])
+        #expect(deal.tasks[0].due == nil)
+        #expect(try Self.run(.task(.reassign(taskId, to: nil)), on: &deal).map(\.kind) == [.dealTaskReassigned])
+        #expect(deal.tasks[0].responsible == nil)
+        // Won: the follow-up stays and can still be closed and reopened.
+        _ = try Self.run(.win(stage: nil), on: &deal)
+        #expect(try Self.run(.task(.close(taskId)), on: &deal).map(\.kind) == [.dealTaskClosed])
+        #expect(try Self.run(.task(.close(taskId)), on: &deal).isEmpty)
+        #expect(deal.tasks[0].closed)
+        #expect(try Self.run(.task(.reopen(taskId)), on: &deal).map(\.kind) == [.dealTaskReopened])
+        #expect(deal.tasks[0].closed == false)
+        // Refusals name the field; an unknown task is a 404 naming `taskId`.
+        let snapshot = deal
+        let invalid = Fixture.error { () throws(DomainError) in
+            try DealDecider.decide(
+                snapshot, .task(.add(TaskInput(taskId: Fixture.id(2), taskType: "juggling", description: " "))),
+                context: Fixture.context())
+        }
+        #expect(invalid?.fieldCodes == ["taskType": "unknownTaskType", "description": "required"])
+        let missing = Fixture.error { () throws(DomainError) in
+            try DealDecider.decide(snapshot, .task(.close(Fixture.id(99))), context: Fixture.context())
+        }
+        #expect(missing?.code == .taskNotFound && missing?.fieldErrors.map(\.field) == ["taskId"])
+        #expect(try Self.run(.task(.delete(taskId)), on: &deal).map(\.kind) == [.dealTaskDeleted])
+        #expect(deal.tasks.isEmpty)
+        #expect(try Self.run(.task(.delete(taskId)), on: &deal).isEmpty)
+        // A deleted deal takes no task commands until it is restored.
+        _ = try Self.run(.delete(reason: nil), on: &deal)
+        let deleted = deal
+        let refused = Fixture.error { () throws(DomainError) in
+            try DealDecider.decide(
+                deleted, .task(.add(TaskInput(taskId: Fixture.id(3), taskType: "meeting", description: "x"))),
+                context: Fixture.context())
+        }
+        #expect(refused?.code == .dealDeleted)
+    }
+
+    @Test("a lead or a deal holds at most CountLimits.tasks tasks")
+    func taskLimit() throws {
+        var deal = try Self.deal()
+        deal.tasks = (0..<CountLimits.tasks).map {
+            LeadTask(id: Fixture.id(10_000 + $0), taskType: "meeting", description: "t", responsible: nil, due: nil, createdBy: Fixture.admin, createdAt: Fixture.t0)
+        }
+        let full = deal
+        let error = Fixture.error { () throws(DomainError) in
+            try DealDecider.decide(
+                full, .task(.add(TaskInput(taskId: Fixture.id(1), taskType: "meeting", description: "one more"))),
+                context: Fixture.context())
+        }
+        #expect(error?.fieldCodes == ["taskId": "tooMany"])
+    }
 }

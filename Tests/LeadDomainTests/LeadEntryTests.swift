@@ -86,28 +86,28 @@ struct LeadEntryTests {
         var lead = try Fixture.lead()
         let due = Fixture.t0.adding(seconds: 7_200)
         try Fixture.apply(
-            .addTask(
+            .task(.add(
                 TaskInput(
                     taskId: Fixture.id(20), taskType: "birthday-greeting", description: "Congratulate",
-                    responsible: Fixture.admin, due: due)),
+                    responsible: Fixture.admin, due: due))),
             to: &lead)
         #expect(lead.tasks.first?.due == due && lead.tasks.first?.closed == false)
-        #expect(try Fixture.apply(.closeTask(Fixture.id(20)), to: &lead).map(\.kind) == [.taskClosed])
-        #expect(try Fixture.apply(.closeTask(Fixture.id(20)), to: &lead).isEmpty)
+        #expect(try Fixture.apply(.task(.close(Fixture.id(20))), to: &lead).map(\.kind) == [.taskClosed])
+        #expect(try Fixture.apply(.task(.close(Fixture.id(20))), to: &lead).isEmpty)
         #expect(lead.tasks.first?.closed == true)
         let snapshot = lead
         let compact = try Fixture.settings([.setFieldLimits(.compact, custom: nil)])
         let invalid = Fixture.error { () throws(DomainError) in
             try LeadDecider.decide(
                 snapshot,
-                .addTask(
+                .task(.add(
                     TaskInput(
-                        taskId: Fixture.id(21), taskType: "juggling", description: String(repeating: "d", count: 201))),
+                        taskId: Fixture.id(21), taskType: "juggling", description: String(repeating: "d", count: 201)))),
                 context: Fixture.context(compact))
         }
         #expect(invalid?.fieldCodes == ["taskType": "unknownTaskType", "description": "tooLong"])
         let missing = Fixture.error { () throws(DomainError) in
-            try LeadDecider.decide(snapshot, .closeTask(Fixture.id(99)), context: Fixture.context())
+            try LeadDecider.decide(snapshot, .task(.close(Fixture.id(99))), context: Fixture.context())
         }
         #expect(missing?.code == .taskNotFound)
     }
@@ -118,10 +118,10 @@ struct LeadEntryTests {
         let due = Fixture.t0.adding(seconds: 7_200)
         let taskId = Fixture.id(30)
         try Fixture.apply(
-            .addTask(TaskInput(taskId: taskId, taskType: "meeting", description: "Demo", responsible: Fixture.admin, due: due)),
+            .task(.add(TaskInput(taskId: taskId, taskType: "meeting", description: "Demo", responsible: Fixture.admin, due: due))),
             to: &lead)
         let later = due.adding(seconds: 86_400)
-        let edit = try Fixture.apply(.updateTask(taskId, TaskPatch(taskType: "contact-client", description: "Call back", due: .some(later))), to: &lead)
+        let edit = try Fixture.apply(.task(.update(taskId, TaskPatch(taskType: "contact-client", description: "Call back", due: .some(later)))), to: &lead)
         #expect(edit.map(\.kind) == [.taskUpdated])
         guard case .taskUpdated(let updated) = edit.first else { Issue.record("no TaskUpdated"); return }
         #expect(updated.changes.taskType == Change(from: "meeting", to: "contact-client"))
@@ -129,47 +129,47 @@ struct LeadEntryTests {
         #expect(updated.changes.due == Change<Timestamp?>(from: due, to: later))
         #expect(lead.tasks[0].taskType == "contact-client" && lead.tasks[0].description == "Call back" && lead.tasks[0].due == later)
         // The same values again, and an empty patch, change nothing.
-        #expect(try Fixture.apply(.updateTask(taskId, TaskPatch(description: "Call back", due: .some(later))), to: &lead).isEmpty)
-        #expect(try Fixture.apply(.updateTask(taskId, TaskPatch()), to: &lead).isEmpty)
+        #expect(try Fixture.apply(.task(.update(taskId, TaskPatch(description: "Call back", due: .some(later)))), to: &lead).isEmpty)
+        #expect(try Fixture.apply(.task(.update(taskId, TaskPatch())), to: &lead).isEmpty)
         // `due: .some(nil)` removes the due date.
-        #expect(try Fixture.apply(.updateTask(taskId, TaskPatch(due: .some(nil))), to: &lead).map(\.kind) == [.taskUpdated])
+        #expect(try Fixture.apply(.task(.update(taskId, TaskPatch(due: .some(nil)))), to: &lead).map(\.kind) == [.taskUpdated])
         #expect(lead.tasks[0].due == nil)
 
-        let reassigned = try Fixture.apply(.reassignTask(taskId, to: Fixture.manager), to: &lead)
+        let reassigned = try Fixture.apply(.task(.reassign(taskId, to: Fixture.manager)), to: &lead)
         #expect(reassigned == [.taskReassigned(TaskReassigned(leadId: lead.id, taskId: taskId, from: Fixture.admin, to: Fixture.manager, at: Fixture.context().now, by: Fixture.manager))])
-        #expect(try Fixture.apply(.reassignTask(taskId, to: Fixture.manager), to: &lead).isEmpty)
-        #expect(try Fixture.apply(.reassignTask(taskId, to: nil), to: &lead).map(\.kind) == [.taskReassigned])
+        #expect(try Fixture.apply(.task(.reassign(taskId, to: Fixture.manager)), to: &lead).isEmpty)
+        #expect(try Fixture.apply(.task(.reassign(taskId, to: nil)), to: &lead).map(\.kind) == [.taskReassigned])
         #expect(lead.tasks[0].responsible == nil)
 
-        #expect(try Fixture.apply(.reopenTask(taskId), to: &lead).isEmpty)  // open: nothing to reopen
-        try Fixture.apply(.closeTask(taskId), to: &lead)
-        #expect(try Fixture.apply(.reopenTask(taskId), to: &lead).map(\.kind) == [.taskReopened])
+        #expect(try Fixture.apply(.task(.reopen(taskId)), to: &lead).isEmpty)  // open: nothing to reopen
+        try Fixture.apply(.task(.close(taskId)), to: &lead)
+        #expect(try Fixture.apply(.task(.reopen(taskId)), to: &lead).map(\.kind) == [.taskReopened])
         #expect(lead.tasks[0].closed == false)
 
-        #expect(try Fixture.apply(.deleteTask(taskId), to: &lead).map(\.kind) == [.taskDeleted])
+        #expect(try Fixture.apply(.task(.delete(taskId)), to: &lead).map(\.kind) == [.taskDeleted])
         #expect(lead.tasks.isEmpty)
-        #expect(try Fixture.apply(.deleteTask(taskId), to: &lead).isEmpty)
+        #expect(try Fixture.apply(.task(.delete(taskId)), to: &lead).isEmpty)
     }
 
     @Test("task edits name the bad field: unknown task type, empty or long description, unknown task, unknown admin")
     func taskFollowUpRefusals() throws {
         var lead = try Fixture.lead()
         let taskId = Fixture.id(31)
-        try Fixture.apply(.addTask(TaskInput(taskId: taskId, taskType: "meeting", description: "Demo")), to: &lead)
+        try Fixture.apply(.task(.add(TaskInput(taskId: taskId, taskType: "meeting", description: "Demo"))), to: &lead)
         let snapshot = lead
         let compact = try Fixture.settings([.setFieldLimits(.compact, custom: nil)])
         let invalid = Fixture.error { () throws(DomainError) in
             try LeadDecider.decide(
-                snapshot, .updateTask(taskId, TaskPatch(taskType: "juggling", description: String(repeating: "d", count: 201))),
+                snapshot, .task(.update(taskId, TaskPatch(taskType: "juggling", description: String(repeating: "d", count: 201)))),
                 context: Fixture.context(compact))
         }
         #expect(invalid?.fieldCodes == ["taskType": "unknownTaskType", "description": "tooLong"])
         let blank = Fixture.error { () throws(DomainError) in
-            try LeadDecider.decide(snapshot, .updateTask(taskId, TaskPatch(description: "  ")), context: Fixture.context())
+            try LeadDecider.decide(snapshot, .task(.update(taskId, TaskPatch(description: "  "))), context: Fixture.context())
         }
         #expect(blank?.fieldCodes == ["description": "required"])
         for command: LeadCommand in [
-            .updateTask(Fixture.id(99), TaskPatch(description: "x")), .reassignTask(Fixture.id(99), to: nil), .reopenTask(Fixture.id(99)),
+            .task(.update(Fixture.id(99), TaskPatch(description: "x"))), .task(.reassign(Fixture.id(99), to: nil)), .task(.reopen(Fixture.id(99))),
         ] {
             let missing = Fixture.error { () throws(DomainError) in
                 try LeadDecider.decide(snapshot, command, context: Fixture.context())
@@ -179,7 +179,7 @@ struct LeadEntryTests {
         var related = RelatedStates()
         related.admins = [:]
         let unknown = Fixture.error { () throws(DomainError) in
-            try LeadDecider.decide(snapshot, .reassignTask(taskId, to: Fixture.id(77)), context: Fixture.context(), related: related)
+            try LeadDecider.decide(snapshot, .task(.reassign(taskId, to: Fixture.id(77))), context: Fixture.context(), related: related)
         }
         #expect(unknown?.fieldCodes == ["responsible": "unknownAdmin"])
     }

@@ -9,7 +9,7 @@ private let everyCommand: [LeadCommand] = [
     .addWatcher(Fixture.admin), .removeWatcher(Fixture.admin),
     .addEntry(EntryInput(entryId: Fixture.id(50), text: "n")),
     .pinAction(Fixture.id(51)), .unpinAction(Fixture.id(51)), .completeAction(Fixture.id(51)),
-    .addTask(TaskInput(taskId: Fixture.id(52), taskType: "meeting", description: "m")), .closeTask(Fixture.id(52)),
+    .task(.add(TaskInput(taskId: Fixture.id(52), taskType: "meeting", description: "m"))), .task(.close(Fixture.id(52))),
     .pause(until: Fixture.t0.adding(seconds: 999_999)), .resume, .copyData(from: Fixture.id(53), fields: [.company]),
     .merge(sources: [Fixture.id(53)]), .linkCustomer(Fixture.id(54)), .convert(customerId: Fixture.id(55)),
     .delete(reason: nil), .restore(),
@@ -38,7 +38,7 @@ struct LeadLifecycleTests {
             Fixture.leadId, LeadInput(fullName: "Jonas", phones: ["+37061234567"], tags: ["VIP"]))
         try Fixture.apply(.addEntry(EntryInput(entryId: Fixture.id(10), text: "note")), to: &lead)
         try Fixture.apply(
-            .addTask(TaskInput(taskId: Fixture.id(20), taskType: "meeting", description: "meet")), to: &lead)
+            .task(.add(TaskInput(taskId: Fixture.id(20), taskType: "meeting", description: "meet"))), to: &lead)
         try Fixture.apply(.pause(until: Fixture.t0.adding(seconds: 9_999)), to: &lead)
         let before = lead
         try Fixture.apply(.delete(reason: nil), to: &lead, at: 100)

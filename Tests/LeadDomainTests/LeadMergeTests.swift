@@ -24,7 +24,7 @@ struct LeadMergeTests {
         try Fixture.apply(.addWatcher(Fixture.admin), to: &far)
         var same = try Fixture.lead(Fixture.id(4), LeadInput(fullName: "Same", company: "Same UAB"), at: 20)
         try Fixture.apply(.markStep("proposal"), to: &same)
-        try Fixture.apply(.addTask(TaskInput(taskId: Fixture.id(40), taskType: "meeting", description: "m")), to: &same)
+        try Fixture.apply(.task(.add(TaskInput(taskId: Fixture.id(40), taskType: "meeting", description: "m"))), to: &same)
 
         let decision = try LeadDecider.decide(
             target, .merge(sources: [old.id, same.id, far.id]), context: Fixture.context(),

@@ -52,9 +52,9 @@ enum GoldenFixture {
         try await run(.lead(leads[0], .addWatcher(managerLT)), by: manager)
         try await run(.lead(leads[1], .markStep("qualified")), by: managerLT)
         try await run(
-            .lead(leads[1], .addTask(TaskInput(taskId: fixedUUID(0x300), taskType: "contact-client", description: "Передзвонити",
-                responsible: managerLT, due: fixtureStart.adding(seconds: 86_400)))), by: managerLT)
-        try await run(.lead(leads[1], .closeTask(fixedUUID(0x300))), by: managerLT)
+            .lead(leads[1], .task(.add(TaskInput(taskId: fixedUUID(0x300), taskType: "contact-client", description: "Передзвонити",
+                responsible: managerLT, due: fixtureStart.adding(seconds: 86_400))))), by: managerLT)
+        try await run(.lead(leads[1], .task(.close(fixedUUID(0x300)))), by: managerLT)
         try await run(.lead(leads[1], .update(LeadPatch(company: "ТОВ «Світанок-Плюс»", competitor: "Bitrix24"))), by: managerLT)
         try await run(.lead(leads[2], .markStep("won")), by: manager)
         try await run(.lead(leads[2], .convert(customerId: fixedUUID(0x400))), by: manager)

@@ -26,7 +26,7 @@ struct HistoryAndDeterminismTests {
         try w.run(a, .addEntry(EntryInput(entryId: action, text: "Call back", actionType: "call", admin: manager, plannedAt: w.now.adding(seconds: 600))))
         try w.run(a, .addEntry(EntryInput(entryId: w.newID(), text: "Nice person")))
         try w.run(a, .pinAction(action))
-        try w.run(a, .addTask(TaskInput(taskId: w.newID(), taskType: "contact-client", description: "Send offer")))
+        try w.run(a, .task(.add(TaskInput(taskId: w.newID(), taskType: "contact-client", description: "Send offer"))))
         try w.run(b, .pause(until: w.now.adding(seconds: 86_400)))
         w.advance(seconds: 3_600)
         try w.run(a, .update(LeadPatch(phones: ["+370 612 34567", "+370 699 00000"])))

@@ -35,7 +35,7 @@ struct TaskLedgerTests {
             let input = TaskInput(
                 taskId: id, taskType: task.type, description: "Task \(n)", responsible: task.owner,
                 due: task.due.map { fixtureStart.adding(seconds: $0) })
-            try await ledger.execute(.lead(lead, .addTask(input)), actor: testAdmin)
+            try await ledger.execute(.lead(lead, .task(.add(input))), actor: testAdmin)
         }
         return (ledger, tasks)
     }
@@ -65,15 +65,15 @@ struct TaskLedgerTests {
         } while cursor != nil
         #expect(seen == [tasks[0], tasks[1], tasks[4], tasks[2], tasks[3]])
         // Closing moves a task to the closed list; reopening brings it back; reassigning moves it to the new owner.
-        try await ledger.execute(.lead(fixedUUID(1), .closeTask(tasks[0])), actor: testAdmin)
+        try await ledger.execute(.lead(fixedUUID(1), .task(.close(tasks[0]))), actor: testAdmin)
         #expect(try ids(TaskQuery(owner: Self.anna)) == [tasks[1], tasks[4]])
         #expect(try ids(TaskQuery(closed: true)) == [tasks[0]])
-        try await ledger.execute(.lead(fixedUUID(1), .reopenTask(tasks[0])), actor: testAdmin)
-        try await ledger.execute(.lead(fixedUUID(1), .reassignTask(tasks[0], to: Self.boris)), actor: testAdmin)
+        try await ledger.execute(.lead(fixedUUID(1), .task(.reopen(tasks[0]))), actor: testAdmin)
+        try await ledger.execute(.lead(fixedUUID(1), .task(.reassign(tasks[0], to: Self.boris))), actor: testAdmin)
         #expect(try ids(TaskQuery(owner: Self.boris)) == [tasks[0], tasks[2]])
-        try await ledger.execute(.lead(fixedUUID(2), .updateTask(tasks[1], TaskPatch(due: .some(nil)))), actor: testAdmin)
+        try await ledger.execute(.lead(fixedUUID(2), .task(.update(tasks[1], TaskPatch(due: .some(nil))))), actor: testAdmin)
         #expect(try ids(TaskQuery(owner: Self.anna)) == [tasks[4], tasks[1]])
-        try await ledger.execute(.lead(fixedUUID(2), .deleteTask(tasks[1])), actor: testAdmin)
+        try await ledger.execute(.lead(fixedUUID(2), .task(.delete(tasks[1]))), actor: testAdmin)
         #expect(try ids(TaskQuery(owner: Self.anna)) == [tasks[4]])
         // A deleted lead's tasks leave the lists; a manager sees tasks on the leads they reach only.
         try await ledger.execute(.lead(fixedUUID(3), .delete(reason: nil)), actor: testAdmin)
@@ -84,6 +84,68 @@ struct TaskLedgerTests {
         try await ledger.close()
         try forEachRebuiltStore(data.path) { store, bulk throws in
             #expect(try store.read { try $0.tasks(TaskQuery(), now: now) } == served, "bulk: \(bulk)")
+        }
+    }
+
+    @Test("tasks on deals are listed with the leads' tasks, within reach, leave with their deal, and rebuild the same")
+    func dealTasks() async throws {
+        let data = TemporaryDirectory()
+        let (ledger, tasks) = try await Self.world(data.path)
+        let now = fixtureStart
+        func items(_ query: TaskQuery) throws -> [TaskItem] { try ledger.read { view in try view.tasks(query, now: now).items } }
+        // Deal 1 is on Anna's lead 1 with Boris responsible; deal 2 belongs to a customer only and is Anna's.
+        let (d1, d2, customer) = (fixedUUID(0xd1), fixedUUID(0xd2), fixedUUID(0xc1))
+        try await ledger.execute(.customer(customer, .register(CustomerInput(customerId: customer, fullName: "UAB Rasa"))), actor: testAdmin)
+        try await ledger.execute(
+            .deal(d1, .create(dealId: d1, DealInput(name: "Licences", amount: "10", currency: "EUR", responsible: Self.boris, leadId: fixedUUID(1)))),
+            actor: testAdmin)
+        try await ledger.execute(
+            .deal(d2, .create(dealId: d2, DealInput(name: "Support", amount: "5", currency: "EUR", responsible: Self.anna, customerId: customer))),
+            actor: testAdmin)
+        let (t1, t2) = (fixedUUID(0x7101), fixedUUID(0x7102))
+        try await ledger.execute(
+            .deal(d1, .task(.add(TaskInput(taskId: t1, taskType: "meeting", description: "Offer", responsible: Self.boris, due: now.adding(seconds: -Self.hour))))),
+            actor: testAdmin)
+        try await ledger.execute(
+            .deal(d2, .task(.add(TaskInput(taskId: t2, taskType: "contact-client", description: "Renewal", responsible: Self.anna, due: now.adding(seconds: 3 * Self.hour))))),
+            actor: testAdmin)
+        // Due order across leads and deals; each item says what it is on, with the deal's lead when it has one.
+        #expect(try items(TaskQuery()).map(\.task.id) == [tasks[0], t1, tasks[1], tasks[4], t2, tasks[2], tasks[3]])
+        let offer = try #require(try items(TaskQuery(owner: Self.boris)).first)
+        #expect(offer.subject == TaskSubject(.deal, d1) && offer.dealName == "Licences" && offer.overdue)
+        #expect(offer.leadId == fixedUUID(1) && offer.leadName == "Lead 1")
+        let renewal = try #require(try items(TaskQuery(on: .deal)).last)
+        #expect(renewal.task.id == t2 && renewal.leadId == nil && renewal.leadName == nil && renewal.dealName == "Support")
+        #expect(try items(TaskQuery(on: .deal)).map(\.task.id) == [t1, t2])
+        #expect(try items(TaskQuery(on: .lead)).map(\.task.id) == [tasks[0], tasks[1], tasks[4], tasks[2], tasks[3]])
+        #expect(try items(TaskQuery(dueTo: now)).map(\.task.id) == [tasks[0], t1])
+        // Reach: Boris is responsible for deal 1 (on Anna's lead); Anna reaches deal 1 through her lead and deal 2 as its
+        // responsible.
+        #expect(try items(TaskQuery(visibleTo: Self.boris)).map(\.task.id) == [t1, tasks[2]])
+        #expect(try items(TaskQuery(on: .deal, visibleTo: Self.anna)).map(\.task.id) == [t1, t2])
+        // Pages of two cross the lead/deal boundary without gaps or repeats.
+        var seen: [UUID] = []
+        var cursor: TaskCursor?
+        repeat {
+            let page = try ledger.read { try $0.tasks(TaskQuery(after: cursor, limit: 2), now: now) }
+            seen += page.items.map(\.task.id)
+            cursor = page.next
+        } while cursor != nil
+        #expect(seen == [tasks[0], t1, tasks[1], tasks[4], t2, tasks[2], tasks[3]])
+        // Closing moves it to the closed list; a deleted deal's tasks leave the lists and come back with a restore.
+        try await ledger.execute(.deal(d2, .task(.close(t2))), actor: testAdmin)
+        #expect(try items(TaskQuery(closed: true)).map(\.task.id) == [t2])
+        try await ledger.execute(.deal(d1, .delete(reason: nil)), actor: testAdmin)
+        #expect(try items(TaskQuery(on: .deal)).isEmpty)
+        try await ledger.execute(.deal(d1, .restore), actor: testAdmin)
+        #expect(try items(TaskQuery(on: .deal)).map(\.task.id) == [t1])
+        let today = try ledger.read { try $0.actionsForToday(admin: Self.boris, now: now) }
+        #expect(today.tasksToday.map(\.task.id) == [t1])  // due at 09:00, an hour before now: today's
+        let served = try ledger.read { (try $0.tasks(TaskQuery(), now: now), try $0.tasks(TaskQuery(closed: true), now: now)) }
+        try await ledger.close()
+        try forEachRebuiltStore(data.path) { store, bulk throws in
+            let rebuilt = try store.read { (try $0.tasks(TaskQuery(), now: now), try $0.tasks(TaskQuery(closed: true), now: now)) }
+            #expect(rebuilt == served, "bulk: \(bulk)")
         }
     }
 
@@ -118,9 +180,9 @@ struct TaskLedgerTests {
         #expect(try total(LeadFilter(hasTasks: false)) == 1)
         #expect(try ids(LeadFilter(hasOverdueTasks: true)) == [fixedUUID(1)])
         #expect(try ids(LeadFilter(hasOverdueTasks: false)) == [fixedUUID(2), fixedUUID(3), fixedUUID(4), none])
-        try await ledger.execute(.lead(fixedUUID(1), .closeTask(tasks[0])), actor: testAdmin)
+        try await ledger.execute(.lead(fixedUUID(1), .task(.close(tasks[0]))), actor: testAdmin)
         #expect(try ids(LeadFilter(hasOverdueTasks: true)).isEmpty)
-        try await ledger.execute(.lead(fixedUUID(4), .deleteTask(tasks[3])), actor: testAdmin)
+        try await ledger.execute(.lead(fixedUUID(4), .task(.delete(tasks[3]))), actor: testAdmin)
         #expect(try ids(LeadFilter(hasTasks: false)) == [fixedUUID(4), none])
 
         let d1 = fixedUUID(0xd1)

@@ -114,6 +114,55 @@ struct DealRouteTests {
         }
     }
 
+    @Test("a deal's tasks: the lead task requests under /v1/deals/{id}, listed in /v1/tasks with on=deal, within reach")
+    func dealTasks() async throws {
+        try await LedgerFixture.withApp { client, fixture in
+            let a = try await client.createManager(token: fixture.adminToken)
+            let b = try await client.createManager(token: fixture.adminToken)
+            let lead = try await client.createLead(#"{"fullName":"Mine"}"#, token: a.token)["id"] as! String
+            let deal = try #require(
+                try await client.send(
+                    .post, "/v1/deals", token: a.token, json: #"{"name":"Licences","amount":"5","currency":"EUR","leadId":"\#(lead)"}"#
+                ).json()["id"] as? String)
+            let added = try await client.send(
+                .post, "/v1/deals/\(deal)/tasks", token: a.token,
+                json: #"{"taskType":"meeting","description":"Present the offer","due":"2020-01-02"}"#)
+            #expect(added.status == .created)
+            let task = try #require((try added.json()["tasks"] as? [[String: Any]])?.first)
+            let taskId = try #require(task["id"] as? String)
+            #expect(task["description"] as? String == "Present the offer" && task["closed"] as? Bool == false)
+            // Listed with what it is on; overdue since 2020.
+            let listed = try await client.send(.get, "/v1/tasks?mine=true&on=deal", token: a.token)
+            let item = try #require((try listed.json()["items"] as? [[String: Any]])?.first)
+            #expect(item["on"] as? String == "deal" && item["dealId"] as? String == deal && item["dealName"] as? String == "Licences")
+            #expect(item["leadId"] as? String == lead && item["overdue"] as? Bool == true)
+            #expect((try await client.send(.get, "/v1/tasks?on=lead", token: a.token).json()["items"] as? [[String: Any]])?.isEmpty == true)
+            // Edit, reassign, close, reopen, delete: the same requests as on a lead.
+            let edited = try await client.send(.patch, "/v1/deals/\(deal)/tasks/\(taskId)", token: a.token, json: #"{"due":null}"#)
+            #expect(try edited.status == .ok && (edited.json()["tasks"] as? [[String: Any]])?.first?["due"] == nil)
+            let given = try await client.send(
+                .put, "/v1/deals/\(deal)/tasks/\(taskId)/responsible", token: a.token, json: #"{"responsible":"\#(a.id)"}"#)
+            #expect((try given.json()["tasks"] as? [[String: Any]])?.first?["responsible"] as? String == a.id)
+            let closed = try await client.send(.post, "/v1/deals/\(deal)/tasks/\(taskId)/close", token: a.token)
+            #expect((try closed.json()["tasks"] as? [[String: Any]])?.first?["closed"] as? Bool == true)
+            #expect(try await client.send(.post, "/v1/deals/\(deal)/tasks/\(taskId)/reopen", token: a.token).status == .ok)
+            // Bad input names the field and appends nothing; another manager does not see the deal at all.
+            let head = fixture.head
+            let bad = try await client.send(
+                .post, "/v1/deals/\(deal)/tasks", token: a.token, json: #"{"taskType":"juggling","description":"x"}"#)
+            #expect(try bad.status == .unprocessableContent && (bad.problemFields()) == ["taskType"])
+            let unknown = try await client.send(.post, "/v1/deals/\(deal)/tasks/00000000-0000-4000-8000-000000000099/close", token: a.token)
+            #expect(try unknown.status == .notFound && (unknown.problemCode()) == "taskNotFound")
+            let foreign = try await client.send(
+                .post, "/v1/deals/\(deal)/tasks", token: b.token, json: #"{"taskType":"meeting","description":"x"}"#)
+            #expect(try foreign.status == .notFound && (foreign.problemCode()) == "dealNotFound")
+            #expect((try await client.send(.get, "/v1/tasks?on=deal", token: b.token).json()["items"] as? [[String: Any]])?.isEmpty == true)
+            #expect(fixture.head == head)
+            let deleted = try await client.send(.delete, "/v1/deals/\(deal)/tasks/\(taskId)", token: a.token)
+            #expect(try deleted.status == .ok && (deleted.json()["tasks"] as? [[String: Any]])?.isEmpty == true)
+        }
+    }
+
     @Test("reports per manager and won/lost by period; conversion only at rates set in settings; bad rates are named")
     func reportsAndRates() async throws {
         try await LedgerFixture.withApp { client, fixture in

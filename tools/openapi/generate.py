@@ -106,6 +106,32 @@ def command(op_id, summary, tag, params=(), body=None, ok=200, resource="Lead", 
     return operation
 
 
+
+def task_paths(base, noun, tag, id_param, errors, resource):
+    """The task commands of a lead (`noun` "") or a deal (`noun` "Deal"): the same requests under `base`."""
+    task = path_param("taskId", "The task.")
+    return {
+        f"{base}/tasks": {"post": command(f"add{noun}Task", "Add a task", tag, params=[id_param], body="AddTask", ok=201,
+                                          errors=errors, resource=resource)},
+        f"{base}/tasks/{{taskId}}/close": {
+            "post": command(f"close{noun}Task", "Close a task", tag, params=[id_param, task], errors=errors, resource=resource),
+        },
+        f"{base}/tasks/{{taskId}}/reopen": {
+            "post": command(f"reopen{noun}Task", "Reopen a closed task", tag, params=[id_param, task], errors=errors,
+                            resource=resource),
+        },
+        f"{base}/tasks/{{taskId}}/responsible": {
+            "put": command(f"reassign{noun}Task", "Give a task to an admin (or nobody)", tag, params=[id_param, task],
+                           body="Assign", errors=errors, resource=resource),
+        },
+        f"{base}/tasks/{{taskId}}": {
+            "patch": command(f"update{noun}Task", "Change a task's type, description or due date", tag,
+                             params=[id_param, task], body="TaskPatch", errors=errors, resource=resource),
+            "delete": command(f"delete{noun}Task", "Remove a task (its history keeps it)", tag,
+                              params=[id_param, task], errors=errors, resource=resource),
+        },
+    }
+
 def get(op_id, summary, tag, params=(), resource=None, errors=(), etag=True, content_type="application/json",
         description=None, response_schema=None, extra=None):
     operation = {"operationId": op_id, "tags": [tag], "summary": summary}
@@ -211,23 +237,7 @@ lead_paths = {
     "/v1/leads/{id}/actions/{actionId}/complete": {
         "post": command("completeAction", "Complete an action", "entries", params=[ID, path_param("actionId", "The action.")], errors=LEAD_ERRORS),
     },
-    "/v1/leads/{id}/tasks": {"post": command("addTask", "Add a task", "entries", params=[ID], body="AddTask", ok=201, errors=LEAD_ERRORS)},
-    "/v1/leads/{id}/tasks/{taskId}/close": {
-        "post": command("closeTask", "Close a task", "entries", params=[ID, path_param("taskId", "The task.")], errors=LEAD_ERRORS),
-    },
-    "/v1/leads/{id}/tasks/{taskId}/reopen": {
-        "post": command("reopenTask", "Reopen a closed task", "entries", params=[ID, path_param("taskId", "The task.")], errors=LEAD_ERRORS),
-    },
-    "/v1/leads/{id}/tasks/{taskId}/responsible": {
-        "put": command("reassignTask", "Give a task to an admin (or nobody)", "entries", params=[ID, path_param("taskId", "The task.")],
-                       body="Assign", errors=LEAD_ERRORS),
-    },
-    "/v1/leads/{id}/tasks/{taskId}": {
-        "patch": command("updateTask", "Change a task's type, description or due date", "entries",
-                         params=[ID, path_param("taskId", "The task.")], body="TaskPatch", errors=LEAD_ERRORS),
-        "delete": command("deleteTask", "Remove a task (its history keeps it)", "entries",
-                          params=[ID, path_param("taskId", "The task.")], errors=LEAD_ERRORS),
-    },
+    **task_paths("/v1/leads/{id}", "", "entries", ID, LEAD_ERRORS, "Lead"),
     "/v1/leads/{id}/watchers/{adminId}": {
         "put": command("addWatcher", "Add a watcher", "leads", params=[ID, path_param("adminId", "The watching admin.")], errors=LEAD_ERRORS),
         "delete": command("removeWatcher", "Remove a watcher", "leads", params=[ID, path_param("adminId", "The watching admin.")], errors=LEAD_ERRORS),
@@ -306,6 +316,7 @@ deal_paths = {
                                            params=[DEAL_ID], body="DealOutcome", resource="Deal", errors=DEAL_ERRORS)},
     "/v1/deals/{id}/lose": {"post": command("loseDeal", "Lose a deal, with a reason", "deals", params=[DEAL_ID], body="DealOutcome",
                                             resource="Deal", errors=DEAL_ERRORS)},
+    **task_paths("/v1/deals/{id}", "Deal", "deals", DEAL_ID, DEAL_ERRORS, "Deal"),
     "/v1/deals/{id}/reopen": {"post": command("reopenDeal", "Reopen a won or lost deal", "deals", params=[DEAL_ID], body="DealOutcome",
                                               resource="Deal", errors=DEAL_ERRORS)},
     "/v1/customers/{id}/deals": {"get": get("getCustomerDeals", "A customer's deals (not deleted) that the caller reaches", "deals",
@@ -416,7 +427,7 @@ view_paths = {
                                                                          {"type": "integer", "minimum": -840, "maximum": 840, "default": 0}),
                                                          query("now", "The moment whose day is asked (default: now).", TIME_INPUT)],
                                                  resource="TodayActions", errors=(403, 422))},
-    "/v1/tasks": {"get": get("listTasks", "Tasks across leads, earliest due first (tasks without a due date last)", "views",
+    "/v1/tasks": {"get": get("listTasks", "Tasks across leads and deals, earliest due first (tasks without a due date last)", "views",
                              params=[query("owner", "Only this admin's tasks (the responsible, or who added a task without one).", UUID),
                                      query("mine", "`true`: only the caller's tasks.", {"type": "boolean"}),
                                      query("status", "Open (default) or closed tasks.", {"type": "string", "enum": ["open", "closed"], "default": "open"}),
@@ -427,9 +438,11 @@ view_paths = {
                                            {"type": "integer", "minimum": -840, "maximum": 840, "default": 0}),
                                      query("now", "The moment `overdue` and `today` are counted from (default: now).", TIME_INPUT),
                                      query("taskType", "Only tasks of one of these types.", TEXT_LIST),
+                                     query("on", "Only tasks on leads, or only tasks on deals (default: both).",
+                                           {"type": "string", "enum": ["lead", "deal"]}),
                                      ref("parameters", "limit"), ref("parameters", "cursor")],
                              resource="TaskPage", errors=(422,),
-                             description="A manager without `leads.read.all` sees the tasks on leads they reach. A page passes "
+                             description="A manager without `leads.read.all` sees the tasks on the leads and deals they reach. A page passes "
                                          "at most 20,000 index entries; when it stops there it may hold fewer rows than `limit`, "
                                          "with a `nextCursor`.")},
     "/v1/duplicates": {"get": get("listDuplicates", "Groups of live leads sharing a phone or an e-mail, largest first (needs `leads.read.all`)", "views",
@@ -619,8 +632,10 @@ schemas = {
     "Task": obj(["id", "taskType", "description", "closed", "createdBy", "createdAt"], {
         "id": UUID, "taskType": {"type": "string"}, "description": {"type": "string"}, "responsible": UUID, "due": TIME,
         "closed": {"type": "boolean"}, "createdBy": UUID, "createdAt": TIME}, "A task on a lead."),
-    "TaskItem": obj(["leadId", "leadName", "task", "overdue"], {
-        "leadId": UUID, "leadName": {"type": "string"}, "task": schema("Task"), "overdue": {"type": "boolean"}},
+    "TaskItem": obj(["on", "task", "overdue"], {
+        "on": {"type": "string", "enum": ["lead", "deal"], "description": "What the task is on."},
+        "leadId": UUID, "leadName": {"type": "string", "description": "The lead the task is on, or the deal's lead."},
+        "dealId": UUID, "dealName": {"type": "string"}, "task": schema("Task"), "overdue": {"type": "boolean"}},
         "A task with its lead."),
     "TaskPage": obj(["items", "nextCursor"], {"items": {"type": "array", "items": schema("TaskItem")},
                                              "nextCursor": {"type": ["string", "null"]}}),
@@ -652,7 +667,7 @@ schemas = {
             "assessment": {"type": "string"}, "count": {"type": "integer"}})}})}}),
     "PausedReport": obj(["count", "leads"], {"count": {"type": "integer"}, "leads": {"type": "array", "items": obj(
         ["leadId", "fullName", "until"], {"leadId": UUID, "fullName": {"type": "string"}, "until": TIME})}}),
-    "Deal": obj(["id", "name", "amount", "currency", "stage", "outcome", "probability", "responsible", "deleted", "createdBy",
+    "Deal": obj(["id", "name", "amount", "currency", "stage", "outcome", "probability", "responsible", "deleted", "tasks", "createdBy",
                  "createdAt", "updatedBy", "updatedAt", "version"], {
         "id": UUID, "name": {"type": "string"}, "amount": {"type": "string", "pattern": AMOUNT},
         "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}, "stage": {"type": "string"},
@@ -660,7 +675,8 @@ schemas = {
         "probability": {"type": "integer", "minimum": 0, "maximum": 100, "description": "The chance of winning in force."},
         "ownProbability": {"type": "integer", "minimum": 0, "maximum": 100, "description": "The deal's own, when set apart from its stage's."},
         "expectedCloseAt": TIME, "responsible": UUID, "leadId": UUID, "customerId": UUID, "lostReason": {"type": "string"},
-        "closedAt": TIME, "deleted": {"type": "boolean"}, "createdBy": UUID, "createdAt": TIME, "updatedBy": UUID,
+        "closedAt": TIME, "deleted": {"type": "boolean"}, "tasks": {"type": "array", "items": schema("Task")},
+        "createdBy": UUID, "createdAt": TIME, "updatedBy": UUID,
         "updatedAt": TIME, "version": {"type": "integer", "minimum": 1}}),
     "DealList": obj(["items"], {"items": {"type": "array", "items": schema("Deal")}}),
     "DealReport": obj(["items"], {"items": {"type": "array", "items": obj(

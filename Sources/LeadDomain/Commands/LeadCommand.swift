@@ -22,14 +22,8 @@ public enum LeadCommand: Sendable, Hashable {
     case pinAction(UUID)
     case unpinAction(UUID)
     case completeAction(UUID)
-    case addTask(TaskInput)
-    case closeTask(UUID)
-    /// Change a task's type, description or due date.
-    case updateTask(UUID, TaskPatch)
-    /// Give a task to an admin (`nil`: nobody).
-    case reassignTask(UUID, to: UUID?)
-    case reopenTask(UUID)
-    case deleteTask(UUID)
+    /// Add, edit, reassign, close, reopen or delete a task (`TaskRules`).
+    case task(TaskCommand)
     /// Pause until a future time.
     case pause(until: Timestamp)
     case resume
@@ -63,8 +57,7 @@ public enum LeadCommand: Sendable, Hashable {
         case .assign(let admin): [admin].compactMap { $0 }
         case .addWatcher(let admin): [admin]
         case .addEntry(let entry): [entry.admin].compactMap { $0 }
-        case .addTask(let task): [task.responsible].compactMap { $0 }
-        case .reassignTask(_, let admin): [admin].compactMap { $0 }
+        case .task(let command): command.relatedAdminIds
         default: []
         }
     }

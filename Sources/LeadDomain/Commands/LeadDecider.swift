@@ -114,27 +114,10 @@ public enum LeadDecider {
         case .completeAction(let actionId):
             guard try existingAction(lead, actionId).completed == false else { return [] }
             return [.actionCompleted(ActionCompleted(leadId: id, actionId: actionId, at: at, by: by))]
-        case .addTask(let task):
-            return try addTask(lead, task, c, related)
-        case .closeTask(let taskId):
-            guard try existingTask(lead, taskId).closed == false else { return [] }
-            return [.taskClosed(TaskClosed(leadId: id, taskId: taskId, at: at, by: by))]
-        case .updateTask(let taskId, let patch):
-            return try updateTask(lead, try existingTask(lead, taskId), patch, c)
-        case .reassignTask(let taskId, let admin):
-            let task = try existingTask(lead, taskId)
-            var v = FieldValidator(limits: c.settings.fieldLimits)
-            related.checkAdmin(admin, field: "responsible", &v)
-            try v.check()
-            guard task.responsible != admin else { return [] }
-            return [.taskReassigned(TaskReassigned(leadId: id, taskId: taskId, from: task.responsible, to: admin, at: at, by: by))]
-        case .reopenTask(let taskId):
-            guard try existingTask(lead, taskId).closed else { return [] }
-            return [.taskReopened(TaskReopened(leadId: id, taskId: taskId, at: at, by: by))]
-        case .deleteTask(let taskId):
-            // A deleted task is gone from the state: deleting it again is a no-op, not a 404.
-            guard lead.tasks.contains(where: { $0.id == taskId }) else { return [] }
-            return [.taskDeleted(TaskDeleted(leadId: id, taskId: taskId, at: at, by: by))]
+        case .task(let command):
+            return try TaskRules.decide(lead.tasks, command, c, related, owner: "lead").map {
+                [$0.leadEvent(id, at: at, by: by)]
+            } ?? []
         case .pause(let until):
             guard until > c.now else {
                 throw .validation([

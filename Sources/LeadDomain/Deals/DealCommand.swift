@@ -71,6 +71,8 @@ public enum DealCommand: Sendable, Hashable {
     case reopen(stage: String?)
     case delete(reason: String?)
     case restore
+    /// Add, edit, reassign, close, reopen or delete a task on the deal (`TaskRules`).
+    case task(TaskCommand)
 
     /// The leads the command names (they must exist and not be deleted or merged).
     public var relatedLeadIds: [UUID] {
@@ -95,6 +97,7 @@ public enum DealCommand: Sendable, Hashable {
         switch self {
         case .create(_, let input): input.responsible.map { [$0] } ?? []
         case .update(let patch): patch.responsible.map { [$0] } ?? []
+        case .task(let command): command.relatedAdminIds
         default: []
         }
     }

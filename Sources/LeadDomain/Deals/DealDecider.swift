@@ -109,6 +109,11 @@ public enum DealDecider {
         case .restore:
             guard deal.deleted else { return [] }
             return [.dealRestored(DealRestored(dealId: id, at: at, by: by))]
+        case .task(let command):
+            // Won and lost deals keep their follow-up work (a delivery to plan, a lost client to call back).
+            return try TaskRules.decide(deal.tasks, command, c, related, owner: "deal").map {
+                [$0.dealEvent(id, at: at, by: by)]
+            } ?? []
         }
     }
 

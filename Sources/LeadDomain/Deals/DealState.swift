@@ -20,6 +20,8 @@ public struct DealState: Sendable, Hashable, Codable, Identifiable {
     /// When it was won or lost (nil while open).
     public var closedAt: Timestamp?
     public var deleted: Bool
+    /// Follow-up work on the deal (the same tasks as a lead's, `TaskRules`).
+    public var tasks: [LeadTask]
     public var createdBy: UUID
     public var createdAt: Timestamp
     public var updatedBy: UUID
@@ -41,6 +43,7 @@ public struct DealState: Sendable, Hashable, Codable, Identifiable {
         lostReason = nil
         closedAt = nil
         deleted = false
+        tasks = []
         createdBy = e.by
         createdAt = e.at
         updatedBy = e.by
@@ -91,6 +94,8 @@ public struct DealState: Sendable, Hashable, Codable, Identifiable {
             deal.lostReason = nil
         case .dealDeleted: deal.deleted = true
         case .dealRestored: deal.deleted = false
+        case .dealTaskAdded, .dealTaskUpdated, .dealTaskReassigned, .dealTaskClosed, .dealTaskReopened, .dealTaskDeleted:
+            if let change = event.taskChange { deal.tasks.apply(change, at: event.at, by: event.by) }
         default: return state
         }
         deal.version += 1
@@ -115,6 +120,12 @@ extension DomainEvent {
         case .dealReopened(let e): e.dealId
         case .dealDeleted(let e): e.dealId
         case .dealRestored(let e): e.dealId
+        case .dealTaskAdded(let e): e.dealId
+        case .dealTaskUpdated(let e): e.dealId
+        case .dealTaskReassigned(let e): e.dealId
+        case .dealTaskClosed(let e): e.dealId
+        case .dealTaskReopened(let e): e.dealId
+        case .dealTaskDeleted(let e): e.dealId
         default: nil
         }
     }

@@ -131,6 +131,16 @@ extension DomainEvent {
             .dealReopened(DealReopened(dealId: deal, from: "lost", to: "negotiation", at: later, by: manager)),
             .dealDeleted(DealDeleted(dealId: deal, reason: "Duplicate", at: later, by: admin)),
             .dealRestored(DealRestored(dealId: deal, at: later, by: admin)),
+            .dealTaskAdded(
+                DealTaskAdded(
+                    dealId: deal, taskId: task, taskType: "meeting", description: "Present the offer",
+                    responsible: manager, due: later, at: at, by: manager)),
+            .dealTaskClosed(DealTaskClosed(dealId: deal, taskId: task, at: later, by: manager)),
+            .dealTaskUpdated(DealTaskUpdated(dealId: deal, taskId: task, changes: taskChanges, at: at, by: manager)),
+            .dealTaskReassigned(
+                DealTaskReassigned(dealId: deal, taskId: task, from: manager, to: nil, at: at, by: admin)),
+            .dealTaskReopened(DealTaskReopened(dealId: deal, taskId: task, at: later, by: manager)),
+            .dealTaskDeleted(DealTaskDeleted(dealId: deal, taskId: task, at: later, by: admin)),
             .dealStageDefined(
                 DealStageDefined(key: "demo", name: "Demo", probability: 25, kind: .open, at: at, by: admin)),
             .dealStageRenamed(DealStageRenamed(key: "proposal", from: "Proposal", to: "Offer sent", at: at, by: admin)),

@@ -53,6 +53,12 @@ public enum DomainEvent: Sendable, Hashable {
     case dealReopened(DealReopened)
     case dealDeleted(DealDeleted)
     case dealRestored(DealRestored)
+    case dealTaskAdded(DealTaskAdded)
+    case dealTaskClosed(DealTaskClosed)
+    case dealTaskUpdated(DealTaskUpdated)
+    case dealTaskReassigned(DealTaskReassigned)
+    case dealTaskReopened(DealTaskReopened)
+    case dealTaskDeleted(DealTaskDeleted)
     case stepDefined(StepDefined)
     case stepRenamed(StepRenamed)
     case stepsReordered(StepsReordered)
@@ -130,6 +136,12 @@ public enum DomainEvent: Sendable, Hashable {
         case .dealReopened(let payload): payload
         case .dealDeleted(let payload): payload
         case .dealRestored(let payload): payload
+        case .dealTaskAdded(let payload): payload
+        case .dealTaskClosed(let payload): payload
+        case .dealTaskUpdated(let payload): payload
+        case .dealTaskReassigned(let payload): payload
+        case .dealTaskReopened(let payload): payload
+        case .dealTaskDeleted(let payload): payload
         case .stepDefined(let payload): payload
         case .stepRenamed(let payload): payload
         case .stepsReordered(let payload): payload
@@ -222,6 +234,13 @@ public enum DomainEvent: Sendable, Hashable {
         case (.dealReopened, 1): return .dealReopened(try decoder.decode(DealReopened.self, from: payload))
         case (.dealDeleted, 1): return .dealDeleted(try decoder.decode(DealDeleted.self, from: payload))
         case (.dealRestored, 1): return .dealRestored(try decoder.decode(DealRestored.self, from: payload))
+        case (.dealTaskAdded, 1): return .dealTaskAdded(try decoder.decode(DealTaskAdded.self, from: payload))
+        case (.dealTaskClosed, 1): return .dealTaskClosed(try decoder.decode(DealTaskClosed.self, from: payload))
+        case (.dealTaskUpdated, 1): return .dealTaskUpdated(try decoder.decode(DealTaskUpdated.self, from: payload))
+        case (.dealTaskReassigned, 1):
+            return .dealTaskReassigned(try decoder.decode(DealTaskReassigned.self, from: payload))
+        case (.dealTaskReopened, 1): return .dealTaskReopened(try decoder.decode(DealTaskReopened.self, from: payload))
+        case (.dealTaskDeleted, 1): return .dealTaskDeleted(try decoder.decode(DealTaskDeleted.self, from: payload))
         case (.stepDefined, 1): return .stepDefined(try decoder.decode(StepDefined.self, from: payload))
         case (.stepRenamed, 1): return .stepRenamed(try decoder.decode(StepRenamed.self, from: payload))
         case (.stepsReordered, 1): return .stepsReordered(try decoder.decode(StepsReordered.self, from: payload))
@@ -365,6 +384,18 @@ public enum DomainEvent: Sendable, Hashable {
             return .dealDeleted(try JSONReader.decode(DealDeleted.self, from: payload))
         case (.dealRestored, 1):
             return .dealRestored(try JSONReader.decode(DealRestored.self, from: payload))
+        case (.dealTaskAdded, 1):
+            return .dealTaskAdded(try JSONReader.decode(DealTaskAdded.self, from: payload))
+        case (.dealTaskClosed, 1):
+            return .dealTaskClosed(try JSONReader.decode(DealTaskClosed.self, from: payload))
+        case (.dealTaskUpdated, 1):
+            return .dealTaskUpdated(try JSONReader.decode(DealTaskUpdated.self, from: payload))
+        case (.dealTaskReassigned, 1):
+            return .dealTaskReassigned(try JSONReader.decode(DealTaskReassigned.self, from: payload))
+        case (.dealTaskReopened, 1):
+            return .dealTaskReopened(try JSONReader.decode(DealTaskReopened.self, from: payload))
+        case (.dealTaskDeleted, 1):
+            return .dealTaskDeleted(try JSONReader.decode(DealTaskDeleted.self, from: payload))
         case (.stepDefined, 1):
             return .stepDefined(try JSONReader.decode(StepDefined.self, from: payload))
         case (.stepRenamed, 1):

@@ -43,6 +43,12 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case dealReopened = "DealReopened"
     case dealDeleted = "DealDeleted"
     case dealRestored = "DealRestored"
+    case dealTaskAdded = "DealTaskAdded"
+    case dealTaskClosed = "DealTaskClosed"
+    case dealTaskUpdated = "DealTaskUpdated"
+    case dealTaskReassigned = "DealTaskReassigned"
+    case dealTaskReopened = "DealTaskReopened"
+    case dealTaskDeleted = "DealTaskDeleted"
     case stepDefined = "StepDefined"
     case stepRenamed = "StepRenamed"
     case stepsReordered = "StepsReordered"
@@ -84,9 +90,10 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
             .taskClosed, .taskUpdated, .taskReassigned, .taskReopened, .taskDeleted, .leadPaused, .leadResumed,
             .leadDataCopied, .leadsMerged, .leadMergedInto, .leadLinkedToCustomer, .leadConverted, .customerUpdated,
             .customerCompanyChanged, .customerDeleted, .customerRestored, .dealCreated, .dealUpdated,
-            .dealStageMoved, .dealWon, .dealLost, .dealReopened, .dealDeleted, .dealRestored, .stepDefined,
-            .stepRenamed, .stepsReordered, .stepRetired, .sourceDefined, .sourceRenamed, .sourceRetired,
-            .actionTypeDefined, .actionTypeRetired, .tagDefined, .tagRemoved, .customFieldDefined,
+            .dealStageMoved, .dealWon, .dealLost, .dealReopened, .dealDeleted, .dealRestored, .dealTaskAdded,
+            .dealTaskClosed, .dealTaskUpdated, .dealTaskReassigned, .dealTaskReopened, .dealTaskDeleted,
+            .stepDefined, .stepRenamed, .stepsReordered, .stepRetired, .sourceDefined, .sourceRenamed,
+            .sourceRetired, .actionTypeDefined, .actionTypeRetired, .tagDefined, .tagRemoved, .customFieldDefined,
             .customFieldRetired, .dealStageDefined, .dealStageRenamed, .dealStageProbabilityChanged,
             .dealStagesReordered, .dealStageRetired, .taskTypeDefined, .taskTypeRetired, .defaultsChanged,
             .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged, .convertedLeadLockChanged,
@@ -110,7 +117,8 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .customerRegistered, .customerUpdated, .customerCompanyChanged, .customerDeleted, .customerRestored:
             return .customer
         case .dealCreated, .dealUpdated, .dealStageMoved, .dealWon, .dealLost, .dealReopened, .dealDeleted,
-            .dealRestored:
+            .dealRestored, .dealTaskAdded, .dealTaskClosed, .dealTaskUpdated, .dealTaskReassigned, .dealTaskReopened,
+            .dealTaskDeleted:
             return .deal
         case .stepDefined, .stepRenamed, .stepsReordered, .stepRetired, .sourceDefined, .sourceRenamed,
             .sourceRetired, .actionTypeDefined, .actionTypeRetired, .tagDefined, .tagRemoved, .customFieldDefined,

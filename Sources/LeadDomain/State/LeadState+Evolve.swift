@@ -41,22 +41,8 @@ extension LeadState {
         case .actionPinned(let e): updateAction(e.actionId) { $0.pinned = true }
         case .actionUnpinned(let e): updateAction(e.actionId) { $0.pinned = false }
         case .actionCompleted(let e): updateAction(e.actionId) { $0.completed = true }
-        case .taskAdded(let e):
-            tasks.append(
-                LeadTask(
-                    id: e.taskId, taskType: e.taskType, description: e.description, responsible: e.responsible,
-                    due: e.due, createdBy: e.by, createdAt: e.at))
-        case .taskClosed(let e):
-            if let index = tasks.firstIndex(where: { $0.id == e.taskId }) { tasks[index].closed = true }
-        case .taskUpdated(let e):
-            updateTask(e.taskId) { task in
-                if let change = e.changes.taskType { task.taskType = change.to }
-                if let change = e.changes.description { task.description = change.to }
-                if let change = e.changes.due { task.due = change.to }
-            }
-        case .taskReassigned(let e): updateTask(e.taskId) { $0.responsible = e.to }
-        case .taskReopened(let e): updateTask(e.taskId) { $0.closed = false }
-        case .taskDeleted(let e): tasks.removeAll { $0.id == e.taskId }
+        case .taskAdded, .taskClosed, .taskUpdated, .taskReassigned, .taskReopened, .taskDeleted:
+            if let change = event.taskChange { tasks.apply(change, at: event.at, by: event.by) }
         case .leadPaused(let e): pausedUntil = e.until
         case .leadResumed: pausedUntil = nil
         case .leadDataCopied(let e): apply(e.changes)
@@ -85,10 +71,6 @@ extension LeadState {
 
     private mutating func updateAction(_ id: UUID, _ change: (inout LeadAction) -> Void) {
         if let index = actions.firstIndex(where: { $0.id == id }) { change(&actions[index]) }
-    }
-
-    private mutating func updateTask(_ id: UUID, _ change: (inout LeadTask) -> Void) {
-        if let index = tasks.firstIndex(where: { $0.id == id }) { change(&tasks[index]) }
     }
 
     /// Applies field changes (from an update, a data copy or a merge): each present change sets its `to`.

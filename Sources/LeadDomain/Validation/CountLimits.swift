@@ -11,6 +11,8 @@ public enum CountLimits {
     public static let emails = 20
     /// Watchers of one lead.
     public static let watchers = 100
+    /// Tasks of one lead or deal (a merge may bring a lead past it; adding then waits until some are deleted).
+    public static let tasks = 1_000
     /// Source leads of one merge.
     public static let mergeSources = 20
     /// Custom field values set by one command.

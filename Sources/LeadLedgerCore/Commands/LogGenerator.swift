@@ -263,6 +263,12 @@ private struct GeneratorState {
         let open = settings.activeDealStages.filter { $0.kind == .open }.map(\.key)
         if open.count > 1, random.chance(0.5) { decide(.moveStage(random.pick(Array(open.dropFirst()))), &self) }
         if random.chance(0.2) { decide(.win(stage: nil), &self) } else if random.chance(0.15) { decide(.lose(stage: nil, reason: "Price"), &self) }
+        if random.chance(0.3) {
+            let taskId = random.uuid()
+            let due = now.adding(seconds: Int64(random.next() % (14 * 86_400)))
+            decide(.task(.add(TaskInput(taskId: taskId, taskType: "meeting", description: "Present the offer", responsible: manager, due: due))), &self)
+            if random.chance(0.4) { decide(.task(.close(taskId)), &self) }
+        }
         if random.chance(0.03) { decide(.delete(reason: nil), &self) }
     }
 
@@ -310,13 +316,13 @@ private struct GeneratorState {
             let task = TaskInput(
                 taskId: taskId, taskType: random.pick(["contact-client", "meeting", "birthday-greeting"]),
                 description: "Follow up", responsible: random.chance(0.9) ? manager : nil, due: due)
-            if decide(id, .addTask(task), by: manager, into: &batch) {
+            if decide(id, .task(.add(task)), by: manager, into: &batch) {
                 if random.chance(0.5) {
-                    decide(id, .closeTask(taskId), by: manager, into: &batch)
-                    if random.chance(0.1) { decide(id, .reopenTask(taskId), by: manager, into: &batch) }
+                    decide(id, .task(.close(taskId)), by: manager, into: &batch)
+                    if random.chance(0.1) { decide(id, .task(.reopen(taskId)), by: manager, into: &batch) }
                 }
-                if random.chance(0.1) { decide(id, .reassignTask(taskId, to: random.pick(managers)), by: manager, into: &batch) }
-                if random.chance(0.05) { decide(id, .deleteTask(taskId), by: manager, into: &batch) }
+                if random.chance(0.1) { decide(id, .task(.reassign(taskId, to: random.pick(managers))), by: manager, into: &batch) }
+                if random.chance(0.05) { decide(id, .task(.delete(taskId)), by: manager, into: &batch) }
             }
         }
         if random.chance(dealRate) { deal(on: id, by: manager, into: &batch) }

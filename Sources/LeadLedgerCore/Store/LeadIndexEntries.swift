@@ -112,14 +112,7 @@ struct LeadIndexEntries {
         var earliest: Int64?
         var open = false
         for task in lead.tasks {
-            let due = task.due?.rawValue ?? .max
-            let state: UInt8 = task.closed ? 1 : 0
-            var k = StoreKey(StoreSchema.OrderTag.tasksByOwner.rawValue)
-            k.uuid(TaskList.owner(task)); k.byte(state); k.int64(due); k.uuid(lead.id); k.uuid(task.id)
-            order.append(k)
-            var d = StoreKey(StoreSchema.OrderTag.tasksByDue.rawValue)
-            d.byte(state); d.int64(due); d.uuid(lead.id); d.uuid(task.id)
-            order.append(d)
+            order.append(contentsOf: TaskIndexEntries.keys(task, on: .lead, lead.id))
             if !task.closed {
                 open = true
                 if let due = task.due?.rawValue { earliest = Swift.min(earliest ?? .max, due) }
@@ -185,11 +178,24 @@ struct StepRanks: Equatable, Sendable {
     func rank(_ step: String) -> Int64 { ranks[step] ?? Int64(ranks.count) }
 }
 
+/// Where a task is indexed in `order` (`OrderTag.tasksByOwner` and `tasksByDue`), on a lead or a deal.
+enum TaskIndexEntries {
+    static func keys(_ task: LeadTask, on kind: TaskSubject.Kind, _ subject: UUID) -> [StoreKey] {
+        let due = task.due?.rawValue ?? .max
+        let state: UInt8 = task.closed ? 1 : 0
+        var k = StoreKey(StoreSchema.OrderTag.tasksByOwner.rawValue)
+        k.uuid(TaskList.owner(task)); k.byte(state); k.int64(due); k.byte(kind.rawValue); k.uuid(subject); k.uuid(task.id)
+        var d = StoreKey(StoreSchema.OrderTag.tasksByDue.rawValue)
+        d.byte(state); d.int64(due); d.byte(kind.rawValue); d.uuid(subject); d.uuid(task.id)
+        return [k, d]
+    }
+}
+
 /// Where a deal is indexed in `order` (the one definition for the incremental and the bulk path).
 enum DealIndexEntries {
     static func keys(_ deal: DealState) -> [StoreKey] {
         guard !deal.deleted else { return [] }
-        var keys: [StoreKey] = []
+        var keys = deal.tasks.flatMap { TaskIndexEntries.keys($0, on: .deal, deal.id) }
         if let lead = deal.leadId {
             var k = StoreKey(StoreSchema.OrderTag.dealsByLead.rawValue)
             k.uuid(lead); k.uuid(deal.id)

@@ -9,6 +9,14 @@ extension ProjectionView {
         }
     }
 
+    /// Whether a manager who may not read all leads reaches a deal: one they are responsible for, or one of a
+    /// lead they are responsible for or watch (`lead`: the deal's lead, when the caller has read it already).
+    public func reaches(deal: DealState, admin: UUID, lead: LeadState?? = nil) throws -> Bool {
+        if deal.responsible == admin { return true }
+        guard let leadId = deal.leadId, let lead = try lead ?? self.lead(leadId) else { return false }
+        return lead.isOwnedOrWatched(by: admin)
+    }
+
     /// The deals of a lead that are not deleted, by id.
     public func deals(ofLead leadId: UUID) throws -> [DealState] { try deals(.dealsByLead, leadId) }
 

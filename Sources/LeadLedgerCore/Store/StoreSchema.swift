@@ -5,7 +5,7 @@ import LeadDomain
 /// store"). Every key is a `StoreKey`; values are described per database.
 enum StoreSchema {
     /// Bumped whenever a database's keys or values change meaning: a store of another version is rebuilt.
-    static let formatVersion: UInt32 = 7
+    static let formatVersion: UInt32 = 8
 
     enum Database {
         /// `meta`: `format` (u32 BE), `position` (u64 BE), `recordedAt` (i64 BE), `settings` (JSON),
@@ -61,10 +61,12 @@ enum StoreSchema {
         /// `[lead id][deal id]`, `[customer id][deal id]`: deals that are not deleted, by the lead and the customer
         /// they belong to.
         case dealsByLead = 13, dealsByCustomer
-        /// `[owner][0 open | 1 closed][due or Int64.max][lead id][task id]`: tasks of live leads by the admin
-        /// they are for (`TaskList.owner`), then by due date.
+        /// `[owner][0 open | 1 closed][due or Int64.max][TaskSubject.Kind][lead or deal id][task id]`: tasks of
+        /// live leads and of deals that are not deleted, by the admin they are for (`TaskList.owner`), then by
+        /// due date.
         case tasksByOwner = 15
-        /// `[0 open | 1 closed][due or Int64.max][lead id][task id]`: tasks of live leads by due date.
+        /// `[0 open | 1 closed][due or Int64.max][TaskSubject.Kind][lead or deal id][task id]`: the same tasks by
+        /// due date.
         case tasksByDue = 16
         /// `[earliest due of an open task][lead id]`: live leads with an open task that has a due date (overdue
         /// leads at `now` are the entries before it).

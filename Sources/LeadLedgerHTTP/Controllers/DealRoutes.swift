@@ -4,7 +4,7 @@ import LeadDomain
 import LeadLedgerCore
 
 /// Deals: `POST /v1/deals`, `GET|PATCH|DELETE /v1/deals/{id}`, `/stage`, `/win`, `/lose`, `/reopen`,
-/// `/restore`, and a lead's and a customer's deals (`GET /v1/leads/{id}/deals`, `/v1/customers/{id}/deals`). A manager without `leads.read.all` reaches the
+/// `/restore`, the deal's tasks (`TaskRoutes`), and a lead's and a customer's deals (`GET /v1/leads/{id}/deals`, `/v1/customers/{id}/deals`). A manager without `leads.read.all` reaches the
 /// deals they are responsible for and those of the leads they reach.
 struct DealRoutes: APIRouteCollection {
     let commands: CommandResponder
@@ -72,6 +72,11 @@ struct DealRoutes: APIRouteCollection {
         routes.post("/v1/deals/{id}/reopen") { request, context in
             let body = try await request.decode(as: DealOutcomeRequest.self, context: context)
             return try await commands.deal(request, context, id: context.uuidParameter("id")) { _ in .reopen(stage: body.stage) }
+        }
+        TaskRoutes.register(on: routes, base: "/v1/deals/{id}") { request, context, status, makeCommand in
+            try await commands.deal(request, context, id: context.uuidParameter("id"), status: status) {
+                .task(try makeCommand($0))
+            }
         }
         routes.get("/v1/customers/{id}/deals") { request, context in
             let principal = try context.principalOrThrow()

@@ -75,41 +75,10 @@ struct LeadRoutes: APIRouteCollection {
             let actionId = try context.uuidParameter("actionId")
             return try await commands.lead(request, context, id: context.uuidParameter("id")) { _ in .completeAction(actionId) }
         }
-        routes.post("/v1/leads/{id}/tasks") { request, context in
-            let body = try await request.decode(as: AddTaskRequest.self, context: context)
-            let due = try ISOTime.parse(body.due, field: "due", dateOnly: .endOfDay)
-            return try await commands.lead(request, context, id: context.uuidParameter("id"), status: .created) { input in
-                .addTask(
-                    TaskInput(
-                        taskId: input.newId(), taskType: body.taskType, description: body.description,
-                        responsible: body.responsible, due: due))
+        TaskRoutes.register(on: routes, base: "/v1/leads/{id}") { request, context, status, makeCommand in
+            try await commands.lead(request, context, id: context.uuidParameter("id"), status: status) {
+                .task(try makeCommand($0))
             }
-        }
-        routes.post("/v1/leads/{id}/tasks/{taskId}/close") { request, context in
-            let taskId = try context.uuidParameter("taskId")
-            return try await commands.lead(request, context, id: context.uuidParameter("id")) { _ in .closeTask(taskId) }
-        }
-        routes.post("/v1/leads/{id}/tasks/{taskId}/reopen") { request, context in
-            let taskId = try context.uuidParameter("taskId")
-            return try await commands.lead(request, context, id: context.uuidParameter("id")) { _ in .reopenTask(taskId) }
-        }
-        routes.patch("/v1/leads/{id}/tasks/{taskId}") { request, context in
-            let taskId = try context.uuidParameter("taskId")
-            let body = try await request.decode(as: TaskPatchRequest.self, context: context)
-            var patch = TaskPatch(taskType: body.taskType, description: body.description)
-            if let due = body.due { patch.due = .some(try due.map { try ISOTime.parse($0, field: "due", dateOnly: .endOfDay) }) }
-            return try await commands.lead(request, context, id: context.uuidParameter("id")) { _ in .updateTask(taskId, patch) }
-        }
-        routes.put("/v1/leads/{id}/tasks/{taskId}/responsible") { request, context in
-            let taskId = try context.uuidParameter("taskId")
-            let body = try await request.decode(as: AssignRequest.self, context: context)
-            return try await commands.lead(request, context, id: context.uuidParameter("id")) { _ in
-                .reassignTask(taskId, to: body.responsible)
-            }
-        }
-        routes.delete("/v1/leads/{id}/tasks/{taskId}") { request, context in
-            let taskId = try context.uuidParameter("taskId")
-            return try await commands.lead(request, context, id: context.uuidParameter("id")) { _ in .deleteTask(taskId) }
         }
         routes.put("/v1/leads/{id}/watchers/{adminId}") { request, context in
             let adminId = try context.uuidParameter("adminId")

@@ -155,12 +155,18 @@ struct ViewRoutes: APIRouteCollection {
             throw APIError.invalid(field: "dueTo", code: "invalidRange", message: "dueTo is before dueFrom.")
         }
         query.taskType = try reader.texts("taskType")
+        query.on = switch try reader.choice("on", of: TaskOnFilter.self) {
+        case .lead: .lead
+        case .deal: .deal
+        case nil: nil
+        }
         query.limit = try PageLimit.parse(query: reader.text("limit")).value
         return query
     }
 
     enum TaskStatusFilter: String, CaseIterable { case open, closed }
     enum TaskDueFilter: String, CaseIterable { case overdue, today }
+    enum TaskOnFilter: String, CaseIterable { case lead, deal }
 
     /// `utcOffset` in minutes east of UTC (-840…840), for where "today" is.
     static func utcOffset(_ reader: QueryReader) throws -> Int64 {

@@ -84,9 +84,8 @@ struct CommandResponder: Sendable {
     /// Whether the caller reaches a deal: with `leads.read.all` every deal; otherwise the deals they are
     /// responsible for and those of the leads they reach.
     func canReach(_ deal: DealState, _ principal: Principal) throws -> Bool {
-        if !principal.seesOnlyOwnLeads || deal.responsible == principal.adminId { return true }
-        guard let leadId = deal.leadId, let lead = try reads.lead(leadId) else { return false }
-        return principal.canReach(lead.state)
+        guard principal.seesOnlyOwnLeads else { return true }
+        return try reads.ledger.read { try $0.reaches(deal: deal, admin: principal.adminId) }
     }
 
     /// Executes a deal command on deal `id` (for a create, `id` is the new deal's id). A manager acts only on

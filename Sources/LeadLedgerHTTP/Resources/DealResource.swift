@@ -20,6 +20,7 @@ struct DealResource: Encodable, Sendable {
     var lostReason: String?
     var closedAt: String?
     var deleted: Bool
+    var tasks: [LeadResource.TaskResource]
     var createdBy: String
     var createdAt: String
     var updatedBy: String
@@ -42,6 +43,7 @@ struct DealResource: Encodable, Sendable {
         lostReason = deal.lostReason
         closedAt = ISOTime.string(deal.closedAt)
         deleted = deal.deleted
+        tasks = deal.tasks.map(LeadResource.TaskResource.init)
         createdBy = deal.createdBy.lowercased
         createdAt = ISOTime.string(deal.createdAt)
         updatedBy = deal.updatedBy.lowercased

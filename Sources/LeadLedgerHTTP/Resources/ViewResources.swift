@@ -61,16 +61,23 @@ struct TodayActionsResource: Encodable, Sendable {
     }
 }
 
-/// A task in a list across leads: the task as a lead shows it, its lead, and whether it is overdue.
+/// A task in a list across leads and deals: the task as a lead or deal shows it, what it is on (`on`: its
+/// lead, or its deal and the deal's lead), and whether it is overdue.
 struct TaskItemResource: Encodable, Sendable {
-    var leadId: String
-    var leadName: String
+    var on: String
+    var leadId: String?
+    var leadName: String?
+    var dealId: String?
+    var dealName: String?
     var task: LeadResource.TaskResource
     var overdue: Bool
 
     init(_ item: TaskItem) {
-        leadId = item.leadId.lowercased
+        on = item.subject.kind.name
+        leadId = item.leadId?.lowercased
         leadName = item.leadName
+        dealId = item.dealId?.lowercased
+        dealName = item.dealName
         task = LeadResource.TaskResource(item.task)
         overdue = item.overdue
     }

@@ -2009,6 +2009,266 @@ extension DealRestored: FastJSONDecodable {
     }
 }
 
+extension DealTaskAdded: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var dealId: UUID?
+        var taskId: UUID?
+        var taskType: String?
+        var description: String?
+        var responsible: UUID?
+        var due: Timestamp?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "dealId", seen & 0x1 == 0 {
+                seen |= 0x1
+                dealId = try reader.field("dealId", UUID.self)
+            } else if memberKey == "taskId", seen & 0x2 == 0 {
+                seen |= 0x2
+                taskId = try reader.field("taskId", UUID.self)
+            } else if memberKey == "taskType", seen & 0x4 == 0 {
+                seen |= 0x4
+                taskType = try reader.field("taskType", String.self)
+            } else if memberKey == "description", seen & 0x8 == 0 {
+                seen |= 0x8
+                description = try reader.field("description", String.self)
+            } else if memberKey == "responsible", seen & 0x10 == 0 {
+                seen |= 0x10
+                responsible = try reader.field("responsible", UUID?.self)
+            } else if memberKey == "due", seen & 0x20 == 0 {
+                seen |= 0x20
+                due = try reader.field("due", Timestamp?.self)
+            } else if memberKey == "at", seen & 0x40 == 0 {
+                seen |= 0x40
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x80 == 0 {
+                seen |= 0x80
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let dealId else { throw reader.missing("dealId") }
+        guard let taskId else { throw reader.missing("taskId") }
+        guard let taskType else { throw reader.missing("taskType") }
+        guard let description else { throw reader.missing("description") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.dealId = dealId
+        self.taskId = taskId
+        self.taskType = taskType
+        self.description = description
+        self.responsible = responsible
+        self.due = due
+        self.at = at
+        self.by = by
+    }
+}
+
+extension DealTaskClosed: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var dealId: UUID?
+        var taskId: UUID?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "dealId", seen & 0x1 == 0 {
+                seen |= 0x1
+                dealId = try reader.field("dealId", UUID.self)
+            } else if memberKey == "taskId", seen & 0x2 == 0 {
+                seen |= 0x2
+                taskId = try reader.field("taskId", UUID.self)
+            } else if memberKey == "at", seen & 0x4 == 0 {
+                seen |= 0x4
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x8 == 0 {
+                seen |= 0x8
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let dealId else { throw reader.missing("dealId") }
+        guard let taskId else { throw reader.missing("taskId") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.dealId = dealId
+        self.taskId = taskId
+        self.at = at
+        self.by = by
+    }
+}
+
+extension DealTaskUpdated: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var dealId: UUID?
+        var taskId: UUID?
+        var changes: TaskFieldChanges?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "dealId", seen & 0x1 == 0 {
+                seen |= 0x1
+                dealId = try reader.field("dealId", UUID.self)
+            } else if memberKey == "taskId", seen & 0x2 == 0 {
+                seen |= 0x2
+                taskId = try reader.field("taskId", UUID.self)
+            } else if memberKey == "changes", seen & 0x4 == 0 {
+                seen |= 0x4
+                changes = try reader.field("changes", TaskFieldChanges.self)
+            } else if memberKey == "at", seen & 0x8 == 0 {
+                seen |= 0x8
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x10 == 0 {
+                seen |= 0x10
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let dealId else { throw reader.missing("dealId") }
+        guard let taskId else { throw reader.missing("taskId") }
+        guard let changes else { throw reader.missing("changes") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.dealId = dealId
+        self.taskId = taskId
+        self.changes = changes
+        self.at = at
+        self.by = by
+    }
+}
+
+extension DealTaskReassigned: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var dealId: UUID?
+        var taskId: UUID?
+        var from: UUID?
+        var to: UUID?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "dealId", seen & 0x1 == 0 {
+                seen |= 0x1
+                dealId = try reader.field("dealId", UUID.self)
+            } else if memberKey == "taskId", seen & 0x2 == 0 {
+                seen |= 0x2
+                taskId = try reader.field("taskId", UUID.self)
+            } else if memberKey == "from", seen & 0x4 == 0 {
+                seen |= 0x4
+                from = try reader.field("from", UUID?.self)
+            } else if memberKey == "to", seen & 0x8 == 0 {
+                seen |= 0x8
+                to = try reader.field("to", UUID?.self)
+            } else if memberKey == "at", seen & 0x10 == 0 {
+                seen |= 0x10
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x20 == 0 {
+                seen |= 0x20
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let dealId else { throw reader.missing("dealId") }
+        guard let taskId else { throw reader.missing("taskId") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.dealId = dealId
+        self.taskId = taskId
+        self.from = from
+        self.to = to
+        self.at = at
+        self.by = by
+    }
+}
+
+extension DealTaskReopened: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var dealId: UUID?
+        var taskId: UUID?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "dealId", seen & 0x1 == 0 {
+                seen |= 0x1
+                dealId = try reader.field("dealId", UUID.self)
+            } else if memberKey == "taskId", seen & 0x2 == 0 {
+                seen |= 0x2
+                taskId = try reader.field("taskId", UUID.self)
+            } else if memberKey == "at", seen & 0x4 == 0 {
+                seen |= 0x4
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x8 == 0 {
+                seen |= 0x8
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let dealId else { throw reader.missing("dealId") }
+        guard let taskId else { throw reader.missing("taskId") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.dealId = dealId
+        self.taskId = taskId
+        self.at = at
+        self.by = by
+    }
+}
+
+extension DealTaskDeleted: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var dealId: UUID?
+        var taskId: UUID?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "dealId", seen & 0x1 == 0 {
+                seen |= 0x1
+                dealId = try reader.field("dealId", UUID.self)
+            } else if memberKey == "taskId", seen & 0x2 == 0 {
+                seen |= 0x2
+                taskId = try reader.field("taskId", UUID.self)
+            } else if memberKey == "at", seen & 0x4 == 0 {
+                seen |= 0x4
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x8 == 0 {
+                seen |= 0x8
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let dealId else { throw reader.missing("dealId") }
+        guard let taskId else { throw reader.missing("taskId") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.dealId = dealId
+        self.taskId = taskId
+        self.at = at
+        self.by = by
+    }
+}
+
 extension StepDefined: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var key: String?
