@@ -58,7 +58,8 @@ public struct TaskCursor: Sendable, Hashable, Codable {
     }
 }
 
-/// A task list request: tasks of live leads and of deals that are not deleted, earliest due first (tasks without a due date last).
+/// A task list request: tasks of live leads and of deals that are not deleted, earliest due first (tasks
+/// without a due date last).
 public struct TaskQuery: Sendable, Hashable {
     public static let maxLimit = 200
     /// How many index entries one page may pass over (tasks of another type or on leads out of reach) before it

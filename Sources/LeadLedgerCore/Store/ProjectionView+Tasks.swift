@@ -3,9 +3,9 @@ import Foundation
 import LeadDomain
 
 extension ProjectionView {
-    /// One page of tasks across live leads and deals that are not deleted, from the task indexes (`OrderTag.tasksByOwner` with an owner,
-    /// `tasksByDue` without): a walk from the cursor or `dueFrom` to `dueTo`, at most `TaskQuery.maxScanned`
-    /// entries.
+    /// One page of tasks across live leads and deals that are not deleted, from the task indexes
+    /// (`OrderTag.tasksByOwner` with an owner, `tasksByDue` without): a walk from the cursor or `dueFrom` to
+    /// `dueTo`, at most `TaskQuery.maxScanned` entries.
     public func tasks(_ query: TaskQuery, now: Timestamp) throws -> TaskPage {
         let limit = Swift.min(Swift.max(query.limit, 1), TaskQuery.maxLimit)
         var prefix: StoreKey
