@@ -8,6 +8,24 @@ struct LeadDirectoryTests {
     let manager = UUID(uuidString: "00000000-0000-4000-8000-0000000000a1")!
     let other = UUID(uuidString: "00000000-0000-4000-8000-0000000000a2")!
 
+    @Test("a long text custom field is found by equality from the index, its digest standing for the value")
+    func longTextEquality() throws {
+        var w = ProjectionWorld()
+        w.emit(.customFieldDefined(CustomFieldDefined(field: CustomFieldDefinition(key: "brief", name: "Brief", type: .text), at: w.now, by: w.admin)))
+        let long = String(repeating: "Needs a CRM for 40 sales people. ", count: 20) + "Soon."  // 665 bytes: over an LMDB key
+        let a = try w.create("Ana", customFields: ["brief": .text(long)])
+        let b = try w.create("Bronius", customFields: ["brief": .text(long + "!")])
+        let c = try w.create("Česlovas", customFields: ["brief": .text("short")])
+        #expect(w.ids(LeadFilter(customFields: ["brief": .text(long)])) == [a])
+        #expect(w.ids(LeadFilter(customFields: ["brief": .text(long + "!")])) == [b])
+        #expect(w.ids(LeadFilter(customFields: ["brief": .text("short")])) == [c])
+        #expect(w.ids(LeadFilter(customFields: ["brief": .text("other")])).isEmpty)
+        #expect(w.list(LeadQuery(filter: LeadFilter(customFields: ["brief": .text(long)]), includeTotal: true)).total == 1)
+        try w.run(a, .update(LeadPatch(customFields: ["brief": .text("short")])))
+        #expect(w.ids(LeadFilter(customFields: ["brief": .text(long)])).isEmpty)
+        #expect(w.ids(LeadFilter(customFields: ["brief": .text("short")])) == [a, c])
+    }
+
     @Test("each filter alone returns exactly the leads it names")
     func filtersAlone() throws {
         var w = ProjectionWorld()

@@ -32,17 +32,7 @@ struct ProjectionStoreQueryTests {
         return try store.read { view in
             let records = try view.allLeads().map { LeadRecord(state: $0) }
             let now = Timestamp(rawValue: view.lastRecordedAt)
-            // Deal filters from the deals themselves, not from the store's deal sets.
-            var dealStages: [UUID: Set<String>] = [:]
-            for deal in try view.allDeals() where !deal.deleted {
-                if let lead = deal.leadId { dealStages[lead, default: []].insert(deal.stage) }
-            }
-            func dealsMatch(_ f: LeadFilter, _ id: UUID) -> Bool {
-                let stages = dealStages[id] ?? []
-                if let has = f.hasDeals, has == stages.isEmpty { return false }
-                if let wanted = f.dealStage, !wanted.values.contains(where: stages.contains) { return false }
-                return true
-            }
+            let dealsMatch = try Self.dealsMatch(view)
             var random = SplitMix64(seed: 99)
             var compared = 0
             for query in try Self.queries(view, records.map(\.state), &random, count: 600, now: now) {
@@ -72,6 +62,70 @@ struct ProjectionStoreQueryTests {
             }
             return compared
         }
+    }
+
+    /// The deal filters tested on the deals themselves, not on the store's deal sets.
+    static func dealsMatch(_ view: borrowing ProjectionView) throws -> (LeadFilter, UUID) -> Bool {
+        var dealStages: [UUID: Set<String>] = [:]
+        for deal in try view.allDeals() where !deal.deleted {
+            if let lead = deal.leadId { dealStages[lead, default: []].insert(deal.stage) }
+        }
+        return { [dealStages] f, id in
+            let stages = dealStages[id] ?? []
+            if let has = f.hasDeals, has == stages.isEmpty { return false }
+            if let wanted = f.dealStage, !wanted.values.contains(where: stages.contains) { return false }
+            return true
+        }
+    }
+
+    @Test("totals of one filter besides statuses, read from index sizes and counters, equal brute force at several moments")
+    func singleFilterTotals() async throws {
+        let data = TemporaryDirectory()
+        let log = try EventLog(directory: data.path + "/log")
+        defer { log.close() }
+        _ = try await LogGenerator(leads: 800, seed: 11, dealRate: 0.6).run(log: log)
+        let path = data.path
+        let checks = Checks()
+        let compared = try await onOwnThread {
+            let store = try ProjectionDatabase(directory: path + "/projections", durability: .discardable)
+            defer { store.close() }
+            try store.catchUp(log: log)
+            return try store.read { view in
+                let records = try view.allLeads().map { LeadRecord(state: $0) }
+                let dealsMatch = try Self.dealsMatch(view)
+                let last = Timestamp(rawValue: view.lastRecordedAt)
+                let stages = view.settings.dealStages.map(\.key)
+                let tag = try #require(records.flatMap(\.state.tags).first)
+                var filters: [LeadFilter] = [
+                    LeadFilter(hasDeals: true), LeadFilter(hasDeals: false), LeadFilter(dealStage: AnyOf(Array(stages.prefix(2)))),
+                    LeadFilter(hasDeals: true, dealStage: AnyOf([stages[0]])), LeadFilter(hasTasks: true), LeadFilter(hasTasks: false),
+                    LeadFilter(hasOverdueTasks: true), LeadFilter(hasOverdueTasks: false), LeadFilter(tag: AnyOf([tag])),
+                    LeadFilter(converted: true), LeadFilter(customFields: ["segment": .list("smb")]),
+                ]
+                filters += stages.map { LeadFilter(dealStage: AnyOf([$0])) }
+                let statusSets: [Set<LeadStatus>] = [
+                    LeadStatus.defaultVisible, LeadStatus.live, [.paused], [.deleted], [.merged], [.converted],
+                    Set(LeadStatus.allCases), [.active], [.paused, .deleted], [.active, .paused],
+                ]
+                var compared = 0
+                for days in [-30, -3, 0, 1, 60] as [Int64] {
+                    let now = last.adding(seconds: days * 86_400)
+                    for base in filters {
+                        for states in statusSets {
+                            var f = base
+                            f.states = states
+                            let matcher = LeadMatcher(f, visibleTo: nil, search: nil, searchTests: [], now: now)
+                            let expected = records.filter { $0.matches(matcher) && dealsMatch(f, $0.state.id) }.count
+                            checks.expect(try view.count(LeadQuery(filter: f), now: now) == expected, "\(f) at \(days) days")
+                            compared += 1
+                        }
+                    }
+                }
+                return compared
+            }
+        }
+        #expect(checks.failures.isEmpty, "\(checks.report)")
+        #expect(compared > 500)
     }
 
     /// Random list queries over the values the log holds: every filter, sort, order, search and reach.

@@ -81,7 +81,7 @@ struct LeadIndexEntries {
             sets.append(StoreSchema.setPrefix(.creator, lead.createdBy))
             sets.append(StoreSchema.setPrefix(.modifier, lead.updatedBy))
             for (key, value) in lead.customFields {
-                if let text = CustomFieldIndex.text(value) { sets.append(CustomFieldIndex.valuePrefix(key, text)) }
+                sets.append(CustomFieldIndex.valuePrefix(key, CustomFieldIndex.text(value)))
                 if var k = CustomFieldIndex.orderPrefix(key, value) {
                     k.uuid(id)
                     order.append(k)
@@ -123,6 +123,9 @@ struct LeadIndexEntries {
             var k = StoreKey(StoreSchema.OrderTag.earliestOpenTask.rawValue)
             k.int64(earliest); k.uuid(lead.id)
             order.append(k)
+            var day = StoreSchema.counter(.earliestOpenTaskOnDay)
+            day.int64(ReportDays.day(of: earliest))
+            buckets.append(day)
         }
     }
 
@@ -320,17 +323,17 @@ extension DealIndexEntries {
 /// How custom field values are keyed in the store: equality through `SetTag.customFieldValue`, ranges of number
 /// and date fields through `OrderTag.customFieldOrder`.
 enum CustomFieldIndex {
-    /// The value as the equality index keys it; nil for long text and values over `maxIndexedBytes` (LMDB keys
-    /// are at most 511 bytes), which a filter tests on each lead instead.
-    static func text(_ value: CustomFieldValue) -> String? {
+    /// The value as the equality index keys it: its text, or for a value over `maxIndexedBytes` (LMDB keys are
+    /// at most 511 bytes) a marker and the SHA-256 of its text, so every value, long text included, is found
+    /// from the index. The marker starts with NUL, which no validated value holds.
+    static func text(_ value: CustomFieldValue) -> String {
         let text: String
         switch value {
-        case .string(let s), .list(let s), .url(let s), .date(let s): text = s
+        case .string(let s), .list(let s), .url(let s), .date(let s), .text(let s): text = s
         case .int(let n): text = String(n)
         case .flag(let b): text = b ? "true" : "false"
-        case .text: return nil
         }
-        return text.utf8.count <= maxIndexedBytes ? text : nil
+        return text.utf8.count <= maxIndexedBytes ? text : "\u{0}sha256:" + APITokenHash.sha256Hex(text)
     }
 
     static let maxIndexedBytes = 256

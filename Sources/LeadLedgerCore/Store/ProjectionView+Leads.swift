@@ -320,7 +320,7 @@ extension ProjectionView {
         if let v = f.createdBy { groups.append(v.values.map { StoreSchema.setPrefix(.creator, $0) }) }
         if let v = f.updatedBy { groups.append(v.values.map { StoreSchema.setPrefix(.modifier, $0) }) }
         for (key, value) in f.customFields.sorted(by: { $0.key < $1.key }) {
-            if let text = CustomFieldIndex.text(value) { groups.append([CustomFieldIndex.valuePrefix(key, text)]) }
+            groups.append([CustomFieldIndex.valuePrefix(key, CustomFieldIndex.text(value))])
         }
         if f.hasTasks == true { groups.append([StoreSchema.setPrefix(.openTasks)]) }
         if f.converted == true { groups.append([StoreSchema.setPrefix(.convertedLive)]) }
@@ -512,13 +512,30 @@ extension ProjectionView {
                 return total
             }
             if f.states.isSubset(of: LeadStatus.live), let key = singleKey(f) {
-                let size = try counter(key)
-                if f.states == LeadStatus.live { return size }
-                if f.states == LeadStatus.defaultVisible {
-                    var pausedNow = 0
-                    try forEachPaused(at: now) { id, _ in if try contains(key, id) { pausedNow += 1 } }
-                    return size - pausedNow
+                return try total(ofMembers: try counter(key), among: LeadStatus.live, in: f.states, now: now) {
+                    try contains(key, $0)
                 }
+            }
+            if let key = dealKey(f) {
+                return try total(ofMembers: try counter(key), among: Set(LeadStatus.allCases), in: f.states, now: now) {
+                    try contains(key, $0)
+                }
+            }
+            var rest = f
+            rest.hasOverdueTasks = nil
+            if f.hasOverdueTasks == true, rest.constrainsOnlyStates {
+                // Live leads from the overdue counters; deleted and merged ones (not indexed) tested one by one.
+                func overdue(_ id: UUID) throws -> Bool { try record(id)?.state.hasOverdueTask(at: now) == true }
+                let live = f.states.intersection(LeadStatus.live)
+                var total = live.isEmpty
+                    ? 0 : try self.total(ofMembers: try overdueCount(now: now), among: LeadStatus.live, in: live, now: now, contains: overdue)
+                for status in [LeadStatus.deleted, .merged] where f.states.contains(status) {
+                    try forEachMember(StoreSchema.setPrefix(status == .deleted ? .deleted : .merged)) {
+                        if try overdue($0) { total += 1 }
+                        return true
+                    }
+                }
+                return total
             }
         }
         var total = 0
@@ -541,6 +558,80 @@ extension ProjectionView {
                     return true
                 }
             }
+        }
+        return total
+    }
+
+    /// The total over `states` of `size` leads of the statuses `among` (the members of one index), from the
+    /// index alone: the small status sets (deleted, merged, paused now) are tested with `contains` and taken
+    /// off; only telling active from converted leads apart visits the converted leads.
+    private func total(
+        ofMembers size: Int, among: Set<LeadStatus>, in states: Set<LeadStatus>, now: Timestamp,
+        contains: (UUID) throws -> Bool
+    ) throws -> Int {
+        func members(of set: StoreKey) throws -> Int {
+            var n = 0
+            try forEachMember(set) { if try contains($0) { n += 1 }; return true }
+            return n
+        }
+        let deleted = among.contains(.deleted) ? try members(of: StoreSchema.setPrefix(.deleted)) : 0
+        let merged = among.contains(.merged) ? try members(of: StoreSchema.setPrefix(.merged)) : 0
+        let live = size - deleted - merged
+        var total = (states.contains(.deleted) ? deleted : 0) + (states.contains(.merged) ? merged : 0)
+        let liveStates = states.intersection(LeadStatus.live)
+        if liveStates.isEmpty { return total }
+        if liveStates == LeadStatus.live { return total + live }
+        var paused = 0
+        var pausedConverted = 0
+        try forEachPaused(at: now) { id, converted in
+            guard try contains(id) else { return }
+            paused += 1
+            if converted { pausedConverted += 1 }
+        }
+        if liveStates == LeadStatus.defaultVisible { return total + live - paused }
+        let converted = try members(of: StoreSchema.setPrefix(.convertedLive)) - pausedConverted
+        if liveStates.contains(.paused) { total += paused }
+        if liveStates.contains(.converted) { total += converted }
+        if liveStates.contains(.active) { total += live - paused - converted }
+        return total
+    }
+
+    /// The one deal set (`withDeals`, or one `dealStage`) a filter asks for besides statuses, nil otherwise.
+    private func dealKey(_ f: LeadFilter) -> StoreKey? {
+        var rest = f
+        let key: StoreKey
+        if let stage = f.dealStage?.single, f.hasDeals != false {
+            key = StoreSchema.setPrefix(.dealStage, stage)  // a lead with a deal on the stage has deals
+        } else if f.hasDeals == true, f.dealStage == nil {
+            key = StoreSchema.setPrefix(.withDeals)
+        } else {
+            return nil
+        }
+        rest.hasDeals = nil
+        rest.dealStage = nil
+        return rest.constrainsOnlyStates ? key : nil
+    }
+
+    /// How many live leads have an open task due before `now`: the day counters of the UTC days before `now`'s,
+    /// then the `earliestOpenTask` keys of that day up to `now`.
+    func overdueCount(now: Timestamp) throws -> Int {
+        let today = ReportDays.day(of: now.rawValue)
+        let days = StoreSchema.counter(.earliestOpenTaskOnDay)
+        var total = 0
+        try forEach(dbs.counts, prefix: days) { key, value in
+            var r = StoreKeyReader(key, skipping: days.bytes.count)
+            guard r.int64() < today else { return false }
+            total += Int(Int64(bitPattern: UInt64(bigEndian: value.loadUnaligned(as: UInt64.self))))
+            return true
+        }
+        let prefix = StoreKey(StoreSchema.OrderTag.earliestOpenTask.rawValue)
+        var start = prefix
+        start.int64(today * ReportDays.length)
+        try forEach(dbs.order, prefix: prefix, from: start) { key, _ in
+            var r = StoreKeyReader(key, skipping: prefix.bytes.count)
+            guard r.int64() < now.rawValue else { return false }
+            total += 1
+            return true
         }
         return total
     }
@@ -577,7 +668,7 @@ extension ProjectionView {
         rest.customer = nil; rest.createdBy = nil; rest.updatedBy = nil
         if rest.hasTasks == true { rest.hasTasks = nil }
         if rest.converted == true { rest.converted = nil }
-        if rest.customFields.allSatisfy({ CustomFieldIndex.text($0.value) != nil }) { rest.customFields = [:] }
+        rest.customFields = [:]
         return rest.constrainsOnlyStates ? groups[0][0] : nil
     }
 

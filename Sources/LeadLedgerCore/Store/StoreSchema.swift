@@ -92,7 +92,7 @@ enum StoreSchema {
         case duplicate = 13
         /// Live leads by the admin who created them and the admin of their latest change (16 bytes each).
         case creator = 14, modifier
-        /// Live leads by custom field `[key][value as text]` (every type but long text).
+        /// Live leads by custom field `[key][CustomFieldIndex.text(value)]` (every type; long values by digest).
         case customFieldValue = 16
         /// Live leads with an open task. No key.
         case openTasks = 17
@@ -114,6 +114,9 @@ enum StoreSchema {
         case liveConverted = 33
         /// Duplicate groups (keys of two or more live leads). No key.
         case duplicateGroups = 34
+        /// `[UTC day]`: live leads by the day of their earliest open task's due date (the `earliestOpenTask`
+        /// entries per day), so the leads overdue at a moment are counted from whole days and one day's keys.
+        case earliestOpenTaskOnDay = 35
         /// Report contributions of live leads by the UTC day of creation: `[day]`, `[day][step]`,
         /// `[day][source]`, `[day][creator]`.
         case createdOnDay = 40, convertedOnDay, reachedOnDay, sourceOnDay, sourceConvertedOnDay, creatorOnDay
