@@ -263,6 +263,12 @@ EVENTS = [
     ("ActionUnpinned", LEAD, "An action was unpinned.", lead(("actionId", "uuid", "The action."))),
     ("ActionCompleted", LEAD, "An action was marked done.", lead(("actionId", "uuid", "The action."))),
     *task_events("Task", LEAD, lead, "lead"),
+    ("CallReceived", LEAD, "An incoming phone call from one of the lead's numbers was taken.", lead(
+        ("callId", "uuid", "The call."),
+        ("number", "string", "The caller's number as the phone system sent it."),
+        ("digits", "string", "The number in international form, digits only (by the settings' phone country)."),
+        ("takenBy", "uuid?", "The admin who took the call."),
+    )),
     ("LeadPaused", LEAD, "The lead was paused until a date.", lead(("until", "ts", "When the pause ends."))),
     ("LeadResumed", LEAD, "The lead's pause was lifted.", lead()),
     ("LeadDataCopied", LEAD, "Chosen fields were copied into this lead from another lead.", lead(
@@ -393,6 +399,8 @@ EVENTS = [
     ("CurrencyRatesSet", SETTINGS, "The reporting currency and the rates deal reports convert other currencies at were set.", [
         ("reportingCurrency", "currency?", "The currency reports convert into; none: reports are not converted."),
         ("rates", "[CurrencyRate]", "Units of the reporting currency per unit of each other currency, by currency.")]),
+    ("PhoneCountrySet", SETTINGS, "The country whose dialling plan reads phone numbers written without a country code was set.", [
+        ("country", "string?", "ISO 3166-1 alpha-2 code; none: numbers are compared as written.")]),
 
     ("AdminCreated", ADMIN, "An admin account was created.", admin(
         ("name", "string", "Display name."), ("email", "string?", "E-mail address."),

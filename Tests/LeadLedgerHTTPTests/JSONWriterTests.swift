@@ -81,7 +81,7 @@ struct JSONWriterTests {
         try expectSameBytes(KanbanResource(columns: []), "empty board")
     }
 
-    @Test("full lead resources (notes, actions, tasks, address, custom fields) are byte-identical")
+    @Test("full lead resources (notes, actions, tasks, calls, address, custom fields) are byte-identical")
     func leadResources() throws {
         var random = SeededRandom(seed: 3)
         for index in 0..<300 {
@@ -208,6 +208,11 @@ struct JSONWriterTests {
                     id: UUID(), taskType: text(&random), description: text(&random),
                     responsible: random.below(2) == 0 ? nil : UUID(), due: random.below(2) == 0 ? nil : time(&random),
                     closed: random.below(2) == 0, createdBy: UUID(), createdAt: time(&random))
+            }
+            lead.calls = (0..<random.below(3)).map { _ in
+                LeadCall(
+                    id: UUID(), number: text(&random), digits: "79123456789", takenBy: random.below(2) == 0 ? nil : UUID(),
+                    at: time(&random))
             }
         }
         return lead

@@ -107,6 +107,14 @@ def command(op_id, summary, tag, params=(), body=None, ok=200, resource="Lead", 
 
 
 
+
+def also_created(operation):
+    """An operation that answers 200 with an existing resource or 201 with one it created (same body)."""
+    ok = dict(operation["responses"]["200"])
+    ok["description"] = "Created; the new state."
+    operation["responses"] = dict(sorted({**operation["responses"], "201": ok}.items()))
+    return operation
+
 def task_paths(base, noun, tag, id_param, errors, resource):
     """The task commands of a lead (`noun` "") or a deal (`noun` "Deal"): the same requests under `base`."""
     task = path_param("taskId", "The task.")
@@ -196,6 +204,13 @@ LIST_FILTERS = [
 ]
 CUSTOM_FIELD_FILTERS = {"x-query-prefixes": ["cf."]}
 lead_paths = {
+    "/v1/calls": {"post": also_created(command(
+        "receiveCall", "Report an incoming call: the lead with the number, or a new one, gets the call", "leads", body="Call",
+        ok=200, errors=(404, 409, 422), if_match=False,
+        description="The number is read with the settings' phone country and looked up among the live leads the caller "
+                    "reaches; the most recently updated one records the call and is the answer (200). When none has it, a "
+                    "lead is created (201, source `phone` while active, linked to a customer with the number the caller "
+                    "reaches) and records the call. With an Idempotency-Key a retry records the call once."))},
     "/v1/leads": {
         "get": get("listLeads", "List leads: filters, search, sort, keyset cursor, optional total", "leads",
                    params=LIST_FILTERS + [ref("parameters", "limit"), ref("parameters", "cursor"),
@@ -371,6 +386,8 @@ settings_paths = {
     "/v1/settings/required-fields": {"put": settings_command("setRequiredFields", "Set the required standard fields", body="RequiredFields")},
     "/v1/settings/assessment-scale": {"put": settings_command("setAssessmentScale", "Set the competitor assessment scale", body="AssessmentScale")},
     "/v1/settings/converted-lead-lock": {"put": settings_command("setConvertedLeadLock", "Lock or unlock converted leads", body="ConvertedLeadLock")},
+    "/v1/settings/phone-country": {"put": settings_command("setPhoneCountry", "The country whose dialling plan reads numbers without a country code",
+                                                           body="PhoneCountry")},
     "/v1/settings/currency-rates": {"put": settings_command("setCurrencyRates", "The reporting currency and the rates deal reports convert at",
                                                             body="CurrencyRates")},
 }
@@ -532,10 +549,14 @@ lead_props.update({
     "actions": {"type": "array", "items": obj(list(entry_common) + ["pinned", "completed"], dict(
         entry_common, actionType={"type": "string"}, admin=UUID, plannedAt=TIME, pinned={"type": "boolean"}, completed={"type": "boolean"}))},
     "tasks": {"type": "array", "items": schema("Task")},
+    "calls": {"type": "array", "description": f"The latest {LIMITS['callsKept']} incoming calls, oldest first.", "items": obj(
+        ["id", "number", "digits", "at"], {"id": UUID, "number": {"type": "string"},
+                                           "digits": {"type": "string", "pattern": "^[0-9]{5,15}$", "description": "International form."},
+                                           "takenBy": UUID, "at": TIME})},
     "pausedUntil": TIME, "mergedInto": UUID, "mergedFrom": {"type": "array", "items": UUID}, "updatedBy": UUID,
 })
 LEAD_REQUIRED = ["id", "fullName", "phones", "emails", "source", "step", "priority", "tags", "customFields", "watchers",
-                 "notes", "actions", "tasks", "paused", "converted", "mergedFrom", "deleted", "createdBy", "createdAt",
+                 "notes", "actions", "tasks", "calls", "paused", "converted", "mergedFrom", "deleted", "createdBy", "createdAt",
                  "updatedBy", "updatedAt", "version"]
 
 schemas = {
@@ -582,6 +603,8 @@ schemas = {
                      "currencyRates", "version"], {
         "reportingCurrency": {"type": "string", "pattern": "^[A-Z]{3}$", "description": "The currency deal reports convert into."},
         "currencyRates": {"type": "array", "items": schema("CurrencyRate")},
+        "phoneCountry": {"type": "string", "pattern": "^[A-Z]{2}$",
+                         "description": "Whose dialling plan reads numbers written without a country code."},
         "dealStages": {"type": "array", "description": "In order; retired ones marked.", "items": obj(
             ["key", "name", "probability", "kind", "retired"], {
                 "key": {"type": "string"}, "name": {"type": "string"}, "probability": {"type": "integer", "minimum": 0, "maximum": 100},
@@ -786,6 +809,10 @@ schemas = {
     "CurrencyRate": obj(["currency", "rate"], {
         "currency": {"type": "string", "description": "ISO 4217 code in use."},
         "rate": {"type": "string", "pattern": AMOUNT, "description": "Units of the reporting currency per unit of `currency`."}}),
+    "PhoneCountry": obj(["country"], {
+        "country": {"type": ["string", "null"], "description": "ISO 3166-1 alpha-2 code of a country with a known dialling plan; null: none."}}),
+    "Call": obj(["number"], {"number": {"type": "string", "maxLength": 64, "description": "The caller's number as the phone system has it."},
+                             "takenBy": UUID}),
     "CurrencyRates": obj(["reportingCurrency"], {
         "reportingCurrency": {"type": ["string", "null"], "description": "ISO 4217 code; null (and no rates) turns conversion off."},
         "rates": {"type": "array", "items": schema("CurrencyRate")}}),

@@ -24,6 +24,8 @@ public enum LeadCommand: Sendable, Hashable {
     case completeAction(UUID)
     /// Add, edit, reassign, close, reopen or delete a task (`TaskRules`).
     case task(TaskCommand)
+    /// Record an incoming call from one of the lead's numbers (a repeated call id is a no-op).
+    case receiveCall(CallInput)
     /// Pause until a future time.
     case pause(until: Timestamp)
     case resume
@@ -58,6 +60,7 @@ public enum LeadCommand: Sendable, Hashable {
         case .addWatcher(let admin): [admin]
         case .addEntry(let entry): [entry.admin].compactMap { $0 }
         case .task(let command): command.relatedAdminIds
+        case .receiveCall(let call): [call.takenBy].compactMap { $0 }
         default: []
         }
     }
@@ -95,5 +98,19 @@ public enum LeadCommand: Sendable, Hashable {
         case .update, .markStep, .assign, .tag, .untag, .copyData, .merge, .linkCustomer, .pause, .resume: true
         default: false
         }
+    }
+}
+
+/// An incoming call: the phone system's number and the admin who took it. The id comes from the caller (an
+/// idempotency key), so a retried notification records the call once.
+public struct CallInput: Sendable, Hashable {
+    public var callId: UUID
+    public var number: String
+    public var takenBy: UUID?
+
+    public init(callId: UUID, number: String, takenBy: UUID? = nil) {
+        self.callId = callId
+        self.number = number
+        self.takenBy = takenBy
     }
 }

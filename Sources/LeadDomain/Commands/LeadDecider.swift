@@ -118,6 +118,19 @@ public enum LeadDecider {
             return try TaskRules.decide(lead.tasks, command, c, related, owner: "lead").map {
                 [$0.leadEvent(id, at: at, by: by)]
             } ?? []
+        case .receiveCall(let call):
+            if lead.calls.contains(where: { $0.id == call.callId }) { return [] }
+            var v = FieldValidator(limits: c.settings.fieldLimits)
+            let number = PhoneNumber(typed: call.number)
+            if !number.isValid { v.add("number", .invalidPhone, "number must have 5–15 digits and only phone punctuation") }
+            related.checkAdmin(call.takenBy, field: "takenBy", &v)
+            try v.check()
+            return [
+                .callReceived(
+                    CallReceived(
+                        leadId: id, callId: call.callId, number: number.typed, digits: c.settings.internationalDigits(number),
+                        takenBy: call.takenBy, at: at, by: by))
+            ]
         case .pause(let until):
             guard until > c.now else {
                 throw .validation([

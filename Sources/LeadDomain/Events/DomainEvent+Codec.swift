@@ -116,6 +116,7 @@ extension DomainEvent {
         case .taskReassigned(let e): e.leadId
         case .taskReopened(let e): e.leadId
         case .taskDeleted(let e): e.leadId
+        case .callReceived(let e): e.leadId
         case .leadPaused(let e): e.leadId
         case .leadResumed(let e): e.leadId
         case .leadDataCopied(let e): e.leadId

@@ -94,6 +94,10 @@ extension DomainEvent {
             .taskReassigned(TaskReassigned(leadId: lead, taskId: task, from: manager, to: admin, at: at, by: manager)),
             .taskReopened(TaskReopened(leadId: lead, taskId: task, at: at, by: manager)),
             .taskDeleted(TaskDeleted(leadId: lead, taskId: task, at: at, by: admin)),
+            .callReceived(
+                CallReceived(
+                    leadId: lead, callId: other, number: "8 912 345-67-89", digits: "79123456789", takenBy: manager, at: at,
+                    by: admin)),
             .leadPaused(LeadPaused(leadId: lead, until: later, at: at, by: manager)),
             .leadResumed(LeadResumed(leadId: lead, at: at, by: manager)),
             .leadDataCopied(LeadDataCopied(leadId: lead, fromLeadId: other, changes: copied, at: at, by: manager)),
@@ -180,6 +184,7 @@ extension DomainEvent {
             .assessmentScaleChanged(
                 AssessmentScaleChanged(values: ["weak", "equal", "strong"], at: at, by: admin)),
             .convertedLeadLockChanged(ConvertedLeadLockChanged(locked: true, at: at, by: admin)),
+            .phoneCountrySet(PhoneCountrySet(country: "LT", at: at, by: admin)),
             .currencyRatesSet(
                 CurrencyRatesSet(
                     reportingCurrency: "EUR", rates: [CurrencyRate(currency: "USD", rate: "0.92")], at: at, by: admin)),

@@ -31,6 +31,7 @@ public enum DomainEvent: Sendable, Hashable {
     case taskReassigned(TaskReassigned)
     case taskReopened(TaskReopened)
     case taskDeleted(TaskDeleted)
+    case callReceived(CallReceived)
     case leadPaused(LeadPaused)
     case leadResumed(LeadResumed)
     case leadDataCopied(LeadDataCopied)
@@ -85,6 +86,7 @@ public enum DomainEvent: Sendable, Hashable {
     case assessmentScaleChanged(AssessmentScaleChanged)
     case convertedLeadLockChanged(ConvertedLeadLockChanged)
     case currencyRatesSet(CurrencyRatesSet)
+    case phoneCountrySet(PhoneCountrySet)
     case adminCreated(AdminCreated)
     case roleChanged(RoleChanged)
     case permissionsChanged(PermissionsChanged)
@@ -114,6 +116,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .taskReassigned(let payload): payload
         case .taskReopened(let payload): payload
         case .taskDeleted(let payload): payload
+        case .callReceived(let payload): payload
         case .leadPaused(let payload): payload
         case .leadResumed(let payload): payload
         case .leadDataCopied(let payload): payload
@@ -168,6 +171,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .assessmentScaleChanged(let payload): payload
         case .convertedLeadLockChanged(let payload): payload
         case .currencyRatesSet(let payload): payload
+        case .phoneCountrySet(let payload): payload
         case .adminCreated(let payload): payload
         case .roleChanged(let payload): payload
         case .permissionsChanged(let payload): payload
@@ -203,6 +207,7 @@ public enum DomainEvent: Sendable, Hashable {
         case (.taskReassigned, 1): return .taskReassigned(try decoder.decode(TaskReassigned.self, from: payload))
         case (.taskReopened, 1): return .taskReopened(try decoder.decode(TaskReopened.self, from: payload))
         case (.taskDeleted, 1): return .taskDeleted(try decoder.decode(TaskDeleted.self, from: payload))
+        case (.callReceived, 1): return .callReceived(try decoder.decode(CallReceived.self, from: payload))
         case (.leadPaused, 1): return .leadPaused(try decoder.decode(LeadPaused.self, from: payload))
         case (.leadResumed, 1): return .leadResumed(try decoder.decode(LeadResumed.self, from: payload))
         case (.leadDataCopied, 1): return .leadDataCopied(try decoder.decode(LeadDataCopied.self, from: payload))
@@ -277,6 +282,7 @@ public enum DomainEvent: Sendable, Hashable {
         case (.convertedLeadLockChanged, 1):
             return .convertedLeadLockChanged(try decoder.decode(ConvertedLeadLockChanged.self, from: payload))
         case (.currencyRatesSet, 1): return .currencyRatesSet(try decoder.decode(CurrencyRatesSet.self, from: payload))
+        case (.phoneCountrySet, 1): return .phoneCountrySet(try decoder.decode(PhoneCountrySet.self, from: payload))
         case (.adminCreated, 1): return .adminCreated(try decoder.decode(AdminCreated.self, from: payload))
         case (.roleChanged, 1): return .roleChanged(try decoder.decode(RoleChanged.self, from: payload))
         case (.permissionsChanged, 1):
@@ -334,6 +340,8 @@ public enum DomainEvent: Sendable, Hashable {
             return .taskReopened(try JSONReader.decode(TaskReopened.self, from: payload))
         case (.taskDeleted, 1):
             return .taskDeleted(try JSONReader.decode(TaskDeleted.self, from: payload))
+        case (.callReceived, 1):
+            return .callReceived(try JSONReader.decode(CallReceived.self, from: payload))
         case (.leadPaused, 1):
             return .leadPaused(try JSONReader.decode(LeadPaused.self, from: payload))
         case (.leadResumed, 1):
@@ -448,6 +456,8 @@ public enum DomainEvent: Sendable, Hashable {
             return .convertedLeadLockChanged(try JSONReader.decode(ConvertedLeadLockChanged.self, from: payload))
         case (.currencyRatesSet, 1):
             return .currencyRatesSet(try JSONReader.decode(CurrencyRatesSet.self, from: payload))
+        case (.phoneCountrySet, 1):
+            return .phoneCountrySet(try JSONReader.decode(PhoneCountrySet.self, from: payload))
         case (.adminCreated, 1):
             return .adminCreated(try JSONReader.decode(AdminCreated.self, from: payload))
         case (.roleChanged, 1):

@@ -21,6 +21,7 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case taskReassigned = "TaskReassigned"
     case taskReopened = "TaskReopened"
     case taskDeleted = "TaskDeleted"
+    case callReceived = "CallReceived"
     case leadPaused = "LeadPaused"
     case leadResumed = "LeadResumed"
     case leadDataCopied = "LeadDataCopied"
@@ -75,6 +76,7 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case assessmentScaleChanged = "AssessmentScaleChanged"
     case convertedLeadLockChanged = "ConvertedLeadLockChanged"
     case currencyRatesSet = "CurrencyRatesSet"
+    case phoneCountrySet = "PhoneCountrySet"
     case adminCreated = "AdminCreated"
     case roleChanged = "RoleChanged"
     case permissionsChanged = "PermissionsChanged"
@@ -87,18 +89,18 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .leadCreated, .leadUpdated, .leadStepMarked, .leadAssigned, .leadTagged, .leadUntagged, .watcherAdded,
             .watcherRemoved, .actionLogged, .actionPinned, .actionUnpinned, .actionCompleted, .taskAdded,
-            .taskClosed, .taskUpdated, .taskReassigned, .taskReopened, .taskDeleted, .leadPaused, .leadResumed,
-            .leadDataCopied, .leadsMerged, .leadMergedInto, .leadLinkedToCustomer, .leadConverted, .customerUpdated,
-            .customerCompanyChanged, .customerDeleted, .customerRestored, .dealCreated, .dealUpdated,
-            .dealStageMoved, .dealWon, .dealLost, .dealReopened, .dealDeleted, .dealRestored, .dealTaskAdded,
-            .dealTaskClosed, .dealTaskUpdated, .dealTaskReassigned, .dealTaskReopened, .dealTaskDeleted,
-            .stepDefined, .stepRenamed, .stepsReordered, .stepRetired, .sourceDefined, .sourceRenamed,
-            .sourceRetired, .actionTypeDefined, .actionTypeRetired, .tagDefined, .tagRemoved, .customFieldDefined,
-            .customFieldRetired, .dealStageDefined, .dealStageRenamed, .dealStageProbabilityChanged,
-            .dealStagesReordered, .dealStageRetired, .taskTypeDefined, .taskTypeRetired, .defaultsChanged,
-            .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged, .convertedLeadLockChanged,
-            .currencyRatesSet, .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked,
-            .adminDisabled:
+            .taskClosed, .taskUpdated, .taskReassigned, .taskReopened, .taskDeleted, .callReceived, .leadPaused,
+            .leadResumed, .leadDataCopied, .leadsMerged, .leadMergedInto, .leadLinkedToCustomer, .leadConverted,
+            .customerUpdated, .customerCompanyChanged, .customerDeleted, .customerRestored, .dealCreated,
+            .dealUpdated, .dealStageMoved, .dealWon, .dealLost, .dealReopened, .dealDeleted, .dealRestored,
+            .dealTaskAdded, .dealTaskClosed, .dealTaskUpdated, .dealTaskReassigned, .dealTaskReopened,
+            .dealTaskDeleted, .stepDefined, .stepRenamed, .stepsReordered, .stepRetired, .sourceDefined,
+            .sourceRenamed, .sourceRetired, .actionTypeDefined, .actionTypeRetired, .tagDefined, .tagRemoved,
+            .customFieldDefined, .customFieldRetired, .dealStageDefined, .dealStageRenamed,
+            .dealStageProbabilityChanged, .dealStagesReordered, .dealStageRetired, .taskTypeDefined,
+            .taskTypeRetired, .defaultsChanged, .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged,
+            .convertedLeadLockChanged, .currencyRatesSet, .phoneCountrySet, .adminCreated, .roleChanged,
+            .permissionsChanged, .tokenIssued, .tokenRevoked, .adminDisabled:
             return 1
         case .noteAdded, .leadDeleted, .leadRestored, .customerRegistered:
             return 2
@@ -110,9 +112,9 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .leadCreated, .leadUpdated, .leadStepMarked, .leadAssigned, .leadTagged, .leadUntagged, .watcherAdded,
             .watcherRemoved, .noteAdded, .actionLogged, .actionPinned, .actionUnpinned, .actionCompleted, .taskAdded,
-            .taskClosed, .taskUpdated, .taskReassigned, .taskReopened, .taskDeleted, .leadPaused, .leadResumed,
-            .leadDataCopied, .leadsMerged, .leadMergedInto, .leadLinkedToCustomer, .leadConverted, .leadDeleted,
-            .leadRestored:
+            .taskClosed, .taskUpdated, .taskReassigned, .taskReopened, .taskDeleted, .callReceived, .leadPaused,
+            .leadResumed, .leadDataCopied, .leadsMerged, .leadMergedInto, .leadLinkedToCustomer, .leadConverted,
+            .leadDeleted, .leadRestored:
             return .lead
         case .customerRegistered, .customerUpdated, .customerCompanyChanged, .customerDeleted, .customerRestored:
             return .customer
@@ -125,7 +127,7 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
             .customFieldRetired, .dealStageDefined, .dealStageRenamed, .dealStageProbabilityChanged,
             .dealStagesReordered, .dealStageRetired, .taskTypeDefined, .taskTypeRetired, .defaultsChanged,
             .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged, .convertedLeadLockChanged,
-            .currencyRatesSet:
+            .currencyRatesSet, .phoneCountrySet:
             return .settings
         case .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked, .adminDisabled:
             return .admin

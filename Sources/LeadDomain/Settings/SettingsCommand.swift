@@ -29,6 +29,8 @@ public enum SettingsCommand: Sendable, Hashable {
     case setConvertedLeadLock(Bool)
     /// The currency deal reports convert into and the rates they use (`nil` and no rates: no conversion).
     case setCurrencyRates(reporting: String?, rates: [CurrencyRate])
+    /// The country whose dialling plan reads numbers without a country code (`PhoneDialingPlan.all`); nil: none.
+    case setPhoneCountry(String?)
     /// Add a deal stage at the end of the active ones, with its probability (0–100) and kind.
     case defineDealStage(key: String, name: String, probability: Int64, kind: DealStageKind)
     case renameDealStage(key: String, name: String)

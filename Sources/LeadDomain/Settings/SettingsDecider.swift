@@ -155,6 +155,15 @@ public enum SettingsDecider {
         case .setConvertedLeadLock(let locked):
             guard locked != s.lockConvertedLeads else { return [] }
             return [.convertedLeadLockChanged(ConvertedLeadLockChanged(locked: locked, at: at, by: by))]
+        case .setPhoneCountry(let country):
+            let code = country?.trimmingCharacters(in: .whitespaces).uppercased()
+            if let code, PhoneDialingPlan.of(code) == nil {
+                let known = PhoneDialingPlan.all.map(\.country).joined(separator: ", ")
+                v.add("country", .invalidValue, "country must be one of \(known), or null")
+            }
+            try v.check()
+            guard code != s.phoneCountry else { return [] }
+            return [.phoneCountrySet(PhoneCountrySet(country: code, at: at, by: by))]
         case .setCurrencyRates(let reporting, let rates):
             let reporting = reporting?.uppercased()
             if let reporting, !DealAmount.currencies.contains(reporting) {

@@ -41,6 +41,7 @@ extension SettingsState {
         case .requiredFieldsChanged(let e): s.requiredFields = e.fields
         case .assessmentScaleChanged(let e): s.assessmentScale = e.values
         case .convertedLeadLockChanged(let e): s.lockConvertedLeads = e.locked
+        case .phoneCountrySet(let e): s.phoneCountry = e.country
         case .currencyRatesSet(let e):
             s.reportingCurrency = e.reportingCurrency
             s.currencyRates = e.rates

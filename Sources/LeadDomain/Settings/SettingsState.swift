@@ -27,6 +27,9 @@ public struct SettingsState: Sendable, Hashable, Codable {
     /// The currency deal reports convert into (nil: no conversion) and the rates they convert at, by currency.
     public var reportingCurrency: String? = nil
     public var currencyRates: [CurrencyRate] = []
+    /// ISO 3166-1 alpha-2 code of the country whose dialling plan (`PhoneDialingPlan`) reads numbers written
+    /// without a country code; nil: numbers are compared as written.
+    public var phoneCountry: String? = nil
     /// The version of the `settings` stream (0 for the defaults).
     public var version: UInt64
 
@@ -111,6 +114,11 @@ public struct SettingsState: Sendable, Hashable, Codable {
     public func pipelineIndex(of step: String) -> Int? { activeSteps.firstIndex { $0.key == step } }
 
     public func isActiveStep(_ key: String) -> Bool { steps.contains { $0.key == key && !$0.retired } }
+    /// A number in international form by the phone country's dialling plan (its digits as written without one).
+    public func internationalDigits(_ number: PhoneNumber) -> String {
+        phoneCountry.flatMap(PhoneDialingPlan.of)?.international(number) ?? number.digits
+    }
+
     public func isActiveSource(_ key: String) -> Bool { sources.contains { $0.key == key && !$0.retired } }
     public func isActiveActionType(_ key: String) -> Bool { actionTypes.contains { $0.key == key && !$0.retired } }
     public func isActiveTaskType(_ key: String) -> Bool { taskTypes.contains { $0.key == key && !$0.retired } }

@@ -43,6 +43,9 @@ extension LeadState {
         case .actionCompleted(let e): updateAction(e.actionId) { $0.completed = true }
         case .taskAdded, .taskClosed, .taskUpdated, .taskReassigned, .taskReopened, .taskDeleted:
             if let change = event.taskChange { tasks.apply(change, at: event.at, by: event.by) }
+        case .callReceived(let e):
+            calls.append(LeadCall(id: e.callId, number: e.number, digits: e.digits, takenBy: e.takenBy, at: e.at))
+            if calls.count > CountLimits.callsKept { calls.removeFirst(calls.count - CountLimits.callsKept) }
         case .leadPaused(let e): pausedUntil = e.until
         case .leadResumed: pausedUntil = nil
         case .leadDataCopied(let e): apply(e.changes)

@@ -31,6 +31,8 @@ public struct LeadState: Sendable, Hashable, Codable, Identifiable {
     /// Actions, oldest first; each carries its step.
     public var actions: [LeadAction]
     public var tasks: [LeadTask]
+    /// The latest `CountLimits.callsKept` incoming calls, oldest first (the history keeps every one).
+    public var calls: [LeadCall] = []
     /// Paused until this time (the lead counts as paused while `now < pausedUntil`).
     public var pausedUntil: Timestamp?
     /// The customer the lead is linked to (by linking or by conversion).

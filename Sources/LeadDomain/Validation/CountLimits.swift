@@ -13,6 +13,8 @@ public enum CountLimits {
     public static let watchers = 100
     /// Tasks of one lead or deal (a merge may bring a lead past it; adding then waits until some are deleted).
     public static let tasks = 1_000
+    /// Incoming calls a lead's state keeps (its card lists them; older ones stay in its history).
+    public static let callsKept = 200
     /// Source leads of one merge.
     public static let mergeSources = 20
     /// Custom field values set by one command.

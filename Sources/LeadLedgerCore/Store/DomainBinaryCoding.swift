@@ -83,6 +83,13 @@ extension BinaryWriter {
             w.write(t.createdBy)
             w.write(t.createdAt)
         }
+        write(l.calls) { w, c in
+            w.write(c.id)
+            w.write(c.number)
+            w.write(c.digits)
+            w.write(c.takenBy) { $0.write($1) }
+            w.write(c.at)
+        }
         write(l.pausedUntil) { $0.write($1) }
         write(l.linkedCustomer) { $0.write($1) }
         write(l.converted)
@@ -216,6 +223,11 @@ extension BinaryReader {
                 id: try r.readUUID(), taskType: try r.readString(), description: try r.readString(),
                 responsible: try r.readUUID(optional: ()), due: try r.readTimestamp(optional: ()),
                 closed: try r.readBool(), createdBy: try r.readUUID(), createdAt: try r.readTimestamp())
+        }
+        lead.calls = try readArray { r throws(RecordDecodingError) in
+            LeadCall(
+                id: try r.readUUID(), number: try r.readString(), digits: try r.readString(),
+                takenBy: try r.readUUID(optional: ()), at: try r.readTimestamp())
         }
         lead.pausedUntil = try readTimestamp(optional: ())
         lead.linkedCustomer = try readUUID(optional: ())

@@ -8,6 +8,7 @@ public func ledgerRoutes(ledger: Ledger, metrics: PrometheusCollectorRegistry) -
     let commands = CommandResponder(ledger: ledger, metrics: LedgerMetrics(registry: metrics))
     return [
         LeadRoutes(commands: commands),
+        CallRoutes(commands: commands),
         DealRoutes(commands: commands),
         CustomerRoutes(commands: commands),
         LeadListRoutes(reads: commands.reads),

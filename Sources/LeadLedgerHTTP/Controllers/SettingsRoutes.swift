@@ -161,6 +161,11 @@ struct SettingsRoutes: APIRouteCollection {
                 .setCurrencyRates(reporting: body.reportingCurrency, rates: body.rates)
             }
         }
+        routes.put("/v1/settings/phone-country") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
+            let body = try await request.decode(as: PhoneCountryRequest.self, context: context)
+            return try await commands.settings(request, context) { _ in .setPhoneCountry(body.country) }
+        }
         routes.put("/v1/settings/converted-lead-lock") { request, context in
             _ = try context.require(SettingsCommand.permission)  // before the body is read
             let body = try await request.decode(as: ConvertedLeadLockRequest.self, context: context)

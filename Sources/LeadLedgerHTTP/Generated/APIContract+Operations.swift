@@ -6,6 +6,7 @@ extension APIContract {
     static let operations: [String: Operation] = [
         "GET /healthz": Operation(query: [], queryPrefixes: [], body: nil),
         "GET /metrics": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/calls": Operation(query: [], queryPrefixes: [], body: .call),
         "GET /v1/leads": Operation(query: ["converted", "count", "createdBy", "createdFrom", "createdTo", "cursor", "customer", "dealStage", "deleted", "hasDeals", "hasOverdueTasks", "hasTasks", "limit", "order", "paused", "q", "responsible", "sort", "source", "status", "step", "tag", "updatedBy", "updatedFrom", "updatedTo", "watcher"], queryPrefixes: ["cf."], body: nil),
         "POST /v1/leads": Operation(query: [], queryPrefixes: [], body: .createLead),
         "GET /v1/leads/{id}": Operation(query: ["asOf"], queryPrefixes: [], body: nil),
@@ -103,6 +104,7 @@ extension APIContract {
         "PUT /v1/settings/required-fields": Operation(query: [], queryPrefixes: [], body: .requiredFields),
         "PUT /v1/settings/assessment-scale": Operation(query: [], queryPrefixes: [], body: .assessmentScale),
         "PUT /v1/settings/converted-lead-lock": Operation(query: [], queryPrefixes: [], body: .convertedLeadLock),
+        "PUT /v1/settings/phone-country": Operation(query: [], queryPrefixes: [], body: .phoneCountry),
         "PUT /v1/settings/currency-rates": Operation(query: [], queryPrefixes: [], body: .currencyRates),
         "POST /v1/admins": Operation(query: [], queryPrefixes: [], body: .createAdmin),
         "GET /v1/admins/{id}": Operation(query: [], queryPrefixes: [], body: nil),
@@ -140,6 +142,12 @@ extension APIContract.Shape {
     /// The `Assign` request body.
     static let assign: Self = .object(fields: [
         "responsible": .init(nullable: true, shape: .any),
+    ], others: nil)
+
+    /// The `Call` request body.
+    static let call: Self = .object(fields: [
+        "number": .init(nullable: false, shape: .any),
+        "takenBy": .init(nullable: false, shape: .any),
     ], others: nil)
 
     /// The `CatalogueEntry` request body.
@@ -399,6 +407,11 @@ extension APIContract.Shape {
     /// The `Permissions` request body.
     static let permissions: Self = .object(fields: [
         "permissions": .init(nullable: false, shape: .array(.any)),
+    ], others: nil)
+
+    /// The `PhoneCountry` request body.
+    static let phoneCountry: Self = .object(fields: [
+        "country": .init(nullable: true, shape: .any),
     ], others: nil)
 
     /// The `Rename` request body.

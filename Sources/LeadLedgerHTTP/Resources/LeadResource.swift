@@ -25,6 +25,22 @@ struct LeadResource: Encodable, Sendable {
         var createdAt: String
     }
 
+    struct CallResource: Encodable, Sendable {
+        var id: String
+        var number: String
+        var digits: String
+        var takenBy: String?
+        var at: String
+
+        init(_ call: LeadCall) {
+            id = call.id.lowercased
+            number = call.number
+            digits = call.digits
+            takenBy = call.takenBy.lowercased
+            at = ISOTime.string(call.at)
+        }
+    }
+
     struct TaskResource: Encodable, Sendable {
         var id: String
         var taskType: String
@@ -67,6 +83,7 @@ struct LeadResource: Encodable, Sendable {
     var notes: [NoteResource]
     var actions: [ActionResource]
     var tasks: [TaskResource]
+    var calls: [CallResource]
     var pausedUntil: String?
     var paused: Bool
     var linkedCustomer: String?
@@ -110,6 +127,7 @@ struct LeadResource: Encodable, Sendable {
                 createdBy: $0.createdBy.lowercased, createdAt: ISOTime.string($0.createdAt))
         }
         tasks = lead.tasks.map(TaskResource.init)
+        calls = lead.calls.map(CallResource.init)
         pausedUntil = ISOTime.string(lead.pausedUntil)
         paused = lead.isPaused(at: now)
         linkedCustomer = lead.linkedCustomer.lowercased

@@ -77,6 +77,18 @@ struct CurrencyRatesRequest: Decodable, Sendable {
     }
 }
 
+/// `country: null` turns the dialling plan off; the key itself is required.
+struct PhoneCountryRequest: Decodable, Sendable {
+    var country: String?
+
+    private enum CodingKeys: String, CodingKey { case country }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        country = try container.decodeRequiredNullable(String.self, forKey: .country, nullMeans: "none")
+    }
+}
+
 struct ConvertedLeadLockRequest: Decodable, Sendable {
     var locked: Bool
 }

@@ -922,6 +922,60 @@ extension TaskDeleted: FastJSONDecodable {
     }
 }
 
+extension CallReceived: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var leadId: UUID?
+        var callId: UUID?
+        var number: String?
+        var digits: String?
+        var takenBy: UUID?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "leadId", seen & 0x1 == 0 {
+                seen |= 0x1
+                leadId = try reader.field("leadId", UUID.self)
+            } else if memberKey == "callId", seen & 0x2 == 0 {
+                seen |= 0x2
+                callId = try reader.field("callId", UUID.self)
+            } else if memberKey == "number", seen & 0x4 == 0 {
+                seen |= 0x4
+                number = try reader.field("number", String.self)
+            } else if memberKey == "digits", seen & 0x8 == 0 {
+                seen |= 0x8
+                digits = try reader.field("digits", String.self)
+            } else if memberKey == "takenBy", seen & 0x10 == 0 {
+                seen |= 0x10
+                takenBy = try reader.field("takenBy", UUID?.self)
+            } else if memberKey == "at", seen & 0x20 == 0 {
+                seen |= 0x20
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x40 == 0 {
+                seen |= 0x40
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let leadId else { throw reader.missing("leadId") }
+        guard let callId else { throw reader.missing("callId") }
+        guard let number else { throw reader.missing("number") }
+        guard let digits else { throw reader.missing("digits") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.leadId = leadId
+        self.callId = callId
+        self.number = number
+        self.digits = digits
+        self.takenBy = takenBy
+        self.at = at
+        self.by = by
+    }
+}
+
 extension LeadPaused: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var leadId: UUID?
@@ -3193,6 +3247,36 @@ extension CurrencyRatesSet: FastJSONDecodable {
         guard let by else { throw reader.missing("by") }
         self.reportingCurrency = reportingCurrency
         self.rates = rates
+        self.at = at
+        self.by = by
+    }
+}
+
+extension PhoneCountrySet: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var country: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "country", seen & 0x1 == 0 {
+                seen |= 0x1
+                country = try reader.field("country", String?.self)
+            } else if memberKey == "at", seen & 0x2 == 0 {
+                seen |= 0x2
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x4 == 0 {
+                seen |= 0x4
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.country = country
         self.at = at
         self.by = by
     }

@@ -88,6 +88,8 @@ extension LeadResource: JSONWritable {
             json.value(address)
         }
         json.key("assessment", ifPresent: assessment)
+        json.key("calls")
+        json.array(calls)
         json.key("comment", ifPresent: comment)
         json.key("company", ifPresent: company)
         json.key("competitor", ifPresent: competitor)
@@ -155,6 +157,18 @@ extension LeadResource.ActionResource: JSONWritable {
         json.key("plannedAt", ifPresent: plannedAt)
         json.key("step", step)
         json.key("text", text)
+        json.endObject()
+    }
+}
+
+extension LeadResource.CallResource: JSONWritable {
+    func write(to json: inout JSONBytesWriter) {
+        json.beginObject()
+        json.key("at", at)
+        json.key("digits", digits)
+        json.key("id", id)
+        json.key("number", number)
+        json.key("takenBy", ifPresent: takenBy)
         json.endObject()
     }
 }
