@@ -19,6 +19,8 @@ struct CallRouteTests {
             #expect(card["id"] as? String == leadId)
             let calls = try #require(card["calls"] as? [[String: Any]])
             #expect(calls.map { $0["digits"] as? String } == ["79123456789"] && calls.first?["number"] as? String == "+7 (912) 345 67 89")
+            let history = try await client.send(.get, "/v1/leads/\(leadId)/history", token: fixture.adminToken)
+            #expect(String(buffer: history.body).contains("Call from +7 (912) 345 67 89 taken by"))
             // Nobody has this number: a lead for it, from the phone source, with the call.
             var retry = HTTPFields()
             retry[HTTPField.Name("Idempotency-Key")!] = "pbx-call-42"

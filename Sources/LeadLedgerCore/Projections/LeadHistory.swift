@@ -132,6 +132,8 @@ public enum LeadHistory {
             )
         case .taskReopened(let e): return ("Task \(taskLabel(e.taskId, before)) reopened", [])
         case .taskDeleted(let e): return ("Task \(taskLabel(e.taskId, before)) deleted", [])
+        case .callReceived(let e):
+            return ("Call from \(e.number)" + (names.admin(e.takenBy).map { " taken by \($0)" } ?? ""), [])
         case .leadPaused(let e):
             return (
                 "Paused until \(format(e.until))",
