@@ -134,6 +134,12 @@ DEFS = {
         "leadId": change(nullable(UUID)),
         "customerId": change(nullable(UUID)),
     }, []),
+    "ImportFormat": {"enum": ["csv", "json", "ndjson", "xlsx"]},
+    "ImportMode": {"enum": ["create", "update", "upsert"]},
+    "ImportColumn": obj({"column": {"type": "string", "minLength": 1, "maxLength": 200}, "field": STR},
+                        ["column", "field"]),
+    "ImportRowError": obj({"row": {"type": "integer", "minimum": 1}, "column": STR, "field": STR, "code": STR,
+                           "message": STR}, ["row", "code", "message"]),
     "Permission": {"enum": ["leads.read.all", "leads.delete", "leads.restore", "leads.merge", "settings.manage",
                             "admins.manage", "reports.read"]},
 }
@@ -166,6 +172,9 @@ SWIFT_DEFS = {
     "LeadTask": [("id", "UUID"), ("taskType", "String"), ("description", "String"), ("responsible", "UUID?"),
                  ("due", "Timestamp?"), ("closed", "Bool"), ("createdBy", "UUID"), ("createdAt", "Timestamp")],
     "CurrencyRate": [("currency", "String"), ("rate", "String")],
+    "ImportColumn": [("column", "String"), ("field", "String")],
+    "ImportRowError": [("row", "Int"), ("column", "String?"), ("field", "String?"), ("code", "String"),
+                       ("message", "String")],
     "TaskFieldChanges": [("taskType", "Change<String>?"), ("description", "Change<String>?"),
                          ("due", "Change<Timestamp?>?")],
     "CustomFieldDefinition": [("key", "String"), ("name", "String"), ("type", "CustomFieldType"),
@@ -179,7 +188,7 @@ SWIFT_DEFS = {
 }
 
 # (name, stream, doc, fields[(name, type, doc)], version, old versions {n: fields})
-LEAD, CUSTOMER, DEAL, SETTINGS, ADMIN = "Lead", "Customer", "Deal", "Settings", "Admin"
+LEAD, CUSTOMER, DEAL, SETTINGS, ADMIN, IMPORT = "Lead", "Customer", "Deal", "Settings", "Admin", "Import"
 
 def lead(*fields):
     return [("leadId", "uuid", "The lead (its stream is `lead-<leadId>`).")] + list(fields)
@@ -192,6 +201,10 @@ def deal(*fields):
 
 def admin(*fields):
     return [("adminId", "uuid", "The admin (its stream is `admin-<adminId>`).")] + list(fields)
+
+def import_(*fields):
+    return [("importId", "uuid", "The import (its stream is `import-<importId>`; every event of the import carries "
+             "it as its correlation id).")] + list(fields)
 
 def task_events(prefix, stream, subject, noun):
     """The task events of a stream: the same fields on a lead (`Task…`) and on a deal (`DealTask…`)."""
@@ -415,6 +428,23 @@ EVENTS = [
            ("expiresAt", "ts?", "When the token expires."))),
     ("TokenRevoked", ADMIN, "An API token was revoked.", admin(("tokenId", "uuid", "The token."))),
     ("AdminDisabled", ADMIN, "An admin account was disabled: its tokens no longer authenticate.", admin()),
+    ("ImportStarted", IMPORT, "An import of leads from a file began.", import_(
+        ("format", "ImportFormat", "The file's format."), ("fileName", "string?", "The file's name as given."),
+        ("fileSha256", "sha256", "Lowercase hex SHA-256 of the file's bytes."),
+        ("fileBytes", "int", "The file's size in bytes."), ("mode", "ImportMode", "Create, update or both."),
+        ("key", "string?", "What finds the lead a row updates: `email`, `phone` or `customFields.<key>`."),
+        ("mapping", "[ImportColumn]", "Source column → lead field path (`fullName`, `address.city`, "
+         "`customFields.<key>`), by column name."))),
+    ("ImportCompleted", IMPORT, "An import went through every row of its file.", import_(
+        ("rows", "int", "Data rows read."), ("created", "int", "Leads created."),
+        ("updated", "int", "Leads changed."), ("unchanged", "int", "Rows that matched a lead already equal to them."),
+        ("skipped", "int", "Rows already imported by an earlier, interrupted run of the same import."),
+        ("failed", "int", "Rows rejected (each has errors)."),
+        ("errors", "[ImportRowError]", "The first errors, in row order (at most 1,000)."),
+        ("dryRun", "bool", "Nothing but this record was appended: the counts say what the import would do."))),
+    ("ImportReverted", IMPORT, "An import was undone: its leads soft-deleted, its updates set back.", import_(
+        ("deleted", "int", "Created leads deleted."), ("reverted", "int", "Updated leads set back."),
+        ("conflicts", "int", "Leads whose fields changed again after the import; those fields were left."))),
 ]
 
 COMMON = [("at", "ts", "When it happened (µs since 1970)."), ("by", "uuid", "The admin who caused it.")]
@@ -620,7 +650,7 @@ def main():
         f.write("        }\n    }\n\n")
         f.write("    /// The kind of stream events of this type are appended to.\n")
         f.write("    public var streamKind: StreamKind {\n        switch self {\n")
-        for stream in [LEAD, CUSTOMER, DEAL, SETTINGS, ADMIN]:
+        for stream in [LEAD, CUSTOMER, DEAL, SETTINGS, ADMIN, IMPORT]:
             cases = [k[1] for k in kinds if k[2] == stream]
             f.write(wrap_case(cases, f"return .{stream.lower()}"))
         f.write("        }\n    }\n}\n")

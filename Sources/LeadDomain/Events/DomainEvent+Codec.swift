@@ -27,6 +27,9 @@ extension DomainEvent {
         case .tokenIssued(let e): StreamID.admin(e.adminId)
         case .tokenRevoked(let e): StreamID.admin(e.adminId)
         case .adminDisabled(let e): StreamID.admin(e.adminId)
+        case .importStarted(let e): StreamID.importJob(e.importId)
+        case .importCompleted(let e): StreamID.importJob(e.importId)
+        case .importReverted(let e): StreamID.importJob(e.importId)
         default:
             if let leadId { StreamID.lead(leadId) } else { StreamID.settings }
         }

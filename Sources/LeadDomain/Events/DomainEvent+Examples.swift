@@ -96,7 +96,8 @@ extension DomainEvent {
             .taskDeleted(TaskDeleted(leadId: lead, taskId: task, at: at, by: admin)),
             .callReceived(
                 CallReceived(
-                    leadId: lead, callId: other, number: "8 912 345-67-89", digits: "79123456789", takenBy: manager, at: at,
+                    leadId: lead, callId: other, number: "8 912 345-67-89", digits: "79123456789", takenBy: manager,
+                    at: at,
                     by: admin)),
             .leadPaused(LeadPaused(leadId: lead, until: later, at: at, by: manager)),
             .leadResumed(LeadResumed(leadId: lead, at: at, by: manager)),
@@ -202,6 +203,28 @@ extension DomainEvent {
                     sha256: String(repeating: "ab", count: 32), expiresAt: later, at: at, by: admin)),
             .tokenRevoked(TokenRevoked(adminId: manager, tokenId: token, at: at, by: admin)),
             .adminDisabled(AdminDisabled(adminId: manager, at: at, by: admin)),
+            .importStarted(
+                ImportStarted(
+                    importId: other, format: .csv, fileName: "leads.csv",
+                    fileSha256: String(repeating: "cd", count: 32),
+                    fileBytes: 48_213, mode: .upsert, key: "email",
+                    mapping: [
+                        ImportColumn(column: "E-mail", field: "emails"),
+                        ImportColumn(column: "ИНН", field: "customFields.inn"),
+                        ImportColumn(column: "Телефон", field: "phones"),
+                        ImportColumn(column: "ФИО", field: "fullName"),
+                    ],
+                    at: at, by: admin)),
+            .importCompleted(
+                ImportCompleted(
+                    importId: other, rows: 120, created: 100, updated: 12, unchanged: 3, skipped: 0, failed: 5,
+                    errors: [
+                        ImportRowError(
+                            row: 7, column: "E-mail", field: "emails[0]", code: "invalidEmail",
+                            message: "ivan@ is not an e-mail address")
+                    ], dryRun: false, at: at, by: admin)),
+            .importReverted(
+                ImportReverted(importId: other, deleted: 100, reverted: 12, conflicts: 1, at: at, by: admin)),
         ]
     }()
 }

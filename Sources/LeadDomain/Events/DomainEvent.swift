@@ -93,6 +93,9 @@ public enum DomainEvent: Sendable, Hashable {
     case tokenIssued(TokenIssued)
     case tokenRevoked(TokenRevoked)
     case adminDisabled(AdminDisabled)
+    case importStarted(ImportStarted)
+    case importCompleted(ImportCompleted)
+    case importReverted(ImportReverted)
 
     /// The payload, for code that treats every event alike (encoding, `at`, `by`).
     public var payload: any EventPayload {
@@ -178,6 +181,9 @@ public enum DomainEvent: Sendable, Hashable {
         case .tokenIssued(let payload): payload
         case .tokenRevoked(let payload): payload
         case .adminDisabled(let payload): payload
+        case .importStarted(let payload): payload
+        case .importCompleted(let payload): payload
+        case .importReverted(let payload): payload
         }
     }
 
@@ -290,6 +296,9 @@ public enum DomainEvent: Sendable, Hashable {
         case (.tokenIssued, 1): return .tokenIssued(try decoder.decode(TokenIssued.self, from: payload))
         case (.tokenRevoked, 1): return .tokenRevoked(try decoder.decode(TokenRevoked.self, from: payload))
         case (.adminDisabled, 1): return .adminDisabled(try decoder.decode(AdminDisabled.self, from: payload))
+        case (.importStarted, 1): return .importStarted(try decoder.decode(ImportStarted.self, from: payload))
+        case (.importCompleted, 1): return .importCompleted(try decoder.decode(ImportCompleted.self, from: payload))
+        case (.importReverted, 1): return .importReverted(try decoder.decode(ImportReverted.self, from: payload))
         default:
             throw EventCodecError.unsupportedSchemaVersion(type: kind.rawValue, schemaVersion: schemaVersion)
         }
@@ -470,6 +479,12 @@ public enum DomainEvent: Sendable, Hashable {
             return .tokenRevoked(try JSONReader.decode(TokenRevoked.self, from: payload))
         case (.adminDisabled, 1):
             return .adminDisabled(try JSONReader.decode(AdminDisabled.self, from: payload))
+        case (.importStarted, 1):
+            return .importStarted(try JSONReader.decode(ImportStarted.self, from: payload))
+        case (.importCompleted, 1):
+            return .importCompleted(try JSONReader.decode(ImportCompleted.self, from: payload))
+        case (.importReverted, 1):
+            return .importReverted(try JSONReader.decode(ImportReverted.self, from: payload))
         default:
             return nil
         }

@@ -83,6 +83,9 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case tokenIssued = "TokenIssued"
     case tokenRevoked = "TokenRevoked"
     case adminDisabled = "AdminDisabled"
+    case importStarted = "ImportStarted"
+    case importCompleted = "ImportCompleted"
+    case importReverted = "ImportReverted"
 
     /// The schema version new events of this type are written with.
     public var schemaVersion: UInt16 {
@@ -100,7 +103,8 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
             .dealStageProbabilityChanged, .dealStagesReordered, .dealStageRetired, .taskTypeDefined,
             .taskTypeRetired, .defaultsChanged, .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged,
             .convertedLeadLockChanged, .currencyRatesSet, .phoneCountrySet, .adminCreated, .roleChanged,
-            .permissionsChanged, .tokenIssued, .tokenRevoked, .adminDisabled:
+            .permissionsChanged, .tokenIssued, .tokenRevoked, .adminDisabled, .importStarted, .importCompleted,
+            .importReverted:
             return 1
         case .noteAdded, .leadDeleted, .leadRestored, .customerRegistered:
             return 2
@@ -131,6 +135,8 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
             return .settings
         case .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked, .adminDisabled:
             return .admin
+        case .importStarted, .importCompleted, .importReverted:
+            return .import
         }
     }
 }

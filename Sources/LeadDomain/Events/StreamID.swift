@@ -2,8 +2,8 @@ import Foundation
 
 /// Names of the event streams the domain writes to.
 ///
-/// Stream ids are `lead-<uuid>`, `customer-<uuid>`, `deal-<uuid>`, `settings` and `admin-<uuid>`, with the UUID
-/// lowercased.
+/// Stream ids are `lead-<uuid>`, `customer-<uuid>`, `deal-<uuid>`, `settings`, `admin-<uuid>` and
+/// `import-<uuid>`, with the UUID lowercased.
 public enum StreamID {
     /// The single stream holding every settings event.
     public static let settings = "settings"
@@ -20,12 +20,15 @@ public enum StreamID {
     /// `admin-<uuid>` for an admin.
     public static func admin(_ id: UUID) -> String { "admin-" + id.uuidString.lowercased() }
 
+    /// `import-<uuid>` for an import of leads from a file.
+    public static func importJob(_ id: UUID) -> String { "import-" + id.uuidString.lowercased() }
+
     /// The aggregate a stream id names, or `nil` if the id is not one of the domain's.
     public static func parse(_ streamID: String) -> Aggregate? {
         if streamID == settings { return .settings }
         for (prefix, make) in [
             ("lead-", Aggregate.lead), ("customer-", Aggregate.customer), ("deal-", Aggregate.deal),
-            ("admin-", Aggregate.admin),
+            ("admin-", Aggregate.admin), ("import-", Aggregate.importJob),
         ] as [(String, (UUID) -> Aggregate)] where streamID.hasPrefix(prefix) {
             guard let id = UUID(uuidString: String(streamID.dropFirst(prefix.count))) else { return nil }
             return make(id)
@@ -39,6 +42,7 @@ public enum StreamID {
         case customer(UUID)
         case deal(UUID)
         case admin(UUID)
+        case importJob(UUID)
         case settings
     }
 }

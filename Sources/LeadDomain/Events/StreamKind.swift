@@ -1,8 +1,9 @@
-/// The kinds of streams: one per lead, per customer, per deal, per admin, and the single settings stream.
+/// The kinds of streams: one per lead, per customer, per deal, per admin, per import, and the single settings stream.
 public enum StreamKind: String, Sendable, Hashable, Codable, CaseIterable {
     case lead
     case customer
     case deal
     case settings
     case admin
+    case `import`
 }

@@ -44,6 +44,7 @@ struct StoreWriter {
         case .customer: try applyCustomerEvent(e.event, txn)
         case .deal: try applyDealEvent(e.event, txn)
         case .admin: try applyAdminEvent(e.event, txn)
+        case .import: break  // an import's own record; its rows are lead events
         case .settings:
             settings = SettingsState.evolve(settings, e.event)
             settingsChanged = true

@@ -52,6 +52,7 @@ struct BulkFold {
             guard let id = StoreWriter.adminId(e.event), let admin = AdminState.evolve(admins[id], e.event) else { return }
             admins[id] = admin
             for token in admin.tokens where tokenOwners[token.sha256] == nil { tokenOwners[token.sha256] = id }
+        case .import: break  // an import's own record; its rows are lead events
         case .settings:
             settings = SettingsState.evolve(settings, e.event)
             settingsChanged = true

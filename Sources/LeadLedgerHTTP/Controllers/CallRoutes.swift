@@ -36,7 +36,7 @@ struct CallRoutes: APIRouteCollection {
                 LeadCommand.receiveCall(CallInput(callId: input.newId(), number: body.number, takenBy: takenBy))
             }
             if let lead = leads.first(where: principal.canReach) {
-                return try await commands.lead(request, context, id: lead.id) { try call($0) }
+                return try await commands.lead(request, context, id: lead.id) { call($0) }
             }
             // Nobody the caller reaches has the number: a new lead, named after a customer with it if any.
             var customer: CustomerState?
@@ -58,7 +58,7 @@ struct CallRoutes: APIRouteCollection {
             if let customer {
                 _ = try await commands.execute(.lead(id, .linkCustomer(customer.id)), kind: "lead", plain, expectedVersion: nil)
             }
-            return try await commands.lead(request, context, id: id, status: .created) { try call($0) }
+            return try await commands.lead(request, context, id: id, status: .created) { call($0) }
         }
     }
 }

@@ -3544,6 +3544,205 @@ extension AdminDisabled: FastJSONDecodable {
     }
 }
 
+extension ImportStarted: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var importId: UUID?
+        var format: ImportFormat?
+        var fileName: String?
+        var fileSha256: String?
+        var fileBytes: Int64?
+        var mode: ImportMode?
+        var key: String?
+        var mapping: [ImportColumn]?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "importId", seen & 0x1 == 0 {
+                seen |= 0x1
+                importId = try reader.field("importId", UUID.self)
+            } else if memberKey == "format", seen & 0x2 == 0 {
+                seen |= 0x2
+                format = try reader.field("format", ImportFormat.self)
+            } else if memberKey == "fileName", seen & 0x4 == 0 {
+                seen |= 0x4
+                fileName = try reader.field("fileName", String?.self)
+            } else if memberKey == "fileSha256", seen & 0x8 == 0 {
+                seen |= 0x8
+                fileSha256 = try reader.field("fileSha256", String.self)
+            } else if memberKey == "fileBytes", seen & 0x10 == 0 {
+                seen |= 0x10
+                fileBytes = try reader.field("fileBytes", Int64.self)
+            } else if memberKey == "mode", seen & 0x20 == 0 {
+                seen |= 0x20
+                mode = try reader.field("mode", ImportMode.self)
+            } else if memberKey == "key", seen & 0x40 == 0 {
+                seen |= 0x40
+                key = try reader.field("key", String?.self)
+            } else if memberKey == "mapping", seen & 0x80 == 0 {
+                seen |= 0x80
+                mapping = try reader.field("mapping", [ImportColumn].self)
+            } else if memberKey == "at", seen & 0x100 == 0 {
+                seen |= 0x100
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x200 == 0 {
+                seen |= 0x200
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let importId else { throw reader.missing("importId") }
+        guard let format else { throw reader.missing("format") }
+        guard let fileSha256 else { throw reader.missing("fileSha256") }
+        guard let fileBytes else { throw reader.missing("fileBytes") }
+        guard let mode else { throw reader.missing("mode") }
+        guard let mapping else { throw reader.missing("mapping") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.importId = importId
+        self.format = format
+        self.fileName = fileName
+        self.fileSha256 = fileSha256
+        self.fileBytes = fileBytes
+        self.mode = mode
+        self.key = key
+        self.mapping = mapping
+        self.at = at
+        self.by = by
+    }
+}
+
+extension ImportCompleted: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var importId: UUID?
+        var rows: Int64?
+        var created: Int64?
+        var updated: Int64?
+        var unchanged: Int64?
+        var skipped: Int64?
+        var failed: Int64?
+        var errors: [ImportRowError]?
+        var dryRun: Bool?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "importId", seen & 0x1 == 0 {
+                seen |= 0x1
+                importId = try reader.field("importId", UUID.self)
+            } else if memberKey == "rows", seen & 0x2 == 0 {
+                seen |= 0x2
+                rows = try reader.field("rows", Int64.self)
+            } else if memberKey == "created", seen & 0x4 == 0 {
+                seen |= 0x4
+                created = try reader.field("created", Int64.self)
+            } else if memberKey == "updated", seen & 0x8 == 0 {
+                seen |= 0x8
+                updated = try reader.field("updated", Int64.self)
+            } else if memberKey == "unchanged", seen & 0x10 == 0 {
+                seen |= 0x10
+                unchanged = try reader.field("unchanged", Int64.self)
+            } else if memberKey == "skipped", seen & 0x20 == 0 {
+                seen |= 0x20
+                skipped = try reader.field("skipped", Int64.self)
+            } else if memberKey == "failed", seen & 0x40 == 0 {
+                seen |= 0x40
+                failed = try reader.field("failed", Int64.self)
+            } else if memberKey == "errors", seen & 0x80 == 0 {
+                seen |= 0x80
+                errors = try reader.field("errors", [ImportRowError].self)
+            } else if memberKey == "dryRun", seen & 0x100 == 0 {
+                seen |= 0x100
+                dryRun = try reader.field("dryRun", Bool.self)
+            } else if memberKey == "at", seen & 0x200 == 0 {
+                seen |= 0x200
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x400 == 0 {
+                seen |= 0x400
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let importId else { throw reader.missing("importId") }
+        guard let rows else { throw reader.missing("rows") }
+        guard let created else { throw reader.missing("created") }
+        guard let updated else { throw reader.missing("updated") }
+        guard let unchanged else { throw reader.missing("unchanged") }
+        guard let skipped else { throw reader.missing("skipped") }
+        guard let failed else { throw reader.missing("failed") }
+        guard let errors else { throw reader.missing("errors") }
+        guard let dryRun else { throw reader.missing("dryRun") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.importId = importId
+        self.rows = rows
+        self.created = created
+        self.updated = updated
+        self.unchanged = unchanged
+        self.skipped = skipped
+        self.failed = failed
+        self.errors = errors
+        self.dryRun = dryRun
+        self.at = at
+        self.by = by
+    }
+}
+
+extension ImportReverted: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var importId: UUID?
+        var deleted: Int64?
+        var reverted: Int64?
+        var conflicts: Int64?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "importId", seen & 0x1 == 0 {
+                seen |= 0x1
+                importId = try reader.field("importId", UUID.self)
+            } else if memberKey == "deleted", seen & 0x2 == 0 {
+                seen |= 0x2
+                deleted = try reader.field("deleted", Int64.self)
+            } else if memberKey == "reverted", seen & 0x4 == 0 {
+                seen |= 0x4
+                reverted = try reader.field("reverted", Int64.self)
+            } else if memberKey == "conflicts", seen & 0x8 == 0 {
+                seen |= 0x8
+                conflicts = try reader.field("conflicts", Int64.self)
+            } else if memberKey == "at", seen & 0x10 == 0 {
+                seen |= 0x10
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x20 == 0 {
+                seen |= 0x20
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let importId else { throw reader.missing("importId") }
+        guard let deleted else { throw reader.missing("deleted") }
+        guard let reverted else { throw reader.missing("reverted") }
+        guard let conflicts else { throw reader.missing("conflicts") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.importId = importId
+        self.deleted = deleted
+        self.reverted = reverted
+        self.conflicts = conflicts
+        self.at = at
+        self.by = by
+    }
+}
+
 extension Address: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var country: String?
@@ -3801,6 +4000,72 @@ extension FieldLimits: FastJSONDecodable {
         self.note = note
         self.comment = comment
         self.taskDescription = taskDescription
+    }
+}
+
+extension ImportColumn: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var column: String?
+        var field: String?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "column", seen & 0x1 == 0 {
+                seen |= 0x1
+                column = try reader.field("column", String.self)
+            } else if memberKey == "field", seen & 0x2 == 0 {
+                seen |= 0x2
+                field = try reader.field("field", String.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let column else { throw reader.missing("column") }
+        guard let field else { throw reader.missing("field") }
+        self.column = column
+        self.field = field
+    }
+}
+
+extension ImportRowError: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var row: Int?
+        var column: String?
+        var field: String?
+        var code: String?
+        var message: String?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "row", seen & 0x1 == 0 {
+                seen |= 0x1
+                row = try reader.field("row", Int.self)
+            } else if memberKey == "column", seen & 0x2 == 0 {
+                seen |= 0x2
+                column = try reader.field("column", String?.self)
+            } else if memberKey == "field", seen & 0x4 == 0 {
+                seen |= 0x4
+                field = try reader.field("field", String?.self)
+            } else if memberKey == "code", seen & 0x8 == 0 {
+                seen |= 0x8
+                code = try reader.field("code", String.self)
+            } else if memberKey == "message", seen & 0x10 == 0 {
+                seen |= 0x10
+                message = try reader.field("message", String.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let row else { throw reader.missing("row") }
+        guard let code else { throw reader.missing("code") }
+        guard let message else { throw reader.missing("message") }
+        self.row = row
+        self.column = column
+        self.field = field
+        self.code = code
+        self.message = message
     }
 }
 
@@ -4119,6 +4384,8 @@ extension CustomFieldType: FastJSONDecodable {}
 extension CustomerKind: FastJSONDecodable {}
 extension DealStageKind: FastJSONDecodable {}
 extension FieldLimitsPreset: FastJSONDecodable {}
+extension ImportFormat: FastJSONDecodable {}
+extension ImportMode: FastJSONDecodable {}
 extension LeadField: FastJSONDecodable {}
 extension LeadPriority: FastJSONDecodable {}
 extension NoteFormat: FastJSONDecodable {}
