@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "LeadDomain", targets: ["LeadDomain"]),
         .library(name: "LeadLedgerCore", targets: ["LeadLedgerCore"]),
         .library(name: "LeadLedgerHTTP", targets: ["LeadLedgerHTTP"]),
+        .library(name: "LeadLedgerImport", targets: ["LeadLedgerImport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.20.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
     ],
     targets: [
         // C libraries, through pkg-config; `make deps` installs the Debian packages.
@@ -56,11 +58,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Imports of leads from files: CSV (CSV.swift), JSON and NDJSON, streamed; the import job on the ledger.
+        .target(
+            name: "LeadLedgerImport",
+            dependencies: [
+                "EventLog", "LeadDomain", "LeadLedgerCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
+            swiftSettings: strict
+        ),
         // The HTTP API (Hummingbird 2).
         .target(
             name: "LeadLedgerHTTP",
             dependencies: [
-                "EventLog", "LeadDomain", "LeadLedgerCore",
+                "EventLog", "LeadDomain", "LeadLedgerCore", "LeadLedgerImport",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -80,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "leadledger",
             dependencies: [
-                "EventLog", "LeadDomain", "LeadLedgerCore", "LeadLedgerHTTP",
+                "EventLog", "LeadDomain", "LeadLedgerCore", "LeadLedgerHTTP", "LeadLedgerImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -95,6 +107,7 @@ let package = Package(
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CLMDB", "log-append-probe"]),
         .testTarget(name: "LeadDomainTests", dependencies: ["LeadDomain"]),
         .testTarget(name: "LeadLedgerCoreTests", dependencies: ["LeadLedgerCore", "LeadDomain", "EventLog"]),
+        .testTarget(name: "LeadLedgerImportTests", dependencies: ["LeadLedgerImport", "LeadLedgerCore", "LeadDomain"]),
         .testTarget(
             name: "LeadLedgerHTTPTests",
             dependencies: [

@@ -222,7 +222,7 @@ extension DomainEvent {
                         ImportRowError(
                             row: 7, column: "E-mail", field: "emails[0]", code: "invalidEmail",
                             message: "ivan@ is not an e-mail address")
-                    ], dryRun: false, at: at, by: admin)),
+                    ], at: at, by: admin)),
             .importReverted(
                 ImportReverted(importId: other, deleted: 100, reverted: 12, conflicts: 1, at: at, by: admin)),
         ]

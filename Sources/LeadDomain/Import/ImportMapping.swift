@@ -153,8 +153,13 @@ public struct ImportMapping: Sendable, Hashable, Codable {
         return ImportMapping(columns: columns)
     }
 
-    /// Usual column headers per target, folded (lower case, letters and digits only).
-    private static let synonyms: [(target: ImportTarget, names: Set<String>)] = [
+    /// Usual column headers per target, folded as the column names are (lower case, accents and й folded,
+    /// letters and digits only).
+    private static let synonyms: [(target: ImportTarget, names: Set<String>)] = synonymTable.map { target, names in
+        (target, Set(names.map { SearchText.fold($0).filter { $0.isLetter || $0.isNumber } }))
+    }
+
+    private static let synonymTable: [(ImportTarget, [String])] = [
         (.fullName, ["fullname", "name", "contact", "contactname", "person", "fio", "фио", "имя", "контакт", "клиент"]),
         (.company, ["company", "companyname", "organization", "organisation", "компания", "организация", "фирма"]),
         (.phones, ["phone", "phones", "tel", "telephone", "mobile", "cell", "телефон", "телефоны", "мобильный"]),

@@ -3,7 +3,7 @@ import Foundation
 /// A problem with one row of an import: the row (as the source numbers it: a CSV or sheet row counting the
 /// header as row 1, a JSON element from 1), the column it came from when it came from one, the lead field
 /// path, a code and a message.
-public struct ImportRowError: Sendable, Hashable, Codable {
+public struct ImportRowError: Error, Sendable, Hashable, Codable {
     public var row: Int
     public var column: String?
     public var field: String?

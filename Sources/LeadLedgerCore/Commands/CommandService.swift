@@ -175,7 +175,7 @@ final class CommandService: Sendable {
     }
 
     /// Waits a random moment before the `conflicts`-th re-decision, or gives up past `redecisionLimit`.
-    private static func pauseBeforeRedeciding(after conflicts: Int, stream: String?) async throws {
+    static func pauseBeforeRedeciding(after conflicts: Int, stream: String?) async throws {
         guard conflicts <= redecisionLimit else { throw LedgerError.concurrentModification(stream: stream) }
         let bound = min(Duration.microseconds(100) * (1 << min(conflicts - 1, 16)), longestRedecisionPause)
         let micros = bound.components.seconds * 1_000_000 + bound.components.attoseconds / 1_000_000_000_000
@@ -183,7 +183,7 @@ final class CommandService: Sendable {
     }
 
     /// Decides, loading the related states the command names (their versions go into `versions`).
-    private func decide(
+    func decide(
         _ command: LedgerCommand, _ state: AggregateState, _ context: DecisionContext,
         _ versions: inout [String: UInt64]
     ) throws -> Decision {
@@ -266,7 +266,7 @@ final class CommandService: Sendable {
 
     /// The log appends for a decision: exact expected versions for every stream that was read (`.noStream`
     /// when it did not exist), `.noStream` for streams the decision creates.
-    private func proposals(
+    func proposals(
         _ decision: Decision, _ versions: [String: UInt64], _ actor: UUID, _ key: String?, _ correlationId: UUID,
         _ now: Timestamp
     ) throws -> [StreamAppend] {

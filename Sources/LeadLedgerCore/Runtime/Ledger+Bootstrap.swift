@@ -25,8 +25,12 @@ public enum APITokenHash {
     /// SHA-256 of `bytes`, lowercase hex (tokens, request fingerprints).
     public static func sha256Hex(bytes: [UInt8]) -> String {
         // Every authenticated request hashes its token: hex by table, not `String(format:)` per byte (~5 µs).
-        let digest = SHA256.hash(data: bytes)
-        return String(unsafeUninitializedCapacity: SHA256.byteCount * 2) { out in
+        hex(SHA256.hash(data: bytes))
+    }
+
+    /// A digest in lowercase hex (file digests hashed in pieces use it too).
+    public static func hex(_ digest: SHA256.Digest) -> String {
+        String(unsafeUninitializedCapacity: SHA256.byteCount * 2) { out in
             var index = 0
             for byte in digest {
                 out[index] = hexDigits[Int(byte >> 4)]

@@ -192,14 +192,14 @@ public final class Ledger: Sendable {
 
     // MARK: - Lifecycle
 
-    private func enter() throws {
+    func enter() throws {
         try lifecycle.withLock { state throws(LedgerError) in
             if state.closed { throw LedgerError(.closed, "the ledger is closed") }
             state.inFlight += 1
         }
     }
 
-    private func leave() {
+    func leave() {
         let drained = lifecycle.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.inFlight -= 1
             guard state.inFlight == 0 else { return [] }

@@ -3625,7 +3625,6 @@ extension ImportCompleted: FastJSONDecodable {
         var skipped: Int64?
         var failed: Int64?
         var errors: [ImportRowError]?
-        var dryRun: Bool?
         var at: Timestamp?
         var by: UUID?
         var seen: UInt64 = 0
@@ -3656,14 +3655,11 @@ extension ImportCompleted: FastJSONDecodable {
             } else if memberKey == "errors", seen & 0x80 == 0 {
                 seen |= 0x80
                 errors = try reader.field("errors", [ImportRowError].self)
-            } else if memberKey == "dryRun", seen & 0x100 == 0 {
+            } else if memberKey == "at", seen & 0x100 == 0 {
                 seen |= 0x100
-                dryRun = try reader.field("dryRun", Bool.self)
-            } else if memberKey == "at", seen & 0x200 == 0 {
-                seen |= 0x200
                 at = try reader.field("at", Timestamp.self)
-            } else if memberKey == "by", seen & 0x400 == 0 {
-                seen |= 0x400
+            } else if memberKey == "by", seen & 0x200 == 0 {
+                seen |= 0x200
                 by = try reader.field("by", UUID.self)
             } else {
                 try reader.skipValue()
@@ -3677,7 +3673,6 @@ extension ImportCompleted: FastJSONDecodable {
         guard let skipped else { throw reader.missing("skipped") }
         guard let failed else { throw reader.missing("failed") }
         guard let errors else { throw reader.missing("errors") }
-        guard let dryRun else { throw reader.missing("dryRun") }
         guard let at else { throw reader.missing("at") }
         guard let by else { throw reader.missing("by") }
         self.importId = importId
@@ -3688,7 +3683,6 @@ extension ImportCompleted: FastJSONDecodable {
         self.skipped = skipped
         self.failed = failed
         self.errors = errors
-        self.dryRun = dryRun
         self.at = at
         self.by = by
     }

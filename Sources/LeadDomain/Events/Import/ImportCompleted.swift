@@ -24,8 +24,6 @@ public struct ImportCompleted: EventPayload {
     public var failed: Int64
     /// The first errors, in row order (at most 1,000).
     public var errors: [ImportRowError]
-    /// Nothing but this record was appended: the counts say what the import would do.
-    public var dryRun: Bool
     /// When it happened (µs since 1970).
     public var at: Timestamp
     /// The admin who caused it.
@@ -33,7 +31,7 @@ public struct ImportCompleted: EventPayload {
 
     public init(
         importId: UUID, rows: Int64, created: Int64, updated: Int64, unchanged: Int64, skipped: Int64, failed: Int64,
-        errors: [ImportRowError], dryRun: Bool, at: Timestamp, by: UUID
+        errors: [ImportRowError], at: Timestamp, by: UUID
     ) {
         self.importId = importId
         self.rows = rows
@@ -43,7 +41,6 @@ public struct ImportCompleted: EventPayload {
         self.skipped = skipped
         self.failed = failed
         self.errors = errors
-        self.dryRun = dryRun
         self.at = at
         self.by = by
     }
