@@ -440,8 +440,7 @@ EVENTS = [
         ("updated", "int", "Leads changed."), ("unchanged", "int", "Rows that matched a lead already equal to them."),
         ("skipped", "int", "Rows already imported by an earlier, interrupted run of the same import."),
         ("failed", "int", "Rows rejected (each has errors)."),
-        ("errors", "[ImportRowError]", "The first errors, in row order (at most 1,000)."),
-        ("dryRun", "bool", "Nothing but this record was appended: the counts say what the import would do."))),
+        ("errors", "[ImportRowError]", "The first errors, in row order (at most 1,000)."))),
     ("ImportReverted", IMPORT, "An import was undone: its leads soft-deleted, its updates set back.", import_(
         ("deleted", "int", "Created leads deleted."), ("reverted", "int", "Updated leads set back."),
         ("conflicts", "int", "Leads whose fields changed again after the import; those fields were left."))),

@@ -17,6 +17,8 @@ protocol ImportRowSource: AnyObject {
     var columns: [String] { get }
     /// The next row, nil at the end. Throws when the rest of the file cannot be read.
     func next() throws(ImportError) -> ImportRow?
+    /// Bytes of the file read so far (read ahead: up to a piece beyond the rows answered).
+    var bytesRead: Int64 { get }
 }
 
 /// How a file is read: its format, and for CSV the delimiter and encoding (detected when not given).
@@ -57,11 +59,14 @@ public struct ImportReadOptions: Sendable, Hashable {
 final class CSVRowSource: ImportRowSource {
     let columns: [String]
     private let reader: CSVReader
+    private let stream: FileInputStream
     private var number = 1
+    var bytesRead: Int64 { stream.bytesRead }
     private let removeAfter: String?
 
     init(path: String, delimiter: UnicodeScalar, removeAfter: Bool) throws(ImportError) {
         let stream = try FileInputStream(path: path)
+        self.stream = stream
         do {
             reader = try CSVReader(stream: stream, codecType: UTF8.self, hasHeaderRow: true, delimiter: delimiter)
         } catch {
@@ -134,6 +139,7 @@ final class CSVRowSource: ImportRowSource {
 final class JSONRowSource: ImportRowSource {
     private(set) var columns: [String]
     private var bytes: ByteReader
+    var bytesRead: Int64 { bytes.bytesRead }
     private let lines: Bool
     private var number = 0
     private var started = false
@@ -276,6 +282,7 @@ struct ByteReader {
     private var buffer: [UInt8] = []
     private var index = 0
     private var atEnd = false
+    private(set) var bytesRead: Int64 = 0
 
     init(path: String) throws(ImportError) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -296,6 +303,7 @@ struct ByteReader {
             }
             buffer = [UInt8](chunk)
             index = 0
+            bytesRead += Int64(chunk.count)
             return true
         } catch {
             throw ImportError(field: "file", code: "unreadableFile", message: "the file cannot be read: \(error)")
@@ -348,6 +356,7 @@ final class FileInputStream: InputStream {
     private var failure: (any Error)?
     private var buffer: [UInt8] = []
     private var index = 0
+    private(set) var bytesRead: Int64 = 0
 
     init(path: String) throws(ImportError) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -372,6 +381,7 @@ final class FileInputStream: InputStream {
         do {
             buffer = [UInt8](try handle.read(upToCount: 1 << 20) ?? Data())
             index = 0
+            bytesRead += Int64(buffer.count)
         } catch {
             failure = error
             status = .error

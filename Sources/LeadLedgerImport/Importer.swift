@@ -88,6 +88,8 @@ public struct ImportReport: Sendable, Hashable {
     public var failed = 0
     /// The first `Importer.maxErrors` errors, in row order.
     public var errors: [ImportRowError] = []
+    /// Bytes of the file read so far (of `fileBytes`); for a Windows-1251 CSV, of its UTF-8 copy.
+    public var bytesRead: Int64 = 0
     /// Why the import stopped (state `failed`).
     public var failure: ImportError?
     public var revert: ImportReverted?
@@ -276,7 +278,7 @@ public struct Importer: Sendable {
     ///   - progress: called after every batch with the report so far.
     public func run(
         _ request: ImportRequest, id: UUID, actor: UUID, canUpdate: @Sendable (LeadState) -> Bool = { _ in true },
-        progress: @Sendable (ImportReport) -> Void = { _ in }
+        progress: (ImportReport) -> Void = { _ in }
     ) async throws -> ImportReport {
         if !request.dryRun, let job = try ledger.importJob(id), job.completed != nil { return ImportReport(job) }
         let source = try request.read.open(
@@ -319,6 +321,7 @@ public struct Importer: Sendable {
             try await runBatch(
                 rows, request: request, id: id, actor: actor, plan: plan, settings: settings, seen: &seen,
                 resuming: resuming, canUpdate: canUpdate, report: &report)
+            report.bytesRead = min(source.bytesRead, report.fileBytes)
             progress(report)
         }
 
@@ -336,6 +339,7 @@ public struct Importer: Sendable {
             report.completedAt = ledger.configuration.clock.now()
         }
         report.state = .completed
+        report.bytesRead = report.fileBytes
         progress(report)
         return report
     }

@@ -10,11 +10,16 @@ import LeadLedgerCore
 /// Progress of long work on stderr: a redrawn bar with events/s and ETA on a terminal, plain lines otherwise.
 final class ProgressReporter {
     private let label: String
+    private let unit: String
     private let isTerminal = isatty(STDERR_FILENO) != 0
     private let started = Date()
     private var lastLine = Date.distantPast
 
-    init(label: String) { self.label = label }
+    /// - Parameter unit: what is counted, for the rate (`ev`: events/s).
+    init(label: String, unit: String = "ev") {
+        self.label = label
+        self.unit = unit
+    }
 
     func report(done: UInt64, total: UInt64) {
         let now = Date()
@@ -27,12 +32,12 @@ final class ProgressReporter {
             let filled = Int(fraction * Double(width))
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
             let line = String(
-                format: "\r%@ %@ %5.1f%% %@/%@ %@ ev/s ETA %@", label, bar, fraction * 100, "\(done)", "\(total)",
-                "\(Int(rate))", Self.duration(eta))
+                format: "\r%@ %@ %5.1f%% %@/%@ %@ %@/s ETA %@", label, bar, fraction * 100, "\(done)", "\(total)",
+                "\(Int(rate))", unit, Self.duration(eta))
             FileHandle.standardError.write(Data(line.utf8))
         } else if now.timeIntervalSince(lastLine) >= 1 || done == total {
             lastLine = now
-            printError("\(label): \(done)/\(total) (\(Int(fraction * 100))%), \(Int(rate)) events/s, ETA \(Self.duration(eta))")
+            printError("\(label): \(done)/\(total) (\(Int(fraction * 100))%), \(Int(rate)) \(unit)/s, ETA \(Self.duration(eta))")
         }
     }
 
