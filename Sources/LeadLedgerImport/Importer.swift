@@ -126,7 +126,8 @@ public struct ImportReport: Sendable, Hashable {
         revert = job.reverted
     }
 
-    init(id: UUID, request: ImportRequest, mapping: ImportMapping, actor: UUID, at: Timestamp) {
+    /// The first report of a new run.
+    public init(id: UUID, request: ImportRequest, mapping: ImportMapping, actor: UUID, at: Timestamp) {
         self.id = id
         state = .running
         dryRun = request.dryRun

@@ -29,6 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The largest request body accepted, in bytes (larger ones get 413).")
     var maxBodySize = HTTPServerConfiguration.defaultMaxBodySize
 
+    @Option(help: "The largest file an import upload may send, in bytes (it streams to <data>/uploads).")
+    var maxUploadSize = HTTPServerConfiguration.defaultMaxUploadSize
+
     @Option(help: "Event loop threads serving the sockets (default: half the cores, at least 1).")
     var eventLoops = HTTPServerConfiguration.defaultEventLoops
 
@@ -44,6 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535, not \(port).") }
         guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive.") }
+        guard maxUploadSize > 0 else { throw ValidationError("--max-upload-size must be positive.") }
         guard (1...256).contains(eventLoops) else { throw ValidationError("--event-loops must be 1…256, not \(eventLoops).") }
         guard (1...1_000_000).contains(maxConnections) else {
             throw ValidationError("--max-connections must be 1…1000000, not \(maxConnections).")
@@ -73,11 +77,13 @@ struct ServeCommand: AsyncParsableCommand {
 
                         """.utf8))
             }
+            var configuration = HTTPServerConfiguration(
+                host: host, port: port, maxBodySize: maxBodySize, eventLoops: eventLoops,
+                maxConnections: maxConnections, idleTimeout: .seconds(idleTimeout), bodyTimeout: .seconds(bodyTimeout))
+            configuration.maxUploadSize = maxUploadSize
             let app = buildLedgerApplication(
                 ledger: ledger,
-                configuration: HTTPServerConfiguration(
-                    host: host, port: port, maxBodySize: maxBodySize, eventLoops: eventLoops,
-                    maxConnections: maxConnections, idleTimeout: .seconds(idleTimeout), bodyTimeout: .seconds(bodyTimeout)),
+                configuration: configuration,
                 metrics: registry,
                 logger: logger,
                 onShutdown: {

@@ -179,6 +179,43 @@ struct CLITests {
         #expect(try Self.activeTokens(data).count == before.count + 2)  // refusals appended nothing
     }
 
+    @Test("import reads a CSV into leads and prints the report; the same key imports once; bad rows and options are named")
+    func importFile() throws {
+        let data = Self.temporaryData()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        #expect(try Self.run(["generate", "--data", data, "--leads", "5", "--seed", "9"]).status == 0)
+        let csv = data + "-leads.csv"
+        defer { try? FileManager.default.removeItem(atPath: csv) }
+        try Data("name;email;phone\nAna Import;ana@import.example;+370 612 00001\nBad;not-an-email;\nBo Import;bo@import.example;\n".utf8)
+            .write(to: URL(fileURLWithPath: csv))
+        func report(_ output: Output) throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any], "\(output.stderr)")
+        }
+        let dry = try Self.run(["import", csv, "--data", data, "--dry-run"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        let dryReport = try report(dry)
+        #expect(dryReport["dryRun"] as? Bool == true && dryReport["created"] as? Int == 2 && dryReport["failed"] as? Int == 1)
+        let first = try Self.run(["import", csv, "--data", data, "--idempotency-key", "batch-1"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let done = try report(first)
+        #expect(done["state"] as? String == "completed" && done["created"] as? Int == 2 && done["failed"] as? Int == 1)
+        #expect((done["errors"] as? [[String: Any]])?.first?["column"] as? String == "email")
+        let head = try Self.run(["stats", "--data", data]).stdout
+        let again = try Self.run(["import", csv, "--data", data, "--idempotency-key", "batch-1"])
+        #expect(try report(again)["id"] as? String == done["id"] as? String)
+        #expect(try Self.run(["stats", "--data", data]).stdout == head)
+        let replay = try Self.run(["replay", "--data", data, "--until", "999999999", "--json"])
+        #expect(replay.stdout.contains("Ana Import") && replay.stdout.contains("Bo Import"))
+
+        let badMode = try Self.run(["import", csv, "--data", data, "--mode", "sideways"])
+        #expect(badMode.status != 0 && badMode.stderr.contains("--mode"))
+        let noKey = try Self.run(["import", csv, "--data", data, "--mode", "update"])
+        #expect(noKey.status != 0 && noKey.stderr.contains("key"))
+        let missing = try Self.run(["import", data + "-nothing.csv", "--data", data])
+        #expect(missing.status != 0)
+        #expect(try Self.run(["stats", "--data", data]).stdout == head)
+    }
+
     @Test("bad arguments and missing data fail with a message on stderr")
     func errors() throws {
         let data = Self.temporaryData()

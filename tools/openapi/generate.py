@@ -482,6 +482,69 @@ view_paths = {
                                         "DealOutcomeReport", PERIOD),
 }
 
+IMPORT_READ = [
+    query("format", "The file's format; without it, taken from Content-Type (`text/csv`, `application/json`, "
+                    "`application/x-ndjson`).", {"type": "string", "enum": ["csv", "json", "ndjson"]}),
+    query("delimiter", "CSV: one character, or `tab`; without it, detected from the header (`;` when undecided).",
+          {"type": "string", "maxLength": 3}),
+    query("encoding", "CSV: the text encoding; without it, UTF-8 (with or without BOM) or Windows-1251 by detection.",
+          {"type": "string", "enum": ["utf-8", "windows-1251"]}),
+]
+RAW_FILE = {"required": True, "description": "The file itself, streamed (at most the server's upload limit).",
+            "content": {t: {"schema": {"type": "string", "contentMediaType": t}}
+                        for t in ["text/csv", "application/json", "application/x-ndjson"]}}
+
+
+def with_raw_file(operation):
+    operation["requestBody"] = RAW_FILE
+    operation["responses"] = dict(sorted({**operation["responses"], "413": ref("responses", "ContentTooLarge")}.items()))
+    return operation
+
+
+IMPORT_ID = path_param("id", "The import.")
+accepted = command(
+    "startImport", "Import leads from a CSV, JSON or NDJSON file: a job", "imports", ok=202, resource="ImportJob",
+    errors=(409, 422), if_match=False,
+    params=IMPORT_READ + [
+        query("mode", "`create` (default): new leads only; `update`: change the leads the key finds; `upsert`: both.",
+              {"type": "string", "enum": ["create", "update", "upsert"]}),
+        query("key", "How a row finds its lead in update and upsert modes: `email`, `phone` (by digits) or "
+                     "`customFields.<key>` (an external id).", {"type": "string", "maxLength": 80}),
+        query("mapping", "JSON object column → field (`fullName`, `company`, `phones`, `emails`, `source`, `step`, "
+                         "`priority`, `responsible`, `tags`, `comment`, `address.city`…, `customFields.<key>`); "
+                         "without it, the suggested mapping of the preview.", {"type": "string", "maxLength": 4096}),
+        query("dryRun", "`true`: validate every row and count what would be created and updated; append nothing.",
+              {"type": "boolean"}),
+        query("fileName", "The file's name, kept in the job.", {"type": "string", "maxLength": 255}),
+    ],
+    description="The request and the file's header are checked before the job starts (422 naming the field). The job "
+                "answers `202` at once and runs in the background; poll `Location`. Rows that break a rule are "
+                "reported (row, column, code, message) and appended nothing; the others are applied in atomic batches, "
+                "every event carrying the import's correlation id. With an Idempotency-Key the same file and request "
+                "run once: a repeat answers the job (`200` once completed) and resumes it after an interruption.")
+accepted["responses"]["200"] = {"description": "The same import, already completed.",
+                                "content": {"application/json": {"schema": schema("ImportJob")}}}
+accepted["responses"]["202"]["headers"]["Location"] = {"schema": {"type": "string"}}
+accepted["responses"] = dict(sorted(accepted["responses"].items()))
+import_paths = {
+    "/v1/import-previews": {"post": with_raw_file(command(
+        "previewImport", "A file's columns with sample values and a suggested mapping", "imports", params=IMPORT_READ,
+        resource="ImportPreview", errors=(422,), if_match=False, idempotent=False,
+        description="Reads the header and the first rows; appends nothing."))},
+    "/v1/imports": {
+        "post": with_raw_file(accepted),
+        "get": get("listImports", "The latest imports, newest first (a manager sees their own)", "imports",
+                   resource="ImportJobList", etag=False),
+    },
+    "/v1/imports/{id}": {"get": get("getImport", "An import: progress, counts, the error report", "imports",
+                                    params=[IMPORT_ID], resource="ImportJob", errors=(404,), etag=False)},
+    "/v1/imports/{id}/revert": {"post": command(
+        "revertImport", "Undo a completed import: its created leads deleted, its updated fields set back", "imports",
+        params=[IMPORT_ID], resource="ImportJob", errors=(403, 404, 409), if_match=False,
+        description="Needs `leads.delete`. A field changed since the import keeps the later value and counts as a "
+                    "conflict; a second revert changes nothing.")},
+}
+
 operations_paths = {
     "/healthz": {"get": {
         "operationId": "getHealth", "tags": ["operations"], "summary": "Liveness, the log head and the applied position",
@@ -822,6 +885,41 @@ schemas = {
     "Role": obj(["role"], {"role": {"type": "string", "enum": ["admin", "manager"]}}),
     "Permissions": obj(["permissions"], {"permissions": {"type": "array", "items": PERMISSION, "maxItems": LIMITS["settingsList"]}}),
     "IssueToken": obj(["label"], {"label": TEXT, "expiresAt": TIME_INPUT}),
+    "ImportJob": obj(["id", "state", "dryRun", "format", "fileBytes", "bytesRead", "mode", "mapping", "rows", "created",
+                       "updated", "unchanged", "skipped", "failed", "errors", "startedAt", "author"], {
+        "id": UUID, "state": {"type": "string", "enum": ["running", "completed", "failed", "reverted"]},
+        "dryRun": {"type": "boolean"}, "format": {"type": "string", "enum": ["csv", "json", "ndjson"]},
+        "fileName": {"type": "string"}, "fileBytes": {"type": "integer", "minimum": 0},
+        "bytesRead": {"type": "integer", "minimum": 0, "description": "Progress: the bytes of the file read so far."},
+        "mode": {"type": "string", "enum": ["create", "update", "upsert"]}, "key": {"type": "string"},
+        "mapping": {"type": "object", "additionalProperties": {"type": "string"}},
+        "rows": {"type": "integer", "minimum": 0, "description": "Data rows read so far."},
+        "created": {"type": "integer", "minimum": 0}, "updated": {"type": "integer", "minimum": 0},
+        "unchanged": {"type": "integer", "minimum": 0},
+        "skipped": {"type": "integer", "minimum": 0, "description": "Empty rows."},
+        "failed": {"type": "integer", "minimum": 0, "description": "Rows refused; the first of them in `errors`."},
+        "errors": {"type": "array", "maxItems": 1000, "items": obj(["row", "code", "message"], {
+            "row": {"type": "integer", "minimum": 1, "description": "CSV: the record, the header being row 1 (as a "
+                                                                  "spreadsheet numbers it); NDJSON: the line; a JSON array: the element, from 1."},
+            "column": {"type": "string"}, "field": {"type": "string"}, "code": {"type": "string"},
+            "message": {"type": "string"}})},
+        "failure": obj(["code", "message"], {"field": {"type": "string"}, "row": {"type": "integer"},
+                                             "code": {"type": "string"}, "message": {"type": "string"}},
+                       "Why a job stopped (state `failed`)."),
+        "revert": obj(["deleted", "reverted", "conflicts", "at", "by"], {
+            "deleted": {"type": "integer"}, "reverted": {"type": "integer"}, "conflicts": {"type": "integer"},
+            "at": TIME, "by": UUID}),
+        "startedAt": TIME, "completedAt": TIME,
+        "position": {"type": "integer", "description": "The log position of the job's last event."}, "author": UUID,
+    }),
+    "ImportJobList": obj(["items"], {"items": {"type": "array", "items": schema("ImportJob"), "maxItems": 200}}),
+    "ImportPreview": obj(["format", "columns", "suggestedMapping"], {
+        "format": {"type": "string", "enum": ["csv", "json", "ndjson"]},
+        "encoding": {"type": "string", "enum": ["utf-8", "windows-1251"]}, "delimiter": {"type": "string"},
+        "columns": {"type": "array", "items": obj(["name", "samples"], {
+            "name": {"type": "string"}, "samples": STRING_LIST, "suggested": {"type": "string"}})},
+        "suggestedMapping": {"type": "object", "additionalProperties": {"type": "string"}},
+    }),
 }
 
 responses = {}
@@ -876,8 +974,9 @@ document = {
         ("views", "Kanban, watcher views, agenda, duplicates, customers' leads."),
         ("reports", "Reports (need `reports.read`)."),
         ("events", "The event feed."),
+        ("imports", "Imports of leads from files, as jobs."),
     ]],
-    "paths": {**operations_paths, **lead_paths, **deal_paths, **customer_paths, **view_paths, **settings_paths, **admin_paths, **event_paths},
+    "paths": {**operations_paths, **lead_paths, **deal_paths, **customer_paths, **view_paths, **settings_paths, **admin_paths, **event_paths, **import_paths},
     "components": {
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                            "description": "An access token (`llt_` + 43 base64url characters); only its SHA-256 is stored."}},
@@ -912,9 +1011,14 @@ document = {
 
 
 # Request bodies are closed: a key they do not define is refused (the server reads APIContract's copy).
-request_bodies = sorted({op["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
-                         for item in document["paths"].values() for op in item.values()
-                         if isinstance(op, dict) and "requestBody" in op})
+def json_body(op):
+    """The name of the JSON request body schema an operation reads, or None (no body, or a raw file)."""
+    found = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {}).get("$ref")
+    return found.rsplit("/", 1)[1] if found else None
+
+
+request_bodies = sorted({json_body(op) for item in document["paths"].values() for op in item.values()
+                         if isinstance(op, dict) and json_body(op)})
 for name in request_bodies:
     schemas[name]["additionalProperties"] = False
 
@@ -989,8 +1093,8 @@ def swift_contract():
                 continue
             names = sorted(p["name"] for p in (resolve(p) for p in op.get("parameters", [])) if p["in"] == "query")
             prefixes = op.get("x-query-prefixes", [])
-            body = op.get("requestBody")
-            shape = "." + lower_camel(body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]) if body else "nil"
+            body = json_body(op)
+            shape = "." + lower_camel(body) if body else "nil"
             query = f"query: [{', '.join(swift_string(n) for n in names)}]"
             prefix_list = f"queryPrefixes: [{', '.join(swift_string(n) for n in prefixes)}]"
             lines.append(f"        {swift_string(method.upper() + ' ' + path)}: Operation({query}, {prefix_list}, body: {shape}),")

@@ -22,7 +22,7 @@ public func buildRouter(
     router.add(middleware: RequestMetricsMiddleware(metrics: HTTPMetrics(registry: metrics)))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: MethodNotAllowedMiddleware(routes: routeTable))
-    router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize))
+    router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize, maxUploadSize: configuration.maxUploadSize))
     router.add(middleware: RequestFingerprintMiddleware())
 
     // Routes after middleware: Hummingbird applies a router's middleware to the routes added after it.

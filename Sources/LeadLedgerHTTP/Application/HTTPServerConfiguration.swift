@@ -16,6 +16,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var port: Int
     /// Requests with a larger body get 413.
     public var maxBodySize: Int
+    /// File uploads (`POST /v1/imports`, `/v1/import-previews`) may be this large; they stream to disk.
+    public var maxUploadSize: Int = defaultMaxUploadSize
+    public static let defaultMaxUploadSize = 512 << 20
     /// Sent as the `Server` header when set.
     public var serverName: String?
     /// Threads of the event loop group that serves the sockets.

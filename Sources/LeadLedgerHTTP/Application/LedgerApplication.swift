@@ -9,6 +9,7 @@ public func ledgerRoutes(ledger: Ledger, metrics: PrometheusCollectorRegistry) -
     return [
         LeadRoutes(commands: commands),
         CallRoutes(commands: commands),
+        ImportRoutes(commands: commands),
         DealRoutes(commands: commands),
         CustomerRoutes(commands: commands),
         LeadListRoutes(reads: commands.reads),

@@ -2,6 +2,7 @@ import EventLog
 import HTTPTypes
 import LeadDomain
 import LeadLedgerCore
+import LeadLedgerImport
 
 // The one place the domain's and the runtime's errors become problems. Handlers just `throw`.
 //
@@ -55,5 +56,20 @@ extension LedgerError: ProblemConvertible {
         default:
             return .internalError
         }
+    }
+}
+
+// | `ImportError` | 422, `notFound` 404, `notCompleted` 409 | its code, naming the request's field or the file's row |
+extension ImportError: ProblemConvertible {
+    public var apiError: APIError {
+        let category: ProblemCategory =
+            switch code {
+            case "notFound": .notFound
+            case "notCompleted": .conflict
+            default: .validation
+            }
+        var errors = details.map { ProblemDetails.FieldError(field: $0.field ?? "file", code: $0.code, message: $0.message) }
+        if errors.isEmpty { errors = [.init(field: field ?? "file", code: code, message: description)] }
+        return APIError(category, code: code, detail: description, errors: errors)
     }
 }

@@ -115,6 +115,11 @@ extension APIContract {
         "DELETE /v1/admins/{id}/tokens/{tokenId}": Operation(query: [], queryPrefixes: [], body: nil),
         "GET /v1/events": Operation(query: ["after", "limit"], queryPrefixes: [], body: nil),
         "GET /v1/events/stream": Operation(query: ["after"], queryPrefixes: [], body: nil),
+        "POST /v1/import-previews": Operation(query: ["delimiter", "encoding", "format"], queryPrefixes: [], body: nil),
+        "POST /v1/imports": Operation(query: ["delimiter", "dryRun", "encoding", "fileName", "format", "key", "mapping", "mode"], queryPrefixes: [], body: nil),
+        "GET /v1/imports": Operation(query: [], queryPrefixes: [], body: nil),
+        "GET /v1/imports/{id}": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/imports/{id}/revert": Operation(query: [], queryPrefixes: [], body: nil),
     ]
 }
 

@@ -18,9 +18,13 @@ public struct BodyLimitMiddleware: RouterMiddleware {
     public static let drainLimit = 16 << 20
 
     let maxBodySize: Int
+    /// The limit of the routes that take a file (`uploadPaths`), which stream it to disk.
+    let maxUploadSize: Int
+    static let uploadPaths: Set<String> = ["/v1/imports", "/v1/import-previews"]
 
-    public init(maxBodySize: Int) {
+    public init(maxBodySize: Int, maxUploadSize: Int? = nil) {
         self.maxBodySize = maxBodySize
+        self.maxUploadSize = max(maxUploadSize ?? maxBodySize, maxBodySize)
     }
 
     public func handle(
@@ -28,6 +32,7 @@ public struct BodyLimitMiddleware: RouterMiddleware {
         context: APIRequestContext,
         next: (Request, APIRequestContext) async throws -> Response
     ) async throws -> Response {
+        let maxBodySize = Self.uploadPaths.contains(request.uri.path) ? maxUploadSize : self.maxBodySize
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodySize {
             if declared <= maxBodySize + Self.drainLimit {
                 var rest = request.body.makeAsyncIterator()
