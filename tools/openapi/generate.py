@@ -491,8 +491,8 @@ IMPORT_READ = [
           {"type": "string", "enum": ["utf-8", "windows-1251"]}),
 ]
 RAW_FILE = {"required": True, "description": "The file itself, streamed (at most the server's upload limit).",
-            "content": {t: {"schema": {"type": "string", "contentMediaType": t}}
-                        for t in ["text/csv", "application/json", "application/x-ndjson"]}}
+            # No schema: any bytes are a file to read; what they hold is judged by the import (422 naming the row).
+            "content": {"text/csv": {}, "application/json": {}, "application/x-ndjson": {}}}
 
 
 def with_raw_file(operation):
@@ -512,10 +512,11 @@ accepted = command(
                      "`customFields.<key>` (an external id).", {"type": "string", "maxLength": 80}),
         query("mapping", "JSON object column → field (`fullName`, `company`, `phones`, `emails`, `source`, `step`, "
                          "`priority`, `responsible`, `tags`, `comment`, `address.city`…, `customFields.<key>`); "
-                         "without it, the suggested mapping of the preview.", {"type": "string", "maxLength": 4096}),
+                         "without it, the suggested mapping of the preview. At most 450 characters, so that the "
+                         "URL stays under its 8 KiB limit whatever the script.", {"type": "string", "maxLength": 450}),
         query("dryRun", "`true`: validate every row and count what would be created and updated; append nothing.",
               {"type": "boolean"}),
-        query("fileName", "The file's name, kept in the job.", {"type": "string", "maxLength": 255}),
+        query("fileName", "The file's name, kept in the job.", {"type": "string", "maxLength": 100}),
     ],
     description="The request and the file's header are checked before the job starts (422 naming the field). The job "
                 "answers `202` at once and runs in the background; poll `Location`. Rows that break a rule are "

@@ -52,8 +52,9 @@ struct ImportRoutes: APIRouteCollection {
                 return key
             }
             let mapping = try query.text("mapping").map { text in
-                guard text.utf8.count <= 4_096 else {
-                    throw APIError.invalid(field: "mapping", code: "tooLong", message: "mapping must be at most 4096 bytes")
+                // Bounded in characters so that a URL with every parameter at its maximum stays under 8 KiB.
+                guard text.count <= 450 else {
+                    throw APIError.invalid(field: "mapping", code: "tooLong", message: "mapping must be at most 450 characters")
                 }
                 do {
                     return ImportMapping(columns: try JSONDecoder().decode([String: ImportTarget].self, from: Data(text.utf8)))
@@ -64,7 +65,12 @@ struct ImportRoutes: APIRouteCollection {
                 }
             }
             let dryRun = try query.bool("dryRun") ?? false
-            let fileName = query.text("fileName").map { String($0.prefix(255)) }
+            let fileName = try query.text("fileName").map { name in
+                guard name.count <= 100 else {
+                    throw APIError.invalid(field: "fileName", code: "tooLong", message: "fileName must be at most 100 characters")
+                }
+                return name
+            }
             let idempotencyKey = try request.idempotencyKey()?.value
             let file = try await Self.store(request.body, in: uploads)
             let importer = Importer(ledger: ledger, scratch: uploads)
