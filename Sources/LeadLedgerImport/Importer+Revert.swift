@@ -85,7 +85,7 @@ extension Importer {
     }
 
     private func revertItem(_ leadId: UUID, _ changes: ImportedChanges, id: UUID, index: Int) -> LeadBatchItem {
-        LeadBatchItem(leadId: leadId, eventKey: "import:\(id):revert:\(index)") { state in
+        LeadBatchItem(leadId: leadId, eventKey: "import:\(id):revert", sequence: UInt32(truncatingIfNeeded: index)) { state in
             guard let state else { return [] }
             return changes.revertCommands(state).commands
         }

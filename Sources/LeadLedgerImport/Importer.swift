@@ -374,7 +374,9 @@ public struct Importer: Sendable {
                     planned.append((row.number, .failed(errors)))
                     continue
                 }
-                let eventKey = "import:\(id):\(row.number)"
+                // Rows number their events (and created leads) so that ids sort by row: see `Ledger.sequentialId`.
+                let eventKey = "import:\(id)"
+                let sequence = UInt32(truncatingIfNeeded: row.number)
                 // Keys this row is known by: its key (update, upsert) or every e-mail and phone (create).
                 let keys = Self.keys(of: record, key: mode == .create ? nil : key, settings: settings)
                 if mode != .create, keys.isEmpty {
@@ -414,7 +416,7 @@ public struct Importer: Sendable {
                         continue
                     }
                     planned.append((row.number, .item(items.count, created: false)))
-                    items.append(LeadBatchItem(leadId: leadId, eventKey: eventKey) { state in
+                    items.append(LeadBatchItem(leadId: leadId, eventKey: eventKey, sequence: sequence) { state in
                         guard let state, state.isLive else { return [] }
                         return record.commands(updating: state)
                     })
@@ -426,7 +428,7 @@ public struct Importer: Sendable {
                 let leadId = Self.leadId(actor, id, row.number)
                 planned.append((row.number, .item(items.count, created: true)))
                 let input = record.leadInput
-                items.append(LeadBatchItem(leadId: leadId, eventKey: eventKey) { _ in [.create(leadId: leadId, input)] })
+                items.append(LeadBatchItem(leadId: leadId, eventKey: eventKey, sequence: sequence) { _ in [.create(leadId: leadId, input)] })
             }
         }
         var outcomes: [LeadBatchOutcome] = []
@@ -465,7 +467,7 @@ public struct Importer: Sendable {
     }
 
     private static func leadId(_ actor: UUID, _ id: UUID, _ row: Int) -> UUID {
-        Ledger.derivedId(actor: actor, key: "import:\(id):lead", index: row)
+        Ledger.sequentialId(actor: actor, key: "import:\(id):lead", sequence: UInt32(truncatingIfNeeded: row))
     }
 
     private static func field(of key: ImportKey) -> String {

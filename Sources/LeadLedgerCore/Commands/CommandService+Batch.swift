@@ -3,17 +3,29 @@ import Foundation
 import LeadDomain
 
 /// One lead's part of a batch: the commands for it, made from its current state (nil: no such lead), decided
-/// in order on the state each one leaves. Its events get ids derived from (actor, `eventKey`), so running the
-/// same item again is recognised (`LeadBatchOutcome.alreadyStored`).
+/// in order on the state each one leaves. Its events get ids derived from (actor, `eventKey`, `sequence`), so
+/// running the same item again is recognised (`LeadBatchOutcome.alreadyStored`). Items of one bulk write share
+/// an `eventKey` and number themselves with `sequence`: their ids then sort in that order (see
+/// `Ledger.sequentialId`).
 public struct LeadBatchItem: Sendable {
     public var leadId: UUID
     public var eventKey: String
+    public var sequence: UInt32?
     public var commands: @Sendable (LeadState?) -> [LeadCommand]
 
-    public init(leadId: UUID, eventKey: String, commands: @escaping @Sendable (LeadState?) -> [LeadCommand]) {
+    public init(
+        leadId: UUID, eventKey: String, sequence: UInt32? = nil, commands: @escaping @Sendable (LeadState?) -> [LeadCommand]
+    ) {
         self.leadId = leadId
         self.eventKey = eventKey
+        self.sequence = sequence
         self.commands = commands
+    }
+
+    /// The id of the item's event `index`.
+    func eventId(actor: UUID, index: Int) -> UUID {
+        if let sequence { return EventIdentity.sequentialId(actor: actor, key: eventKey, sequence: sequence, index: index) }
+        return EventIdentity.eventId(actor: actor, key: eventKey, streamIndex: 0, eventIndex: index)
     }
 }
 
@@ -52,7 +64,7 @@ extension CommandService {
             var total = 0
             for item in items {
                 if checkStored,
-                    try log.event(withId: EventIdentity.eventId(actor: actor, key: item.eventKey, streamIndex: 0, eventIndex: 0))
+                    try log.event(withId: item.eventId(actor: actor, index: 0))
                         != nil
                 {
                     outcomes.append(.alreadyStored)
@@ -95,7 +107,7 @@ extension CommandService {
                 total += decided.count
                 versions = itemVersions
                 for (index, (streamId, event)) in decided.enumerated() {
-                    let id = EventIdentity.eventId(actor: actor, key: item.eventKey, streamIndex: 0, eventIndex: index)
+                    let id = item.eventId(actor: actor, index: index)
                     guard case .lead(let leadId)? = StreamID.parse(streamId) else { continue }
                     if pending[leadId] == nil {
                         order.append(streamId)

@@ -30,6 +30,12 @@ extension Ledger {
         EventIdentity.eventId(actor: actor, key: key, streamIndex: 0, eventIndex: index)
     }
 
+    /// An id derived from (actor, `key`) that sorts by `sequence` among the ids of that key: what a bulk write
+    /// gives the leads it creates, so that they are stored side by side.
+    public static func sequentialId(actor: UUID, key: String, sequence: UInt32) -> UUID {
+        EventIdentity.sequentialId(actor: actor, key: key, sequence: sequence, index: 0)
+    }
+
     /// The correlation id a keyed request gets (`request` tells two requests under one key apart).
     public static func correlationId(actor: UUID, key: String, request: String?) -> UUID {
         EventIdentity.correlationId(actor: actor, key: key, request: request)
