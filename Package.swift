@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "LeadLedgerCore", targets: ["LeadLedgerCore"]),
         .library(name: "LeadLedgerHTTP", targets: ["LeadLedgerHTTP"]),
         .library(name: "LeadLedgerImport", targets: ["LeadLedgerImport"]),
+        .library(name: "LeadLedgerExport", targets: ["LeadLedgerExport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // C libraries, through pkg-config; `make deps` installs the Debian packages.
@@ -68,11 +70,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Exports of leads, customers and deals to CSV (CSV.swift) and .xlsx (ZIPFoundation), one read transaction each.
+        .target(
+            name: "LeadLedgerExport",
+            dependencies: [
+                "LeadDomain", "LeadLedgerCore",
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: strict
+        ),
         // The HTTP API (Hummingbird 2).
         .target(
             name: "LeadLedgerHTTP",
             dependencies: [
-                "EventLog", "LeadDomain", "LeadLedgerCore", "LeadLedgerImport",
+                "EventLog", "LeadDomain", "LeadLedgerCore", "LeadLedgerExport", "LeadLedgerImport",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -108,6 +120,12 @@ let package = Package(
         .testTarget(name: "LeadDomainTests", dependencies: ["LeadDomain"]),
         .testTarget(name: "LeadLedgerCoreTests", dependencies: ["LeadLedgerCore", "LeadDomain", "EventLog"]),
         .testTarget(name: "LeadLedgerImportTests", dependencies: ["LeadLedgerImport", "LeadLedgerCore", "LeadDomain"]),
+        .testTarget(
+            name: "LeadLedgerExportTests",
+            dependencies: [
+                "LeadLedgerExport", "LeadLedgerImport", "LeadLedgerCore", "LeadDomain",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .testTarget(
             name: "LeadLedgerHTTPTests",
             dependencies: [

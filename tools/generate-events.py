@@ -141,7 +141,7 @@ DEFS = {
     "ImportRowError": obj({"row": {"type": "integer", "minimum": 1}, "column": STR, "field": STR, "code": STR,
                            "message": STR}, ["row", "code", "message"]),
     "Permission": {"enum": ["leads.read.all", "leads.delete", "leads.restore", "leads.merge", "settings.manage",
-                            "admins.manage", "reports.read"]},
+                            "admins.manage", "reports.read", "leads.export"]},
 }
 
 # The Swift form of the object definitions above (hand-written types in LeadDomain), for their generated fast JSON

@@ -91,7 +91,7 @@ struct AdminTests {
         #expect(AdminCommand.disable.requiredPermission == .adminsManage)
         #expect(
             Permission.allCases.map(\.rawValue).sorted() == [
-                "admins.manage", "leads.delete", "leads.merge", "leads.read.all", "leads.restore", "reports.read",
+                "admins.manage", "leads.delete", "leads.export", "leads.merge", "leads.read.all", "leads.restore", "reports.read",
                 "settings.manage",
             ])
     }

@@ -546,6 +546,56 @@ import_paths = {
                     "conflict; a second revert changes nothing.")},
 }
 
+EXPORT_OPTIONS = [
+    query("format", "`csv` (default, RFC 4180, CRLF, UTF-8) or `xlsx` (one sheet, at most 1,048,575 rows).",
+          {"type": "string", "enum": ["csv", "xlsx"], "default": "csv"}),
+    query("columns", "Column names in order, comma-separated (default: every column). The names are the import's "
+                     "field names (`fullName`, `phones`, `address.city`, `customFields.<key>` …), so a lead export "
+                     "imports back with the suggested mapping.",
+          {"type": "string", "pattern": "^[^,]+(,[^,]+){0,199}$"}),
+    query("delimiter", "CSV only: `,` (default), `;` or `tab`.", {"type": "string", "enum": [",", ";", "tab"]}),
+    query("bom", "CSV only: start with a UTF-8 byte order mark (Excel needs one to read UTF-8).", {"type": "boolean"}),
+]
+EXPORT_DESCRIPTION = (
+    "Needs `leads.export`; a manager without `leads.read.all` exports only what they reach. The file is read in one "
+    "read transaction, so every row reflects the log position in `X-Log-Position`, and is streamed from disk with its "
+    "length (`X-Export-Rows` counts its rows). Several values in a cell are joined with `, `; CSV cells a spreadsheet "
+    "would run as a formula start with `'`. At most two exports run at once (503 with Retry-After beyond).")
+
+
+def export(op_id, summary, params):
+    operation = get(op_id, summary, "exports", params=list(params) + EXPORT_OPTIONS, errors=(403, 422, 503), etag=False,
+                    description=EXPORT_DESCRIPTION)
+    ok = operation["responses"]["200"]
+    ok["content"] = {"text/csv": {"schema": {"type": "string"}},
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}
+    ok["headers"]["X-Export-Rows"] = {"description": "The rows in the file, its header not counted.", "schema": {"type": "integer", "minimum": 0}}
+    ok["headers"]["Content-Disposition"] = {"description": "`attachment` with a file name.", "schema": {"type": "string"}}
+    return {"get": operation}
+
+
+export_paths = {
+    "/v1/exports/leads": export("exportLeads", "Export the leads a lead list filter selects, to CSV or .xlsx",
+                                [p for p in LIST_FILTERS if p.get("name") not in ("sort", "order")] + [
+                                    query("sort", "Sort key (default `created`, which no change moves while the file is read).",
+                                          {"type": "string", "enum": ["updated", "created", "name", "step"], "default": "created"}),
+                                    query("order", "Sort order (default `asc`).", {"type": "string", "enum": ["asc", "desc"], "default": "asc"})]),
+    "/v1/exports/customers": export("exportCustomers", "Export the customer directory, to CSV or .xlsx", [
+        query("q", "Search words, as in the customer list.", {"type": "string"}),
+        query("kind", "Only persons or only companies.", {"type": "string", "enum": ["person", "company"]}),
+        query("company", "Only the persons of this company customer.", UUID),
+        query("deleted", "`true`: deleted customers instead.", {"type": "boolean"})]),
+    "/v1/exports/deals": export("exportDeals", "Export deals, to CSV or .xlsx", [
+        query("stage", "Only deals on one of these stages.", TEXT_LIST),
+        query("outcome", "Only open, won or lost deals (comma-separated).",
+              {"type": "string", "pattern": "^(open|won|lost)(,(open|won|lost))*$"}),
+        query("responsible", "Only deals one of these admins is responsible for.", UUID_LIST),
+        query("lead", "Only the deals of this lead.", UUID),
+        query("customer", "Only the deals of this customer.", UUID),
+        query("deleted", "`true`: deleted deals instead.", {"type": "boolean"})]),
+}
+export_paths["/v1/exports/leads"]["get"].update(CUSTOM_FIELD_FILTERS)
+
 operations_paths = {
     "/healthz": {"get": {
         "operationId": "getHealth", "tags": ["operations"], "summary": "Liveness, the log head and the applied position",
@@ -583,7 +633,7 @@ PRIORITY = {"type": "string", "enum": ["low", "normal", "high", "urgent"]}
 LEAD_FIELD = {"type": "string", "enum": ["fullName", "company", "phones", "emails", "address", "source", "priority",
                                          "responsible", "competitor", "assessment", "comment", "customFields"]}
 PERMISSION = {"type": "string", "enum": ["leads.read.all", "leads.delete", "leads.restore", "leads.merge",
-                                         "settings.manage", "admins.manage", "reports.read"]}
+                                         "settings.manage", "admins.manage", "reports.read", "leads.export"]}
 
 
 def obj(required, properties, description=None):
@@ -976,8 +1026,9 @@ document = {
         ("reports", "Reports (need `reports.read`)."),
         ("events", "The event feed."),
         ("imports", "Imports of leads from files, as jobs."),
+        ("exports", "Exports of leads, customers and deals to CSV and .xlsx files."),
     ]],
-    "paths": {**operations_paths, **lead_paths, **deal_paths, **customer_paths, **view_paths, **settings_paths, **admin_paths, **event_paths, **import_paths},
+    "paths": {**operations_paths, **lead_paths, **deal_paths, **customer_paths, **view_paths, **settings_paths, **admin_paths, **event_paths, **import_paths, **export_paths},
     "components": {
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                            "description": "An access token (`llt_` + 43 base64url characters); only its SHA-256 is stored."}},

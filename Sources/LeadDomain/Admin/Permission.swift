@@ -8,6 +8,8 @@ public enum Permission: String, Sendable, Hashable, Codable, CaseIterable, Compa
     case settingsManage = "settings.manage"
     case adminsManage = "admins.manage"
     case reportsRead = "reports.read"
+    /// Export leads, customers and deals to files (within their reach).
+    case leadsExport = "leads.export"
 
     public static func < (lhs: Permission, rhs: Permission) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -127,9 +127,10 @@ public struct ImportMapping: Sendable, Hashable, Codable {
         return errors
     }
 
-    /// A mapping guessed from column names: a lead field's JSON name or a usual header for it (English or
-    /// Russian, case and accents folded), or a custom field's key or name. Columns that match nothing are left
-    /// out; a single-valued field goes to the first column that matches it.
+    /// A mapping guessed from column names: a field path as the mapping spells it (`address.city`,
+    /// `customFields.<key>` of an active field: what an export writes), a lead field's JSON name or a usual header
+    /// for it (English or Russian, case and accents folded), or a custom field's key or name. Columns that match
+    /// nothing are left out; a single-valued field goes to the first column that matches it.
     public static func suggested(for header: [String], settings: SettingsState) -> ImportMapping {
         var columns: [String: ImportTarget] = [:]
         var taken = Set<ImportTarget>()
@@ -137,7 +138,12 @@ public struct ImportMapping: Sendable, Hashable, Codable {
             let folded = SearchText.fold(column).filter { $0.isLetter || $0.isNumber }
             guard !folded.isEmpty else { continue }
             var found: ImportTarget?
-            if let field = settings.customFields.first(where: {
+            if let exact = ImportTarget(rawValue: column) {
+                if case .customField(let key) = exact, !settings.customFields.contains(where: { $0.key == key && !$0.retired }) {
+                    continue
+                }
+                found = exact
+            } else if let field = settings.customFields.first(where: {
                 !$0.retired
                     && (SearchText.fold($0.key).filter { $0.isLetter || $0.isNumber } == folded
                         || SearchText.fold($0.name).filter { $0.isLetter || $0.isNumber } == folded)

@@ -34,3 +34,13 @@ extension ProjectionView {
         return result
     }
 }
+
+extension ProjectionView {
+    /// Every deal, deleted ones included, in id order; `body` answers whether to go on.
+    public func forEachDeal(_ body: (DealState) throws -> Bool) throws {
+        let decoder = JSONDecoder()
+        try txn.withCursor(dbs.deals) { cursor in
+            try cursor.scan(from: nil) { _, value in try body(try decoder.decode(DealState.self, from: Data(value))) }
+        }
+    }
+}

@@ -13,6 +13,7 @@ public func ledgerRoutes(ledger: Ledger, metrics: PrometheusCollectorRegistry) -
         DealRoutes(commands: commands),
         CustomerRoutes(commands: commands),
         LeadListRoutes(reads: commands.reads),
+        ExportRoutes(reads: commands.reads),
         ViewRoutes(reads: commands.reads),
         ReportRoutes(reads: commands.reads),
         SettingsRoutes(commands: commands),

@@ -2,6 +2,7 @@ import EventLog
 import HTTPTypes
 import LeadDomain
 import LeadLedgerCore
+import LeadLedgerExport
 import LeadLedgerImport
 
 // The one place the domain's and the runtime's errors become problems. Handlers just `throw`.
@@ -71,5 +72,12 @@ extension ImportError: ProblemConvertible {
         var errors = details.map { ProblemDetails.FieldError(field: $0.field ?? "file", code: $0.code, message: $0.message) }
         if errors.isEmpty { errors = [.init(field: field ?? "file", code: code, message: description)] }
         return APIError(category, code: code, detail: description, errors: errors)
+    }
+}
+
+// | `ExportError` | 422 | its code (`unknownColumn`, `tooManyRows` …), naming the query parameter |
+extension ExportError: ProblemConvertible {
+    public var apiError: APIError {
+        APIError(.validation, code: code, detail: message, errors: [.init(field: field, code: code, message: message)])
     }
 }

@@ -120,6 +120,9 @@ extension APIContract {
         "GET /v1/imports": Operation(query: [], queryPrefixes: [], body: nil),
         "GET /v1/imports/{id}": Operation(query: [], queryPrefixes: [], body: nil),
         "POST /v1/imports/{id}/revert": Operation(query: [], queryPrefixes: [], body: nil),
+        "GET /v1/exports/leads": Operation(query: ["bom", "columns", "converted", "createdBy", "createdFrom", "createdTo", "customer", "dealStage", "deleted", "delimiter", "format", "hasDeals", "hasOverdueTasks", "hasTasks", "order", "paused", "q", "responsible", "sort", "source", "status", "step", "tag", "updatedBy", "updatedFrom", "updatedTo", "watcher"], queryPrefixes: ["cf."], body: nil),
+        "GET /v1/exports/customers": Operation(query: ["bom", "columns", "company", "deleted", "delimiter", "format", "kind", "q"], queryPrefixes: [], body: nil),
+        "GET /v1/exports/deals": Operation(query: ["bom", "columns", "customer", "deleted", "delimiter", "format", "lead", "outcome", "responsible", "stage"], queryPrefixes: [], body: nil),
     ]
 }
 

@@ -6,4 +6,6 @@ extension HTTPField.Name {
     public static let requestId = Self("X-Request-Id")!
     public static let idempotencyKey = Self("Idempotency-Key")!
     public static let lastEventId = Self("Last-Event-ID")!
+    /// How many rows an export holds (its header not counted).
+    public static let exportRows = Self("X-Export-Rows")!
 }
