@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.0"),
     ],
     targets: [
         // C libraries, through pkg-config; `make deps` installs the Debian packages.
@@ -60,13 +61,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Imports of leads from files: CSV (CSV.swift), JSON and NDJSON, streamed; the import job on the ledger.
+        // Imports of leads from files: CSV (CSV.swift), JSON and NDJSON, .xlsx (ZIPFoundation, XMLCoder and
+        // Foundation's XMLParser), streamed; the import job on the ledger.
         .target(
             name: "LeadLedgerImport",
             dependencies: [
                 "EventLog", "LeadDomain", "LeadLedgerCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strict
         ),

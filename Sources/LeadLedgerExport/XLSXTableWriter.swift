@@ -1,4 +1,5 @@
 import Foundation
+import LeadDomain
 import ZIPFoundation
 
 /// Office Open XML (.xlsx) with one sheet: the sheet's XML is written row by row to a scratch file, then
@@ -41,7 +42,7 @@ struct XLSXTableWriter: TableWriter {
         rows += 1
         var xml = "<row r=\"\(rows)\">"
         for (index, cell) in cells.enumerated() {
-            let reference = Self.columnName(index) + String(rows)
+            let reference = SpreadsheetColumn.name(index) + String(rows)
             let styled = style == 0 ? "" : " s=\"\(style)\""
             switch cell {
             case .empty: continue
@@ -72,19 +73,7 @@ struct XLSXTableWriter: TableWriter {
         try archive.addEntry(with: "xl/worksheets/sheet1.xml", fileURL: sheetURL, compressionMethod: .deflate)
     }
 
-    /// `A` … `Z`, `AA` … (the sheet's column names, from 0).
-    static func columnName(_ index: Int) -> String {
-        var n = index + 1
-        var letters: [Character] = []
-        while n > 0 {
-            let remainder = (n - 1) % 26
-            letters.append(Character(UnicodeScalar(UInt8(65 + remainder))))
-            n = (n - 1) / 26
-        }
-        return String(letters.reversed())
-    }
-
-    /// XML 1.0 text: `&`, `<`, `>` escaped, and the characters XML cannot hold at all (controls other than tab,
+    /// XML 1.0 text: `&`, `<`, `>` and carriage returns escaped, and the characters XML cannot hold at all (controls other than tab,
     /// line feed and carriage return, U+FFFE, U+FFFF) dropped.
     static func escape(_ text: String, into xml: inout String) {
         for scalar in text.unicodeScalars {
@@ -92,7 +81,8 @@ struct XLSXTableWriter: TableWriter {
             case "&": xml += "&amp;"
             case "<": xml += "&lt;"
             case ">": xml += "&gt;"
-            case "\t", "\n", "\r": xml.unicodeScalars.append(scalar)
+            case "\r": xml += "&#13;"  // a literal one would be read back as part of a line break (XML 1.0 §2.11)
+            case "\t", "\n": xml.unicodeScalars.append(scalar)
             case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: continue
             default: xml.unicodeScalars.append(scalar)
             }

@@ -21,17 +21,23 @@ protocol ImportRowSource: AnyObject {
     var bytesRead: Int64 { get }
 }
 
-/// How a file is read: its format, and for CSV the delimiter and encoding (detected when not given).
+/// How a file is read: its format, for CSV the delimiter and encoding (detected when not given), for .xlsx the
+/// sheet (the first when not given).
 public struct ImportReadOptions: Sendable, Hashable {
     public var format: ImportFormat
     public var delimiter: UnicodeScalar?
     public var encoding: ImportEncoding?
+    public var sheet: String?
 
-    public init(format: ImportFormat, delimiter: UnicodeScalar? = nil, encoding: ImportEncoding? = nil) {
+    public init(format: ImportFormat, delimiter: UnicodeScalar? = nil, encoding: ImportEncoding? = nil, sheet: String? = nil) {
         self.format = format
         self.delimiter = delimiter
         self.encoding = encoding
+        self.sheet = sheet
     }
+
+    /// The longest sheet name (Excel's limit).
+    public static let maxSheetName = 31
 
     /// The most columns a source may have, and the longest cell.
     static let maxColumns = 1_000
@@ -47,9 +53,7 @@ public struct ImportReadOptions: Sendable, Hashable {
         case .json, .ndjson:
             return try JSONRowSource(path: file.path, lines: format == .ndjson, columns: columns)
         case .xlsx:
-            throw ImportError(
-                field: "format", code: "unsupportedFormat",
-                message: "xlsx is not imported yet: save the sheet as CSV (UTF-8 or Windows-1251)")
+            return try XLSXRowSource(path: file.path, fileBytes: file.bytes, sheet: sheet, scratch: scratch)
         }
     }
 }

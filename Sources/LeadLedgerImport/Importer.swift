@@ -224,9 +224,9 @@ public struct Importer: Sendable {
     public func importId(for request: ImportRequest, actor: UUID) -> UUID {
         guard let idempotencyKey = request.idempotencyKey, !request.dryRun else { return UUID.v7() }
         let mapping = (request.mapping?.stored ?? []).map { "\($0.column)=\($0.field)" }.joined(separator: "\u{1F}")
-        let fingerprint = [
+        let fingerprint = ([
             request.file.sha256, request.read.format.rawValue, request.mode.rawValue, request.key?.rawValue ?? "", mapping,
-        ].joined(separator: "\u{1E}")
+        ] + (request.read.sheet.map { ["sheet=" + $0] } ?? [])).joined(separator: "\u{1E}")
         return Ledger.correlationId(actor: actor, key: "import:" + idempotencyKey, request: fingerprint)
     }
 

@@ -17,7 +17,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     @OptionGroup var data: DataOptions
 
-    @Option(help: "csv, json or ndjson (default: from the file's extension).")
+    @Option(help: "csv, json, ndjson or xlsx (default: from the file's extension).")
     var format: String?
 
     @Option(help: "A mapping file: {\"columns\": {\"<column>\": \"<field>\"}} (default: suggested from the column names).")
@@ -35,6 +35,9 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "utf-8 or windows-1251 (default: detected).")
     var encoding: String?
 
+    @Option(help: "The .xlsx sheet to read, by name (default: the first).")
+    var sheet: String?
+
     @Option(help: "Names the import: the same key and file import once, and an interrupted run resumes.")
     var idempotencyKey: String?
 
@@ -46,8 +49,8 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let formatName = format ?? URL(fileURLWithPath: file).pathExtension.lowercased()
-        guard let format = ImportFormat(rawValue: formatName), format != .xlsx else {
-            throw ValidationError("--format must be csv, json or ndjson")
+        guard let format = ImportFormat(rawValue: formatName) else {
+            throw ValidationError("--format must be csv, json, ndjson or xlsx")
         }
         guard let mode = ImportMode(rawValue: mode) else { throw ValidationError("--mode must be create, update or upsert") }
         let key = try key.map { text in
@@ -76,7 +79,7 @@ struct ImportCommand: AsyncParsableCommand {
             let importer = Importer(ledger: ledger, scratch: NSTemporaryDirectory())
             let request = ImportRequest(
                 file: importFile, fileName: URL(fileURLWithPath: file).lastPathComponent,
-                read: ImportReadOptions(format: format, delimiter: delimiterScalar, encoding: encoding), mode: mode, key: key,
+                read: ImportReadOptions(format: format, delimiter: delimiterScalar, encoding: encoding, sheet: sheet), mode: mode, key: key,
                 mapping: mappingValue, dryRun: dryRun, idempotencyKey: idempotencyKey)
             let progress = ProgressReporter(label: dryRun ? "checking" : "importing", unit: "B")
             let report = try await importer.run(request, id: importer.importId(for: request, actor: actor), actor: actor) { _ in true } progress: {

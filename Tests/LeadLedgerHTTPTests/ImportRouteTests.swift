@@ -111,6 +111,32 @@ struct ImportRouteTests {
         }
     }
 
+    @Test("an .xlsx upload (a LibreOffice workbook) imports its named sheet; sheet on a CSV is refused")
+    func xlsxUpload() async throws {
+        try await LedgerFixture.withApp(.live) { client, fixture in
+            let workbook = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("../LeadLedgerImportTests/Fixtures/leads-libreoffice.xlsx")
+            var headers = HTTPFields()
+            headers[.authorization] = "Bearer \(fixture.adminToken)"
+            headers[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            let started = try await client.executeRequest(
+                uri: "/v1/imports?sheet=%D0%9B%D0%B8%D0%B4%D1%8B", method: .post, headers: headers,
+                body: ByteBuffer(bytes: try Data(contentsOf: workbook)))
+            #expect(started.status == .accepted, "\(started.bodyText)")
+            let id = try #require(try started.json()["id"] as? String)
+            let report = try await finished(client, id, token: fixture.adminToken)
+            #expect(report["state"] as? String == "completed" && report["format"] as? String == "xlsx")
+            // This ledger has no budget field: the column is left unmapped, so no row fails.
+            #expect(report["created"] as? Int == 3 && report["failed"] as? Int == 0, "\(report)")
+            let leads = try await client.send(.get, "/v1/leads?q=petrov", token: fixture.adminToken)
+            #expect((try leads.json()["items"] as? [[String: Any]])?.map { $0["fullName"] as? String } == ["Ivan Petrov"])
+
+            let refused = try await upload(client, "/v1/imports?sheet=Leads", token: fixture.adminToken, body: Self.csv)
+            #expect(refused.status == .unprocessableContent)
+            #expect(try refused.problemFields() == ["sheet"])
+        }
+    }
+
     @Test("bad requests name the field and start nothing: no format, a bad mode or key, a mapping to unknown columns or fields")
     func badRequests() async throws {
         try await LedgerFixture.withApp { client, fixture in

@@ -484,15 +484,19 @@ view_paths = {
 
 IMPORT_READ = [
     query("format", "The file's format; without it, taken from Content-Type (`text/csv`, `application/json`, "
-                    "`application/x-ndjson`).", {"type": "string", "enum": ["csv", "json", "ndjson"]}),
+                    "`application/x-ndjson`, `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`).",
+          {"type": "string", "enum": ["csv", "json", "ndjson", "xlsx"]}),
     query("delimiter", "CSV: one character, or `tab`; without it, detected from the header (`;` when undecided).",
           {"type": "string", "maxLength": 3}),
     query("encoding", "CSV: the text encoding; without it, UTF-8 (with or without BOM) or Windows-1251 by detection.",
           {"type": "string", "enum": ["utf-8", "windows-1251"]}),
+    query("sheet", ".xlsx: the sheet to read, by name (default: the first).",
+          {"type": "string", "maxLength": 31}),
 ]
 RAW_FILE = {"required": True, "description": "The file itself, streamed (at most the server's upload limit).",
             # No schema: any bytes are a file to read; what they hold is judged by the import (422 naming the row).
-            "content": {"text/csv": {}, "application/json": {}, "application/x-ndjson": {}}}
+            "content": {"text/csv": {}, "application/json": {}, "application/x-ndjson": {},
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}
 
 
 def with_raw_file(operation):
@@ -503,7 +507,7 @@ def with_raw_file(operation):
 
 IMPORT_ID = path_param("id", "The import.")
 accepted = command(
-    "startImport", "Import leads from a CSV, JSON or NDJSON file: a job", "imports", ok=202, resource="ImportJob",
+    "startImport", "Import leads from a CSV, JSON, NDJSON or .xlsx file: a job", "imports", ok=202, resource="ImportJob",
     errors=(409, 422), if_match=False,
     params=IMPORT_READ + [
         query("mode", "`create` (default): new leads only; `update`: change the leads the key finds; `upsert`: both.",

@@ -147,7 +147,7 @@ struct ImportRoutes: APIRouteCollection {
         guard let format else {
             throw APIError.invalid(
                 field: "format", code: "required",
-                message: "format must be csv, json or ndjson (or send Content-Type text/csv, application/json or application/x-ndjson)")
+                message: "format must be csv, json, ndjson or xlsx (or send Content-Type text/csv, application/json, application/x-ndjson or the .xlsx type)")
         }
         var delimiter: UnicodeScalar?
         if let text = query.text("delimiter") {
@@ -164,7 +164,17 @@ struct ImportRoutes: APIRouteCollection {
             }
             encoding = value
         }
-        return ImportReadOptions(format: format, delimiter: delimiter, encoding: encoding)
+        let sheet = try query.text("sheet").map { name in
+            guard name.count <= ImportReadOptions.maxSheetName else {
+                throw APIError.invalid(
+                    field: "sheet", code: "tooLong", message: "sheet must be at most \(ImportReadOptions.maxSheetName) characters")
+            }
+            return name
+        }
+        if sheet != nil, format != .xlsx {
+            throw APIError.invalid(field: "sheet", code: "xlsxOnly", message: "sheet applies to .xlsx files only")
+        }
+        return ImportReadOptions(format: format, delimiter: delimiter, encoding: encoding, sheet: sheet)
     }
 
     private static func format(of contentType: String?) -> ImportFormat? {
@@ -173,6 +183,7 @@ struct ImportRoutes: APIRouteCollection {
         case "text/csv": return .csv
         case "application/json": return .json
         case "application/x-ndjson", "application/ndjson": return .ndjson
+        case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": return .xlsx
         default: return nil
         }
     }
