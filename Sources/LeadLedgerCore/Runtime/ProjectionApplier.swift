@@ -13,7 +13,7 @@ final class ProjectionApplier: @unchecked Sendable {
     private let log: EventLog
     private let store: ProjectionStore
     private let logger: Logger
-    private let batchSize = 1024
+    private let batchSize = 8192
     private let generations: ProjectionGenerations?
     /// The generation served now (touched by the applier thread only).
     private var serving: String?
