@@ -412,6 +412,13 @@ EVENTS = [
     ("CurrencyRatesSet", SETTINGS, "The reporting currency and the rates deal reports convert other currencies at were set.", [
         ("reportingCurrency", "currency?", "The currency reports convert into; none: reports are not converted."),
         ("rates", "[CurrencyRate]", "Units of the reporting currency per unit of each other currency, by currency.")]),
+    ("ImportMappingSaved", SETTINGS, "A named import mapping was saved (or replaced) for later imports.", [
+        ("name", "key", "The mapping's name."),
+        ("columns", "[ImportColumn]", "Source column → lead field path, by column name."),
+        ("mode", "ImportMode?", "The mode imports with this mapping run in unless they name one."),
+        ("key", "string?", "What finds the lead a row updates (`email`, `phone`, `customFields.<key>`) unless an import names it.")]),
+    ("ImportMappingRemoved", SETTINGS, "A named import mapping was removed (imports that used it keep their own copy).", [
+        ("name", "key", "The mapping's name.")]),
     ("PhoneCountrySet", SETTINGS, "The country whose dialling plan reads phone numbers written without a country code was set.", [
         ("country", "string?", "ISO 3166-1 alpha-2 code; none: numbers are compared as written.")]),
 

@@ -4,12 +4,12 @@ import LeadDomain
 import LeadLedgerCore
 import LeadLedgerImport
 
-/// `leadledger import FILE`: imports leads from a CSV, JSON or NDJSON file into a data directory (stop the server
+/// `leadledger import FILE`: imports leads from a CSV, JSON, NDJSON or .xlsx file into a data directory (stop the server
 /// on it first: the log has one writer), with a progress bar, and prints the report as JSON.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import leads from a CSV, JSON or NDJSON file (stop the server on this data directory first)."
+        abstract: "Import leads from a CSV, JSON, NDJSON or .xlsx file (stop the server on this data directory first)."
     )
 
     @Argument(help: "The file to import.")
@@ -23,8 +23,11 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "A mapping file: {\"columns\": {\"<column>\": \"<field>\"}} (default: suggested from the column names).")
     var mapping: String?
 
-    @Option(help: "create, update or upsert.")
-    var mode = "create"
+    @Option(help: "A mapping saved in the settings (PUT /v1/settings/import-mappings/{name}); its mode and key apply unless given.")
+    var savedMapping: String?
+
+    @Option(help: "create, update or upsert (default: create, or the saved mapping's).")
+    var mode: String?
 
     @Option(help: "What finds the lead a row updates: email, phone or customFields.<key>.")
     var key: String?
@@ -52,8 +55,12 @@ struct ImportCommand: AsyncParsableCommand {
         guard let format = ImportFormat(rawValue: formatName) else {
             throw ValidationError("--format must be csv, json, ndjson or xlsx")
         }
-        guard let mode = ImportMode(rawValue: mode) else { throw ValidationError("--mode must be create, update or upsert") }
-        let key = try key.map { text in
+        if mapping != nil, savedMapping != nil { throw ValidationError("give --mapping or --saved-mapping, not both") }
+        let chosenMode = try mode.map { text in
+            guard let mode = ImportMode(rawValue: text) else { throw ValidationError("--mode must be create, update or upsert") }
+            return mode
+        }
+        let chosenKey = try key.map { text in
             guard let key = ImportKey(rawValue: text) else { throw ValidationError("--key must be email, phone or customFields.<key>") }
             return key
         }
@@ -68,13 +75,23 @@ struct ImportCommand: AsyncParsableCommand {
             guard let encoding = ImportEncoding(name: name) else { throw ValidationError("--encoding must be utf-8 or windows-1251") }
             return encoding
         }
-        let mappingValue = try mapping.map { path in
+        var mappingValue = try mapping.map { path in
             try JSONDecoder().decode(ImportMapping.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         }
         let importFile = try ImportFile(path: file)
 
         let ledger = try await Ledger.open(data.configuration)
         do {
+            var mode = chosenMode ?? .create
+            var key = chosenKey
+            if let savedMapping {
+                guard let saved = try ledger.currentSettings().importMappings.first(where: { $0.name == savedMapping }) else {
+                    throw CLIError("no import mapping \(savedMapping) is saved")
+                }
+                mappingValue = saved.mapping
+                mode = chosenMode ?? saved.mode ?? .create
+                key = chosenKey ?? saved.key.flatMap(ImportKey.init(rawValue:))
+            }
             let actor = try chooseAdmin(ledger)
             let importer = Importer(ledger: ledger, scratch: NSTemporaryDirectory())
             let request = ImportRequest(

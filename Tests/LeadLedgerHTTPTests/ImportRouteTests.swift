@@ -137,6 +137,50 @@ struct ImportRouteTests {
         }
     }
 
+    @Test("a saved mapping is named by imports: its columns, mode and key; an unknown one or both kinds of mapping are refused")
+    func savedMapping() async throws {
+        try await LedgerFixture.withApp(.live) { client, fixture in
+            let saved = try await client.send(
+                .put, "/v1/settings/import-mappings/weekly", token: fixture.adminToken,
+                json: #"{"columns":{"Client":"fullName","Mail":"emails","Note":"comment"},"mode":"upsert","key":"email"}"#)
+            #expect(saved.status == .ok, "\(saved.bodyText)")
+            let settings = try await client.send(.get, "/v1/settings", token: fixture.adminToken)
+            let mappings = try #require(try settings.json()["importMappings"] as? [[String: Any]])
+            #expect(mappings.first?["name"] as? String == "weekly" && mappings.first?["mode"] as? String == "upsert")
+
+            let csv = "Client;Mail;Note\r\nOlga;olga@example.ru;first\r\n"
+            let first = try await upload(client, "/v1/imports?mappingName=weekly", token: fixture.adminToken, body: csv)
+            #expect(first.status == .accepted, "\(first.bodyText)")
+            let report = try await finished(client, try #require(try first.json()["id"] as? String), token: fixture.adminToken)
+            #expect(report["created"] as? Int == 1 && report["mode"] as? String == "upsert")
+            // The same mapping again: upsert by e-mail updates the lead.
+            let second = try await upload(
+                client, "/v1/imports?mappingName=weekly", token: fixture.adminToken, body: "Client;Mail;Note\r\nOlga;olga@example.ru;second\r\n")
+            let updated = try await finished(client, try #require(try second.json()["id"] as? String), token: fixture.adminToken)
+            #expect(updated["updated"] as? Int == 1 && updated["created"] as? Int == 0, "\(updated)")
+            let leads = try await client.send(.get, "/v1/leads?q=olga", token: fixture.adminToken)
+            #expect((try leads.json()["items"] as? [[String: Any]])?.count == 1)
+
+            let unknown = try await upload(client, "/v1/imports?mappingName=monthly", token: fixture.adminToken, body: csv)
+            #expect(unknown.status == .unprocessableContent)
+            #expect(try unknown.problemFields() == ["mappingName"])
+            let both = try await upload(
+                client, "/v1/imports?mappingName=weekly&mapping=%7B%22Client%22%3A%22fullName%22%7D", token: fixture.adminToken, body: csv)
+            #expect(both.status == .unprocessableContent)
+            #expect(try both.problemFields() == ["mappingName"])
+            let bad = try await client.send(
+                .put, "/v1/settings/import-mappings/weekly", token: fixture.adminToken, json: #"{"columns":{"Client":"shoeSize"}}"#)
+            #expect(bad.status == .unprocessableContent)
+            #expect(try bad.problemFields() == ["columns.Client"])
+            let removed = try await client.send(.delete, "/v1/settings/import-mappings/weekly", token: fixture.adminToken)
+            #expect(removed.status == .ok)
+            let manager = try await client.createManager(token: fixture.adminToken)
+            let forbidden = try await client.send(
+                .put, "/v1/settings/import-mappings/mine", token: manager.token, json: #"{"columns":{"A":"fullName"}}"#)
+            #expect(forbidden.status == .forbidden)
+        }
+    }
+
     @Test("bad requests name the field and start nothing: no format, a bad mode or key, a mapping to unknown columns or fields")
     func badRequests() async throws {
         try await LedgerFixture.withApp { client, fixture in

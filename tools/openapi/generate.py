@@ -381,6 +381,13 @@ settings_paths = {
         "put": settings_command("defineCustomField", "Define or redefine a custom field", params=[KEY_PARAM], body="CustomField"),
         "delete": settings_command("retireCustomField", "Retire a custom field", params=[KEY_PARAM]),
     },
+    "/v1/settings/import-mappings/{name}": {
+        "put": settings_command("saveImportMapping", "Save (or replace) a named import mapping, with the mode and key it defaults to",
+                                params=[path_param("name", "The mapping's name (a slug).", {"type": "string", "minLength": 1})],
+                                body="ImportMappingRequest"),
+        "delete": settings_command("removeImportMapping", "Remove a saved import mapping",
+                                   params=[path_param("name", "The mapping's name.", {"type": "string", "minLength": 1})]),
+    },
     "/v1/settings/defaults": {"put": settings_command("setDefaults", "Set the default step and source", body="Defaults")},
     "/v1/settings/field-limits": {"put": settings_command("setFieldLimits", "Choose the field limits preset", body="FieldLimitsChoice")},
     "/v1/settings/required-fields": {"put": settings_command("setRequiredFields", "Set the required standard fields", body="RequiredFields")},
@@ -518,6 +525,8 @@ accepted = command(
                          "`priority`, `responsible`, `tags`, `comment`, `address.city`…, `customFields.<key>`); "
                          "without it, the suggested mapping of the preview. At most 450 characters, so that the "
                          "URL stays under its 8 KiB limit whatever the script.", {"type": "string", "maxLength": 450}),
+        query("mappingName", "A mapping saved in the settings (`PUT /v1/settings/import-mappings/{name}`), instead of "
+                             "`mapping`; its mode and key apply unless the request names them.", {"type": "string", "maxLength": 80}),
         query("dryRun", "`true`: validate every row and count what would be created and updated; append nothing.",
               {"type": "boolean"}),
         query("fileName", "The file's name, kept in the job.", {"type": "string", "maxLength": 100}),
@@ -721,6 +730,10 @@ schemas = {
                      "currencyRates", "version"], {
         "reportingCurrency": {"type": "string", "pattern": "^[A-Z]{3}$", "description": "The currency deal reports convert into."},
         "currencyRates": {"type": "array", "items": schema("CurrencyRate")},
+        "importMappings": {"type": "array", "description": "Saved import mappings, by name.", "items": obj(["name", "columns"], {
+            "name": {"type": "string"},
+            "columns": {"type": "array", "items": obj(["column", "field"], {"column": {"type": "string"}, "field": {"type": "string"}})},
+            "mode": {"type": "string", "enum": ["create", "update", "upsert"]}, "key": {"type": "string"}})},
         "phoneCountry": {"type": "string", "pattern": "^[A-Z]{2}$",
                          "description": "Whose dialling plan reads numbers written without a country code."},
         "dealStages": {"type": "array", "description": "In order; retired ones marked.", "items": obj(
@@ -931,6 +944,12 @@ schemas = {
         "country": {"type": ["string", "null"], "description": "ISO 3166-1 alpha-2 code of a country with a known dialling plan; null: none."}}),
     "Call": obj(["number"], {"number": {"type": "string", "maxLength": 64, "description": "The caller's number as the phone system has it."},
                              "takenBy": UUID}),
+    "ImportMappingRequest": obj(["columns"], {
+        "columns": {"type": "object", "minProperties": 1, "maxProperties": 1000,
+                    "additionalProperties": {"type": "string", "minLength": 1, "maxLength": 200},
+                    "description": "Source column → lead field path (`fullName`, `phones`, `address.city`, `customFields.<key>` …)."},
+        "mode": {"type": "string", "enum": ["create", "update", "upsert"], "description": "The mode imports using it run in unless they name one."},
+        "key": {"type": "string", "maxLength": 80, "description": "`email`, `phone` or `customFields.<key>`: what finds the lead a row updates."}}),
     "CurrencyRates": obj(["reportingCurrency"], {
         "reportingCurrency": {"type": ["string", "null"], "description": "ISO 4217 code; null (and no rates) turns conversion off."},
         "rates": {"type": "array", "items": schema("CurrencyRate")}}),

@@ -186,6 +186,12 @@ extension DomainEvent {
                 AssessmentScaleChanged(values: ["weak", "equal", "strong"], at: at, by: admin)),
             .convertedLeadLockChanged(ConvertedLeadLockChanged(locked: true, at: at, by: admin)),
             .phoneCountrySet(PhoneCountrySet(country: "LT", at: at, by: admin)),
+            .importMappingSaved(
+                ImportMappingSaved(
+                    name: "crm-weekly",
+                    columns: [ImportColumn(column: "E-mail", field: "emails"), ImportColumn(column: "ФИО", field: "fullName")],
+                    mode: .upsert, key: "email", at: at, by: admin)),
+            .importMappingRemoved(ImportMappingRemoved(name: "crm-weekly", at: at, by: admin)),
             .currencyRatesSet(
                 CurrencyRatesSet(
                     reportingCurrency: "EUR", rates: [CurrencyRate(currency: "USD", rate: "0.92")], at: at, by: admin)),

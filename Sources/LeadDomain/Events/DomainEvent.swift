@@ -86,6 +86,8 @@ public enum DomainEvent: Sendable, Hashable {
     case assessmentScaleChanged(AssessmentScaleChanged)
     case convertedLeadLockChanged(ConvertedLeadLockChanged)
     case currencyRatesSet(CurrencyRatesSet)
+    case importMappingSaved(ImportMappingSaved)
+    case importMappingRemoved(ImportMappingRemoved)
     case phoneCountrySet(PhoneCountrySet)
     case adminCreated(AdminCreated)
     case roleChanged(RoleChanged)
@@ -174,6 +176,8 @@ public enum DomainEvent: Sendable, Hashable {
         case .assessmentScaleChanged(let payload): payload
         case .convertedLeadLockChanged(let payload): payload
         case .currencyRatesSet(let payload): payload
+        case .importMappingSaved(let payload): payload
+        case .importMappingRemoved(let payload): payload
         case .phoneCountrySet(let payload): payload
         case .adminCreated(let payload): payload
         case .roleChanged(let payload): payload
@@ -288,6 +292,10 @@ public enum DomainEvent: Sendable, Hashable {
         case (.convertedLeadLockChanged, 1):
             return .convertedLeadLockChanged(try decoder.decode(ConvertedLeadLockChanged.self, from: payload))
         case (.currencyRatesSet, 1): return .currencyRatesSet(try decoder.decode(CurrencyRatesSet.self, from: payload))
+        case (.importMappingSaved, 1):
+            return .importMappingSaved(try decoder.decode(ImportMappingSaved.self, from: payload))
+        case (.importMappingRemoved, 1):
+            return .importMappingRemoved(try decoder.decode(ImportMappingRemoved.self, from: payload))
         case (.phoneCountrySet, 1): return .phoneCountrySet(try decoder.decode(PhoneCountrySet.self, from: payload))
         case (.adminCreated, 1): return .adminCreated(try decoder.decode(AdminCreated.self, from: payload))
         case (.roleChanged, 1): return .roleChanged(try decoder.decode(RoleChanged.self, from: payload))
@@ -465,6 +473,10 @@ public enum DomainEvent: Sendable, Hashable {
             return .convertedLeadLockChanged(try JSONReader.decode(ConvertedLeadLockChanged.self, from: payload))
         case (.currencyRatesSet, 1):
             return .currencyRatesSet(try JSONReader.decode(CurrencyRatesSet.self, from: payload))
+        case (.importMappingSaved, 1):
+            return .importMappingSaved(try JSONReader.decode(ImportMappingSaved.self, from: payload))
+        case (.importMappingRemoved, 1):
+            return .importMappingRemoved(try JSONReader.decode(ImportMappingRemoved.self, from: payload))
         case (.phoneCountrySet, 1):
             return .phoneCountrySet(try JSONReader.decode(PhoneCountrySet.self, from: payload))
         case (.adminCreated, 1):

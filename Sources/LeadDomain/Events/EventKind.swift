@@ -76,6 +76,8 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case assessmentScaleChanged = "AssessmentScaleChanged"
     case convertedLeadLockChanged = "ConvertedLeadLockChanged"
     case currencyRatesSet = "CurrencyRatesSet"
+    case importMappingSaved = "ImportMappingSaved"
+    case importMappingRemoved = "ImportMappingRemoved"
     case phoneCountrySet = "PhoneCountrySet"
     case adminCreated = "AdminCreated"
     case roleChanged = "RoleChanged"
@@ -102,9 +104,9 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
             .customFieldDefined, .customFieldRetired, .dealStageDefined, .dealStageRenamed,
             .dealStageProbabilityChanged, .dealStagesReordered, .dealStageRetired, .taskTypeDefined,
             .taskTypeRetired, .defaultsChanged, .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged,
-            .convertedLeadLockChanged, .currencyRatesSet, .phoneCountrySet, .adminCreated, .roleChanged,
-            .permissionsChanged, .tokenIssued, .tokenRevoked, .adminDisabled, .importStarted, .importCompleted,
-            .importReverted:
+            .convertedLeadLockChanged, .currencyRatesSet, .importMappingSaved, .importMappingRemoved,
+            .phoneCountrySet, .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked,
+            .adminDisabled, .importStarted, .importCompleted, .importReverted:
             return 1
         case .noteAdded, .leadDeleted, .leadRestored, .customerRegistered:
             return 2
@@ -131,7 +133,7 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
             .customFieldRetired, .dealStageDefined, .dealStageRenamed, .dealStageProbabilityChanged,
             .dealStagesReordered, .dealStageRetired, .taskTypeDefined, .taskTypeRetired, .defaultsChanged,
             .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged, .convertedLeadLockChanged,
-            .currencyRatesSet, .phoneCountrySet:
+            .currencyRatesSet, .importMappingSaved, .importMappingRemoved, .phoneCountrySet:
             return .settings
         case .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked, .adminDisabled:
             return .admin

@@ -56,6 +56,12 @@ public enum ImportTarget: Sendable, Hashable, Codable, RawRepresentable, CustomS
     /// Targets that hold lists take several columns (two phone columns, tags from three columns).
     public var takesSeveralColumns: Bool { self == .phones || self == .emails || self == .tags }
 
+    /// The custom field's key when the target is one.
+    public var customFieldKey: String? {
+        if case .customField(let key) = self { return key }
+        return nil
+    }
+
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let target = ImportTarget(rawValue: text) else {

@@ -31,6 +31,9 @@ public enum SettingsCommand: Sendable, Hashable {
     case setCurrencyRates(reporting: String?, rates: [CurrencyRate])
     /// The country whose dialling plan reads numbers without a country code (`PhoneDialingPlan.all`); nil: none.
     case setPhoneCountry(String?)
+    /// Save (or replace) a named import mapping, with the mode and key imports using it default to.
+    case saveImportMapping(SavedImportMapping)
+    case removeImportMapping(name: String)
     /// Add a deal stage at the end of the active ones, with its probability (0–100) and kind.
     case defineDealStage(key: String, name: String, probability: Int64, kind: DealStageKind)
     case renameDealStage(key: String, name: String)

@@ -164,6 +164,53 @@ public enum SettingsDecider {
             try v.check()
             guard code != s.phoneCountry else { return [] }
             return [.phoneCountrySet(PhoneCountrySet(country: code, at: at, by: by))]
+        case .saveImportMapping(let mapping):
+            v.key(mapping.name, field: "name")
+            if !s.importMappings.contains(where: { $0.name == mapping.name }), s.importMappings.count >= SavedImportMapping.maxSaved {
+                v.add("name", .tooMany, "at most \(SavedImportMapping.maxSaved) import mappings can be saved; remove one first")
+            }
+            var columns: [String: ImportTarget] = [:]
+            var unreadable = false
+            for (index, column) in mapping.columns.enumerated() {
+                guard let target = ImportTarget(rawValue: column.field) else {
+                    v.add("columns." + column.column, .invalidValue, "\(column.field) is not a lead field path")
+                    unreadable = true
+                    continue
+                }
+                if columns.updateValue(target, forKey: column.column) != nil {
+                    v.add("columns[\(index)]", .duplicate, "column \(column.column) is mapped twice")
+                }
+            }
+            if !unreadable {
+                for error in ImportMapping(columns: columns).problems(settings: s) { v.add(error.field, error.code, error.message) }
+            }
+            if let key = mapping.key {
+                // The import's key: what ImportKey reads (`email`, `phone`, or the field paths of those and of a custom field).
+                let target: ImportTarget? =
+                    switch key {
+                    case "email": .emails
+                    case "phone": .phones
+                    default: ImportTarget(rawValue: key)
+                    }
+                if let target, target == .emails || target == .phones || target.customFieldKey != nil {
+                    if !columns.values.contains(target) { v.add("key", .invalidValue, "no column is mapped to \(key), the key") }
+                } else {
+                    v.add("key", .invalidValue, "key must be email, phone or customFields.<key>")
+                }
+            } else if let mode = mapping.mode, mode != .create {
+                v.add("key", .required, "\(mode.rawValue) needs a key: email, phone or customFields.<key>")
+            }
+            try v.check()
+            let saved = SavedImportMapping(
+                name: mapping.name, columns: ImportMapping(columns: columns).stored, mode: mapping.mode, key: mapping.key)
+            if s.importMappings.first(where: { $0.name == saved.name }) == saved { return [] }
+            return [
+                .importMappingSaved(
+                    ImportMappingSaved(name: saved.name, columns: saved.columns, mode: saved.mode, key: saved.key, at: at, by: by))
+            ]
+        case .removeImportMapping(let name):
+            guard s.importMappings.contains(where: { $0.name == name }) else { return [] }
+            return [.importMappingRemoved(ImportMappingRemoved(name: name, at: at, by: by))]
         case .setCurrencyRates(let reporting, let rates):
             let reporting = reporting?.uppercased()
             if let reporting, !DealAmount.currencies.contains(reporting) {

@@ -42,6 +42,15 @@ extension SettingsState {
         case .assessmentScaleChanged(let e): s.assessmentScale = e.values
         case .convertedLeadLockChanged(let e): s.lockConvertedLeads = e.locked
         case .phoneCountrySet(let e): s.phoneCountry = e.country
+        case .importMappingSaved(let e):
+            let saved = SavedImportMapping(name: e.name, columns: e.columns, mode: e.mode, key: e.key)
+            if let index = s.importMappings.firstIndex(where: { $0.name == e.name }) {
+                s.importMappings[index] = saved
+            } else {
+                s.importMappings.append(saved)
+                s.importMappings.sort { $0.name < $1.name }
+            }
+        case .importMappingRemoved(let e): s.importMappings.removeAll { $0.name == e.name }
         case .currencyRatesSet(let e):
             s.reportingCurrency = e.reportingCurrency
             s.currencyRates = e.rates

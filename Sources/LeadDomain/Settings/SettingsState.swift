@@ -30,6 +30,8 @@ public struct SettingsState: Sendable, Hashable, Codable {
     /// ISO 3166-1 alpha-2 code of the country whose dialling plan (`PhoneDialingPlan`) reads numbers written
     /// without a country code; nil: numbers are compared as written.
     public var phoneCountry: String? = nil
+    /// Import mappings saved for reuse, by name.
+    public var importMappings: [SavedImportMapping] = []
     /// The version of the `settings` stream (0 for the defaults).
     public var version: UInt64
 

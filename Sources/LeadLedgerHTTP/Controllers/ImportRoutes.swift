@@ -44,8 +44,18 @@ struct ImportRoutes: APIRouteCollection {
             let principal = try context.principalOrThrow()
             let query = QueryReader(request.uri.queryParameters)
             let options = try Self.readOptions(request)
-            let mode = try query.choice("mode", of: ImportMode.self) ?? .create
-            let key = try query.text("key").map { text in
+            // A saved mapping gives the columns, and the mode and key unless the request names them.
+            let saved = try query.text("mappingName").map { name in
+                guard query.text("mapping") == nil else {
+                    throw APIError.invalid(field: "mappingName", code: "conflict", message: "send mapping or mappingName, not both")
+                }
+                guard let saved = try ledger.currentSettings().importMappings.first(where: { $0.name == name }) else {
+                    throw APIError.invalid(field: "mappingName", code: "unknownMapping", message: "no import mapping \(name) is saved")
+                }
+                return saved
+            }
+            let mode = try query.choice("mode", of: ImportMode.self) ?? saved?.mode ?? .create
+            let key = try (query.text("key") ?? saved?.key).map { text in
                 guard let key = ImportKey(rawValue: text) else {
                     throw APIError.invalid(field: "key", code: "invalidValue", message: "key must be email, phone or customFields.<key>")
                 }
@@ -64,6 +74,7 @@ struct ImportRoutes: APIRouteCollection {
                         message: "mapping must be a JSON object of column → field path (fullName, phones, customFields.<key>…)")
                 }
             }
+            let chosenMapping = mapping ?? saved?.mapping
             let dryRun = try query.bool("dryRun") ?? false
             let fileName = try query.text("fileName").map { name in
                 guard name.count <= 100 else {
@@ -75,7 +86,7 @@ struct ImportRoutes: APIRouteCollection {
             let file = try await Self.store(request.body, in: uploads)
             let importer = Importer(ledger: ledger, scratch: uploads)
             let importRequest = ImportRequest(
-                file: file, fileName: fileName, read: options, mode: mode, key: key, mapping: mapping, dryRun: dryRun,
+                file: file, fileName: fileName, read: options, mode: mode, key: key, mapping: chosenMapping, dryRun: dryRun,
                 idempotencyKey: idempotencyKey)
             let id = importer.importId(for: importRequest, actor: principal.adminId)
             if let running = jobs.report(id) {

@@ -134,6 +134,22 @@ struct SettingsRoutes: APIRouteCollection {
             let key = try context.textParameter("key")
             return try await commands.settings(request, context) { _ in .retireCustomField(key: key) }
         }
+        routes.put("/v1/settings/import-mappings/{name}") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
+            let name = try context.textParameter("name")
+            let body = try await request.decode(as: ImportMappingRequest.self, context: context)
+            return try await commands.settings(request, context) { _ in
+                .saveImportMapping(
+                    SavedImportMapping(
+                        name: name, columns: body.columns.map { ImportColumn(column: $0.key, field: $0.value) }.sorted { $0.column < $1.column },
+                        mode: body.mode, key: body.key))
+            }
+        }
+        routes.delete("/v1/settings/import-mappings/{name}") { request, context in
+            _ = try context.require(SettingsCommand.permission)  // before the body is read
+            let name = try context.textParameter("name")
+            return try await commands.settings(request, context) { _ in .removeImportMapping(name: name) }
+        }
         routes.put("/v1/settings/defaults") { request, context in
             _ = try context.require(SettingsCommand.permission)  // before the body is read
             let body = try await request.decode(as: DefaultsRequest.self, context: context)

@@ -99,6 +99,8 @@ extension APIContract {
         "DELETE /v1/settings/tags/{name}": Operation(query: [], queryPrefixes: [], body: nil),
         "PUT /v1/settings/custom-fields/{key}": Operation(query: [], queryPrefixes: [], body: .customField),
         "DELETE /v1/settings/custom-fields/{key}": Operation(query: [], queryPrefixes: [], body: nil),
+        "PUT /v1/settings/import-mappings/{name}": Operation(query: [], queryPrefixes: [], body: .importMappingRequest),
+        "DELETE /v1/settings/import-mappings/{name}": Operation(query: [], queryPrefixes: [], body: nil),
         "PUT /v1/settings/defaults": Operation(query: [], queryPrefixes: [], body: .defaults),
         "PUT /v1/settings/field-limits": Operation(query: [], queryPrefixes: [], body: .fieldLimitsChoice),
         "PUT /v1/settings/required-fields": Operation(query: [], queryPrefixes: [], body: .requiredFields),
@@ -116,7 +118,7 @@ extension APIContract {
         "GET /v1/events": Operation(query: ["after", "limit"], queryPrefixes: [], body: nil),
         "GET /v1/events/stream": Operation(query: ["after"], queryPrefixes: [], body: nil),
         "POST /v1/import-previews": Operation(query: ["delimiter", "encoding", "format", "sheet"], queryPrefixes: [], body: nil),
-        "POST /v1/imports": Operation(query: ["delimiter", "dryRun", "encoding", "fileName", "format", "key", "mapping", "mode", "sheet"], queryPrefixes: [], body: nil),
+        "POST /v1/imports": Operation(query: ["delimiter", "dryRun", "encoding", "fileName", "format", "key", "mapping", "mappingName", "mode", "sheet"], queryPrefixes: [], body: nil),
         "GET /v1/imports": Operation(query: [], queryPrefixes: [], body: nil),
         "GET /v1/imports/{id}": Operation(query: [], queryPrefixes: [], body: nil),
         "POST /v1/imports/{id}/revert": Operation(query: [], queryPrefixes: [], body: nil),
@@ -351,6 +353,13 @@ extension APIContract.Shape {
             "comment": .init(nullable: false, shape: .any),
             "taskDescription": .init(nullable: false, shape: .any),
         ], others: nil)),
+    ], others: nil)
+
+    /// The `ImportMappingRequest` request body.
+    static let importMappingRequest: Self = .object(fields: [
+        "columns": .init(nullable: false, shape: .object(fields: [:], others: .init(nullable: false, shape: .any))),
+        "mode": .init(nullable: false, shape: .any),
+        "key": .init(nullable: false, shape: .any),
     ], others: nil)
 
     /// The `IssueToken` request body.

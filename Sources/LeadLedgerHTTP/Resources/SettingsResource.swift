@@ -45,6 +45,13 @@ struct CustomFieldRequest: Decodable, Sendable {
     var options: [String]?
 }
 
+/// `PUT /v1/settings/import-mappings/{name}`: column → field path, and the mode and key imports default to.
+struct ImportMappingRequest: Decodable, Sendable {
+    var columns: [String: String]
+    var mode: ImportMode?
+    var key: String?
+}
+
 struct DefaultsRequest: Decodable, Sendable {
     var step: String
     var source: String

@@ -3252,6 +3252,84 @@ extension CurrencyRatesSet: FastJSONDecodable {
     }
 }
 
+extension ImportMappingSaved: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var name: String?
+        var columns: [ImportColumn]?
+        var mode: ImportMode?
+        var key: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "name", seen & 0x1 == 0 {
+                seen |= 0x1
+                name = try reader.field("name", String.self)
+            } else if memberKey == "columns", seen & 0x2 == 0 {
+                seen |= 0x2
+                columns = try reader.field("columns", [ImportColumn].self)
+            } else if memberKey == "mode", seen & 0x4 == 0 {
+                seen |= 0x4
+                mode = try reader.field("mode", ImportMode?.self)
+            } else if memberKey == "key", seen & 0x8 == 0 {
+                seen |= 0x8
+                key = try reader.field("key", String?.self)
+            } else if memberKey == "at", seen & 0x10 == 0 {
+                seen |= 0x10
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x20 == 0 {
+                seen |= 0x20
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let name else { throw reader.missing("name") }
+        guard let columns else { throw reader.missing("columns") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.name = name
+        self.columns = columns
+        self.mode = mode
+        self.key = key
+        self.at = at
+        self.by = by
+    }
+}
+
+extension ImportMappingRemoved: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var name: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "name", seen & 0x1 == 0 {
+                seen |= 0x1
+                name = try reader.field("name", String.self)
+            } else if memberKey == "at", seen & 0x2 == 0 {
+                seen |= 0x2
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x4 == 0 {
+                seen |= 0x4
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let name else { throw reader.missing("name") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.name = name
+        self.at = at
+        self.by = by
+    }
+}
+
 extension PhoneCountrySet: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var country: String?
