@@ -138,6 +138,12 @@ DEFS = {
     "ImportMode": {"enum": ["create", "update", "upsert"]},
     "ImportColumn": obj({"column": {"type": "string", "minLength": 1, "maxLength": 200}, "field": STR},
                         ["column", "field"]),
+    "LeadForm": obj({"key": KEY, "name": STR,
+                     "fields": {"type": "array", "items": {"$ref": "#/$defs/ImportColumn"},
+                                "description": "Form field (`column`) → lead field path (`field`)."},
+                     "source": KEY, "step": KEY, "responsible": UUID,
+                     "allowedOrigins": {"type": "array", "items": STR}, "honeypot": STR},
+                    ["key", "name", "fields", "allowedOrigins"]),
     "ImportRowError": obj({"row": {"type": "integer", "minimum": 1}, "column": STR, "field": STR, "code": STR,
                            "message": STR}, ["row", "code", "message"]),
     "Permission": {"enum": ["leads.read.all", "leads.delete", "leads.restore", "leads.merge", "settings.manage",
@@ -173,6 +179,8 @@ SWIFT_DEFS = {
                  ("due", "Timestamp?"), ("closed", "Bool"), ("createdBy", "UUID"), ("createdAt", "Timestamp")],
     "CurrencyRate": [("currency", "String"), ("rate", "String")],
     "ImportColumn": [("column", "String"), ("field", "String")],
+    "LeadForm": [("key", "String"), ("name", "String"), ("fields", "[ImportColumn]"), ("source", "String?"),
+                 ("step", "String?"), ("responsible", "UUID?"), ("allowedOrigins", "[String]"), ("honeypot", "String?")],
     "ImportRowError": [("row", "Int"), ("column", "String?"), ("field", "String?"), ("code", "String"),
                        ("message", "String")],
     "TaskFieldChanges": [("taskType", "Change<String>?"), ("description", "Change<String>?"),
@@ -419,6 +427,10 @@ EVENTS = [
         ("key", "string?", "What finds the lead a row updates (`email`, `phone`, `customFields.<key>`) unless an import names it.")]),
     ("ImportMappingRemoved", SETTINGS, "A named import mapping was removed (imports that used it keep their own copy).", [
         ("name", "key", "The mapping's name.")]),
+    ("LeadFormSaved", SETTINGS, "A web-to-lead form was saved (or replaced): its fields, defaults and allowed origins.", [
+        ("form", "LeadForm", "The form.")]),
+    ("LeadFormRemoved", SETTINGS, "A web-to-lead form was removed: its submissions are refused from now on.", [
+        ("key", "key", "The form.")]),
     ("PhoneCountrySet", SETTINGS, "The country whose dialling plan reads phone numbers written without a country code was set.", [
         ("country", "string?", "ISO 3166-1 alpha-2 code; none: numbers are compared as written.")]),
 

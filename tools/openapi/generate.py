@@ -388,6 +388,12 @@ settings_paths = {
         "delete": settings_command("removeImportMapping", "Remove a saved import mapping",
                                    params=[path_param("name", "The mapping's name.", {"type": "string", "minLength": 1})]),
     },
+    "/v1/settings/forms/{key}": {
+        "put": settings_command("saveLeadForm", "Save (or replace) a web-to-lead form: fields, defaults, allowed origins, honeypot",
+                                params=[KEY_PARAM], body="LeadFormRequest"),
+        "delete": settings_command("removeLeadForm", "Remove a web-to-lead form (its submissions are refused from then on)",
+                                   params=[KEY_PARAM]),
+    },
     "/v1/settings/defaults": {"put": settings_command("setDefaults", "Set the default step and source", body="Defaults")},
     "/v1/settings/field-limits": {"put": settings_command("setFieldLimits", "Choose the field limits preset", body="FieldLimitsChoice")},
     "/v1/settings/required-fields": {"put": settings_command("setRequiredFields", "Set the required standard fields", body="RequiredFields")},
@@ -609,6 +615,51 @@ export_paths = {
 }
 export_paths["/v1/exports/leads"]["get"].update(CUSTOM_FIELD_FILTERS)
 
+FORM_KEY = path_param("key", "The form's key.", {"type": "string", "minLength": 1})
+FORM_DESCRIPTION = (
+    "Public (no token). The mapped fields are checked as an import row is (422 naming the form field). The live lead "
+    "one of the submission's e-mails or phones finds gets it as a note; otherwise a lead is created with the form's "
+    "source, step and responsible, and the note. Every accepted submission, and one that fills the honeypot, "
+    "answers the same 202. A browser must be at one of the form's allowed origins (403 otherwise); requests without "
+    "`Origin` pass. At most 10 submissions per client address at once, one more every 6 s (429 with Retry-After).")
+CORS_HEADERS = {"Access-Control-Allow-Origin": {"schema": {"type": "string"}}, "Vary": {"schema": {"type": "string"}}}
+form_paths = {
+    "/v1/forms/{key}/submissions": {
+        "post": {
+            "operationId": "submitForm", "tags": ["forms"], "summary": "Submit a web-to-lead form", "security": [],
+            "description": FORM_DESCRIPTION, "parameters": [FORM_KEY],
+            "requestBody": {"required": True, "content": {
+                "application/x-www-form-urlencoded": {"schema": schema("FormSubmission")},
+                "application/json": {"schema": schema("FormSubmission")}}},
+            "responses": {
+                "202": {"description": "Received (whatever became of it).", "headers": CORS_HEADERS,
+                        "content": {"application/json": {"schema": schema("FormReceived")}}},
+                "400": ref("responses", "BadRequest"), "403": ref("responses", "Forbidden"),
+                "404": ref("responses", "NotFound"), "413": ref("responses", "ContentTooLarge"),
+                "415": {"description": "The body is neither form-encoded nor JSON.",
+                        "content": {"application/problem+json": {"schema": schema("Problem")}}},
+                "422": ref("responses", "UnprocessableContent"),
+                "429": {"description": "Too many submissions from this client; `Retry-After` says when to retry.",
+                        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                        "content": {"application/problem+json": {"schema": schema("Problem")}}},
+                "500": ref("responses", "InternalError"), "503": ref("responses", "Unavailable"),
+            },
+        },
+        "options": {
+            "operationId": "preflightForm", "tags": ["forms"], "summary": "CORS preflight for a form's allowed origins",
+            "security": [], "parameters": [FORM_KEY],
+            "responses": {
+                "204": {"description": "The origin may post.", "headers": {
+                    **CORS_HEADERS, "Access-Control-Allow-Methods": {"schema": {"type": "string"}},
+                    "Access-Control-Allow-Headers": {"schema": {"type": "string"}},
+                    "Access-Control-Max-Age": {"schema": {"type": "string"}}}},
+                "403": ref("responses", "Forbidden"), "404": ref("responses", "NotFound"),
+                "500": ref("responses", "InternalError"),
+            },
+        },
+    },
+}
+
 operations_paths = {
     "/healthz": {"get": {
         "operationId": "getHealth", "tags": ["operations"], "summary": "Liveness, the log head and the applied position",
@@ -730,6 +781,14 @@ schemas = {
                      "currencyRates", "version"], {
         "reportingCurrency": {"type": "string", "pattern": "^[A-Z]{3}$", "description": "The currency deal reports convert into."},
         "currencyRates": {"type": "array", "items": schema("CurrencyRate")},
+        "leadForms": {"type": "array", "description": "Web-to-lead forms, by key, with who saved each.", "items": obj(
+            ["form", "savedBy", "savedAt"], {
+                "form": obj(["key", "name", "fields", "allowedOrigins"], {
+                    "key": {"type": "string"}, "name": {"type": "string"},
+                    "fields": {"type": "array", "items": obj(["column", "field"], {"column": {"type": "string"}, "field": {"type": "string"}})},
+                    "source": {"type": "string"}, "step": {"type": "string"}, "responsible": UUID,
+                    "allowedOrigins": {"type": "array", "items": {"type": "string"}}, "honeypot": {"type": "string"}}),
+                "savedBy": UUID, "savedAt": {"type": "integer", "description": "µs since 1970."}})},
         "importMappings": {"type": "array", "description": "Saved import mappings, by name.", "items": obj(["name", "columns"], {
             "name": {"type": "string"},
             "columns": {"type": "array", "items": obj(["column", "field"], {"column": {"type": "string"}, "field": {"type": "string"}})},
@@ -944,6 +1003,22 @@ schemas = {
         "country": {"type": ["string", "null"], "description": "ISO 3166-1 alpha-2 code of a country with a known dialling plan; null: none."}}),
     "Call": obj(["number"], {"number": {"type": "string", "maxLength": 64, "description": "The caller's number as the phone system has it."},
                              "takenBy": UUID}),
+    "LeadFormRequest": obj(["name", "fields"], {
+        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+        "fields": {"type": "object", "minProperties": 1, "maxProperties": 50,
+                   "additionalProperties": {"type": "string", "minLength": 1, "maxLength": 200},
+                   "description": "Form field name → lead field path (`fullName`, `emails`, `phones`, `comment`, `customFields.<key>` …)."},
+        "source": {"type": "string", "minLength": 1, "description": "Source of new leads (default `website`)."},
+        "step": {"type": "string", "minLength": 1, "description": "Step of new leads (default: the settings' default step)."},
+        "responsible": UUID,
+        "allowedOrigins": {"type": "array", "maxItems": 20, "items": {"type": "string", "minLength": 1, "maxLength": 270},
+                           "description": "Origins (`https://example.com`) a browser may post from."},
+        "honeypot": {"type": "string", "minLength": 1, "maxLength": 100,
+                     "description": "A field people never see: a submission filling it is dropped, answered as accepted."}}),
+    "FormSubmission": {"type": "object", "maxProperties": 100,
+                       "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
+                       "description": "The form's fields by name; unmapped ones go into the note only."},
+    "FormReceived": obj(["status"], {"status": {"type": "string", "enum": ["received"]}}),
     "ImportMappingRequest": obj(["columns"], {
         "columns": {"type": "object", "minProperties": 1, "maxProperties": 1000,
                     "additionalProperties": {"type": "string", "minLength": 1, "maxLength": 200},
@@ -1050,8 +1125,9 @@ document = {
         ("events", "The event feed."),
         ("imports", "Imports of leads from files, as jobs."),
         ("exports", "Exports of leads, customers and deals to CSV and .xlsx files."),
+        ("forms", "Web-to-lead forms: public submissions from a website."),
     ]],
-    "paths": {**operations_paths, **lead_paths, **deal_paths, **customer_paths, **view_paths, **settings_paths, **admin_paths, **event_paths, **import_paths, **export_paths},
+    "paths": {**operations_paths, **lead_paths, **deal_paths, **customer_paths, **view_paths, **settings_paths, **admin_paths, **event_paths, **import_paths, **export_paths, **form_paths},
     "components": {
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                            "description": "An access token (`llt_` + 43 base64url characters); only its SHA-256 is stored."}},

@@ -189,9 +189,20 @@ extension DomainEvent {
             .importMappingSaved(
                 ImportMappingSaved(
                     name: "crm-weekly",
-                    columns: [ImportColumn(column: "E-mail", field: "emails"), ImportColumn(column: "ФИО", field: "fullName")],
+                    columns: [
+                        ImportColumn(column: "E-mail", field: "emails"), ImportColumn(column: "ФИО", field: "fullName"),
+                    ],
                     mode: .upsert, key: "email", at: at, by: admin)),
             .importMappingRemoved(ImportMappingRemoved(name: "crm-weekly", at: at, by: admin)),
+            .leadFormSaved(
+                LeadFormSaved(
+                    form: LeadForm(
+                        key: "contact-us", name: "Contact us",
+                        fields: [ImportColumn(column: "email", field: "emails"), ImportColumn(column: "name", field: "fullName")],
+                        source: "website", step: "new", responsible: admin, allowedOrigins: ["https://example.com"],
+                        honeypot: "website"),
+                    at: at, by: admin)),
+            .leadFormRemoved(LeadFormRemoved(key: "contact-us", at: at, by: admin)),
             .currencyRatesSet(
                 CurrencyRatesSet(
                     reportingCurrency: "EUR", rates: [CurrencyRate(currency: "USD", rate: "0.92")], at: at, by: admin)),

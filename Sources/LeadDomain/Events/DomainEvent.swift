@@ -88,6 +88,8 @@ public enum DomainEvent: Sendable, Hashable {
     case currencyRatesSet(CurrencyRatesSet)
     case importMappingSaved(ImportMappingSaved)
     case importMappingRemoved(ImportMappingRemoved)
+    case leadFormSaved(LeadFormSaved)
+    case leadFormRemoved(LeadFormRemoved)
     case phoneCountrySet(PhoneCountrySet)
     case adminCreated(AdminCreated)
     case roleChanged(RoleChanged)
@@ -178,6 +180,8 @@ public enum DomainEvent: Sendable, Hashable {
         case .currencyRatesSet(let payload): payload
         case .importMappingSaved(let payload): payload
         case .importMappingRemoved(let payload): payload
+        case .leadFormSaved(let payload): payload
+        case .leadFormRemoved(let payload): payload
         case .phoneCountrySet(let payload): payload
         case .adminCreated(let payload): payload
         case .roleChanged(let payload): payload
@@ -296,6 +300,8 @@ public enum DomainEvent: Sendable, Hashable {
             return .importMappingSaved(try decoder.decode(ImportMappingSaved.self, from: payload))
         case (.importMappingRemoved, 1):
             return .importMappingRemoved(try decoder.decode(ImportMappingRemoved.self, from: payload))
+        case (.leadFormSaved, 1): return .leadFormSaved(try decoder.decode(LeadFormSaved.self, from: payload))
+        case (.leadFormRemoved, 1): return .leadFormRemoved(try decoder.decode(LeadFormRemoved.self, from: payload))
         case (.phoneCountrySet, 1): return .phoneCountrySet(try decoder.decode(PhoneCountrySet.self, from: payload))
         case (.adminCreated, 1): return .adminCreated(try decoder.decode(AdminCreated.self, from: payload))
         case (.roleChanged, 1): return .roleChanged(try decoder.decode(RoleChanged.self, from: payload))
@@ -477,6 +483,10 @@ public enum DomainEvent: Sendable, Hashable {
             return .importMappingSaved(try JSONReader.decode(ImportMappingSaved.self, from: payload))
         case (.importMappingRemoved, 1):
             return .importMappingRemoved(try JSONReader.decode(ImportMappingRemoved.self, from: payload))
+        case (.leadFormSaved, 1):
+            return .leadFormSaved(try JSONReader.decode(LeadFormSaved.self, from: payload))
+        case (.leadFormRemoved, 1):
+            return .leadFormRemoved(try JSONReader.decode(LeadFormRemoved.self, from: payload))
         case (.phoneCountrySet, 1):
             return .phoneCountrySet(try JSONReader.decode(PhoneCountrySet.self, from: payload))
         case (.adminCreated, 1):

@@ -78,6 +78,8 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case currencyRatesSet = "CurrencyRatesSet"
     case importMappingSaved = "ImportMappingSaved"
     case importMappingRemoved = "ImportMappingRemoved"
+    case leadFormSaved = "LeadFormSaved"
+    case leadFormRemoved = "LeadFormRemoved"
     case phoneCountrySet = "PhoneCountrySet"
     case adminCreated = "AdminCreated"
     case roleChanged = "RoleChanged"
@@ -104,9 +106,9 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
             .customFieldDefined, .customFieldRetired, .dealStageDefined, .dealStageRenamed,
             .dealStageProbabilityChanged, .dealStagesReordered, .dealStageRetired, .taskTypeDefined,
             .taskTypeRetired, .defaultsChanged, .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged,
-            .convertedLeadLockChanged, .currencyRatesSet, .importMappingSaved, .importMappingRemoved,
-            .phoneCountrySet, .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked,
-            .adminDisabled, .importStarted, .importCompleted, .importReverted:
+            .convertedLeadLockChanged, .currencyRatesSet, .importMappingSaved, .importMappingRemoved, .leadFormSaved,
+            .leadFormRemoved, .phoneCountrySet, .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued,
+            .tokenRevoked, .adminDisabled, .importStarted, .importCompleted, .importReverted:
             return 1
         case .noteAdded, .leadDeleted, .leadRestored, .customerRegistered:
             return 2
@@ -133,7 +135,8 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
             .customFieldRetired, .dealStageDefined, .dealStageRenamed, .dealStageProbabilityChanged,
             .dealStagesReordered, .dealStageRetired, .taskTypeDefined, .taskTypeRetired, .defaultsChanged,
             .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged, .convertedLeadLockChanged,
-            .currencyRatesSet, .importMappingSaved, .importMappingRemoved, .phoneCountrySet:
+            .currencyRatesSet, .importMappingSaved, .importMappingRemoved, .leadFormSaved, .leadFormRemoved,
+            .phoneCountrySet:
             return .settings
         case .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked, .adminDisabled:
             return .admin

@@ -34,6 +34,9 @@ public enum SettingsCommand: Sendable, Hashable {
     /// Save (or replace) a named import mapping, with the mode and key imports using it default to.
     case saveImportMapping(SavedImportMapping)
     case removeImportMapping(name: String)
+    /// Save (or replace) a web-to-lead form.
+    case saveLeadForm(LeadForm)
+    case removeLeadForm(key: String)
     /// Add a deal stage at the end of the active ones, with its probability (0–100) and kind.
     case defineDealStage(key: String, name: String, probability: Int64, kind: DealStageKind)
     case renameDealStage(key: String, name: String)

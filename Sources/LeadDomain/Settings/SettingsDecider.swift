@@ -208,6 +208,65 @@ public enum SettingsDecider {
                 .importMappingSaved(
                     ImportMappingSaved(name: saved.name, columns: saved.columns, mode: saved.mode, key: saved.key, at: at, by: by))
             ]
+        case .saveLeadForm(let form):
+            v.key(form.key, field: "key")
+            let name = v.text(form.name, field: "name", limit: s.fieldLimits.name, required: true) ?? ""
+            if !s.leadForms.contains(where: { $0.form.key == form.key }), s.leadForms.count >= LeadForm.maxForms {
+                v.add("key", .tooMany, "at most \(LeadForm.maxForms) forms; remove one first")
+            }
+            var fields: [String: ImportTarget] = [:]
+            var unreadable = false
+            if form.fields.count > LeadForm.maxFields { v.add("fields", .tooMany, "at most \(LeadForm.maxFields) fields") }
+            for (index, field) in form.fields.prefix(LeadForm.maxFields).enumerated() {
+                if !LeadForm.isFieldName(field.column) {
+                    v.add("fields[\(index)].column", .invalidValue, "a form field name is 1–100 letters, digits, _ - . [ ]")
+                }
+                guard let target = ImportTarget(rawValue: field.field) else {
+                    v.add("fields[\(index)].field", .invalidValue, "\(field.field) is not a lead field path")
+                    unreadable = true
+                    continue
+                }
+                if fields.updateValue(target, forKey: field.column) != nil {
+                    v.add("fields[\(index)].column", .duplicate, "form field \(field.column) is mapped twice")
+                }
+            }
+            if !unreadable {
+                for error in ImportMapping(columns: fields).problems(settings: s) {
+                    v.add(error.field.replacingOccurrences(of: "columns", with: "fields"), error.code, error.message)
+                }
+                if !fields.isEmpty, !fields.values.contains(where: { $0 == .fullName || $0 == .emails || $0 == .phones }) {
+                    v.add("fields", .required, "map a field to fullName, emails or phones: a lead needs a name or a contact")
+                }
+            }
+            if let source = form.source, !s.isActiveSource(source) { v.add("source", .unknownSource, "\(source) is not an active source") }
+            if let step = form.step, !s.isActiveStep(step) { v.add("step", .unknownStep, "\(step) is not an active step") }
+            if form.allowedOrigins.count > LeadForm.maxOrigins {
+                v.add("allowedOrigins", .tooMany, "at most \(LeadForm.maxOrigins) origins")
+            }
+            var origins = Set<String>()
+            for (index, origin) in form.allowedOrigins.prefix(LeadForm.maxOrigins).enumerated() {
+                if !LeadForm.isOrigin(origin) {
+                    v.add("allowedOrigins[\(index)]", .invalidValue, "an origin is scheme://host[:port] in lower case, like https://example.com")
+                } else if !origins.insert(origin).inserted {
+                    v.add("allowedOrigins[\(index)]", .duplicate, "\(origin) is listed twice")
+                }
+            }
+            if let honeypot = form.honeypot {
+                if !LeadForm.isFieldName(honeypot) {
+                    v.add("honeypot", .invalidValue, "a form field name is 1–100 letters, digits, _ - . [ ]")
+                } else if fields[honeypot] != nil {
+                    v.add("honeypot", .conflict, "\(honeypot) is mapped to a lead field; the honeypot is a field people never fill")
+                }
+            }
+            try v.check()
+            var saved = form
+            saved.name = name
+            saved.fields = ImportMapping(columns: fields).stored
+            if s.leadForms.first(where: { $0.form.key == form.key })?.form == saved { return [] }
+            return [.leadFormSaved(LeadFormSaved(form: saved, at: at, by: by))]
+        case .removeLeadForm(let key):
+            guard s.leadForms.contains(where: { $0.form.key == key }) else { return [] }
+            return [.leadFormRemoved(LeadFormRemoved(key: key, at: at, by: by))]
         case .removeImportMapping(let name):
             guard s.importMappings.contains(where: { $0.name == name }) else { return [] }
             return [.importMappingRemoved(ImportMappingRemoved(name: name, at: at, by: by))]

@@ -51,6 +51,15 @@ extension SettingsState {
                 s.importMappings.sort { $0.name < $1.name }
             }
         case .importMappingRemoved(let e): s.importMappings.removeAll { $0.name == e.name }
+        case .leadFormSaved(let e):
+            let entry = LeadFormEntry(form: e.form, savedBy: e.by, savedAt: e.at)
+            if let index = s.leadForms.firstIndex(where: { $0.form.key == e.form.key }) {
+                s.leadForms[index] = entry
+            } else {
+                s.leadForms.append(entry)
+                s.leadForms.sort { $0.form.key < $1.form.key }
+            }
+        case .leadFormRemoved(let e): s.leadForms.removeAll { $0.form.key == e.key }
         case .currencyRatesSet(let e):
             s.reportingCurrency = e.reportingCurrency
             s.currencyRates = e.rates

@@ -32,6 +32,8 @@ public struct SettingsState: Sendable, Hashable, Codable {
     public var phoneCountry: String? = nil
     /// Import mappings saved for reuse, by name.
     public var importMappings: [SavedImportMapping] = []
+    /// Web-to-lead forms, by key, with the admin who saved each (their submissions act as that admin).
+    public var leadForms: [LeadFormEntry] = []
     /// The version of the `settings` stream (0 for the defaults).
     public var version: UInt64
 

@@ -27,6 +27,8 @@ public struct APIRequestContext: RequestContext {
     }
     /// Set by ``BodyLimitMiddleware`` from the configuration; Hummingbird's decoders honour it.
     public var maxUploadSize: Int
+    /// The peer's IP address (the socket's: a proxy in front is the peer), for per-client limits.
+    public let clientAddress: String?
     /// Set by ``RequestFingerprintMiddleware`` for a request with an `Idempotency-Key`.
     public var requestFingerprint: String?
     /// Shared with the middleware that wrap this one, so logging and metrics see the principal that an inner
@@ -35,6 +37,7 @@ public struct APIRequestContext: RequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
         self.principal = nil
         self.requestId = UUID.random().lowercased
         self.maxUploadSize = HTTPServerConfiguration.defaultMaxBodySize

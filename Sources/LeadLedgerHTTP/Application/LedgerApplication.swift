@@ -10,6 +10,7 @@ public func ledgerRoutes(ledger: Ledger, metrics: PrometheusCollectorRegistry) -
         LeadRoutes(commands: commands),
         CallRoutes(commands: commands),
         ImportRoutes(commands: commands),
+        FormRoutes(commands: commands),
         DealRoutes(commands: commands),
         CustomerRoutes(commands: commands),
         LeadListRoutes(reads: commands.reads),

@@ -101,6 +101,8 @@ extension APIContract {
         "DELETE /v1/settings/custom-fields/{key}": Operation(query: [], queryPrefixes: [], body: nil),
         "PUT /v1/settings/import-mappings/{name}": Operation(query: [], queryPrefixes: [], body: .importMappingRequest),
         "DELETE /v1/settings/import-mappings/{name}": Operation(query: [], queryPrefixes: [], body: nil),
+        "PUT /v1/settings/forms/{key}": Operation(query: [], queryPrefixes: [], body: .leadFormRequest),
+        "DELETE /v1/settings/forms/{key}": Operation(query: [], queryPrefixes: [], body: nil),
         "PUT /v1/settings/defaults": Operation(query: [], queryPrefixes: [], body: .defaults),
         "PUT /v1/settings/field-limits": Operation(query: [], queryPrefixes: [], body: .fieldLimitsChoice),
         "PUT /v1/settings/required-fields": Operation(query: [], queryPrefixes: [], body: .requiredFields),
@@ -125,6 +127,7 @@ extension APIContract {
         "GET /v1/exports/leads": Operation(query: ["bom", "columns", "converted", "createdBy", "createdFrom", "createdTo", "customer", "dealStage", "deleted", "delimiter", "format", "hasDeals", "hasOverdueTasks", "hasTasks", "order", "paused", "q", "responsible", "sort", "source", "status", "step", "tag", "updatedBy", "updatedFrom", "updatedTo", "watcher"], queryPrefixes: ["cf."], body: nil),
         "GET /v1/exports/customers": Operation(query: ["bom", "columns", "company", "deleted", "delimiter", "format", "kind", "q"], queryPrefixes: [], body: nil),
         "GET /v1/exports/deals": Operation(query: ["bom", "columns", "customer", "deleted", "delimiter", "format", "lead", "outcome", "responsible", "stage"], queryPrefixes: [], body: nil),
+        "POST /v1/forms/{key}/submissions": Operation(query: [], queryPrefixes: [], body: .formSubmission),
     ]
 }
 
@@ -355,6 +358,9 @@ extension APIContract.Shape {
         ], others: nil)),
     ], others: nil)
 
+    /// The `FormSubmission` request body.
+    static let formSubmission: Self = .any
+
     /// The `ImportMappingRequest` request body.
     static let importMappingRequest: Self = .object(fields: [
         "columns": .init(nullable: false, shape: .object(fields: [:], others: .init(nullable: false, shape: .any))),
@@ -366,6 +372,17 @@ extension APIContract.Shape {
     static let issueToken: Self = .object(fields: [
         "label": .init(nullable: false, shape: .any),
         "expiresAt": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `LeadFormRequest` request body.
+    static let leadFormRequest: Self = .object(fields: [
+        "name": .init(nullable: false, shape: .any),
+        "fields": .init(nullable: false, shape: .object(fields: [:], others: .init(nullable: false, shape: .any))),
+        "source": .init(nullable: false, shape: .any),
+        "step": .init(nullable: false, shape: .any),
+        "responsible": .init(nullable: false, shape: .any),
+        "allowedOrigins": .init(nullable: false, shape: .array(.any)),
+        "honeypot": .init(nullable: false, shape: .any),
     ], others: nil)
 
     /// The `LeadPatch` request body.

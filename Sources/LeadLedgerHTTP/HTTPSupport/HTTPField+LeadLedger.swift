@@ -8,4 +8,11 @@ extension HTTPField.Name {
     public static let lastEventId = Self("Last-Event-ID")!
     /// How many rows an export holds (its header not counted).
     public static let exportRows = Self("X-Export-Rows")!
+    // CORS (the Fetch standard), for the public form submissions.
+    public static let origin = Self("Origin")!
+    public static let accessControlAllowOrigin = Self("Access-Control-Allow-Origin")!
+    public static let accessControlAllowMethods = Self("Access-Control-Allow-Methods")!
+    public static let accessControlAllowHeaders = Self("Access-Control-Allow-Headers")!
+    public static let accessControlMaxAge = Self("Access-Control-Max-Age")!
+    public static let vary = Self("Vary")!
 }

@@ -3330,6 +3330,68 @@ extension ImportMappingRemoved: FastJSONDecodable {
     }
 }
 
+extension LeadFormSaved: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var form: LeadForm?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "form", seen & 0x1 == 0 {
+                seen |= 0x1
+                form = try reader.field("form", LeadForm.self)
+            } else if memberKey == "at", seen & 0x2 == 0 {
+                seen |= 0x2
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x4 == 0 {
+                seen |= 0x4
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let form else { throw reader.missing("form") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.form = form
+        self.at = at
+        self.by = by
+    }
+}
+
+extension LeadFormRemoved: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var key: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "key", seen & 0x1 == 0 {
+                seen |= 0x1
+                key = try reader.field("key", String.self)
+            } else if memberKey == "at", seen & 0x2 == 0 {
+                seen |= 0x2
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x4 == 0 {
+                seen |= 0x4
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let key else { throw reader.missing("key") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.key = key
+        self.at = at
+        self.by = by
+    }
+}
+
 extension PhoneCountrySet: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var country: String?
@@ -4281,6 +4343,63 @@ extension LeadFieldChanges: FastJSONDecodable {
         self.assessment = assessment
         self.comment = comment
         self.customFields = customFields
+    }
+}
+
+extension LeadForm: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var key: String?
+        var name: String?
+        var fields: [ImportColumn]?
+        var source: String?
+        var step: String?
+        var responsible: UUID?
+        var allowedOrigins: [String]?
+        var honeypot: String?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "key", seen & 0x1 == 0 {
+                seen |= 0x1
+                key = try reader.field("key", String.self)
+            } else if memberKey == "name", seen & 0x2 == 0 {
+                seen |= 0x2
+                name = try reader.field("name", String.self)
+            } else if memberKey == "fields", seen & 0x4 == 0 {
+                seen |= 0x4
+                fields = try reader.field("fields", [ImportColumn].self)
+            } else if memberKey == "source", seen & 0x8 == 0 {
+                seen |= 0x8
+                source = try reader.field("source", String?.self)
+            } else if memberKey == "step", seen & 0x10 == 0 {
+                seen |= 0x10
+                step = try reader.field("step", String?.self)
+            } else if memberKey == "responsible", seen & 0x20 == 0 {
+                seen |= 0x20
+                responsible = try reader.field("responsible", UUID?.self)
+            } else if memberKey == "allowedOrigins", seen & 0x40 == 0 {
+                seen |= 0x40
+                allowedOrigins = try reader.field("allowedOrigins", [String].self)
+            } else if memberKey == "honeypot", seen & 0x80 == 0 {
+                seen |= 0x80
+                honeypot = try reader.field("honeypot", String?.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let key else { throw reader.missing("key") }
+        guard let name else { throw reader.missing("name") }
+        guard let fields else { throw reader.missing("fields") }
+        guard let allowedOrigins else { throw reader.missing("allowedOrigins") }
+        self.key = key
+        self.name = name
+        self.fields = fields
+        self.source = source
+        self.step = step
+        self.responsible = responsible
+        self.allowedOrigins = allowedOrigins
+        self.honeypot = honeypot
     }
 }
 
