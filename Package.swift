@@ -74,12 +74,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Exports of leads, customers and deals to CSV (CSV.swift) and .xlsx (ZIPFoundation), one read transaction each.
+        // Exports of leads, customers and deals to CSV and .xlsx (ZIPFoundation), one read transaction each.
         .target(
             name: "LeadLedgerExport",
             dependencies: [
                 "LeadDomain", "LeadLedgerCore",
-                .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strict
@@ -128,6 +127,7 @@ let package = Package(
             name: "LeadLedgerExportTests",
             dependencies: [
                 "LeadLedgerExport", "LeadLedgerImport", "LeadLedgerCore", "LeadDomain",
+                .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .testTarget(

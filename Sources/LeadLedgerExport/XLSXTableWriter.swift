@@ -15,6 +15,9 @@ struct XLSXTableWriter: TableWriter {
     private let sheetURL: URL
     private var sheet: BufferedFile
     private var rows = 0
+    /// `A`, `B`, … for the columns of this sheet, as bytes (a row writes one reference per cell).
+    private var columnNames: [[UInt8]] = []
+    private var xml: [UInt8] = []
 
     init(url: URL) throws {
         self.url = url
@@ -28,35 +31,63 @@ struct XLSXTableWriter: TableWriter {
     }
 
     mutating func write(header: [String]) throws {
-        try write(header.map { .text($0) }, style: 1)
+        columnNames = header.indices.map { Array(SpreadsheetColumn.name($0).utf8) }
+        try write(header.map { .text($0) }, bold: true)
     }
 
-    mutating func write(row: [ExportCell]) throws { try write(row, style: 0) }
+    mutating func write(row: [ExportCell]) throws { try write(row, bold: false) }
 
-    private mutating func write(_ cells: [ExportCell], style: Int) throws {
+    /// The row's XML straight into bytes: cells are written a million times over, so no string is built per cell.
+    private mutating func write(_ cells: [ExportCell], bold: Bool) throws {
         guard rows < Self.maxRows else {
             throw ExportError(
                 field: "format", code: "tooManyRows",
                 message: "An .xlsx sheet holds at most \(Self.maxRows - 1) rows under its header; export CSV or narrow the filter.")
         }
         rows += 1
-        var xml = "<row r=\"\(rows)\">"
+        let number = Array(String(rows).utf8)
+        xml.removeAll(keepingCapacity: true)
+        xml += Self.rowOpen
+        xml += number
+        xml += Self.tagEnd
         for (index, cell) in cells.enumerated() {
-            let reference = SpreadsheetColumn.name(index) + String(rows)
-            let styled = style == 0 ? "" : " s=\"\(style)\""
+            if case .empty = cell { continue }
+            while columnNames.count <= index { columnNames.append(Array(SpreadsheetColumn.name(columnNames.count).utf8)) }
+            xml += Self.cellOpen
+            xml += columnNames[index]
+            xml += number
+            xml.append(UInt8(ascii: "\""))
+            if bold { xml += Self.boldStyle }
             switch cell {
-            case .empty: continue
+            case .empty: break
             case .text(let text):
-                xml += "<c r=\"\(reference)\"\(styled) t=\"inlineStr\"><is><t xml:space=\"preserve\">"
+                xml += Self.inlineOpen
                 Self.escape(text, into: &xml)
-                xml += "</t></is></c>"
-            case .number(let number): xml += "<c r=\"\(reference)\"\(styled)><v>\(number)</v></c>"
-            case .flag(let flag): xml += "<c r=\"\(reference)\"\(styled) t=\"b\"><v>\(flag ? 1 : 0)</v></c>"
+                xml += Self.inlineClose
+            case .number(let value):
+                xml += Self.valueOpen
+                xml += Array(value.utf8)
+                xml += Self.valueClose
+            case .flag(let flag):
+                xml += Self.booleanOpen
+                xml.append(flag ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+                xml += Self.valueClose
             }
         }
-        xml += "</row>"
+        xml += Self.rowClose
         try sheet.append(xml)
     }
+
+    private static let rowOpen = Array(#"<row r=""#.utf8)
+    private static let tagEnd = Array(#"">"#.utf8)
+    private static let cellOpen = Array(#"<c r=""#.utf8)
+    private static let boldStyle = Array(#" s="1""#.utf8)
+    private static let inlineOpen = Array(#" t="inlineStr"><is><t xml:space="preserve">"#.utf8)
+    private static let inlineClose = Array("</t></is></c>".utf8)
+    private static let valueOpen = Array("><v>".utf8)
+    private static let booleanOpen = Array(#" t="b"><v>"#.utf8)
+    private static let valueClose = Array("</v></c>".utf8)
+    private static let rowClose = Array("</row>".utf8)
 
     mutating func finish() throws {
         try sheet.append("</sheetData></worksheet>")
@@ -73,21 +104,36 @@ struct XLSXTableWriter: TableWriter {
         try archive.addEntry(with: "xl/worksheets/sheet1.xml", fileURL: sheetURL, compressionMethod: .deflate)
     }
 
-    /// XML 1.0 text: `&`, `<`, `>` and carriage returns escaped, and the characters XML cannot hold at all (controls other than tab,
-    /// line feed and carriage return, U+FFFE, U+FFFF) dropped.
-    static func escape(_ text: String, into xml: inout String) {
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": xml += "&amp;"
-            case "<": xml += "&lt;"
-            case ">": xml += "&gt;"
-            case "\r": xml += "&#13;"  // a literal one would be read back as part of a line break (XML 1.0 §2.11)
-            case "\t", "\n": xml.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: continue
-            default: xml.unicodeScalars.append(scalar)
+    /// XML 1.0 text: `&`, `<`, `>` and carriage returns escaped (a literal carriage return would be read back as
+    /// part of a line break, XML 1.0 §2.11), and the characters XML cannot hold at all (controls other than tab
+    /// and line feed, U+FFFE, U+FFFF) dropped. Works on the UTF-8 bytes: every byte of a multi-byte character is
+    /// 0x80 or above, so none is taken for one of these.
+    static func escape(_ text: String, into xml: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "&"): xml += Self.amp
+                case UInt8(ascii: "<"): xml += Self.lt
+                case UInt8(ascii: ">"): xml += Self.gt
+                case 0x0D: xml += Self.cr
+                case 0x09, 0x0A: xml.append(byte)
+                case 0x00..<0x20: break
+                case 0xEF where index + 2 < bytes.count && bytes[index + 1] == 0xBF && (bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF):
+                    index += 2  // U+FFFE or U+FFFF
+                default: xml.append(byte)
+                }
+                index += 1
             }
         }
     }
+
+    private static let amp = Array("&amp;".utf8)
+    private static let lt = Array("&lt;".utf8)
+    private static let gt = Array("&gt;".utf8)
+    private static let cr = Array("&#13;".utf8)
 
     private static let fixedParts: [(String, String)] = [
         (

@@ -196,9 +196,9 @@ struct ExportTests {
         #expect(xml.contains("Ivan &lt;Petrov&gt; &amp; Co"))
         #expect(xml.contains("<t xml:space=\"preserve\">tab\there</t>"))
         // A control character XML cannot carry is dropped (the domain refuses them in text; this is the last guard).
-        var escaped = ""
-        XLSXTableWriter.escape("a\u{07}b\u{FFFE}<c>", into: &escaped)
-        #expect(escaped == "ab&lt;c&gt;")
+        var escaped: [UInt8] = []
+        XLSXTableWriter.escape("a\u{07}b\u{FFFE}<c>\r\n&é\u{FFFF}ж", into: &escaped)
+        #expect(String(decoding: escaped, as: UTF8.self) == "ab&lt;c&gt;&#13;\n&amp;éж")
         // A formula-like text is an inline string, never run.
         #expect(xml.contains("=HYPERLINK(\"http://evil\")</t>"))
         // The sheet parses as XML.
