@@ -195,7 +195,7 @@ public struct Importer: Sendable {
             rows += 1
             guard row.problem == nil else { continue }
             for (index, value) in row.values.enumerated() where index < values.count {
-                let text = value.trimmingCharacters(in: .whitespacesAndNewlines)
+                let text = value.trimmedWhitespace
                 if !text.isEmpty, values[index].count < samples { values[index].append(String(text.prefix(200))) }
             }
         }

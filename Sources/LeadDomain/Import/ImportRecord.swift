@@ -81,7 +81,7 @@ public struct ImportRecord: Sendable, Hashable {
             for (index, column, target) in cells {
                 guard index < values.count else { continue }
                 let raw = values[index]
-                let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                let text = raw.trimmedWhitespace
                 guard !text.isEmpty else { continue }
                 func fail(_ code: FieldError.Code, _ message: String) {
                     errors.append(

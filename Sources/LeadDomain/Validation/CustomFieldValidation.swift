@@ -32,7 +32,7 @@ extension FieldValidator {
         switch value {
         case .string(let s), .text(let s):
             let limit = min(definition.maxLength ?? limits.customText, limits.customText)
-            let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = s.trimmedWhitespace
             if trimmed.count > limit { add(path, .tooLong, "\(path) is longer than \(limit) characters") }
             controlCharacters(trimmed, field: path, multiline: value.type == .text)
             return value.type == .string ? .string(trimmed) : .text(trimmed)
@@ -45,7 +45,7 @@ extension FieldValidator {
             }
         case .flag: break
         case .url(let s):
-            let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = s.trimmedWhitespace
             if !CustomFieldValue.isValidURL(trimmed) { add(path, .invalidURL, "\(path) must be an http(s) URL") }
             if trimmed.count > limits.customText {
                 add(path, .tooLong, "\(path) is longer than \(limits.customText) characters")

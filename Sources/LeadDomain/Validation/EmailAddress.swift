@@ -11,7 +11,7 @@ public enum EmailAddress {
     /// a domain of dot-separated labels (letters, digits, hyphens, not starting or ending with a hyphen) with at
     /// least one dot, at most 254 characters in all. Non-ASCII letters are allowed (internationalized mail).
     public static func isValid(_ text: String) -> Bool {
-        let address = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let address = text.trimmedWhitespace
         guard address.count <= 254 else { return false }
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return false }

@@ -22,7 +22,7 @@ struct FieldValidator {
     mutating func text(
         _ value: String?, field: String, limit: Int, required: Bool = false, multiline: Bool = false
     ) -> String? {
-        let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let trimmed = value?.trimmedWhitespace ?? ""
         if trimmed.isEmpty {
             if required { add(field, .required, "\(field) is required") }
             return nil
@@ -75,7 +75,7 @@ struct FieldValidator {
         var seen: Set<String> = []
         var result: [String] = []
         for (index, text) in typed.enumerated() {
-            let email = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let email = text.trimmedWhitespace
             let path = "\(field)[\(index)]"
             if !EmailAddress.isValid(email) {
                 add(path, .invalidEmail, "\(path) is not a valid e-mail address")

@@ -37,7 +37,7 @@ public enum LeadSearch {
 
     /// The tokens of a search text (empty: no search).
     public static func queryTokens(_ q: String) -> [QueryToken] {
-        let trimmed = q.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = q.trimmedWhitespace
         guard !trimmed.isEmpty else { return [] }
         if isPhoneLike(trimmed) { return [.phone(PhoneNumber.normalize(trimmed))] }
         var result: [QueryToken] = []
