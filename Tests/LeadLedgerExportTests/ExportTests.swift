@@ -71,6 +71,21 @@ func csvRows(_ url: URL, delimiter: UnicodeScalar = ",") throws -> [[String]] {
     return rows
 }
 
+/// Imports `file` into a fresh ledger (with the `budget` field) with the suggested mapping, expecting every row to
+/// create a lead, and answers the leads oldest first.
+func importedBack(_ file: URL, _ read: ImportReadOptions) async throws -> [LeadState] {
+    let other = TemporaryDirectory()
+    let target = try await openLedger(other.url.appendingPathComponent("data"))
+    try await target.execute(.settings(.defineCustomField(CustomFieldDefinition(key: "budget", name: "Budget", type: .int))), actor: admin)
+    let importer = Importer(ledger: target, scratch: other.url.path)
+    let report = try await importer.run(ImportRequest(file: try ImportFile(path: file.path), read: read), id: UUID(), actor: admin)
+    #expect(report.created == 3 && report.failed == 0, "\(report.errors)")
+    try await target.waitUntilApplied(target.log.head)
+    let leads = try target.read { view in try view.leads(LeadQuery(sort: .created, order: .ascending), now: start).rows }
+    try await target.close()
+    return leads
+}
+
 @Suite("Exporting leads, customers and deals")
 struct ExportTests {
     @Test("a lead export is RFC 4180 CSV that imports back: quotes, delimiters, line breaks, several values, custom fields")
@@ -100,15 +115,7 @@ struct ExportTests {
         #expect(String(decoding: bytes, as: UTF8.self).contains("\r\n\"Ольга Смирнова\"") == false)
 
         // The file imports into a fresh ledger with the suggested mapping, giving the same leads.
-        let other = TemporaryDirectory()
-        let target = try await openLedger(other.url.appendingPathComponent("data"))
-        try await target.execute(.settings(.defineCustomField(CustomFieldDefinition(key: "budget", name: "Budget", type: .int))), actor: admin)
-        let importer = Importer(ledger: target, scratch: other.url.path)
-        let request = ImportRequest(file: try ImportFile(path: result.file.path), fileName: "leads.csv", read: ImportReadOptions(format: .csv, delimiter: ","))
-        let report = try await importer.run(request, id: importer.importId(for: request, actor: admin), actor: admin)
-        #expect(report.created == 3 && report.failed == 0)
-        try await target.waitUntilApplied(target.log.head)
-        let imported = try target.read { view in try view.leads(LeadQuery(sort: .created, order: .ascending), now: start).rows }
+        let imported = try await importedBack(result.file, ImportReadOptions(format: .csv, delimiter: ","))
         #expect(imported.map(\.fullName) == ["Ольга Смирнова", "'=HYPERLINK(\"http://evil\")", "Ivan <Petrov> & Co"])
         #expect(imported[0].company == "ООО \"Ромашка\"; филиал")
         #expect(imported[0].comment == "первая строка\r\nвторая, строка")
@@ -228,15 +235,7 @@ struct ExportTests {
         #expect(rows.last?.first as? String == "Ivan <Petrov> & Co")
 
         // And the importer reads it back.
-        let other = TemporaryDirectory()
-        let target = try await openLedger(other.url.appendingPathComponent("data"))
-        try await target.execute(.settings(.defineCustomField(CustomFieldDefinition(key: "budget", name: "Budget", type: .int))), actor: admin)
-        let importer = Importer(ledger: target, scratch: other.url.path)
-        let request = ImportRequest(file: try ImportFile(path: result.file.path), read: ImportReadOptions(format: .xlsx))
-        let report = try await importer.run(request, id: UUID(), actor: admin)
-        #expect(report.created == 3 && report.failed == 0)
-        try await target.waitUntilApplied(target.log.head)
-        let imported = try target.read { view in try view.leads(LeadQuery(sort: .created, order: .ascending), now: start).rows }
+        let imported = try await importedBack(result.file, ImportReadOptions(format: .xlsx))
         #expect(imported.map(\.fullName) == ["Ольга Смирнова", "=HYPERLINK(\"http://evil\")", "Ivan <Petrov> & Co"])
         #expect(imported[0].comment == "первая строка\r\nвторая, строка" && imported[0].customFields["budget"] == .int(12_500))
     }
