@@ -32,6 +32,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The largest file an import upload may send, in bytes (it streams to <data>/uploads).")
     var maxUploadSize = HTTPServerConfiguration.defaultMaxUploadSize
 
+    @Option(help: "A reverse proxy's IP address (repeatable): behind it, X-Forwarded-For names the client.")
+    var trustedProxy: [String] = []
+
     @Option(help: "Event loop threads serving the sockets (default: half the cores, at least 1).")
     var eventLoops = HTTPServerConfiguration.defaultEventLoops
 
@@ -55,6 +58,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...3_600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1…3600 seconds.") }
         guard (1...3_600).contains(bodyTimeout) else { throw ValidationError("--body-timeout must be 1…3600 seconds.") }
         guard !data.isEmpty else { throw ValidationError("--data must name a directory.") }
+        for proxy in trustedProxy where !HTTPServerConfiguration.isIPAddress(proxy) {
+            throw ValidationError("--trusted-proxy must be an IP address, not \(proxy).")
+        }
     }
 
     func run() async throws {
@@ -81,6 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
                 host: host, port: port, maxBodySize: maxBodySize, eventLoops: eventLoops,
                 maxConnections: maxConnections, idleTimeout: .seconds(idleTimeout), bodyTimeout: .seconds(bodyTimeout))
             configuration.maxUploadSize = maxUploadSize
+            configuration.trustedProxies = trustedProxy
             let app = buildLedgerApplication(
                 ledger: ledger,
                 configuration: configuration,

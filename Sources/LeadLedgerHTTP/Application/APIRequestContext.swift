@@ -27,8 +27,9 @@ public struct APIRequestContext: RequestContext {
     }
     /// Set by ``BodyLimitMiddleware`` from the configuration; Hummingbird's decoders honour it.
     public var maxUploadSize: Int
-    /// The peer's IP address (the socket's: a proxy in front is the peer), for per-client limits.
-    public let clientAddress: String?
+    /// The client's IP address, for per-client limits: the socket's peer, or behind a trusted proxy what it
+    /// forwarded (``ClientAddressMiddleware``).
+    public var clientAddress: String?
     /// Set by ``RequestFingerprintMiddleware`` for a request with an `Idempotency-Key`.
     public var requestFingerprint: String?
     /// Shared with the middleware that wrap this one, so logging and metrics see the principal that an inner

@@ -24,6 +24,9 @@ public func buildRouter(
     router.add(middleware: MethodNotAllowedMiddleware(routes: routeTable))
     router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize, maxUploadSize: configuration.maxUploadSize))
     router.add(middleware: RequestFingerprintMiddleware())
+    if !configuration.trustedProxies.isEmpty {
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
+    }
 
     // Routes after middleware: Hummingbird applies a router's middleware to the routes added after it.
     let apiRoutes = APIRoutes(router: router, table: routeTable, verifier: verifier)

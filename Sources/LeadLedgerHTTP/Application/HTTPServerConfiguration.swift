@@ -19,6 +19,13 @@ public struct HTTPServerConfiguration: Sendable {
     /// File uploads (`POST /v1/imports`, `/v1/import-previews`) may be this large; they stream to disk.
     public var maxUploadSize: Int = defaultMaxUploadSize
     public static let defaultMaxUploadSize = 512 << 20
+    /// Addresses of reverse proxies in front of the server: from them, the client is the nearest address in
+    /// `X-Forwarded-For` that is not one of them (per-client limits count clients, not the proxy). Empty: the
+    /// socket's peer is the client and `X-Forwarded-For` is ignored (anyone can send it).
+    public var trustedProxies: [String] = []
+
+    /// Whether `text` is an IPv4 or IPv6 address as a socket reports it (what `trustedProxies` holds).
+    public static func isIPAddress(_ text: String) -> Bool { (try? SocketAddress(ipAddress: text, port: 0)) != nil }
     /// Sent as the `Server` header when set.
     public var serverName: String?
     /// Threads of the event loop group that serves the sockets.

@@ -15,4 +15,6 @@ extension HTTPField.Name {
     public static let accessControlAllowHeaders = Self("Access-Control-Allow-Headers")!
     public static let accessControlMaxAge = Self("Access-Control-Max-Age")!
     public static let vary = Self("Vary")!
+    /// The addresses a request passed through, set by reverse proxies (read only from trusted ones).
+    public static let xForwardedFor = Self("X-Forwarded-For")!
 }
