@@ -34,14 +34,13 @@ struct ExportRoutes: APIRouteCollection {
         {
             let principal = try context.require(.leadsExport)
             let query = QueryReader(request.uri.queryParameters)
-            var export = ExportRequest(
+            let export = ExportRequest(
                 selection: try selection(principal), format: try query.choice("format", of: ExportFormat.self) ?? .csv,
                 columns: try Self.columns(query), delimiter: try Self.delimiter(query),
                 byteOrderMark: try query.bool("bom") ?? false, visibleTo: principal.narrowedTo, now: reads.now)
             if export.format == .xlsx, query.text("delimiter") != nil || query.text("bom") != nil {
                 throw APIError.invalid(field: "format", code: "csvOnly", message: "delimiter and bom apply to CSV only.")
             }
-            export.visibleTo = principal.narrowedTo
             try exporter.validate(export)
             guard running.enter() else {
                 var error = APIError(
