@@ -3,39 +3,6 @@ import Foundation
 import LeadDomain
 import LeadLedgerCore
 
-/// What finds the lead a row updates: one of its e-mails, one of its phones (in international form under the
-/// phone country's dialling plan), or the value of a custom field holding an id from another system.
-public enum ImportKey: Sendable, Hashable, CustomStringConvertible {
-    case email
-    case phone
-    case customField(String)
-
-    /// `email`, `phone` or `customFields.<key>`.
-    public init?(rawValue: String) {
-        switch ImportTarget(rawValue: rawValue) {
-        case .emails?: self = .email
-        case .phones?: self = .phone
-        case .customField(let key)?: self = .customField(key)
-        default:
-            switch rawValue {
-            case "email": self = .email
-            case "phone": self = .phone
-            default: return nil
-            }
-        }
-    }
-
-    public var rawValue: String {
-        switch self {
-        case .email: "email"
-        case .phone: "phone"
-        case .customField(let key): "customFields." + key
-        }
-    }
-
-    public var description: String { rawValue }
-}
-
 /// An import to run: the file on disk, how to read it, what to do with its rows.
 public struct ImportRequest: Sendable {
     public var file: ImportFile
@@ -254,16 +221,12 @@ public struct Importer: Sendable {
         switch (request.mode, request.key) {
         case (.create, _): break
         case (_, nil): problem("key", "required", "\(request.mode.rawValue) needs a key: email, phone or customFields.<key>")
-        case (_, .customField(let key)?):
-            if !settings.customFields.contains(where: { $0.key == key && !$0.retired }) {
-                problem("key", "unknownCustomField", "no active custom field \(key) is defined")
-            } else if !mapping.columns.values.contains(.customField(key)) {
-                problem("key", "unmappedKey", "no column is mapped to customFields.\(key), the key")
+        case (_, let key?):
+            if let field = key.target.customFieldKey, !settings.customFields.contains(where: { $0.key == field && !$0.retired }) {
+                problem("key", "unknownCustomField", "no active custom field \(field) is defined")
+            } else if !mapping.columns.values.contains(key.target) {
+                problem("key", "unmappedKey", "no column is mapped to \(key.target), the key")
             }
-        case (_, .email?):
-            if !mapping.columns.values.contains(.emails) { problem("key", "unmappedKey", "no column is mapped to emails, the key") }
-        case (_, .phone?):
-            if !mapping.columns.values.contains(.phones) { problem("key", "unmappedKey", "no column is mapped to phones, the key") }
         }
         if let first = problems.first {
             throw ImportError(field: first.field, code: first.code, message: first.message, details: problems)
@@ -380,8 +343,8 @@ public struct Importer: Sendable {
                 // Keys this row is known by: its key (update, upsert) or every e-mail and phone (create).
                 let keys = Self.keys(of: record, key: mode == .create ? nil : key, settings: settings)
                 if mode != .create, keys.isEmpty {
-                    let column = key.flatMap { plan.column(forField: Self.field(of: $0)) }
-                    fail("missingKey", "the row has no \(key?.rawValue ?? "key")", column: column, field: key.map(Self.field))
+                    let column = key.flatMap { plan.column(forField: $0.target.rawValue) }
+                    fail("missingKey", "the row has no \(key?.rawValue ?? "key")", column: column, field: key?.target.rawValue)
                     continue
                 }
                 if let earlier = seen.earlierRow(for: keys, row: row.number) {
@@ -408,7 +371,7 @@ public struct Importer: Sendable {
                         continue
                     }
                 } else if existing.count > 1 {
-                    fail("ambiguousKey", "\(existing.count) leads have this \(key!.rawValue); the row updates one", field: key.map(Self.field))
+                    fail("ambiguousKey", "\(existing.count) leads have this \(key!.rawValue); the row updates one", field: key?.target.rawValue)
                     continue
                 } else if let leadId = existing.first {
                     guard let lead = try view.lead(leadId), canUpdate(lead) else {
@@ -422,7 +385,7 @@ public struct Importer: Sendable {
                     })
                     continue
                 } else if mode == .update {
-                    fail("notFound", "no lead has this \(key!.rawValue)", field: key.map(Self.field))
+                    fail("notFound", "no lead has this \(key!.rawValue)", field: key?.target.rawValue)
                     continue
                 }
                 let leadId = Self.leadId(actor, id, row.number)
@@ -468,14 +431,6 @@ public struct Importer: Sendable {
 
     private static func leadId(_ actor: UUID, _ id: UUID, _ row: Int) -> UUID {
         Ledger.sequentialId(actor: actor, key: "import:\(id):lead", sequence: UInt32(truncatingIfNeeded: row))
-    }
-
-    private static func field(of key: ImportKey) -> String {
-        switch key {
-        case .email: "emails"
-        case .phone: "phones"
-        case .customField(let k): "customFields." + k
-        }
     }
 
     enum RowKey: Hashable {

@@ -185,15 +185,8 @@ public enum SettingsDecider {
                 for error in ImportMapping(columns: columns).problems(settings: s) { v.add(error.field, error.code, error.message) }
             }
             if let key = mapping.key {
-                // The import's key: what ImportKey reads (`email`, `phone`, or the field paths of those and of a custom field).
-                let target: ImportTarget? =
-                    switch key {
-                    case "email": .emails
-                    case "phone": .phones
-                    default: ImportTarget(rawValue: key)
-                    }
-                if let target, target == .emails || target == .phones || target.customFieldKey != nil {
-                    if !columns.values.contains(target) { v.add("key", .invalidValue, "no column is mapped to \(key), the key") }
+                if let importKey = ImportKey(rawValue: key) {
+                    if !columns.values.contains(importKey.target) { v.add("key", .invalidValue, "no column is mapped to \(key), the key") }
                 } else {
                     v.add("key", .invalidValue, "key must be email, phone or customFields.<key>")
                 }
