@@ -43,6 +43,23 @@ public struct ImportReadOptions: Sendable, Hashable {
     static let maxColumns = 1_000
     static let maxCellBytes = 64 << 10
 
+    /// A source's header, names trimmed: present, at most `maxColumns` names, none twice (`of`: "file", "sheet").
+    static func checkedHeader(_ names: [String], of source: String) throws(ImportError) -> [String] {
+        let header = names.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !header.isEmpty, header != [""] else {
+            throw ImportError(field: "file", row: 1, code: "noHeader", message: "the \(source) has no header row")
+        }
+        guard header.count <= maxColumns else {
+            throw ImportError(
+                field: "file", row: 1, code: "tooManyColumns", message: "the header has \(header.count) columns; at most \(maxColumns)")
+        }
+        var seen = Set<String>()
+        for name in header where !name.isEmpty && !seen.insert(name).inserted {
+            throw ImportError(field: "file", row: 1, code: "duplicateColumn", message: "the header names column \(name) twice")
+        }
+        return header
+    }
+
     /// Opens `file` for reading rows; JSON keys beyond `columns` are ignored (nil: those of the first objects).
     func open(_ file: ImportFile, columns: [String]?, scratch: String) throws(ImportError) -> any ImportRowSource {
         switch format {
@@ -82,21 +99,7 @@ final class CSVRowSource: ImportRowSource {
         }
         self.removeAfter = removeAfter ? path : nil
         if let error = reader.error { throw Self.readError(error, row: 1) }
-        let header = (reader.headerRow ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !header.isEmpty, header != [""] else {
-            throw ImportError(field: "file", row: 1, code: "noHeader", message: "the file has no header row")
-        }
-        guard header.count <= ImportReadOptions.maxColumns else {
-            throw ImportError(
-                field: "file", row: 1, code: "tooManyColumns",
-                message: "the header has \(header.count) columns; at most \(ImportReadOptions.maxColumns)")
-        }
-        var seen = Set<String>()
-        for name in header where !name.isEmpty && !seen.insert(name).inserted {
-            throw ImportError(
-                field: "file", row: 1, code: "duplicateColumn", message: "the header names column \(name) twice")
-        }
-        columns = header
+        columns = try ImportReadOptions.checkedHeader(reader.headerRow ?? [], of: "file")
     }
 
     deinit {

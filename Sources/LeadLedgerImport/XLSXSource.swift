@@ -95,7 +95,9 @@ final class XLSXRowSource: ImportRowSource {
             guard let header = parser.header else {
                 throw ImportError(field: "file", row: 1, code: "noHeader", message: "the sheet has no header row")
             }
-            columns = try Self.checkedHeader(header)
+            var names = header
+            while names.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { names.removeLast() }  // styled empty cells
+            columns = try ImportReadOptions.checkedHeader(names, of: "sheet")
         } catch let error as ImportError {
             try? FileManager.default.removeItem(atPath: rowsPath)
             throw error
@@ -172,22 +174,6 @@ final class XLSXRowSource: ImportRowSource {
         } catch {
             throw broken("\(path) is not a workbook part: \(error)")
         }
-    }
-
-    private static func checkedHeader(_ header: [String]) throws(ImportError) -> [String] {
-        var header = header.map { $0.trimmingCharacters(in: .whitespaces) }
-        while header.last?.isEmpty == true { header.removeLast() }
-        guard !header.isEmpty else { throw ImportError(field: "file", row: 1, code: "noHeader", message: "the sheet has no header row") }
-        guard header.count <= ImportReadOptions.maxColumns else {
-            throw ImportError(
-                field: "file", row: 1, code: "tooManyColumns",
-                message: "the header has \(header.count) columns; at most \(ImportReadOptions.maxColumns)")
-        }
-        var seen = Set<String>()
-        for name in header where !name.isEmpty && !seen.insert(name).inserted {
-            throw ImportError(field: "file", row: 1, code: "duplicateColumn", message: "the header names column \(name) twice")
-        }
-        return header
     }
 
     // MARK: - Workbook parts (XMLCoder)
@@ -464,13 +450,9 @@ private final class SheetParser: NSObject, XMLParserDelegate {
             } else {
                 days -= days >= 61 ? 25_569 : 25_568
             }
-            let time = Timestamp(microseconds: (Int64(days) * 86_400 + Int64(seconds)) * 1_000_000).utc
-            func pad(_ value: Int64, _ width: Int) -> String {
-                let digits = String(value)
-                return String(repeating: "0", count: max(0, width - digits.count)) + digits
-            }
-            let date = "\(pad(time.year, 4))-\(pad(time.month, 2))-\(pad(time.day, 2))"
-            return seconds == 0 ? date : date + "T\(pad(time.hour, 2)):\(pad(time.minute, 2)):\(pad(time.second, 2))"
+            // The one ISO-8601 writer: `YYYY-MM-DDTHH:MM:SSZ` (whole seconds); a date alone when there is no time.
+            let iso = Timestamp(microseconds: (Int64(days) * 86_400 + Int64(seconds)) * 1_000_000).iso8601
+            return seconds == 0 ? String(iso.prefix(10)) : String(iso.dropLast())
         }
         if number.rounded() == number, abs(number) < 1e15 { return String(Int64(number)) }
         return raw.contains("E") || raw.contains("e") ? String(number) : raw
