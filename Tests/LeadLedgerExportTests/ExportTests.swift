@@ -93,12 +93,9 @@ struct ExportTests {
         let dir = TemporaryDirectory()
         let (ledger, _) = try await seededLedger(dir.url)
         let exporter = Exporter(ledger: ledger, scratch: dir.url.appendingPathComponent("scratch"))
-        var query = LeadQuery()
-        query.sort = .created
-        query.order = .ascending
         let result = try exporter.run(
             ExportRequest(
-                selection: .leads(query), columns: ["fullName", "company", "phones", "emails", "comment", "customFields.budget"],
+                selection: .leads(LeadQuery(sort: .created, order: .ascending)), columns: ["fullName", "company", "phones", "emails", "comment", "customFields.budget"],
                 now: start))
         defer { try? FileManager.default.removeItem(at: result.file) }
         #expect(result.rows == 3)
@@ -179,12 +176,9 @@ struct ExportTests {
         let dir = TemporaryDirectory()
         let (ledger, _) = try await seededLedger(dir.url)
         let exporter = Exporter(ledger: ledger, scratch: dir.url.appendingPathComponent("scratch"))
-        var query = LeadQuery()
-        query.sort = .created
-        query.order = .ascending
         let result = try exporter.run(
             ExportRequest(
-                selection: .leads(query), format: .xlsx, columns: ["fullName", "comment", "customFields.budget", "deleted"],
+                selection: .leads(LeadQuery(sort: .created, order: .ascending)), format: .xlsx, columns: ["fullName", "comment", "customFields.budget", "deleted"],
                 now: start))
         defer { try? FileManager.default.removeItem(at: result.file) }
         #expect(result.rows == 3)

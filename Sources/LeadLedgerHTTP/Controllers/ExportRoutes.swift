@@ -29,13 +29,13 @@ struct ExportRoutes: APIRouteCollection {
             ledger: reads.ledger, scratch: URL(fileURLWithPath: reads.ledger.configuration.dataDirectory + "/exports"))
         exporter.removeStaleFiles()
 
-        @Sendable func handle(_ request: Request, _ context: APIRequestContext, _ selection: (Principal) throws -> ExportRequest.Selection)
+        @Sendable func handle(_ request: Request, _ context: APIRequestContext, _ selection: () throws -> ExportRequest.Selection)
             async throws -> Response
         {
             let principal = try context.require(.leadsExport)
             let query = QueryReader(request.uri.queryParameters)
             let export = ExportRequest(
-                selection: try selection(principal), format: try query.choice("format", of: ExportFormat.self) ?? .csv,
+                selection: try selection(), format: try query.choice("format", of: ExportFormat.self) ?? .csv,
                 columns: try Self.columns(query), delimiter: try Self.delimiter(query),
                 byteOrderMark: try query.bool("bom") ?? false, visibleTo: principal.narrowedTo, now: reads.now)
             if export.format == .xlsx, query.text("delimiter") != nil || query.text("bom") != nil {
@@ -73,7 +73,7 @@ struct ExportRoutes: APIRouteCollection {
         }
 
         routes.get("/v1/exports/leads") { request, context in
-            try await handle(request, context) { _ in
+            try await handle(request, context) {
                 var query = try LeadListRoutes.query(request.uri.queryParameters, settings: reads.settings())
                 if QueryReader(request.uri.queryParameters).text("sort") == nil {
                     query.sort = .created  // a stable order: creation times do not change while the file is read
@@ -83,7 +83,7 @@ struct ExportRoutes: APIRouteCollection {
             }
         }
         routes.get("/v1/exports/customers") { request, context in
-            try await handle(request, context) { _ in
+            try await handle(request, context) {
                 let reader = QueryReader(request.uri.queryParameters)
                 var query = CustomerQuery()
                 query.q = reader.text("q").flatMap { $0.isEmpty ? nil : $0 }
@@ -94,7 +94,7 @@ struct ExportRoutes: APIRouteCollection {
             }
         }
         routes.get("/v1/exports/deals") { request, context in
-            try await handle(request, context) { _ in
+            try await handle(request, context) {
                 let reader = QueryReader(request.uri.queryParameters)
                 var filter = DealExportFilter()
                 filter.stage = try reader.texts("stage").map { Set($0.values) }

@@ -144,14 +144,15 @@ struct FormRoutes: APIRouteCollection {
     /// the note on that lead, or the new lead with its note.
     private static func submit(_ fields: [(name: String, value: String)], to entry: LeadFormEntry, ledger: Ledger) async throws {
         let form = entry.form
+        let mapping = form.mapping
         let settings = try ledger.currentSettings()
         var header: [String] = []
         var values: [String] = []
-        for (name, value) in fields where form.mapping.columns[name] != nil && !header.contains(name) {
+        for (name, value) in fields where mapping.columns[name] != nil && !header.contains(name) {
             header.append(name)
             values.append(value)
         }
-        let plan = ImportRecord.Plan(header: header, mapping: form.mapping, settings: settings)
+        let plan = ImportRecord.Plan(header: header, mapping: mapping, settings: settings)
         var (record, errors) = plan.record(values, row: 1)
         if let first = errors.first {
             throw APIError(
