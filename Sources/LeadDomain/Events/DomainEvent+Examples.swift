@@ -198,7 +198,10 @@ extension DomainEvent {
                 LeadFormSaved(
                     form: LeadForm(
                         key: "contact-us", name: "Contact us",
-                        fields: [ImportColumn(column: "email", field: "emails"), ImportColumn(column: "name", field: "fullName")],
+                        fields: [
+                            ImportColumn(column: "email", field: "emails"),
+                            ImportColumn(column: "name", field: "fullName"),
+                        ],
                         source: "website", step: "new", responsible: admin, allowedOrigins: ["https://example.com"],
                         honeypot: "website"),
                     at: at, by: admin)),
