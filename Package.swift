@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "LeadLedgerHTTP", targets: ["LeadLedgerHTTP"]),
         .library(name: "LeadLedgerImport", targets: ["LeadLedgerImport"]),
         .library(name: "LeadLedgerExport", targets: ["LeadLedgerExport"]),
+        .library(name: "LeadLedgerMail", targets: ["LeadLedgerMail"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -83,11 +84,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // E-mail intake: RFC 5322/MIME messages read from Maildirs into leads.
+        .target(
+            name: "LeadLedgerMail",
+            dependencies: [
+                "EventLog", "LeadDomain", "LeadLedgerCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The HTTP API (Hummingbird 2).
         .target(
             name: "LeadLedgerHTTP",
             dependencies: [
-                "EventLog", "LeadDomain", "LeadLedgerCore", "LeadLedgerExport", "LeadLedgerImport",
+                "EventLog", "LeadDomain", "LeadLedgerCore", "LeadLedgerExport", "LeadLedgerImport", "LeadLedgerMail",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -107,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "leadledger",
             dependencies: [
-                "EventLog", "LeadDomain", "LeadLedgerCore", "LeadLedgerHTTP", "LeadLedgerImport",
+                "EventLog", "LeadDomain", "LeadLedgerCore", "LeadLedgerHTTP", "LeadLedgerImport", "LeadLedgerMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -123,6 +134,7 @@ let package = Package(
         .testTarget(name: "LeadDomainTests", dependencies: ["LeadDomain"]),
         .testTarget(name: "LeadLedgerCoreTests", dependencies: ["LeadLedgerCore", "LeadDomain", "EventLog"]),
         .testTarget(name: "LeadLedgerImportTests", dependencies: ["LeadLedgerImport", "LeadLedgerCore", "LeadDomain"]),
+        .testTarget(name: "LeadLedgerMailTests", dependencies: ["LeadLedgerMail", "LeadLedgerCore", "LeadDomain"]),
         .testTarget(
             name: "LeadLedgerExportTests",
             dependencies: [

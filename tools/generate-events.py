@@ -144,6 +144,12 @@ DEFS = {
                      "source": KEY, "step": KEY, "responsible": UUID,
                      "allowedOrigins": {"type": "array", "items": STR}, "honeypot": STR},
                     ["key", "name", "fields", "allowedOrigins"]),
+    "Mailbox": obj({"key": KEY, "name": STR,
+                    "maildir": {"type": "string", "minLength": 1, "maxLength": 200,
+                                "description": "The Maildir, relative to the server's mail root."},
+                    "template": {"type": "string", "description": "Lines like `Name: {{fullName}}` read from the body."},
+                    "source": KEY, "step": KEY, "responsible": UUID, "enabled": {"type": "boolean"}},
+                   ["key", "name", "maildir", "enabled"]),
     "ImportRowError": obj({"row": {"type": "integer", "minimum": 1}, "column": STR, "field": STR, "code": STR,
                            "message": STR}, ["row", "code", "message"]),
     "Permission": {"enum": ["leads.read.all", "leads.delete", "leads.restore", "leads.merge", "settings.manage",
@@ -181,6 +187,8 @@ SWIFT_DEFS = {
     "ImportColumn": [("column", "String"), ("field", "String")],
     "LeadForm": [("key", "String"), ("name", "String"), ("fields", "[ImportColumn]"), ("source", "String?"),
                  ("step", "String?"), ("responsible", "UUID?"), ("allowedOrigins", "[String]"), ("honeypot", "String?")],
+    "Mailbox": [("key", "String"), ("name", "String"), ("maildir", "String"), ("template", "String?"),
+                ("source", "String?"), ("step", "String?"), ("responsible", "UUID?"), ("enabled", "Bool")],
     "ImportRowError": [("row", "Int"), ("column", "String?"), ("field", "String?"), ("code", "String"),
                        ("message", "String")],
     "TaskFieldChanges": [("taskType", "Change<String>?"), ("description", "Change<String>?"),
@@ -289,6 +297,17 @@ EVENTS = [
         ("number", "string", "The caller's number as the phone system sent it."),
         ("digits", "string", "The number in international form, digits only (by the settings' phone country)."),
         ("takenBy", "uuid?", "The admin who took the call."),
+    )),
+    ("EmailReceived", LEAD, "An e-mail from the lead (or about it, by a mailbox's template) came into a mailbox.", lead(
+        ("emailId", "uuid", "The e-mail on the lead."),
+        ("mailbox", "key", "The mailbox it came into."),
+        ("messageId", "string", "Its Message-Id (or `sha256:` and the hash of a message without one)."),
+        ("from", "string", "The sender's address."),
+        ("fromName", "string?", "The sender's display name."),
+        ("subject", "string", "The subject, decoded."),
+        ("sentAt", "ts?", "Its Date header."),
+        ("text", "string", "The text of the message (its first part, up to the note limit)."),
+        ("attachments", "[string]", "Names of the attached files (they are not kept)."),
     )),
     ("LeadPaused", LEAD, "The lead was paused until a date.", lead(("until", "ts", "When the pause ends."))),
     ("LeadResumed", LEAD, "The lead's pause was lifted.", lead()),
@@ -431,6 +450,10 @@ EVENTS = [
         ("form", "LeadForm", "The form.")]),
     ("LeadFormRemoved", SETTINGS, "A web-to-lead form was removed: its submissions are refused from now on.", [
         ("key", "key", "The form.")]),
+    ("MailboxSaved", SETTINGS, "A mailbox for e-mail intake was saved (or replaced): its Maildir, template and defaults.", [
+        ("mailbox", "Mailbox", "The mailbox.")]),
+    ("MailboxRemoved", SETTINGS, "A mailbox was removed: its Maildir is no longer read.", [
+        ("key", "key", "The mailbox.")]),
     ("PhoneCountrySet", SETTINGS, "The country whose dialling plan reads phone numbers written without a country code was set.", [
         ("country", "string?", "ISO 3166-1 alpha-2 code; none: numbers are compared as written.")]),
 

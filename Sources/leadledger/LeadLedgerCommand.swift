@@ -8,7 +8,7 @@ struct LeadLedgerCommand: AsyncParsableCommand {
         abstract: "LeadLedger: an event-sourced CRM backend for leads.",
         subcommands: [
             ServeCommand.self, TokenCommand.self, RebuildCommand.self, HistoryCommand.self, ReplayCommand.self, VerifyCommand.self, SnapshotCommand.self,
-            StatsCommand.self, GenerateCommand.self, ImportCommand.self, Bench.self,
+            StatsCommand.self, GenerateCommand.self, ImportCommand.self, MailIntakeCommand.self, Bench.self,
         ]
     )
 }

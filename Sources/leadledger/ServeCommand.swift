@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import LeadLedgerCore
 import LeadLedgerHTTP
+import LeadLedgerMail
 import Logging
 import Prometheus
 
@@ -35,6 +36,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A reverse proxy's IP address (repeatable): behind it, X-Forwarded-For names the client.")
     var trustedProxy: [String] = []
 
+    @Option(help: "The directory mailboxes' Maildirs are under (default: <data>/mail).")
+    var mailRoot: String?
+
+    @Option(help: "Seconds between passes over the enabled mailboxes (0: only when asked, POST /v1/mailboxes/{key}/intake).")
+    var mailPollSeconds = 60
+
     @Option(help: "Event loop threads serving the sockets (default: half the cores, at least 1).")
     var eventLoops = HTTPServerConfiguration.defaultEventLoops
 
@@ -57,6 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (1...3_600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1…3600 seconds.") }
         guard (1...3_600).contains(bodyTimeout) else { throw ValidationError("--body-timeout must be 1…3600 seconds.") }
+        guard (0...86_400).contains(mailPollSeconds) else { throw ValidationError("--mail-poll-seconds must be 0…86400.") }
         guard !data.isEmpty else { throw ValidationError("--data must name a directory.") }
         for proxy in trustedProxy where !HTTPServerConfiguration.isIPAddress(proxy) {
             throw ValidationError("--trusted-proxy must be an IP address, not \(proxy).")
@@ -88,11 +96,15 @@ struct ServeCommand: AsyncParsableCommand {
                 maxConnections: maxConnections, idleTimeout: .seconds(idleTimeout), bodyTimeout: .seconds(bodyTimeout))
             configuration.maxUploadSize = maxUploadSize
             configuration.trustedProxies = trustedProxy
+            let mail = MailIntake(
+                ledger: ledger, root: mailRoot.map { URL(fileURLWithPath: $0) } ?? MailIntake.defaultRoot(dataDirectory: data))
             let app = buildLedgerApplication(
                 ledger: ledger,
                 configuration: configuration,
                 metrics: registry,
                 logger: logger,
+                mail: mail,
+                mailPoll: mailPollSeconds > 0 ? .seconds(mailPollSeconds) : nil,
                 onShutdown: {
                     do {
                         try await ledger.close()

@@ -27,6 +27,13 @@ struct EventSchemaTests {
         #expect(missing.isEmpty, "no example for \(missing)")
     }
 
+    @Test("every lead event names its lead and goes to the lead's stream (leadId and streamID are hand-written switches)")
+    func leadEventsNameTheirLead() {
+        for event in DomainEvent.examples where event.kind.streamKind == .lead {
+            #expect(event.leadId != nil && event.streamID == event.leadId.map(StreamID.lead), "\(event.kind)")
+        }
+    }
+
     @Test("every event type and version has a schema file, and no schema is orphaned")
     func everyTypeHasSchema() throws {
         let dir = try repositoryRoot().appendingPathComponent("schemas/events")

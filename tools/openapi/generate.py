@@ -394,6 +394,11 @@ settings_paths = {
         "delete": settings_command("removeLeadForm", "Remove a web-to-lead form (its submissions are refused from then on)",
                                    params=[KEY_PARAM]),
     },
+    "/v1/settings/mailboxes/{key}": {
+        "put": settings_command("saveMailbox", "Save (or replace) a mailbox for e-mail intake: its Maildir, template, defaults",
+                                params=[KEY_PARAM], body="MailboxRequest"),
+        "delete": settings_command("removeMailbox", "Remove a mailbox (its Maildir is no longer read)", params=[KEY_PARAM]),
+    },
     "/v1/settings/defaults": {"put": settings_command("setDefaults", "Set the default step and source", body="Defaults")},
     "/v1/settings/field-limits": {"put": settings_command("setFieldLimits", "Choose the field limits preset", body="FieldLimitsChoice")},
     "/v1/settings/required-fields": {"put": settings_command("setRequiredFields", "Set the required standard fields", body="RequiredFields")},
@@ -660,6 +665,26 @@ form_paths = {
     },
 }
 
+MAILBOX_KEY = path_param("key", "The mailbox's key.", {"type": "string", "minLength": 1})
+mail_paths = {
+    "/v1/mailboxes/{key}/intake": {"post": {
+        "operationId": "runMailIntake", "tags": ["mail"], "summary": "Read the mailbox's new messages into leads now",
+        "description": "Needs `settings.manage`. Each message in `new/` becomes a lead (or an e-mail on the live lead its "
+                       "addresses or phones find) and moves to `cur/` with the seen flag; one that cannot be read goes to "
+                       "`<maildir>/quarantine/` with its reason. The Message-Id makes it idempotent. The server also reads "
+                       "every enabled mailbox every `serve --mail-poll-seconds`.",
+        "parameters": [MAILBOX_KEY],
+        "responses": {
+            "200": {"description": "What the pass did.", "headers": {"X-Log-Position": ref("headers", "X-Log-Position")},
+                    "content": {"application/json": {"schema": schema("MailIntakeReport")}}},
+            "400": ref("responses", "BadRequest"), "401": ref("responses", "Unauthorized"), "403": ref("responses", "Forbidden"),
+            "404": ref("responses", "NotFound"), "500": ref("responses", "InternalError"), "503": ref("responses", "Unavailable"),
+        }}},
+    "/v1/mailboxes/{key}/quarantine": {"get": get(
+        "listMailQuarantine", "The messages intake could not take in, with their reasons", "mail", params=[MAILBOX_KEY],
+        etag=False, response_schema=schema("Quarantine"), errors=(403, 404))},
+}
+
 operations_paths = {
     "/healthz": {"get": {
         "operationId": "getHealth", "tags": ["operations"], "summary": "Liveness, the log head and the applied position",
@@ -731,10 +756,15 @@ lead_props.update({
         ["id", "number", "digits", "at"], {"id": UUID, "number": {"type": "string"},
                                            "digits": {"type": "string", "pattern": "^[0-9]{5,15}$", "description": "International form."},
                                            "takenBy": UUID, "at": TIME})},
+    "receivedEmails": {"type": "array", "description": f"The latest {LIMITS['emailsKept']} e-mails intake recorded, oldest first "
+                       "(their text is in the history).", "items": obj(
+        ["id", "mailbox", "messageId", "from", "subject", "at"], {
+            "id": UUID, "mailbox": {"type": "string"}, "messageId": {"type": "string"}, "from": {"type": "string"},
+            "subject": {"type": "string"}, "sentAt": TIME, "at": TIME})},
     "pausedUntil": TIME, "mergedInto": UUID, "mergedFrom": {"type": "array", "items": UUID}, "updatedBy": UUID,
 })
 LEAD_REQUIRED = ["id", "fullName", "phones", "emails", "source", "step", "priority", "tags", "customFields", "watchers",
-                 "notes", "actions", "tasks", "calls", "paused", "converted", "mergedFrom", "deleted", "createdBy", "createdAt",
+                 "notes", "actions", "tasks", "calls", "receivedEmails", "paused", "converted", "mergedFrom", "deleted", "createdBy", "createdAt",
                  "updatedBy", "updatedAt", "version"]
 
 schemas = {
@@ -788,6 +818,13 @@ schemas = {
                     "fields": {"type": "array", "items": obj(["column", "field"], {"column": {"type": "string"}, "field": {"type": "string"}})},
                     "source": {"type": "string"}, "step": {"type": "string"}, "responsible": UUID,
                     "allowedOrigins": {"type": "array", "items": {"type": "string"}}, "honeypot": {"type": "string"}}),
+                "savedBy": UUID, "savedAt": {"type": "integer", "description": "µs since 1970."}})},
+        "mailboxes": {"type": "array", "description": "Mailboxes for e-mail intake, by key, with who saved each.", "items": obj(
+            ["mailbox", "savedBy", "savedAt"], {
+                "mailbox": obj(["key", "name", "maildir", "enabled"], {
+                    "key": {"type": "string"}, "name": {"type": "string"}, "maildir": {"type": "string"},
+                    "template": {"type": "string"}, "source": {"type": "string"}, "step": {"type": "string"},
+                    "responsible": UUID, "enabled": {"type": "boolean"}}),
                 "savedBy": UUID, "savedAt": {"type": "integer", "description": "µs since 1970."}})},
         "importMappings": {"type": "array", "description": "Saved import mappings, by name.", "items": obj(["name", "columns"], {
             "name": {"type": "string"},
@@ -1015,6 +1052,32 @@ schemas = {
                            "description": "Origins (`https://example.com`) a browser may post from."},
         "honeypot": {"type": "string", "minLength": 1, "maxLength": 100,
                      "description": "A field people never see: a submission filling it is dropped, answered as accepted."}}),
+    "MailboxRequest": obj(["name", "maildir"], {
+        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+        "maildir": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$",
+                    "description": "The Maildir (with new/, cur/, tmp/), relative to the server's mail root (`serve --mail-root`, "
+                                   "default `<data>/mail`); `.` and `..` segments are refused."},
+        "template": {"type": "string", "maxLength": 4096,
+                     "description": "Lines `Label: {{variable}}` (variables: lead field paths, and `name`, `phone`, `email`) read "
+                                    "from the body; without one, or when it finds nothing, the lead is the sender's."},
+        "source": {"type": "string", "minLength": 1, "description": "Source of new leads (default `email`)."},
+        "step": {"type": "string", "minLength": 1, "description": "Step of new leads (default: the settings' default step)."},
+        "responsible": UUID,
+        "enabled": {"type": "boolean", "description": "Whether the server reads it (default true)."}}),
+    "QuarantinedMail": obj(["file", "code", "message", "at"], {
+        "file": {"type": "string", "description": "The file's name in `<maildir>/quarantine/`."},
+        "code": {"type": "string", "description": "Why: `unterminatedMultipart`, `unknownCharset`, `invalidField`, `noSender`…"},
+        "message": {"type": "string"}, "at": TIME}),
+    "Quarantine": obj(["items"], {"items": {"type": "array", "items": schema("QuarantinedMail")}}),
+    "MailIntakeReport": obj(["mailbox", "read", "created", "attached", "duplicates", "quarantined", "more"], {
+        "mailbox": {"type": "string"},
+        "read": {"type": "integer", "minimum": 0, "description": "Messages taken from new/."},
+        "created": {"type": "integer", "minimum": 0, "description": "Leads created."},
+        "attached": {"type": "integer", "minimum": 0, "description": "E-mails recorded on leads their addresses found."},
+        "duplicates": {"type": "integer", "minimum": 0, "description": "Messages whose Message-Id was taken in before."},
+        "quarantined": {"type": "array", "items": schema("QuarantinedMail")},
+        "skipped": {"type": "string", "description": "Why the pass did not run (disabled, no Maildir, already running)."},
+        "more": {"type": "boolean", "description": "Messages are left in new/ for the next pass (at most 500 a pass)."}}),
     "FormSubmission": {"type": "object", "maxProperties": 100,
                        "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
                        "description": "The form's fields by name; unmapped ones go into the note only."},
@@ -1126,8 +1189,9 @@ document = {
         ("imports", "Imports of leads from files, as jobs."),
         ("exports", "Exports of leads, customers and deals to CSV and .xlsx files."),
         ("forms", "Web-to-lead forms: public submissions from a website."),
+        ("mail", "E-mail intake: Maildirs read into leads, and what could not be read."),
     ]],
-    "paths": {**operations_paths, **lead_paths, **deal_paths, **customer_paths, **view_paths, **settings_paths, **admin_paths, **event_paths, **import_paths, **export_paths, **form_paths},
+    "paths": {**operations_paths, **lead_paths, **deal_paths, **customer_paths, **view_paths, **settings_paths, **admin_paths, **event_paths, **import_paths, **export_paths, **form_paths, **mail_paths},
     "components": {
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                            "description": "An access token (`llt_` + 43 base64url characters); only its SHA-256 is stored."}},

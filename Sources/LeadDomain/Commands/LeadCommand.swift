@@ -26,6 +26,8 @@ public enum LeadCommand: Sendable, Hashable {
     case task(TaskCommand)
     /// Record an incoming call from one of the lead's numbers (a repeated call id is a no-op).
     case receiveCall(CallInput)
+    /// Record an e-mail that came into a mailbox (intake).
+    case receiveEmail(EmailInput)
     /// Pause until a future time.
     case pause(until: Timestamp)
     case resume
@@ -103,6 +105,34 @@ public enum LeadCommand: Sendable, Hashable {
 
 /// An incoming call: the phone system's number and the admin who took it. The id comes from the caller (an
 /// idempotency key), so a retried notification records the call once.
+/// An e-mail intake read: its mailbox, Message-Id, sender, subject, date, text and attachment names.
+public struct EmailInput: Sendable, Hashable {
+    public var emailId: UUID
+    public var mailbox: String
+    public var messageId: String
+    public var from: String
+    public var fromName: String?
+    public var subject: String
+    public var sentAt: Timestamp?
+    public var text: String
+    public var attachments: [String]
+
+    public init(
+        emailId: UUID, mailbox: String, messageId: String, from: String, fromName: String? = nil, subject: String,
+        sentAt: Timestamp? = nil, text: String, attachments: [String] = []
+    ) {
+        self.emailId = emailId
+        self.mailbox = mailbox
+        self.messageId = messageId
+        self.from = from
+        self.fromName = fromName
+        self.subject = subject
+        self.sentAt = sentAt
+        self.text = text
+        self.attachments = attachments
+    }
+}
+
 public struct CallInput: Sendable, Hashable {
     public var callId: UUID
     public var number: String

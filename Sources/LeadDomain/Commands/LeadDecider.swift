@@ -131,6 +131,29 @@ public enum LeadDecider {
                         leadId: id, callId: call.callId, number: number.typed, digits: c.settings.internationalDigits(number),
                         takenBy: call.takenBy, at: at, by: by))
             ]
+        case .receiveEmail(let email):
+            if lead.receivedEmails.contains(where: { $0.id == email.emailId }) { return [] }
+            var v = FieldValidator(limits: c.settings.fieldLimits)
+            if !c.settings.mailboxes.contains(where: { $0.mailbox.key == email.mailbox }) {
+                v.add("mailbox", .invalidValue, "no mailbox \(email.mailbox)")
+            }
+            if email.messageId.isEmpty || email.messageId.utf8.count > 998 {
+                v.add("messageId", .invalidValue, "a Message-Id is 1–998 bytes")
+            }
+            if email.from.utf8.count > 998 { v.add("from", .tooLong, "at most 998 bytes") }
+            let subject = v.text(email.subject, field: "subject", limit: 998, required: false) ?? ""
+            let text = v.text(email.text, field: "text", limit: c.settings.fieldLimits.note, multiline: true) ?? ""
+            if email.attachments.count > CountLimits.emailAttachments {
+                v.add("attachments", .tooMany, "at most \(CountLimits.emailAttachments) attachment names")
+            }
+            try v.check()
+            return [
+                .emailReceived(
+                    EmailReceived(
+                        leadId: id, emailId: email.emailId, mailbox: email.mailbox, messageId: email.messageId,
+                        from: email.from, fromName: email.fromName, subject: subject, sentAt: email.sentAt, text: text,
+                        attachments: email.attachments, at: at, by: by))
+            ]
         case .pause(let until):
             guard until > c.now else {
                 throw .validation([

@@ -120,6 +120,7 @@ extension DomainEvent {
         case .taskReopened(let e): e.leadId
         case .taskDeleted(let e): e.leadId
         case .callReceived(let e): e.leadId
+        case .emailReceived(let e): e.leadId
         case .leadPaused(let e): e.leadId
         case .leadResumed(let e): e.leadId
         case .leadDataCopied(let e): e.leadId

@@ -99,6 +99,12 @@ extension DomainEvent {
                     leadId: lead, callId: other, number: "8 912 345-67-89", digits: "79123456789", takenBy: manager,
                     at: at,
                     by: admin)),
+            .emailReceived(
+                EmailReceived(
+                    leadId: lead, emailId: other, mailbox: "sales", messageId: "20261204.1234@mail.example.ru",
+                    from: "ivan@example.ru", fromName: "Иван Петров", subject: "Заявка с сайта",
+                    sentAt: at.adding(seconds: -600),
+                    text: "Имя: Иван Петров\nТелефон: +7 912 345-67-89", attachments: ["price.pdf"], at: at, by: admin)),
             .leadPaused(LeadPaused(leadId: lead, until: later, at: at, by: manager)),
             .leadResumed(LeadResumed(leadId: lead, at: at, by: manager)),
             .leadDataCopied(LeadDataCopied(leadId: lead, fromLeadId: other, changes: copied, at: at, by: manager)),
@@ -206,6 +212,14 @@ extension DomainEvent {
                         honeypot: "website"),
                     at: at, by: admin)),
             .leadFormRemoved(LeadFormRemoved(key: "contact-us", at: at, by: admin)),
+            .mailboxSaved(
+                MailboxSaved(
+                    mailbox: Mailbox(
+                        key: "sales", name: "Sales inbox", maildir: "sales",
+                        template: "Имя: {{fullName}}\nТелефон: {{phone}}",
+                        source: "email", step: "new", responsible: manager, enabled: true),
+                    at: at, by: admin)),
+            .mailboxRemoved(MailboxRemoved(key: "sales", at: at, by: admin)),
             .currencyRatesSet(
                 CurrencyRatesSet(
                     reportingCurrency: "EUR", rates: [CurrencyRate(currency: "USD", rate: "0.92")], at: at, by: admin)),

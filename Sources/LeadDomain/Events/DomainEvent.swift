@@ -32,6 +32,7 @@ public enum DomainEvent: Sendable, Hashable {
     case taskReopened(TaskReopened)
     case taskDeleted(TaskDeleted)
     case callReceived(CallReceived)
+    case emailReceived(EmailReceived)
     case leadPaused(LeadPaused)
     case leadResumed(LeadResumed)
     case leadDataCopied(LeadDataCopied)
@@ -90,6 +91,8 @@ public enum DomainEvent: Sendable, Hashable {
     case importMappingRemoved(ImportMappingRemoved)
     case leadFormSaved(LeadFormSaved)
     case leadFormRemoved(LeadFormRemoved)
+    case mailboxSaved(MailboxSaved)
+    case mailboxRemoved(MailboxRemoved)
     case phoneCountrySet(PhoneCountrySet)
     case adminCreated(AdminCreated)
     case roleChanged(RoleChanged)
@@ -124,6 +127,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .taskReopened(let payload): payload
         case .taskDeleted(let payload): payload
         case .callReceived(let payload): payload
+        case .emailReceived(let payload): payload
         case .leadPaused(let payload): payload
         case .leadResumed(let payload): payload
         case .leadDataCopied(let payload): payload
@@ -182,6 +186,8 @@ public enum DomainEvent: Sendable, Hashable {
         case .importMappingRemoved(let payload): payload
         case .leadFormSaved(let payload): payload
         case .leadFormRemoved(let payload): payload
+        case .mailboxSaved(let payload): payload
+        case .mailboxRemoved(let payload): payload
         case .phoneCountrySet(let payload): payload
         case .adminCreated(let payload): payload
         case .roleChanged(let payload): payload
@@ -222,6 +228,7 @@ public enum DomainEvent: Sendable, Hashable {
         case (.taskReopened, 1): return .taskReopened(try decoder.decode(TaskReopened.self, from: payload))
         case (.taskDeleted, 1): return .taskDeleted(try decoder.decode(TaskDeleted.self, from: payload))
         case (.callReceived, 1): return .callReceived(try decoder.decode(CallReceived.self, from: payload))
+        case (.emailReceived, 1): return .emailReceived(try decoder.decode(EmailReceived.self, from: payload))
         case (.leadPaused, 1): return .leadPaused(try decoder.decode(LeadPaused.self, from: payload))
         case (.leadResumed, 1): return .leadResumed(try decoder.decode(LeadResumed.self, from: payload))
         case (.leadDataCopied, 1): return .leadDataCopied(try decoder.decode(LeadDataCopied.self, from: payload))
@@ -302,6 +309,8 @@ public enum DomainEvent: Sendable, Hashable {
             return .importMappingRemoved(try decoder.decode(ImportMappingRemoved.self, from: payload))
         case (.leadFormSaved, 1): return .leadFormSaved(try decoder.decode(LeadFormSaved.self, from: payload))
         case (.leadFormRemoved, 1): return .leadFormRemoved(try decoder.decode(LeadFormRemoved.self, from: payload))
+        case (.mailboxSaved, 1): return .mailboxSaved(try decoder.decode(MailboxSaved.self, from: payload))
+        case (.mailboxRemoved, 1): return .mailboxRemoved(try decoder.decode(MailboxRemoved.self, from: payload))
         case (.phoneCountrySet, 1): return .phoneCountrySet(try decoder.decode(PhoneCountrySet.self, from: payload))
         case (.adminCreated, 1): return .adminCreated(try decoder.decode(AdminCreated.self, from: payload))
         case (.roleChanged, 1): return .roleChanged(try decoder.decode(RoleChanged.self, from: payload))
@@ -365,6 +374,8 @@ public enum DomainEvent: Sendable, Hashable {
             return .taskDeleted(try JSONReader.decode(TaskDeleted.self, from: payload))
         case (.callReceived, 1):
             return .callReceived(try JSONReader.decode(CallReceived.self, from: payload))
+        case (.emailReceived, 1):
+            return .emailReceived(try JSONReader.decode(EmailReceived.self, from: payload))
         case (.leadPaused, 1):
             return .leadPaused(try JSONReader.decode(LeadPaused.self, from: payload))
         case (.leadResumed, 1):
@@ -487,6 +498,10 @@ public enum DomainEvent: Sendable, Hashable {
             return .leadFormSaved(try JSONReader.decode(LeadFormSaved.self, from: payload))
         case (.leadFormRemoved, 1):
             return .leadFormRemoved(try JSONReader.decode(LeadFormRemoved.self, from: payload))
+        case (.mailboxSaved, 1):
+            return .mailboxSaved(try JSONReader.decode(MailboxSaved.self, from: payload))
+        case (.mailboxRemoved, 1):
+            return .mailboxRemoved(try JSONReader.decode(MailboxRemoved.self, from: payload))
         case (.phoneCountrySet, 1):
             return .phoneCountrySet(try JSONReader.decode(PhoneCountrySet.self, from: payload))
         case (.adminCreated, 1):

@@ -22,6 +22,7 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case taskReopened = "TaskReopened"
     case taskDeleted = "TaskDeleted"
     case callReceived = "CallReceived"
+    case emailReceived = "EmailReceived"
     case leadPaused = "LeadPaused"
     case leadResumed = "LeadResumed"
     case leadDataCopied = "LeadDataCopied"
@@ -80,6 +81,8 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case importMappingRemoved = "ImportMappingRemoved"
     case leadFormSaved = "LeadFormSaved"
     case leadFormRemoved = "LeadFormRemoved"
+    case mailboxSaved = "MailboxSaved"
+    case mailboxRemoved = "MailboxRemoved"
     case phoneCountrySet = "PhoneCountrySet"
     case adminCreated = "AdminCreated"
     case roleChanged = "RoleChanged"
@@ -96,19 +99,20 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .leadCreated, .leadUpdated, .leadStepMarked, .leadAssigned, .leadTagged, .leadUntagged, .watcherAdded,
             .watcherRemoved, .actionLogged, .actionPinned, .actionUnpinned, .actionCompleted, .taskAdded,
-            .taskClosed, .taskUpdated, .taskReassigned, .taskReopened, .taskDeleted, .callReceived, .leadPaused,
-            .leadResumed, .leadDataCopied, .leadsMerged, .leadMergedInto, .leadLinkedToCustomer, .leadConverted,
-            .customerUpdated, .customerCompanyChanged, .customerDeleted, .customerRestored, .dealCreated,
-            .dealUpdated, .dealStageMoved, .dealWon, .dealLost, .dealReopened, .dealDeleted, .dealRestored,
-            .dealTaskAdded, .dealTaskClosed, .dealTaskUpdated, .dealTaskReassigned, .dealTaskReopened,
+            .taskClosed, .taskUpdated, .taskReassigned, .taskReopened, .taskDeleted, .callReceived, .emailReceived,
+            .leadPaused, .leadResumed, .leadDataCopied, .leadsMerged, .leadMergedInto, .leadLinkedToCustomer,
+            .leadConverted, .customerUpdated, .customerCompanyChanged, .customerDeleted, .customerRestored,
+            .dealCreated, .dealUpdated, .dealStageMoved, .dealWon, .dealLost, .dealReopened, .dealDeleted,
+            .dealRestored, .dealTaskAdded, .dealTaskClosed, .dealTaskUpdated, .dealTaskReassigned, .dealTaskReopened,
             .dealTaskDeleted, .stepDefined, .stepRenamed, .stepsReordered, .stepRetired, .sourceDefined,
             .sourceRenamed, .sourceRetired, .actionTypeDefined, .actionTypeRetired, .tagDefined, .tagRemoved,
             .customFieldDefined, .customFieldRetired, .dealStageDefined, .dealStageRenamed,
             .dealStageProbabilityChanged, .dealStagesReordered, .dealStageRetired, .taskTypeDefined,
             .taskTypeRetired, .defaultsChanged, .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged,
             .convertedLeadLockChanged, .currencyRatesSet, .importMappingSaved, .importMappingRemoved, .leadFormSaved,
-            .leadFormRemoved, .phoneCountrySet, .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued,
-            .tokenRevoked, .adminDisabled, .importStarted, .importCompleted, .importReverted:
+            .leadFormRemoved, .mailboxSaved, .mailboxRemoved, .phoneCountrySet, .adminCreated, .roleChanged,
+            .permissionsChanged, .tokenIssued, .tokenRevoked, .adminDisabled, .importStarted, .importCompleted,
+            .importReverted:
             return 1
         case .noteAdded, .leadDeleted, .leadRestored, .customerRegistered:
             return 2
@@ -120,9 +124,9 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .leadCreated, .leadUpdated, .leadStepMarked, .leadAssigned, .leadTagged, .leadUntagged, .watcherAdded,
             .watcherRemoved, .noteAdded, .actionLogged, .actionPinned, .actionUnpinned, .actionCompleted, .taskAdded,
-            .taskClosed, .taskUpdated, .taskReassigned, .taskReopened, .taskDeleted, .callReceived, .leadPaused,
-            .leadResumed, .leadDataCopied, .leadsMerged, .leadMergedInto, .leadLinkedToCustomer, .leadConverted,
-            .leadDeleted, .leadRestored:
+            .taskClosed, .taskUpdated, .taskReassigned, .taskReopened, .taskDeleted, .callReceived, .emailReceived,
+            .leadPaused, .leadResumed, .leadDataCopied, .leadsMerged, .leadMergedInto, .leadLinkedToCustomer,
+            .leadConverted, .leadDeleted, .leadRestored:
             return .lead
         case .customerRegistered, .customerUpdated, .customerCompanyChanged, .customerDeleted, .customerRestored:
             return .customer
@@ -136,7 +140,7 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
             .dealStagesReordered, .dealStageRetired, .taskTypeDefined, .taskTypeRetired, .defaultsChanged,
             .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged, .convertedLeadLockChanged,
             .currencyRatesSet, .importMappingSaved, .importMappingRemoved, .leadFormSaved, .leadFormRemoved,
-            .phoneCountrySet:
+            .mailboxSaved, .mailboxRemoved, .phoneCountrySet:
             return .settings
         case .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked, .adminDisabled:
             return .admin

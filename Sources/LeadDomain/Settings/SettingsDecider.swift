@@ -257,6 +257,49 @@ public enum SettingsDecider {
             saved.fields = ImportMapping(columns: fields).stored
             if s.leadForms.first(where: { $0.form.key == form.key })?.form == saved { return [] }
             return [.leadFormSaved(LeadFormSaved(form: saved, at: at, by: by))]
+        case .saveMailbox(let mailbox):
+            v.key(mailbox.key, field: "key")
+            let name = v.text(mailbox.name, field: "name", limit: s.fieldLimits.name, required: true) ?? ""
+            if !s.mailboxes.contains(where: { $0.mailbox.key == mailbox.key }), s.mailboxes.count >= Mailbox.maxMailboxes {
+                v.add("key", .tooMany, "at most \(Mailbox.maxMailboxes) mailboxes; remove one first")
+            }
+            if !Mailbox.isMaildirPath(mailbox.maildir) {
+                v.add("maildir", .invalidValue, "a Maildir is a path under the mail root: segments of letters, digits, . _ - (no ..)")
+            } else if let other = s.mailboxes.first(where: { $0.mailbox.maildir == mailbox.maildir && $0.mailbox.key != mailbox.key }) {
+                v.add("maildir", .conflict, "mailbox \(other.mailbox.key) already reads \(mailbox.maildir)")
+            }
+            var template = mailbox.template?.replacingOccurrences(of: "\r\n", with: "\n")
+            if let text = template {
+                if text.trimmedWhitespace.isEmpty {
+                    template = nil
+                } else if text.utf8.count > Mailbox.maxTemplateBytes {
+                    v.add("template", .tooLong, "at most \(Mailbox.maxTemplateBytes) bytes")
+                } else {
+                    let (parsed, problems) = MailTemplate.parse(text)
+                    for (line, message) in problems { v.add("template", .invalidValue, "line \(line): \(message)") }
+                    if parsed.lines.count > Mailbox.maxTemplateLines {
+                        v.add("template", .tooMany, "at most \(Mailbox.maxTemplateLines) lines")
+                    }
+                    if problems.isEmpty {
+                        var columns: [String: ImportTarget] = [:]
+                        for line in parsed.lines { columns[line.variable] = line.target }
+                        for error in ImportMapping(columns: columns).problems(settings: s) {
+                            v.add("template", error.code, error.message.replacingOccurrences(of: "column", with: "variable"))
+                        }
+                    }
+                }
+            }
+            if let source = mailbox.source, !s.isActiveSource(source) { v.add("source", .unknownSource, "\(source) is not an active source") }
+            if let step = mailbox.step, !s.isActiveStep(step) { v.add("step", .unknownStep, "\(step) is not an active step") }
+            try v.check()
+            var saved = mailbox
+            saved.name = name
+            saved.template = template
+            if s.mailboxes.first(where: { $0.mailbox.key == mailbox.key })?.mailbox == saved { return [] }
+            return [.mailboxSaved(MailboxSaved(mailbox: saved, at: at, by: by))]
+        case .removeMailbox(let key):
+            guard s.mailboxes.contains(where: { $0.mailbox.key == key }) else { return [] }
+            return [.mailboxRemoved(MailboxRemoved(key: key, at: at, by: by))]
         case .removeLeadForm(let key):
             guard s.leadForms.contains(where: { $0.form.key == key }) else { return [] }
             return [.leadFormRemoved(LeadFormRemoved(key: key, at: at, by: by))]

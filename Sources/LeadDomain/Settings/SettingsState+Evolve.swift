@@ -60,6 +60,15 @@ extension SettingsState {
                 s.leadForms.sort { $0.form.key < $1.form.key }
             }
         case .leadFormRemoved(let e): s.leadForms.removeAll { $0.form.key == e.key }
+        case .mailboxSaved(let e):
+            let entry = MailboxEntry(mailbox: e.mailbox, savedBy: e.by, savedAt: e.at)
+            if let index = s.mailboxes.firstIndex(where: { $0.mailbox.key == e.mailbox.key }) {
+                s.mailboxes[index] = entry
+            } else {
+                s.mailboxes.append(entry)
+                s.mailboxes.sort { $0.mailbox.key < $1.mailbox.key }
+            }
+        case .mailboxRemoved(let e): s.mailboxes.removeAll { $0.mailbox.key == e.key }
         case .currencyRatesSet(let e):
             s.reportingCurrency = e.reportingCurrency
             s.currencyRates = e.rates

@@ -34,6 +34,8 @@ public struct SettingsState: Sendable, Hashable, Codable {
     public var importMappings: [SavedImportMapping] = []
     /// Web-to-lead forms, by key, with the admin who saved each (their submissions act as that admin).
     public var leadForms: [LeadFormEntry] = []
+    /// Mailboxes for e-mail intake, by key, with the admin who saved each (intake acts as that admin).
+    public var mailboxes: [MailboxEntry] = []
     /// The version of the `settings` stream (0 for the defaults).
     public var version: UInt64
 

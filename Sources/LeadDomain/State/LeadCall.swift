@@ -18,3 +18,25 @@ public struct LeadCall: Sendable, Hashable, Codable, Identifiable {
         self.at = at
     }
 }
+
+/// An e-mail that came into a mailbox about a lead (`EmailReceived`), as its card lists it (the text is in the
+/// lead's history).
+public struct LeadEmail: Sendable, Hashable, Codable, Identifiable {
+    public var id: UUID
+    public var mailbox: String
+    public var messageId: String
+    public var from: String
+    public var subject: String
+    public var sentAt: Timestamp?
+    public var at: Timestamp
+
+    public init(id: UUID, mailbox: String, messageId: String, from: String, subject: String, sentAt: Timestamp?, at: Timestamp) {
+        self.id = id
+        self.mailbox = mailbox
+        self.messageId = messageId
+        self.from = from
+        self.subject = subject
+        self.sentAt = sentAt
+        self.at = at
+    }
+}

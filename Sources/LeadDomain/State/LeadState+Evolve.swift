@@ -46,6 +46,12 @@ extension LeadState {
         case .callReceived(let e):
             calls.append(LeadCall(id: e.callId, number: e.number, digits: e.digits, takenBy: e.takenBy, at: e.at))
             if calls.count > CountLimits.callsKept { calls.removeFirst(calls.count - CountLimits.callsKept) }
+        case .emailReceived(let e):
+            receivedEmails.append(
+                LeadEmail(
+                    id: e.emailId, mailbox: e.mailbox, messageId: e.messageId, from: e.from, subject: e.subject,
+                    sentAt: e.sentAt, at: e.at))
+            if receivedEmails.count > CountLimits.emailsKept { receivedEmails.removeFirst(receivedEmails.count - CountLimits.emailsKept) }
         case .leadPaused(let e): pausedUntil = e.until
         case .leadResumed: pausedUntil = nil
         case .leadDataCopied(let e): apply(e.changes)

@@ -33,6 +33,8 @@ public struct LeadState: Sendable, Hashable, Codable, Identifiable {
     public var tasks: [LeadTask]
     /// The latest `CountLimits.callsKept` incoming calls, oldest first (the history keeps every one).
     public var calls: [LeadCall] = []
+    /// The latest `CountLimits.emailsKept` e-mails intake recorded, oldest first.
+    public var receivedEmails: [LeadEmail] = []
     /// Paused until this time (the lead counts as paused while `now < pausedUntil`).
     public var pausedUntil: Timestamp?
     /// The customer the lead is linked to (by linking or by conversion).

@@ -15,6 +15,9 @@ public enum CountLimits {
     public static let tasks = 1_000
     /// Incoming calls a lead's state keeps (its card lists them; older ones stay in its history).
     public static let callsKept = 200
+    /// Incoming e-mails a lead's state keeps, and attachment names one of them lists.
+    public static let emailsKept = 100
+    public static let emailAttachments = 50
     /// Source leads of one merge.
     public static let mergeSources = 20
     /// Custom field values set by one command.

@@ -12,18 +12,24 @@ public struct LeadBatchItem: Sendable {
     public var eventKey: String
     public var sequence: UInt32?
     public var commands: @Sendable (LeadState?) -> [LeadCommand]
+    /// Derives the ids from this instead of the batch's actor: for keys that name the same thing whoever acts
+    /// (an e-mail's Message-Id, which must make one lead whichever admin saved the mailbox).
+    public var idNamespace: UUID?
 
     public init(
-        leadId: UUID, eventKey: String, sequence: UInt32? = nil, commands: @escaping @Sendable (LeadState?) -> [LeadCommand]
+        leadId: UUID, eventKey: String, sequence: UInt32? = nil, idNamespace: UUID? = nil,
+        commands: @escaping @Sendable (LeadState?) -> [LeadCommand]
     ) {
         self.leadId = leadId
         self.eventKey = eventKey
         self.sequence = sequence
+        self.idNamespace = idNamespace
         self.commands = commands
     }
 
     /// The id of the item's event `index`.
     func eventId(actor: UUID, index: Int) -> UUID {
+        let actor = idNamespace ?? actor
         if let sequence { return EventIdentity.sequentialId(actor: actor, key: eventKey, sequence: sequence, index: index) }
         return EventIdentity.eventId(actor: actor, key: eventKey, streamIndex: 0, eventIndex: index)
     }

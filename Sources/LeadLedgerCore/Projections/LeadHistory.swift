@@ -134,6 +134,8 @@ public enum LeadHistory {
         case .taskDeleted(let e): return ("Task \(taskLabel(e.taskId, before)) deleted", [])
         case .callReceived(let e):
             return ("Call from \(e.number)" + (names.admin(e.takenBy).map { " taken by \($0)" } ?? ""), [])
+        case .emailReceived(let e):
+            return ("E-mail from \(e.fromName.map { "\($0) <\(e.from)>" } ?? e.from)" + (e.subject.isEmpty ? "" : ": \(e.subject)"), [])
         case .leadPaused(let e):
             return (
                 "Paused until \(format(e.until))",

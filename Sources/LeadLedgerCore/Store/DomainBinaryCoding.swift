@@ -90,6 +90,15 @@ extension BinaryWriter {
             w.write(c.takenBy) { $0.write($1) }
             w.write(c.at)
         }
+        write(l.receivedEmails) { w, e in
+            w.write(e.id)
+            w.write(e.mailbox)
+            w.write(e.messageId)
+            w.write(e.from)
+            w.write(e.subject)
+            w.write(e.sentAt) { $0.write($1) }
+            w.write(e.at)
+        }
         write(l.pausedUntil) { $0.write($1) }
         write(l.linkedCustomer) { $0.write($1) }
         write(l.converted)
@@ -228,6 +237,11 @@ extension BinaryReader {
             LeadCall(
                 id: try r.readUUID(), number: try r.readString(), digits: try r.readString(),
                 takenBy: try r.readUUID(optional: ()), at: try r.readTimestamp())
+        }
+        lead.receivedEmails = try readArray { r throws(RecordDecodingError) in
+            LeadEmail(
+                id: try r.readUUID(), mailbox: try r.readString(), messageId: try r.readString(), from: try r.readString(),
+                subject: try r.readString(), sentAt: try r.readTimestamp(optional: ()), at: try r.readTimestamp())
         }
         lead.pausedUntil = try readTimestamp(optional: ())
         lead.linkedCustomer = try readUUID(optional: ())

@@ -16,3 +16,17 @@ extension ProjectionView {
         }
     }
 }
+
+extension ProjectionView {
+    /// The live lead a web-form submission or an e-mail belongs to: the first with one of `emails`, else the most
+    /// recently updated with one of `phones` (read in international form with the settings' phone country).
+    public func liveLead(emails: [String], phones: [String]) throws -> UUID? {
+        for email in emails { if let id = try leadIds(withEmail: email).first { return id } }
+        for phone in phones {
+            let number = PhoneNumber(typed: phone)
+            guard number.isValid else { continue }
+            if let lead = try leads(withPhone: settings.internationalDigits(number)).first { return lead.id }
+        }
+        return nil
+    }
+}

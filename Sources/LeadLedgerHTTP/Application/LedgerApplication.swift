@@ -1,16 +1,21 @@
 public import Hummingbird
 public import LeadLedgerCore
+public import LeadLedgerMail
 public import Logging
 public import Prometheus
+import ServiceLifecycle
 
-/// The controllers of the LeadLedger API over one ledger.
-public func ledgerRoutes(ledger: Ledger, metrics: PrometheusCollectorRegistry) -> [any APIRouteCollection] {
+/// The controllers of the LeadLedger API over one ledger; `mail` reads the mailboxes (default: under
+/// `<data>/mail`).
+public func ledgerRoutes(ledger: Ledger, metrics: PrometheusCollectorRegistry, mail: MailIntake? = nil) -> [any APIRouteCollection] {
     let commands = CommandResponder(ledger: ledger, metrics: LedgerMetrics(registry: metrics))
+    let mail = mail ?? MailIntake(ledger: ledger, root: MailIntake.defaultRoot(dataDirectory: ledger.configuration.dataDirectory))
     return [
         LeadRoutes(commands: commands),
         CallRoutes(commands: commands),
         ImportRoutes(commands: commands),
         FormRoutes(commands: commands),
+        MailRoutes(commands: commands, intake: mail),
         DealRoutes(commands: commands),
         CustomerRoutes(commands: commands),
         LeadListRoutes(reads: commands.reads),
@@ -30,24 +35,30 @@ public func ledgerHealth(ledger: Ledger) -> @Sendable () async -> HealthReport {
 
 /// The LeadLedger server: ``buildApplication(configuration:verifier:metrics:logger:routeTable:health:routes:services:onShutdown:)``
 /// with the ledger's token verifier, routes and health, and `onShutdown` after the server drained (where
-/// `leadledger serve` closes the ledger: the committed events applied, the log and the store closed).
+/// `leadledger serve` closes the ledger: the committed events applied, the log and the store closed). With
+/// `mailPoll`, every enabled mailbox under `mail`'s root is read at that interval.
 public func buildLedgerApplication(
     ledger: Ledger,
     configuration: HTTPServerConfiguration,
     metrics: PrometheusCollectorRegistry,
     logger: Logger,
     routeTable: RouteTable = RouteTable(),
+    mail: MailIntake? = nil,
+    mailPoll: Duration? = nil,
     onShutdown: (@Sendable () async -> Void)? = nil
 ) -> some ApplicationProtocol {
-    buildApplication(
+    let mail = mail ?? MailIntake(ledger: ledger, root: MailIntake.defaultRoot(dataDirectory: ledger.configuration.dataDirectory))
+    var services: [any Service] = [LedgerMetricsService(ledger: ledger, metrics: LedgerMetrics(registry: metrics))]
+    if let mailPoll { services.append(MailPollService(intake: mail, interval: mailPoll, logger: logger)) }
+    return buildApplication(
         configuration: configuration,
         verifier: LedgerTokenVerifier(ledger: ledger),
         metrics: metrics,
         logger: logger,
         routeTable: routeTable,
         health: ledgerHealth(ledger: ledger),
-        routes: ledgerRoutes(ledger: ledger, metrics: metrics),
-        services: [LedgerMetricsService(ledger: ledger, metrics: LedgerMetrics(registry: metrics))],
+        routes: ledgerRoutes(ledger: ledger, metrics: metrics, mail: mail),
+        services: services,
         onShutdown: onShutdown
     )
 }

@@ -160,14 +160,7 @@ struct FormRoutes: APIRouteCollection {
                 errors: errors.map { .init(field: $0.column ?? "body", code: $0.code, message: $0.message) })
         }
         // Who to attach to: a live lead with one of the e-mails, else one of the phones.
-        let existing: UUID? = try ledger.read { view in
-            for email in record.emails { if let id = try view.leadIds(withEmail: email).first { return id } }
-            for phone in record.phones {
-                let digits = phone.filter(\.isNumber)
-                if let lead = try view.leads(withPhone: digits).first(where: \.isLive) { return lead.id }
-            }
-            return nil
-        }
+        let existing = try ledger.read { try $0.liveLead(emails: record.emails, phones: record.phones) }
         let text = (["Web form \(form.name):"] + fields.filter { $0.name != form.honeypot && !$0.value.isEmpty }.map { "\($0.name): \($0.value)" })
             .joined(separator: "\n")
         let note = LeadCommand.addEntry(

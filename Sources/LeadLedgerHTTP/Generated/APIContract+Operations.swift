@@ -103,6 +103,8 @@ extension APIContract {
         "DELETE /v1/settings/import-mappings/{name}": Operation(query: [], queryPrefixes: [], body: nil),
         "PUT /v1/settings/forms/{key}": Operation(query: [], queryPrefixes: [], body: .leadFormRequest),
         "DELETE /v1/settings/forms/{key}": Operation(query: [], queryPrefixes: [], body: nil),
+        "PUT /v1/settings/mailboxes/{key}": Operation(query: [], queryPrefixes: [], body: .mailboxRequest),
+        "DELETE /v1/settings/mailboxes/{key}": Operation(query: [], queryPrefixes: [], body: nil),
         "PUT /v1/settings/defaults": Operation(query: [], queryPrefixes: [], body: .defaults),
         "PUT /v1/settings/field-limits": Operation(query: [], queryPrefixes: [], body: .fieldLimitsChoice),
         "PUT /v1/settings/required-fields": Operation(query: [], queryPrefixes: [], body: .requiredFields),
@@ -128,6 +130,8 @@ extension APIContract {
         "GET /v1/exports/customers": Operation(query: ["bom", "columns", "company", "deleted", "delimiter", "format", "kind", "q"], queryPrefixes: [], body: nil),
         "GET /v1/exports/deals": Operation(query: ["bom", "columns", "customer", "deleted", "delimiter", "format", "lead", "outcome", "responsible", "stage"], queryPrefixes: [], body: nil),
         "POST /v1/forms/{key}/submissions": Operation(query: [], queryPrefixes: [], body: .formSubmission),
+        "POST /v1/mailboxes/{key}/intake": Operation(query: [], queryPrefixes: [], body: nil),
+        "GET /v1/mailboxes/{key}/quarantine": Operation(query: [], queryPrefixes: [], body: nil),
     ]
 }
 
@@ -421,6 +425,17 @@ extension APIContract.Shape {
         "admin": .init(nullable: false, shape: .any),
         "plannedAt": .init(nullable: false, shape: .any),
         "step": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `MailboxRequest` request body.
+    static let mailboxRequest: Self = .object(fields: [
+        "name": .init(nullable: false, shape: .any),
+        "maildir": .init(nullable: false, shape: .any),
+        "template": .init(nullable: false, shape: .any),
+        "source": .init(nullable: false, shape: .any),
+        "step": .init(nullable: false, shape: .any),
+        "responsible": .init(nullable: false, shape: .any),
+        "enabled": .init(nullable: false, shape: .any),
     ], others: nil)
 
     /// The `MarkStep` request body.

@@ -41,6 +41,26 @@ struct LeadResource: Encodable, Sendable {
         }
     }
 
+    struct EmailResource: Encodable, Sendable {
+        var id: String
+        var mailbox: String
+        var messageId: String
+        var from: String
+        var subject: String
+        var sentAt: String?
+        var at: String
+
+        init(_ email: LeadEmail) {
+            id = email.id.lowercased
+            mailbox = email.mailbox
+            messageId = email.messageId
+            from = email.from
+            subject = email.subject
+            sentAt = ISOTime.string(email.sentAt)
+            at = ISOTime.string(email.at)
+        }
+    }
+
     struct TaskResource: Encodable, Sendable {
         var id: String
         var taskType: String
@@ -84,6 +104,8 @@ struct LeadResource: Encodable, Sendable {
     var actions: [ActionResource]
     var tasks: [TaskResource]
     var calls: [CallResource]
+    /// E-mails intake recorded on the lead (`emails` are its addresses).
+    var receivedEmails: [EmailResource]
     var pausedUntil: String?
     var paused: Bool
     var linkedCustomer: String?
@@ -128,6 +150,7 @@ struct LeadResource: Encodable, Sendable {
         }
         tasks = lead.tasks.map(TaskResource.init)
         calls = lead.calls.map(CallResource.init)
+        receivedEmails = lead.receivedEmails.map(EmailResource.init)
         pausedUntil = ISOTime.string(lead.pausedUntil)
         paused = lead.isPaused(at: now)
         linkedCustomer = lead.linkedCustomer.lowercased

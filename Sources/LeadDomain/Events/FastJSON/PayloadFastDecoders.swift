@@ -976,6 +976,89 @@ extension CallReceived: FastJSONDecodable {
     }
 }
 
+extension EmailReceived: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var leadId: UUID?
+        var emailId: UUID?
+        var mailbox: String?
+        var messageId: String?
+        var from: String?
+        var fromName: String?
+        var subject: String?
+        var sentAt: Timestamp?
+        var text: String?
+        var attachments: [String]?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "leadId", seen & 0x1 == 0 {
+                seen |= 0x1
+                leadId = try reader.field("leadId", UUID.self)
+            } else if memberKey == "emailId", seen & 0x2 == 0 {
+                seen |= 0x2
+                emailId = try reader.field("emailId", UUID.self)
+            } else if memberKey == "mailbox", seen & 0x4 == 0 {
+                seen |= 0x4
+                mailbox = try reader.field("mailbox", String.self)
+            } else if memberKey == "messageId", seen & 0x8 == 0 {
+                seen |= 0x8
+                messageId = try reader.field("messageId", String.self)
+            } else if memberKey == "from", seen & 0x10 == 0 {
+                seen |= 0x10
+                from = try reader.field("from", String.self)
+            } else if memberKey == "fromName", seen & 0x20 == 0 {
+                seen |= 0x20
+                fromName = try reader.field("fromName", String?.self)
+            } else if memberKey == "subject", seen & 0x40 == 0 {
+                seen |= 0x40
+                subject = try reader.field("subject", String.self)
+            } else if memberKey == "sentAt", seen & 0x80 == 0 {
+                seen |= 0x80
+                sentAt = try reader.field("sentAt", Timestamp?.self)
+            } else if memberKey == "text", seen & 0x100 == 0 {
+                seen |= 0x100
+                text = try reader.field("text", String.self)
+            } else if memberKey == "attachments", seen & 0x200 == 0 {
+                seen |= 0x200
+                attachments = try reader.field("attachments", [String].self)
+            } else if memberKey == "at", seen & 0x400 == 0 {
+                seen |= 0x400
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x800 == 0 {
+                seen |= 0x800
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let leadId else { throw reader.missing("leadId") }
+        guard let emailId else { throw reader.missing("emailId") }
+        guard let mailbox else { throw reader.missing("mailbox") }
+        guard let messageId else { throw reader.missing("messageId") }
+        guard let from else { throw reader.missing("from") }
+        guard let subject else { throw reader.missing("subject") }
+        guard let text else { throw reader.missing("text") }
+        guard let attachments else { throw reader.missing("attachments") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.leadId = leadId
+        self.emailId = emailId
+        self.mailbox = mailbox
+        self.messageId = messageId
+        self.from = from
+        self.fromName = fromName
+        self.subject = subject
+        self.sentAt = sentAt
+        self.text = text
+        self.attachments = attachments
+        self.at = at
+        self.by = by
+    }
+}
+
 extension LeadPaused: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var leadId: UUID?
@@ -3392,6 +3475,68 @@ extension LeadFormRemoved: FastJSONDecodable {
     }
 }
 
+extension MailboxSaved: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var mailbox: Mailbox?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "mailbox", seen & 0x1 == 0 {
+                seen |= 0x1
+                mailbox = try reader.field("mailbox", Mailbox.self)
+            } else if memberKey == "at", seen & 0x2 == 0 {
+                seen |= 0x2
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x4 == 0 {
+                seen |= 0x4
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let mailbox else { throw reader.missing("mailbox") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.mailbox = mailbox
+        self.at = at
+        self.by = by
+    }
+}
+
+extension MailboxRemoved: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var key: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "key", seen & 0x1 == 0 {
+                seen |= 0x1
+                key = try reader.field("key", String.self)
+            } else if memberKey == "at", seen & 0x2 == 0 {
+                seen |= 0x2
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x4 == 0 {
+                seen |= 0x4
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let key else { throw reader.missing("key") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.key = key
+        self.at = at
+        self.by = by
+    }
+}
+
 extension PhoneCountrySet: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var country: String?
@@ -4459,6 +4604,63 @@ extension LeadTask: FastJSONDecodable {
         self.closed = closed
         self.createdBy = createdBy
         self.createdAt = createdAt
+    }
+}
+
+extension Mailbox: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var key: String?
+        var name: String?
+        var maildir: String?
+        var template: String?
+        var source: String?
+        var step: String?
+        var responsible: UUID?
+        var enabled: Bool?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "key", seen & 0x1 == 0 {
+                seen |= 0x1
+                key = try reader.field("key", String.self)
+            } else if memberKey == "name", seen & 0x2 == 0 {
+                seen |= 0x2
+                name = try reader.field("name", String.self)
+            } else if memberKey == "maildir", seen & 0x4 == 0 {
+                seen |= 0x4
+                maildir = try reader.field("maildir", String.self)
+            } else if memberKey == "template", seen & 0x8 == 0 {
+                seen |= 0x8
+                template = try reader.field("template", String?.self)
+            } else if memberKey == "source", seen & 0x10 == 0 {
+                seen |= 0x10
+                source = try reader.field("source", String?.self)
+            } else if memberKey == "step", seen & 0x20 == 0 {
+                seen |= 0x20
+                step = try reader.field("step", String?.self)
+            } else if memberKey == "responsible", seen & 0x40 == 0 {
+                seen |= 0x40
+                responsible = try reader.field("responsible", UUID?.self)
+            } else if memberKey == "enabled", seen & 0x80 == 0 {
+                seen |= 0x80
+                enabled = try reader.field("enabled", Bool.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let key else { throw reader.missing("key") }
+        guard let name else { throw reader.missing("name") }
+        guard let maildir else { throw reader.missing("maildir") }
+        guard let enabled else { throw reader.missing("enabled") }
+        self.key = key
+        self.name = name
+        self.maildir = maildir
+        self.template = template
+        self.source = source
+        self.step = step
+        self.responsible = responsible
+        self.enabled = enabled
     }
 }
 

@@ -116,6 +116,8 @@ extension LeadResource: JSONWritable {
         json.key("pausedUntil", ifPresent: pausedUntil)
         json.key("phones", phones)
         json.key("priority", priority)
+        json.key("receivedEmails")
+        json.array(receivedEmails)
         json.key("responsible", ifPresent: responsible)
         json.key("source", source)
         json.key("step", step)
@@ -169,6 +171,20 @@ extension LeadResource.CallResource: JSONWritable {
         json.key("id", id)
         json.key("number", number)
         json.key("takenBy", ifPresent: takenBy)
+        json.endObject()
+    }
+}
+
+extension LeadResource.EmailResource: JSONWritable {
+    func write(to json: inout JSONBytesWriter) {
+        json.beginObject()
+        json.key("at", at)
+        json.key("from", from)
+        json.key("id", id)
+        json.key("mailbox", mailbox)
+        json.key("messageId", messageId)
+        json.key("sentAt", ifPresent: sentAt)
+        json.key("subject", subject)
         json.endObject()
     }
 }
