@@ -201,24 +201,30 @@ public final class MailIntake: Sendable {
             messageId: identity, from: message.from.address, fromName: message.from.name.map { Self.singleLine($0, 200) },
             subject: Self.singleLine(message.subject, 998), sentAt: message.date, text: Self.multiline(message.text, limit),
             attachments: message.attachments.prefix(CountLimits.emailAttachments).map { $0.fileName ?? $0.contentType })
-        let existing = try ledger.read { try $0.liveLead(emails: record.emails, phones: record.phones) }
-        let item: LeadBatchItem
-        if let existing {
-            item = LeadBatchItem(leadId: existing, eventKey: "mail:" + identity, idNamespace: Self.idNamespace) { state in
-                guard let state, state.isLive else { return [] }
-                return [.receiveEmail(email)]
-            }
-        } else {
-            let leadId = Ledger.derivedId(actor: Self.idNamespace, key: "mail-lead:" + identity)
-            let input = record.leadInput
-            item = LeadBatchItem(leadId: leadId, eventKey: "mail:" + identity, idNamespace: Self.idNamespace) { state in
-                state == nil ? [.create(leadId: leadId, input), .receiveEmail(email)] : [.receiveEmail(email)]
-            }
-        }
+        let input = record.leadInput
+        let contacts = (emails: record.emails, phones: record.phones)
         let correlation = Ledger.derivedId(actor: Self.idNamespace, key: "mail-correlation:" + identity)
-        let (outcomes, position) = try await ledger.executeBatch(
-            [item][...], actor: entry.savedBy, correlationId: correlation, checkStored: true)
-        if let position { try await ledger.waitUntilApplied(position) }
+        // Looked up and appended under the intake lock: a form submission or another mailbox's message from the
+        // same person at the same time finds this lead instead of making a second one.
+        let outcomes = try await ledger.contactIntake.run { () async throws -> [LeadBatchOutcome] in
+            let existing = try ledger.read { try $0.liveLead(emails: contacts.emails, phones: contacts.phones) }
+            let item: LeadBatchItem
+            if let existing {
+                item = LeadBatchItem(leadId: existing, eventKey: "mail:" + identity, idNamespace: Self.idNamespace) { state in
+                    guard let state, state.isLive else { return [] }
+                    return [.receiveEmail(email)]
+                }
+            } else {
+                let leadId = Ledger.derivedId(actor: Self.idNamespace, key: "mail-lead:" + identity)
+                item = LeadBatchItem(leadId: leadId, eventKey: "mail:" + identity, idNamespace: Self.idNamespace) { state in
+                    state == nil ? [.create(leadId: leadId, input), .receiveEmail(email)] : [.receiveEmail(email)]
+                }
+            }
+            let (outcomes, position) = try await ledger.executeBatch(
+                [item][...], actor: entry.savedBy, correlationId: correlation, checkStored: true)
+            if let position { try await ledger.waitUntilApplied(position) }
+            return outcomes
+        }
         switch outcomes.first {
         case .applied(let before, _, _)?: return before == nil ? .created : .attached
         case .alreadyStored?, .unchanged?, nil: return .duplicate

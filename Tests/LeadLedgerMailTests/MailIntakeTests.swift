@@ -185,4 +185,29 @@ struct MailIntakeTests {
             #expect(try await mail.intake.run(key: "nope") == nil)
         }
     }
+
+    @Test("two mailboxes read at once, each with messages from one new sender, make one lead for that sender")
+    func concurrentMailboxes() async throws {
+        try await MailFixture.with(template: nil) { mail in
+            try await mail.ledger.execute(
+                .settings(.saveMailbox(Mailbox(key: "info", name: "Info", maildir: "info"))), actor: mail.admin)
+            let info = mail.intake.root.appendingPathComponent("info")
+            for folder in ["new", "cur", "tmp"] {
+                try FileManager.default.createDirectory(at: info.appendingPathComponent(folder), withIntermediateDirectories: true)
+            }
+            for index in 0..<20 {
+                let message = "From: Vaida <vaida@example.lt>\r\nSubject: try \(index)\r\nMessage-ID: <v\(index)@example.lt>\r\n\r\nHello\r\n"
+                let folder = index % 2 == 0 ? mail.maildir : info
+                try Data(message.utf8).write(to: folder.appendingPathComponent("new/\(index).M\(index).mx"))
+            }
+            let intake = mail.intake
+            async let sales = intake.run(key: "sales")
+            async let other = intake.run(key: "info")
+            let reports = try await [sales, other].compactMap { $0 }
+            #expect(reports.map(\.read) == [10, 10])
+            #expect(reports.map(\.created).reduce(0, +) == 1 && reports.map(\.attached).reduce(0, +) == 19)
+            let leads = try mail.leads()
+            #expect(leads.count == 1 && leads.first?.receivedEmails.count == 20)
+        }
+    }
 }

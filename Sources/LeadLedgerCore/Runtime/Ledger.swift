@@ -24,6 +24,8 @@ public final class Ledger: Sendable {
     private let observer: CommitObserverToken
     private let lifecycle = Mutex<Lifecycle>(Lifecycle())
     let bootstrapping = Atomic<Bool>(false)
+    /// Serializes the find-or-create sections of intake (web forms, e-mail): see `AsyncSerialLock`.
+    public let contactIntake = AsyncSerialLock()
 
     private struct Lifecycle {
         var closed = false

@@ -159,33 +159,38 @@ struct FormRoutes: APIRouteCollection {
                 .validation, code: first.code, detail: first.message,
                 errors: errors.map { .init(field: $0.column ?? "body", code: $0.code, message: $0.message) })
         }
-        // Who to attach to: a live lead with one of the e-mails, else one of the phones.
-        let existing = try ledger.read { try $0.liveLead(emails: record.emails, phones: record.phones) }
         let text = (["Web form \(form.name):"] + fields.filter { $0.name != form.honeypot && !$0.value.isEmpty }.map { "\($0.name): \($0.value)" })
             .joined(separator: "\n")
         let note = LeadCommand.addEntry(
             EntryInput(entryId: UUID.v7(), text: String(text.prefix(settings.fieldLimits.note)), format: .plain))
         let submission = UUID.v7()
-        let item: LeadBatchItem
-        if let existing {
-            item = LeadBatchItem(leadId: existing, eventKey: "form:\(form.key):\(submission)") { state in
-                guard let state, state.isLive else { return [] }
-                return [note]
+        if record.fullName?.isEmpty ?? true { record.fullName = record.emails.first ?? record.phones.first }
+        if record.source == nil { record.source = form.source ?? "website" }
+        if record.step == nil { record.step = form.step }
+        if record.responsible == nil { record.responsible = form.responsible }
+        let input = record.leadInput
+        let contacts = (emails: record.emails, phones: record.phones)
+        // Who to attach to: a live lead with one of the e-mails, else one of the phones. Looked up and appended
+        // under the intake lock, so two submissions of one person at once make one lead.
+        let outcomes = try await ledger.contactIntake.run { () async throws -> [LeadBatchOutcome] in
+            let existing = try ledger.read { try $0.liveLead(emails: contacts.emails, phones: contacts.phones) }
+            let item: LeadBatchItem
+            if let existing {
+                item = LeadBatchItem(leadId: existing, eventKey: "form:\(form.key):\(submission)") { state in
+                    guard let state, state.isLive else { return [] }
+                    return [note]
+                }
+            } else {
+                let leadId = UUID.v7()
+                item = LeadBatchItem(leadId: leadId, eventKey: "form:\(form.key):\(submission)") { _ in
+                    [.create(leadId: leadId, input), note]
+                }
             }
-        } else {
-            if record.fullName?.isEmpty ?? true { record.fullName = record.emails.first ?? record.phones.first }
-            if record.source == nil { record.source = form.source ?? "website" }
-            if record.step == nil { record.step = form.step }
-            if record.responsible == nil { record.responsible = form.responsible }
-            let leadId = UUID.v7()
-            let input = record.leadInput
-            item = LeadBatchItem(leadId: leadId, eventKey: "form:\(form.key):\(submission)") { _ in
-                [.create(leadId: leadId, input), note]
-            }
+            let (outcomes, position) = try await ledger.executeBatch([item][...], actor: entry.savedBy, correlationId: submission)
+            // The next submission finds this lead by its e-mail or phone only once the projections have it.
+            if let position { try await ledger.waitUntilApplied(position) }
+            return outcomes
         }
-        let (outcomes, position) = try await ledger.executeBatch([item][...], actor: entry.savedBy, correlationId: submission)
-        // The next submission finds this lead by its e-mail or phone only once the projections have it.
-        if let position { try await ledger.waitUntilApplied(position) }
         if case .rejected(let error)? = outcomes.first {
             errors = error.fieldErrors.map { field in
                 ImportRowError(row: 1, column: plan.column(forField: field.field), field: field.field, code: field.code.rawValue, message: field.message)
