@@ -472,6 +472,7 @@ EVENTS = [
     ("AdminDisabled", ADMIN, "An admin account was disabled: its tokens no longer authenticate.", admin()),
     ("ImportStarted", IMPORT, "An import of leads from a file began.", import_(
         ("format", "ImportFormat", "The file's format."), ("fileName", "string?", "The file's name as given."),
+        ("sheet", "string?", "The .xlsx sheet read (none: the first)."),
         ("fileSha256", "sha256", "Lowercase hex SHA-256 of the file's bytes."),
         ("fileBytes", "int", "The file's size in bytes."), ("mode", "ImportMode", "Create, update or both."),
         ("key", "string?", "What finds the lead a row updates: `email`, `phone` or `customFields.<key>`."),

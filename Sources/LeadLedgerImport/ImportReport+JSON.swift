@@ -5,7 +5,7 @@ import LeadDomain
 /// CLI prints it: ids in lowercase, times in ISO 8601, the mapping as `{column: field}`.
 extension ImportReport: Encodable {
     private enum Keys: String, CodingKey {
-        case id, state, dryRun, format, fileName, fileBytes, bytesRead, mode, key, mapping, rows, created, updated
+        case id, state, dryRun, format, fileName, sheet, fileBytes, bytesRead, mode, key, mapping, rows, created, updated
         case unchanged, skipped, failed, errors, failure, revert, startedAt, completedAt, position, author
     }
 
@@ -31,6 +31,7 @@ extension ImportReport: Encodable {
         try c.encode(dryRun, forKey: .dryRun)
         try c.encode(format.rawValue, forKey: .format)
         try c.encodeIfPresent(fileName, forKey: .fileName)
+        try c.encodeIfPresent(sheet, forKey: .sheet)
         try c.encode(fileBytes, forKey: .fileBytes)
         try c.encode(bytesRead, forKey: .bytesRead)
         try c.encode(mode.rawValue, forKey: .mode)

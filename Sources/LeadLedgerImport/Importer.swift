@@ -43,6 +43,8 @@ public struct ImportReport: Sendable, Hashable {
     public var dryRun: Bool
     public var format: ImportFormat
     public var fileName: String?
+    /// The .xlsx sheet read (nil: the first, or not a workbook).
+    public var sheet: String?
     public var fileBytes: Int64
     public var mode: ImportMode
     public var key: String?
@@ -72,6 +74,7 @@ public struct ImportReport: Sendable, Hashable {
         dryRun = false
         format = job.started.format
         fileName = job.started.fileName
+        sheet = job.started.sheet
         fileBytes = job.started.fileBytes
         mode = job.started.mode
         key = job.started.key
@@ -100,6 +103,7 @@ public struct ImportReport: Sendable, Hashable {
         dryRun = request.dryRun
         format = request.read.format
         fileName = request.fileName
+        sheet = request.read.sheet
         fileBytes = request.file.bytes
         mode = request.mode
         key = request.key?.rawValue
@@ -262,7 +266,8 @@ public struct Importer: Sendable {
                 report.startedAt = job.started.at
             } else {
                 let started = ImportStarted(
-                    importId: id, format: request.read.format, fileName: request.fileName, fileSha256: request.file.sha256,
+                    importId: id, format: request.read.format, fileName: request.fileName, sheet: request.read.sheet,
+                    fileSha256: request.file.sha256,
                     fileBytes: request.file.bytes, mode: request.mode, key: request.key?.rawValue, mapping: mapping.stored,
                     at: now, by: actor)
                 let result = try await ledger.appendImportEvent(

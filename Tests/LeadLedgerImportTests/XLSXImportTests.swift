@@ -23,8 +23,10 @@ struct XLSXImportTests {
         #expect(preview.suggested.columns["Бюджет"] == .customField("budget"))
 
         let request = ImportRequest(file: file, fileName: "leads.xlsx", read: ImportReadOptions(format: .xlsx, sheet: "Лиды"))
-        let report = try await importer.run(request, id: UUID(), actor: admin)
+        let id = UUID()
+        let report = try await importer.run(request, id: id, actor: admin)
         #expect(report.rows == 3 && report.created == 2 && report.failed == 1)
+        #expect(try ledger.importJob(id)?.started.sheet == "Лиды", "the job records the sheet it read")
         // Rows as the spreadsheet numbers them: row 4 is empty, so the bad budget is on row 5.
         #expect(report.errors.map(\.row) == [5])
         #expect(report.errors.first?.column == "Бюджет")

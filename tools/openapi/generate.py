@@ -1100,8 +1100,9 @@ schemas = {
     "ImportJob": obj(["id", "state", "dryRun", "format", "fileBytes", "bytesRead", "mode", "mapping", "rows", "created",
                        "updated", "unchanged", "skipped", "failed", "errors", "startedAt", "author"], {
         "id": UUID, "state": {"type": "string", "enum": ["running", "completed", "failed", "reverted"]},
-        "dryRun": {"type": "boolean"}, "format": {"type": "string", "enum": ["csv", "json", "ndjson"]},
-        "fileName": {"type": "string"}, "fileBytes": {"type": "integer", "minimum": 0},
+        "dryRun": {"type": "boolean"}, "format": {"type": "string", "enum": ["csv", "json", "ndjson", "xlsx"]},
+        "fileName": {"type": "string"}, "sheet": {"type": "string", "description": "The .xlsx sheet read (absent: the first)."},
+        "fileBytes": {"type": "integer", "minimum": 0},
         "bytesRead": {"type": "integer", "minimum": 0, "description": "Progress: the bytes of the file read so far."},
         "mode": {"type": "string", "enum": ["create", "update", "upsert"]}, "key": {"type": "string"},
         "mapping": {"type": "object", "additionalProperties": {"type": "string"}},

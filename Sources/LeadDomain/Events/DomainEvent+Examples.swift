@@ -239,7 +239,7 @@ extension DomainEvent {
             .adminDisabled(AdminDisabled(adminId: manager, at: at, by: admin)),
             .importStarted(
                 ImportStarted(
-                    importId: other, format: .csv, fileName: "leads.csv",
+                    importId: other, format: .xlsx, fileName: "leads.xlsx", sheet: "Leads",
                     fileSha256: String(repeating: "cd", count: 32),
                     fileBytes: 48_213, mode: .upsert, key: "email",
                     mapping: [

@@ -3834,6 +3834,7 @@ extension ImportStarted: FastJSONDecodable {
         var importId: UUID?
         var format: ImportFormat?
         var fileName: String?
+        var sheet: String?
         var fileSha256: String?
         var fileBytes: Int64?
         var mode: ImportMode?
@@ -3854,26 +3855,29 @@ extension ImportStarted: FastJSONDecodable {
             } else if memberKey == "fileName", seen & 0x4 == 0 {
                 seen |= 0x4
                 fileName = try reader.field("fileName", String?.self)
-            } else if memberKey == "fileSha256", seen & 0x8 == 0 {
+            } else if memberKey == "sheet", seen & 0x8 == 0 {
                 seen |= 0x8
-                fileSha256 = try reader.field("fileSha256", String.self)
-            } else if memberKey == "fileBytes", seen & 0x10 == 0 {
+                sheet = try reader.field("sheet", String?.self)
+            } else if memberKey == "fileSha256", seen & 0x10 == 0 {
                 seen |= 0x10
-                fileBytes = try reader.field("fileBytes", Int64.self)
-            } else if memberKey == "mode", seen & 0x20 == 0 {
+                fileSha256 = try reader.field("fileSha256", String.self)
+            } else if memberKey == "fileBytes", seen & 0x20 == 0 {
                 seen |= 0x20
-                mode = try reader.field("mode", ImportMode.self)
-            } else if memberKey == "key", seen & 0x40 == 0 {
+                fileBytes = try reader.field("fileBytes", Int64.self)
+            } else if memberKey == "mode", seen & 0x40 == 0 {
                 seen |= 0x40
-                key = try reader.field("key", String?.self)
-            } else if memberKey == "mapping", seen & 0x80 == 0 {
+                mode = try reader.field("mode", ImportMode.self)
+            } else if memberKey == "key", seen & 0x80 == 0 {
                 seen |= 0x80
-                mapping = try reader.field("mapping", [ImportColumn].self)
-            } else if memberKey == "at", seen & 0x100 == 0 {
+                key = try reader.field("key", String?.self)
+            } else if memberKey == "mapping", seen & 0x100 == 0 {
                 seen |= 0x100
-                at = try reader.field("at", Timestamp.self)
-            } else if memberKey == "by", seen & 0x200 == 0 {
+                mapping = try reader.field("mapping", [ImportColumn].self)
+            } else if memberKey == "at", seen & 0x200 == 0 {
                 seen |= 0x200
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x400 == 0 {
+                seen |= 0x400
                 by = try reader.field("by", UUID.self)
             } else {
                 try reader.skipValue()
@@ -3890,6 +3894,7 @@ extension ImportStarted: FastJSONDecodable {
         self.importId = importId
         self.format = format
         self.fileName = fileName
+        self.sheet = sheet
         self.fileSha256 = fileSha256
         self.fileBytes = fileBytes
         self.mode = mode

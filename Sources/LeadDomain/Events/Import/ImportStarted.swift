@@ -14,6 +14,8 @@ public struct ImportStarted: EventPayload {
     public var format: ImportFormat
     /// The file's name as given.
     public var fileName: String?
+    /// The .xlsx sheet read (none: the first).
+    public var sheet: String?
     /// Lowercase hex SHA-256 of the file's bytes.
     public var fileSha256: String
     /// The file's size in bytes.
@@ -30,12 +32,13 @@ public struct ImportStarted: EventPayload {
     public var by: UUID
 
     public init(
-        importId: UUID, format: ImportFormat, fileName: String? = nil, fileSha256: String, fileBytes: Int64,
-        mode: ImportMode, key: String? = nil, mapping: [ImportColumn], at: Timestamp, by: UUID
+        importId: UUID, format: ImportFormat, fileName: String? = nil, sheet: String? = nil, fileSha256: String,
+        fileBytes: Int64, mode: ImportMode, key: String? = nil, mapping: [ImportColumn], at: Timestamp, by: UUID
     ) {
         self.importId = importId
         self.format = format
         self.fileName = fileName
+        self.sheet = sheet
         self.fileSha256 = fileSha256
         self.fileBytes = fileBytes
         self.mode = mode
