@@ -150,6 +150,17 @@ DEFS = {
                     "template": {"type": "string", "description": "Lines like `Name: {{fullName}}` read from the body."},
                     "source": KEY, "step": KEY, "responsible": UUID, "enabled": {"type": "boolean"}},
                    ["key", "name", "maildir", "enabled"]),
+    "BulkOperationKind": {"enum": ["assign", "markStep", "tag", "untag", "setFields", "addTask", "addWatchers", "pause",
+                                   "resume", "delete", "restore"]},
+    "BulkFieldValue": obj({"field": STR, "value": {"type": "string"}}, ["field", "value"]),
+    "BulkOperation": obj({"kind": {"$ref": "#/$defs/BulkOperationKind"}, "responsible": UUID, "step": KEY,
+                          "tags": {"type": "array", "items": STR},
+                          "fields": {"type": "array", "items": {"$ref": "#/$defs/BulkFieldValue"}},
+                          "taskType": KEY, "taskDescription": STR, "taskDue": TS, "taskResponsible": UUID,
+                          "watchers": {"type": "array", "items": UUID}, "until": TS, "withDeals": {"type": "boolean"},
+                          "reason": STR},
+                         ["kind"]),
+    "BulkRefusal": obj({"leadId": UUID, "code": STR, "message": STR}, ["leadId", "code", "message"]),
     "ImportRowError": obj({"row": {"type": "integer", "minimum": 1}, "column": STR, "field": STR, "code": STR,
                            "message": STR}, ["row", "code", "message"]),
     "Permission": {"enum": ["leads.read.all", "leads.delete", "leads.restore", "leads.merge", "settings.manage",
@@ -189,6 +200,12 @@ SWIFT_DEFS = {
                  ("step", "String?"), ("responsible", "UUID?"), ("allowedOrigins", "[String]"), ("honeypot", "String?")],
     "Mailbox": [("key", "String"), ("name", "String"), ("maildir", "String"), ("template", "String?"),
                 ("source", "String?"), ("step", "String?"), ("responsible", "UUID?"), ("enabled", "Bool")],
+    "BulkFieldValue": [("field", "String"), ("value", "String")],
+    "BulkOperation": [("kind", "BulkOperationKind"), ("responsible", "UUID?"), ("step", "String?"), ("tags", "[String]?"),
+                      ("fields", "[BulkFieldValue]?"), ("taskType", "String?"), ("taskDescription", "String?"),
+                      ("taskDue", "Timestamp?"), ("taskResponsible", "UUID?"), ("watchers", "[UUID]?"), ("until", "Timestamp?"),
+                      ("withDeals", "Bool?"), ("reason", "String?")],
+    "BulkRefusal": [("leadId", "UUID"), ("code", "String"), ("message", "String")],
     "ImportRowError": [("row", "Int"), ("column", "String?"), ("field", "String?"), ("code", "String"),
                        ("message", "String")],
     "TaskFieldChanges": [("taskType", "Change<String>?"), ("description", "Change<String>?"),
@@ -204,7 +221,7 @@ SWIFT_DEFS = {
 }
 
 # (name, stream, doc, fields[(name, type, doc)], version, old versions {n: fields})
-LEAD, CUSTOMER, DEAL, SETTINGS, ADMIN, IMPORT = "Lead", "Customer", "Deal", "Settings", "Admin", "Import"
+LEAD, CUSTOMER, DEAL, SETTINGS, ADMIN, IMPORT, BULK = "Lead", "Customer", "Deal", "Settings", "Admin", "Import", "Bulk"
 
 def lead(*fields):
     return [("leadId", "uuid", "The lead (its stream is `lead-<leadId>`).")] + list(fields)
@@ -221,6 +238,10 @@ def admin(*fields):
 def import_(*fields):
     return [("importId", "uuid", "The import (its stream is `import-<importId>`; every event of the import carries "
              "it as its correlation id).")] + list(fields)
+
+def bulk(*fields):
+    return [("bulkId", "uuid", "The bulk operation (its stream is `bulk-<bulkId>`; every event it appends to leads "
+             "carries it as its correlation id).")] + list(fields)
 
 def task_events(prefix, stream, subject, noun):
     """The task events of a stream: the same fields on a lead (`Task…`) and on a deal (`DealTask…`)."""
@@ -487,6 +508,18 @@ EVENTS = [
     ("ImportReverted", IMPORT, "An import was undone: its leads soft-deleted, its updates set back.", import_(
         ("deleted", "int", "Created leads deleted."), ("reverted", "int", "Updated leads set back."),
         ("conflicts", "int", "Leads whose fields changed again after the import; those fields were left."))),
+    ("BulkOperationStarted", BULK, "A bulk operation over a set of leads began: what it does and which leads it takes.", bulk(
+        ("operation", "BulkOperation", "What it does to each lead."),
+        ("filter", "string?", "The lead list filter (a query string) the set was read with; none: an explicit list of ids."),
+        ("leads", "int", "Leads in the set."),
+        ("position", "int", "The log position the set was read at."))),
+    ("BulkOperationCompleted", BULK, "A bulk operation went through every lead of its set.", bulk(
+        ("applied", "int", "Leads changed."), ("unchanged", "int", "Leads that already were as asked."),
+        ("refused", "int", "Leads refused (locked, deleted, out of reach, invalid for them)."),
+        ("refusals", "[BulkRefusal]", "The first refusals, in set order (at most 1,000)."))),
+    ("BulkOperationReverted", BULK, "A bulk operation was undone on the leads it changed.", bulk(
+        ("reverted", "int", "Leads set back."),
+        ("conflicts", "int", "Changes left because the lead changed again since."))),
 ]
 
 COMMON = [("at", "ts", "When it happened (µs since 1970)."), ("by", "uuid", "The admin who caused it.")]
@@ -692,7 +725,7 @@ def main():
         f.write("        }\n    }\n\n")
         f.write("    /// The kind of stream events of this type are appended to.\n")
         f.write("    public var streamKind: StreamKind {\n        switch self {\n")
-        for stream in [LEAD, CUSTOMER, DEAL, SETTINGS, ADMIN, IMPORT]:
+        for stream in [LEAD, CUSTOMER, DEAL, SETTINGS, ADMIN, IMPORT, BULK]:
             cases = [k[1] for k in kinds if k[2] == stream]
             f.write(wrap_case(cases, f"return .{stream.lower()}"))
         f.write("        }\n    }\n}\n")

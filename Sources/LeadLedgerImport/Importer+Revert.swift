@@ -6,7 +6,7 @@ import LeadLedgerCore
 extension Importer {
     /// Undoes a completed import: every lead it created is soft-deleted, every lead it updated gets its fields,
     /// step, responsible and tags back as they were before, each only where the lead still holds what the import
-    /// left (`ImportedChanges`). Reverting again answers the first revert; a revert interrupted part way resumes.
+    /// left (`RevertibleChanges`). Reverting again answers the first revert; a revert interrupted part way resumes.
     ///
     /// - Throws: `ImportError` `notFound` (no such import), `notCompleted` (still running, or interrupted: run it
     ///   again with the same key first).
@@ -22,14 +22,14 @@ extension Importer {
         }
         // What the import did, lead by lead, from its own events (its id is their correlation id).
         var created: [UUID] = []
-        var updated: [UUID: ImportedChanges] = [:]
+        var updated: [UUID: RevertibleChanges] = [:]
         var order: [UUID] = []
         try ledger.forEachEvent(correlatedWith: id, from: job.startedPosition, through: completedPosition) { _, event in
             guard event.kind.streamKind == .lead, let leadId = event.leadId else { return }
             if case .leadCreated = event {
                 created.append(leadId)
             } else if updated[leadId] == nil {
-                var changes = ImportedChanges()
+                var changes = RevertibleChanges()
                 changes.add(event)
                 updated[leadId] = changes
                 order.append(leadId)
@@ -39,8 +39,8 @@ extension Importer {
         }
         let createdSet = Set(created)
         var items: [LeadBatchItem] = []
-        var changesOf: [ImportedChanges] = []
-        var deleteChange = ImportedChanges()
+        var changesOf: [RevertibleChanges] = []
+        var deleteChange = RevertibleChanges()
         deleteChange.created = true
         for leadId in created {
             changesOf.append(deleteChange)
@@ -77,14 +77,14 @@ extension Importer {
         let event = ImportReverted(
             importId: id, deleted: Int64(deleted), reverted: Int64(reverted), conflicts: Int64(conflicts),
             at: ledger.configuration.clock.now(), by: actor)
-        try await ledger.appendImportEvent(
+        try await ledger.appendJobEvent(
             .importReverted(event), actor: actor, eventId: Ledger.derivedId(actor: actor, key: "import:\(id):reverted"),
             expectedVersion: job.version)
         if let position { try await ledger.waitUntilApplied(position) }
         return event
     }
 
-    private func revertItem(_ leadId: UUID, _ changes: ImportedChanges, id: UUID, index: Int) -> LeadBatchItem {
+    private func revertItem(_ leadId: UUID, _ changes: RevertibleChanges, id: UUID, index: Int) -> LeadBatchItem {
         LeadBatchItem(leadId: leadId, eventKey: "import:\(id):revert", sequence: UInt32(truncatingIfNeeded: index)) { state in
             guard let state else { return [] }
             return changes.revertCommands(state).commands

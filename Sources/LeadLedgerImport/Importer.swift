@@ -270,7 +270,7 @@ public struct Importer: Sendable {
                     fileSha256: request.file.sha256,
                     fileBytes: request.file.bytes, mode: request.mode, key: request.key?.rawValue, mapping: mapping.stored,
                     at: now, by: actor)
-                let result = try await ledger.appendImportEvent(
+                let result = try await ledger.appendJobEvent(
                     .importStarted(started), actor: actor, eventId: Ledger.derivedId(actor: actor, key: "import:\(id):started"),
                     expectedVersion: 0)
                 version = result.streamVersion
@@ -299,7 +299,7 @@ public struct Importer: Sendable {
                 importId: id, rows: Int64(report.rows), created: Int64(report.created), updated: Int64(report.updated),
                 unchanged: Int64(report.unchanged), skipped: Int64(report.skipped), failed: Int64(report.failed),
                 errors: report.errors, at: ledger.configuration.clock.now(), by: actor)
-            let result = try await ledger.appendImportEvent(
+            let result = try await ledger.appendJobEvent(
                 .importCompleted(completed), actor: actor, eventId: Ledger.derivedId(actor: actor, key: "import:\(id):completed"),
                 expectedVersion: version)
             report.position = result.lastPosition

@@ -570,6 +570,36 @@ import_paths = {
                     "conflict; a second revert changes nothing.")},
 }
 
+BULK_ID = path_param("id", "The bulk operation.")
+bulk_create = command(
+    "startBulkOperation", "Act on many leads at once: explicit ids or a lead-list filter", "bulk", body="BulkOperationRequest",
+    resource="BulkOperation", errors=(403, 422), if_match=False,
+    description="The set is read at one log position; each lead's commands are decided on its own state, so a locked, "
+                "deleted or out-of-reach lead is refused alone (listed in `refusals`). Ids: at most 10,000 (use a "
+                "filter for more); a filter: at most 200,000 leads. Up to 1,000 leads it runs before answering (200); "
+                "a larger set answers 202 with the job (`Location`). Every event carries the operation's id as "
+                "correlation id. An Idempotency-Key names the operation: a repeat answers it (and finishes one a "
+                "restart interrupted). `delete` needs `leads.delete`, `restore` `leads.restore`.")
+bulk_create["responses"]["202"] = {
+    "description": "Started: the job, whose progress `GET /v1/bulk-operations/{id}` reports.",
+    "headers": {"Location": {"schema": {"type": "string"}}, "X-Request-Id": ref("headers", "X-Request-Id")},
+    "content": {"application/json": {"schema": schema("BulkOperation")}}}
+bulk_paths = {
+    "/v1/bulk-operations": {
+        "post": bulk_create,
+        "get": get("listBulkOperations", "The latest bulk operations, newest first (a manager sees their own)", "bulk",
+                   resource="BulkOperationList", etag=False),
+    },
+    "/v1/bulk-operations/{id}": {"get": get("getBulkOperation", "A bulk operation: progress, counts, refusals", "bulk",
+                                            params=[BULK_ID], resource="BulkOperation", errors=(404,), etag=False)},
+    "/v1/bulk-operations/{id}/revert": {"post": command(
+        "revertBulkOperation", "Undo a completed bulk operation on the leads it changed", "bulk",
+        params=[BULK_ID], resource="BulkOperation", errors=(403, 404, 409), if_match=False, body_required=False,
+        description="Each change is set back only while the lead still holds it (a later change is a conflict and "
+                    "stays). Undoing a delete restores (needs `leads.restore`), undoing a restore deletes (`leads.delete`). "
+                    "A pause is lifted; a resume is not undone. A second revert changes nothing.")},
+}
+
 EXPORT_OPTIONS = [
     query("format", "`csv` (default, RFC 4180, CRLF, UTF-8) or `xlsx` (one sheet, at most 1,048,575 rows).",
           {"type": "string", "enum": ["csv", "xlsx"], "default": "csv"}),
@@ -1052,6 +1082,41 @@ schemas = {
                            "description": "Origins (`https://example.com`) a browser may post from."},
         "honeypot": {"type": "string", "minLength": 1, "maxLength": 100,
                      "description": "A field people never see: a submission filling it is dropped, answered as accepted."}}),
+    "BulkOperationRequest": obj(["operation"], {
+        "ids": {"type": "array", "minItems": 1, "maxItems": 10000, "items": UUID, "description": "The leads (or send `filter`)."},
+        "filter": {"type": "string", "maxLength": 4096,
+                   "description": "`GET /v1/leads` filter parameters as a query string (`step=new&tag=vip&cf.city=Vilnius`); "
+                                  "no sort, order, limit, cursor or count."},
+        "operation": obj(["kind"], {
+            "kind": {"type": "string", "enum": ["assign", "markStep", "tag", "untag", "setFields", "addTask", "addWatchers",
+                                                 "pause", "resume", "delete", "restore"]},
+            "responsible": {**UUID, "description": "assign: the new responsible (absent: nobody)."},
+            "step": {"type": "string", "minLength": 1, "description": "markStep: an active step."},
+            "tags": {"type": "array", "minItems": 1, "maxItems": 20, "items": {"type": "string", "minLength": 1}, "description": "tag, untag."},
+            "fields": {"type": "object", "minProperties": 1, "maxProperties": 50,
+                       "additionalProperties": {"type": "string", "minLength": 1},
+                       "description": "setFields: lead field path → value, read as an import cell (phones, e-mails and tags are added)."},
+            "task": obj(["taskType", "description"], {
+                "taskType": {"type": "string", "minLength": 1}, "description": {"type": "string", "minLength": 1},
+                "due": {"type": "string", "description": "ISO 8601 (a date: the end of that day)."},
+                "responsible": {**UUID, "description": "Default: each lead's responsible."}}),
+            "watchers": {"type": "array", "minItems": 1, "maxItems": 20, "items": UUID, "description": "addWatchers."},
+            "until": {"type": "string", "description": "pause: ISO 8601, in the future."},
+            "withDeals": {"type": "boolean", "description": "delete, restore: the lead's deals too."},
+            "reason": {"type": "string", "maxLength": 1000, "description": "delete: why."}})}),
+    "BulkOperation": obj(["id", "state", "kind", "leads", "done", "applied", "unchanged", "refused", "refusals", "startedAt", "author"], {
+        "id": UUID, "state": {"type": "string", "enum": ["running", "completed", "reverted"]},
+        "kind": {"type": "string"}, "filter": {"type": "string"},
+        "leads": {"type": "integer", "minimum": 0, "description": "Leads in the set."},
+        "done": {"type": "integer", "minimum": 0, "description": "Progress: leads gone through."},
+        "applied": {"type": "integer", "minimum": 0}, "unchanged": {"type": "integer", "minimum": 0},
+        "refused": {"type": "integer", "minimum": 0},
+        "refusals": {"type": "array", "maxItems": 1000, "items": obj(["leadId", "code", "message"], {
+            "leadId": UUID, "code": {"type": "string"}, "message": {"type": "string"}})},
+        "revert": obj(["reverted", "conflicts", "at", "by"], {
+            "reverted": {"type": "integer", "minimum": 0}, "conflicts": {"type": "integer", "minimum": 0}, "at": TIME, "by": UUID}),
+        "startedAt": TIME, "completedAt": TIME, "author": UUID}),
+    "BulkOperationList": obj(["items"], {"items": {"type": "array", "maxItems": 200, "items": schema("BulkOperation")}}),
     "MailboxRequest": obj(["name", "maildir"], {
         "name": {"type": "string", "minLength": 1, "maxLength": 200},
         "maildir": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$",
@@ -1190,9 +1255,10 @@ document = {
         ("imports", "Imports of leads from files, as jobs."),
         ("exports", "Exports of leads, customers and deals to CSV and .xlsx files."),
         ("forms", "Web-to-lead forms: public submissions from a website."),
+        ("bulk", "Bulk operations: one action on many leads, as a job, revertible."),
         ("mail", "E-mail intake: Maildirs read into leads, and what could not be read."),
     ]],
-    "paths": {**operations_paths, **lead_paths, **deal_paths, **customer_paths, **view_paths, **settings_paths, **admin_paths, **event_paths, **import_paths, **export_paths, **form_paths, **mail_paths},
+    "paths": {**operations_paths, **lead_paths, **deal_paths, **customer_paths, **view_paths, **settings_paths, **admin_paths, **event_paths, **import_paths, **export_paths, **form_paths, **mail_paths, **bulk_paths},
     "components": {
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                            "description": "An access token (`llt_` + 43 base64url characters); only its SHA-256 is stored."}},

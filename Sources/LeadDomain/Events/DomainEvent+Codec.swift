@@ -30,6 +30,9 @@ extension DomainEvent {
         case .importStarted(let e): StreamID.importJob(e.importId)
         case .importCompleted(let e): StreamID.importJob(e.importId)
         case .importReverted(let e): StreamID.importJob(e.importId)
+        case .bulkOperationStarted(let e): StreamID.bulkOperation(e.bulkId)
+        case .bulkOperationCompleted(let e): StreamID.bulkOperation(e.bulkId)
+        case .bulkOperationReverted(let e): StreamID.bulkOperation(e.bulkId)
         default:
             if let leadId { StreamID.lead(leadId) } else { StreamID.settings }
         }

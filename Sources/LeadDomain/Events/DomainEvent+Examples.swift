@@ -259,6 +259,19 @@ extension DomainEvent {
                     ], at: at, by: admin)),
             .importReverted(
                 ImportReverted(importId: other, deleted: 100, reverted: 12, conflicts: 1, at: at, by: admin)),
+            .bulkOperationStarted(
+                BulkOperationStarted(
+                    bulkId: other,
+                    operation: BulkOperation(
+                        kind: .setFields, fields: [BulkFieldValue(field: "customFields.city", value: "Vilnius")]),
+                    filter: "step=new&tag=vip", leads: 1_250, position: 42_000, at: at, by: admin)),
+            .bulkOperationCompleted(
+                BulkOperationCompleted(
+                    bulkId: other, applied: 1_200, unchanged: 40, refused: 10,
+                    refusals: [BulkRefusal(leadId: lead, code: "leadDeleted", message: "the lead is deleted")], at: at,
+                    by: admin)),
+            .bulkOperationReverted(
+                BulkOperationReverted(bulkId: other, reverted: 1_190, conflicts: 10, at: at, by: admin)),
         ]
     }()
 }

@@ -103,6 +103,9 @@ public enum DomainEvent: Sendable, Hashable {
     case importStarted(ImportStarted)
     case importCompleted(ImportCompleted)
     case importReverted(ImportReverted)
+    case bulkOperationStarted(BulkOperationStarted)
+    case bulkOperationCompleted(BulkOperationCompleted)
+    case bulkOperationReverted(BulkOperationReverted)
 
     /// The payload, for code that treats every event alike (encoding, `at`, `by`).
     public var payload: any EventPayload {
@@ -198,6 +201,9 @@ public enum DomainEvent: Sendable, Hashable {
         case .importStarted(let payload): payload
         case .importCompleted(let payload): payload
         case .importReverted(let payload): payload
+        case .bulkOperationStarted(let payload): payload
+        case .bulkOperationCompleted(let payload): payload
+        case .bulkOperationReverted(let payload): payload
         }
     }
 
@@ -322,6 +328,12 @@ public enum DomainEvent: Sendable, Hashable {
         case (.importStarted, 1): return .importStarted(try decoder.decode(ImportStarted.self, from: payload))
         case (.importCompleted, 1): return .importCompleted(try decoder.decode(ImportCompleted.self, from: payload))
         case (.importReverted, 1): return .importReverted(try decoder.decode(ImportReverted.self, from: payload))
+        case (.bulkOperationStarted, 1):
+            return .bulkOperationStarted(try decoder.decode(BulkOperationStarted.self, from: payload))
+        case (.bulkOperationCompleted, 1):
+            return .bulkOperationCompleted(try decoder.decode(BulkOperationCompleted.self, from: payload))
+        case (.bulkOperationReverted, 1):
+            return .bulkOperationReverted(try decoder.decode(BulkOperationReverted.self, from: payload))
         default:
             throw EventCodecError.unsupportedSchemaVersion(type: kind.rawValue, schemaVersion: schemaVersion)
         }
@@ -522,6 +534,12 @@ public enum DomainEvent: Sendable, Hashable {
             return .importCompleted(try JSONReader.decode(ImportCompleted.self, from: payload))
         case (.importReverted, 1):
             return .importReverted(try JSONReader.decode(ImportReverted.self, from: payload))
+        case (.bulkOperationStarted, 1):
+            return .bulkOperationStarted(try JSONReader.decode(BulkOperationStarted.self, from: payload))
+        case (.bulkOperationCompleted, 1):
+            return .bulkOperationCompleted(try JSONReader.decode(BulkOperationCompleted.self, from: payload))
+        case (.bulkOperationReverted, 1):
+            return .bulkOperationReverted(try JSONReader.decode(BulkOperationReverted.self, from: payload))
         default:
             return nil
         }

@@ -93,6 +93,9 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case importStarted = "ImportStarted"
     case importCompleted = "ImportCompleted"
     case importReverted = "ImportReverted"
+    case bulkOperationStarted = "BulkOperationStarted"
+    case bulkOperationCompleted = "BulkOperationCompleted"
+    case bulkOperationReverted = "BulkOperationReverted"
 
     /// The schema version new events of this type are written with.
     public var schemaVersion: UInt16 {
@@ -112,7 +115,7 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
             .convertedLeadLockChanged, .currencyRatesSet, .importMappingSaved, .importMappingRemoved, .leadFormSaved,
             .leadFormRemoved, .mailboxSaved, .mailboxRemoved, .phoneCountrySet, .adminCreated, .roleChanged,
             .permissionsChanged, .tokenIssued, .tokenRevoked, .adminDisabled, .importStarted, .importCompleted,
-            .importReverted:
+            .importReverted, .bulkOperationStarted, .bulkOperationCompleted, .bulkOperationReverted:
             return 1
         case .noteAdded, .leadDeleted, .leadRestored, .customerRegistered:
             return 2
@@ -146,6 +149,8 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
             return .admin
         case .importStarted, .importCompleted, .importReverted:
             return .import
+        case .bulkOperationStarted, .bulkOperationCompleted, .bulkOperationReverted:
+            return .bulk
         }
     }
 }

@@ -23,12 +23,16 @@ public enum StreamID {
     /// `import-<uuid>` for an import of leads from a file.
     public static func importJob(_ id: UUID) -> String { "import-" + id.uuidString.lowercased() }
 
+    /// `bulk-<uuid>` for a bulk operation over leads.
+    public static func bulkOperation(_ id: UUID) -> String { "bulk-" + id.uuidString.lowercased() }
+
     /// The aggregate a stream id names, or `nil` if the id is not one of the domain's.
     public static func parse(_ streamID: String) -> Aggregate? {
         if streamID == settings { return .settings }
         for (prefix, make) in [
             ("lead-", Aggregate.lead), ("customer-", Aggregate.customer), ("deal-", Aggregate.deal),
             ("admin-", Aggregate.admin), ("import-", Aggregate.importJob),
+            ("bulk-", Aggregate.bulkOperation),
         ] as [(String, (UUID) -> Aggregate)] where streamID.hasPrefix(prefix) {
             guard let id = UUID(uuidString: String(streamID.dropFirst(prefix.count))) else { return nil }
             return make(id)
@@ -43,6 +47,7 @@ public enum StreamID {
         case deal(UUID)
         case admin(UUID)
         case importJob(UUID)
+        case bulkOperation(UUID)
         case settings
     }
 }

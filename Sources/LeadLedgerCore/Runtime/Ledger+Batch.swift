@@ -41,20 +41,23 @@ extension Ledger {
         EventIdentity.correlationId(actor: actor, key: key, request: request)
     }
 
-    /// Appends one event of an import's own stream (`import-<id>`) after `expectedVersion`, with the import's id
-    /// as correlation id and `eventId` as its id (a repeated append of the same event is answered, not doubled).
+    /// Appends one event of a job's own stream (`import-<id>`, `bulk-<id>`) after `expectedVersion`, with the job's
+    /// id as correlation id and `eventId` as its id (a repeated append of the same event is answered, not doubled).
     @discardableResult
-    public func appendImportEvent(_ event: DomainEvent, actor: UUID, eventId: UUID, expectedVersion: UInt64) async throws
+    public func appendJobEvent(_ event: DomainEvent, actor: UUID, eventId: UUID, expectedVersion: UInt64) async throws
         -> AppendResult
     {
         try enter()
         defer { leave() }
-        guard event.kind.streamKind == .import, case .importJob(let importId)? = StreamID.parse(event.streamID) else {
-            throw LedgerError(.invalidArgument, "not an import event")
+        let jobId: UUID
+        switch StreamID.parse(event.streamID) {
+        case .importJob(let id)? where event.kind.streamKind == .import: jobId = id
+        case .bulkOperation(let id)? where event.kind.streamKind == .bulk: jobId = id
+        default: throw LedgerError(.invalidArgument, "not an import or bulk operation event")
         }
         let proposed = ProposedEvent(
             id: eventId, type: event.typeName, schemaVersion: event.schemaVersion, recordedAt: event.payload.at.rawValue,
-            metadata: EventMetadata(actor: actor.uuidString.lowercased(), correlationId: importId),
+            metadata: EventMetadata(actor: actor.uuidString.lowercased(), correlationId: jobId),
             payload: try event.encodedPayload())
         return try await log.append(
             [proposed], to: event.streamID, expectedVersion: expectedVersion == 0 ? .noStream : .exact(expectedVersion))

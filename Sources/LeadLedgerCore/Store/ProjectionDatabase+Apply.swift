@@ -45,6 +45,7 @@ struct StoreWriter {
         case .deal: try applyDealEvent(e.event, txn)
         case .admin: try applyAdminEvent(e.event, txn)
         case .import: break  // an import's own record; its rows are lead events
+        case .bulk: break  // a bulk operation's own record; its changes are lead events
         case .settings:
             settings = SettingsState.evolve(settings, e.event)
             settingsChanged = true

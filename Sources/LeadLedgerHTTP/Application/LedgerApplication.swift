@@ -16,6 +16,7 @@ public func ledgerRoutes(ledger: Ledger, metrics: PrometheusCollectorRegistry, m
         ImportRoutes(commands: commands),
         FormRoutes(commands: commands),
         MailRoutes(commands: commands, intake: mail),
+        BulkRoutes(commands: commands),
         DealRoutes(commands: commands),
         CustomerRoutes(commands: commands),
         LeadListRoutes(reads: commands.reads),

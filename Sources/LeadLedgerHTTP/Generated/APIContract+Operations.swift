@@ -132,6 +132,10 @@ extension APIContract {
         "POST /v1/forms/{key}/submissions": Operation(query: [], queryPrefixes: [], body: .formSubmission),
         "POST /v1/mailboxes/{key}/intake": Operation(query: [], queryPrefixes: [], body: nil),
         "GET /v1/mailboxes/{key}/quarantine": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/bulk-operations": Operation(query: [], queryPrefixes: [], body: .bulkOperationRequest),
+        "GET /v1/bulk-operations": Operation(query: [], queryPrefixes: [], body: nil),
+        "GET /v1/bulk-operations/{id}": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/bulk-operations/{id}/revert": Operation(query: [], queryPrefixes: [], body: nil),
     ]
 }
 
@@ -159,6 +163,29 @@ extension APIContract.Shape {
     /// The `Assign` request body.
     static let assign: Self = .object(fields: [
         "responsible": .init(nullable: true, shape: .any),
+    ], others: nil)
+
+    /// The `BulkOperationRequest` request body.
+    static let bulkOperationRequest: Self = .object(fields: [
+        "ids": .init(nullable: false, shape: .array(.any)),
+        "filter": .init(nullable: false, shape: .any),
+        "operation": .init(nullable: false, shape: .object(fields: [
+            "kind": .init(nullable: false, shape: .any),
+            "responsible": .init(nullable: false, shape: .any),
+            "step": .init(nullable: false, shape: .any),
+            "tags": .init(nullable: false, shape: .array(.any)),
+            "fields": .init(nullable: false, shape: .object(fields: [:], others: .init(nullable: false, shape: .any))),
+            "task": .init(nullable: false, shape: .object(fields: [
+                "taskType": .init(nullable: false, shape: .any),
+                "description": .init(nullable: false, shape: .any),
+                "due": .init(nullable: false, shape: .any),
+                "responsible": .init(nullable: false, shape: .any),
+            ], others: nil)),
+            "watchers": .init(nullable: false, shape: .array(.any)),
+            "until": .init(nullable: false, shape: .any),
+            "withDeals": .init(nullable: false, shape: .any),
+            "reason": .init(nullable: false, shape: .any),
+        ], others: nil)),
     ], others: nil)
 
     /// The `Call` request body.

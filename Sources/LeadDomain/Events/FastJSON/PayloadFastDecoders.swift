@@ -4027,6 +4027,158 @@ extension ImportReverted: FastJSONDecodable {
     }
 }
 
+extension BulkOperationStarted: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var bulkId: UUID?
+        var operation: BulkOperation?
+        var filter: String?
+        var leads: Int64?
+        var position: Int64?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "bulkId", seen & 0x1 == 0 {
+                seen |= 0x1
+                bulkId = try reader.field("bulkId", UUID.self)
+            } else if memberKey == "operation", seen & 0x2 == 0 {
+                seen |= 0x2
+                operation = try reader.field("operation", BulkOperation.self)
+            } else if memberKey == "filter", seen & 0x4 == 0 {
+                seen |= 0x4
+                filter = try reader.field("filter", String?.self)
+            } else if memberKey == "leads", seen & 0x8 == 0 {
+                seen |= 0x8
+                leads = try reader.field("leads", Int64.self)
+            } else if memberKey == "position", seen & 0x10 == 0 {
+                seen |= 0x10
+                position = try reader.field("position", Int64.self)
+            } else if memberKey == "at", seen & 0x20 == 0 {
+                seen |= 0x20
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x40 == 0 {
+                seen |= 0x40
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let bulkId else { throw reader.missing("bulkId") }
+        guard let operation else { throw reader.missing("operation") }
+        guard let leads else { throw reader.missing("leads") }
+        guard let position else { throw reader.missing("position") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.bulkId = bulkId
+        self.operation = operation
+        self.filter = filter
+        self.leads = leads
+        self.position = position
+        self.at = at
+        self.by = by
+    }
+}
+
+extension BulkOperationCompleted: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var bulkId: UUID?
+        var applied: Int64?
+        var unchanged: Int64?
+        var refused: Int64?
+        var refusals: [BulkRefusal]?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "bulkId", seen & 0x1 == 0 {
+                seen |= 0x1
+                bulkId = try reader.field("bulkId", UUID.self)
+            } else if memberKey == "applied", seen & 0x2 == 0 {
+                seen |= 0x2
+                applied = try reader.field("applied", Int64.self)
+            } else if memberKey == "unchanged", seen & 0x4 == 0 {
+                seen |= 0x4
+                unchanged = try reader.field("unchanged", Int64.self)
+            } else if memberKey == "refused", seen & 0x8 == 0 {
+                seen |= 0x8
+                refused = try reader.field("refused", Int64.self)
+            } else if memberKey == "refusals", seen & 0x10 == 0 {
+                seen |= 0x10
+                refusals = try reader.field("refusals", [BulkRefusal].self)
+            } else if memberKey == "at", seen & 0x20 == 0 {
+                seen |= 0x20
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x40 == 0 {
+                seen |= 0x40
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let bulkId else { throw reader.missing("bulkId") }
+        guard let applied else { throw reader.missing("applied") }
+        guard let unchanged else { throw reader.missing("unchanged") }
+        guard let refused else { throw reader.missing("refused") }
+        guard let refusals else { throw reader.missing("refusals") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.bulkId = bulkId
+        self.applied = applied
+        self.unchanged = unchanged
+        self.refused = refused
+        self.refusals = refusals
+        self.at = at
+        self.by = by
+    }
+}
+
+extension BulkOperationReverted: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var bulkId: UUID?
+        var reverted: Int64?
+        var conflicts: Int64?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "bulkId", seen & 0x1 == 0 {
+                seen |= 0x1
+                bulkId = try reader.field("bulkId", UUID.self)
+            } else if memberKey == "reverted", seen & 0x2 == 0 {
+                seen |= 0x2
+                reverted = try reader.field("reverted", Int64.self)
+            } else if memberKey == "conflicts", seen & 0x4 == 0 {
+                seen |= 0x4
+                conflicts = try reader.field("conflicts", Int64.self)
+            } else if memberKey == "at", seen & 0x8 == 0 {
+                seen |= 0x8
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x10 == 0 {
+                seen |= 0x10
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let bulkId else { throw reader.missing("bulkId") }
+        guard let reverted else { throw reader.missing("reverted") }
+        guard let conflicts else { throw reader.missing("conflicts") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.bulkId = bulkId
+        self.reverted = reverted
+        self.conflicts = conflicts
+        self.at = at
+        self.by = by
+    }
+}
+
 extension Address: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var country: String?
@@ -4062,6 +4214,141 @@ extension Address: FastJSONDecodable {
         self.street = street
         self.building = building
         self.flat = flat
+    }
+}
+
+extension BulkFieldValue: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var field: String?
+        var value: String?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "field", seen & 0x1 == 0 {
+                seen |= 0x1
+                field = try reader.field("field", String.self)
+            } else if memberKey == "value", seen & 0x2 == 0 {
+                seen |= 0x2
+                value = try reader.field("value", String.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let field else { throw reader.missing("field") }
+        guard let value else { throw reader.missing("value") }
+        self.field = field
+        self.value = value
+    }
+}
+
+extension BulkOperation: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var kind: BulkOperationKind?
+        var responsible: UUID?
+        var step: String?
+        var tags: [String]?
+        var fields: [BulkFieldValue]?
+        var taskType: String?
+        var taskDescription: String?
+        var taskDue: Timestamp?
+        var taskResponsible: UUID?
+        var watchers: [UUID]?
+        var until: Timestamp?
+        var withDeals: Bool?
+        var reason: String?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "kind", seen & 0x1 == 0 {
+                seen |= 0x1
+                kind = try reader.field("kind", BulkOperationKind.self)
+            } else if memberKey == "responsible", seen & 0x2 == 0 {
+                seen |= 0x2
+                responsible = try reader.field("responsible", UUID?.self)
+            } else if memberKey == "step", seen & 0x4 == 0 {
+                seen |= 0x4
+                step = try reader.field("step", String?.self)
+            } else if memberKey == "tags", seen & 0x8 == 0 {
+                seen |= 0x8
+                tags = try reader.field("tags", [String]?.self)
+            } else if memberKey == "fields", seen & 0x10 == 0 {
+                seen |= 0x10
+                fields = try reader.field("fields", [BulkFieldValue]?.self)
+            } else if memberKey == "taskType", seen & 0x20 == 0 {
+                seen |= 0x20
+                taskType = try reader.field("taskType", String?.self)
+            } else if memberKey == "taskDescription", seen & 0x40 == 0 {
+                seen |= 0x40
+                taskDescription = try reader.field("taskDescription", String?.self)
+            } else if memberKey == "taskDue", seen & 0x80 == 0 {
+                seen |= 0x80
+                taskDue = try reader.field("taskDue", Timestamp?.self)
+            } else if memberKey == "taskResponsible", seen & 0x100 == 0 {
+                seen |= 0x100
+                taskResponsible = try reader.field("taskResponsible", UUID?.self)
+            } else if memberKey == "watchers", seen & 0x200 == 0 {
+                seen |= 0x200
+                watchers = try reader.field("watchers", [UUID]?.self)
+            } else if memberKey == "until", seen & 0x400 == 0 {
+                seen |= 0x400
+                until = try reader.field("until", Timestamp?.self)
+            } else if memberKey == "withDeals", seen & 0x800 == 0 {
+                seen |= 0x800
+                withDeals = try reader.field("withDeals", Bool?.self)
+            } else if memberKey == "reason", seen & 0x1000 == 0 {
+                seen |= 0x1000
+                reason = try reader.field("reason", String?.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let kind else { throw reader.missing("kind") }
+        self.kind = kind
+        self.responsible = responsible
+        self.step = step
+        self.tags = tags
+        self.fields = fields
+        self.taskType = taskType
+        self.taskDescription = taskDescription
+        self.taskDue = taskDue
+        self.taskResponsible = taskResponsible
+        self.watchers = watchers
+        self.until = until
+        self.withDeals = withDeals
+        self.reason = reason
+    }
+}
+
+extension BulkRefusal: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var leadId: UUID?
+        var code: String?
+        var message: String?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "leadId", seen & 0x1 == 0 {
+                seen |= 0x1
+                leadId = try reader.field("leadId", UUID.self)
+            } else if memberKey == "code", seen & 0x2 == 0 {
+                seen |= 0x2
+                code = try reader.field("code", String.self)
+            } else if memberKey == "message", seen & 0x4 == 0 {
+                seen |= 0x4
+                message = try reader.field("message", String.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let leadId else { throw reader.missing("leadId") }
+        guard let code else { throw reader.missing("code") }
+        guard let message else { throw reader.missing("message") }
+        self.leadId = leadId
+        self.code = code
+        self.message = message
     }
 }
 
@@ -4778,6 +5065,7 @@ extension TaskFieldChanges: FastJSONDecodable {
 }
 
 extension AdminRole: FastJSONDecodable {}
+extension BulkOperationKind: FastJSONDecodable {}
 extension CustomFieldType: FastJSONDecodable {}
 extension CustomerKind: FastJSONDecodable {}
 extension DealStageKind: FastJSONDecodable {}

@@ -1,15 +1,27 @@
 import Foundation
 
-/// What one import did to one lead, gathered from the import's events (those carrying its correlation id), and
-/// the commands that undo it: a lead the import created is deleted; for a lead it updated, every field is set back
-/// to its value before the import, the step and responsible too, and the tags it added are removed, each only
-/// while the lead still holds what the import left (a field changed since is a conflict and is left alone).
-public struct ImportedChanges: Sendable, Hashable {
+/// What one import or bulk operation did to one lead, gathered from its events (those carrying its correlation
+/// id), and the commands that undo it: a lead it created is deleted, one it deleted restored (one it restored
+/// deleted); otherwise every field is set back to its value before, the step and responsible too, the tags it
+/// added removed and those it removed added, its watchers and tasks removed, a pause it set lifted. Each only while the lead still holds what it left: a change made again since is a conflict
+/// and is left alone.
+public struct RevertibleChanges: Sendable, Hashable {
     public var created = false
     public var fields = LeadFieldChanges()
     public var step: Change<String>?
     public var responsible: Change<UUID?>?
     public var tags: [String] = []
+    public var untagged: [String] = []
+    public var watchers: [UUID] = []
+    public var tasks: [UUID] = []
+    public var pause: Change<Timestamp?>?
+    /// Deleted (`deleted` true) or restored by it, with or without the deals.
+    public var deletion: Deletion?
+
+    public struct Deletion: Sendable, Hashable {
+        public var deleted: Bool
+        public var withDeals: Bool
+    }
 
     public init() {}
 
@@ -41,6 +53,13 @@ public struct ImportedChanges: Sendable, Hashable {
         case .leadStepMarked(let e): step = merge(step, Change(from: e.from, to: e.to))
         case .leadAssigned(let e): responsible = merge(responsible, Change(from: e.from, to: e.to))
         case .leadTagged(let e): tags.append(e.tag)
+        case .leadUntagged(let e): untagged.append(e.tag)
+        case .watcherAdded(let e): watchers.append(e.watcher)
+        case .taskAdded(let e): tasks.append(e.taskId)
+        // The pause a LeadPaused replaced is not in the event: its revert lifts the pause (and a resume is not undone).
+        case .leadPaused(let e): pause = Change(from: nil, to: e.until)
+        case .leadDeleted(let e): deletion = Deletion(deleted: true, withDeals: !e.dealIds.isEmpty)
+        case .leadRestored(let e): deletion = Deletion(deleted: false, withDeals: !e.dealIds.isEmpty)
         default: break
         }
     }
@@ -48,6 +67,13 @@ public struct ImportedChanges: Sendable, Hashable {
     /// The commands that undo the import on `lead` as it is now, and how many of the import's changes were
     /// left because the lead changed again since. A deleted lead gets none.
     public func revertCommands(_ lead: LeadState) -> (commands: [LeadCommand], conflicts: Int) {
+        if let deletion {
+            switch (deletion.deleted, lead.deleted) {
+            case (true, true): return ([.restore(withDeals: deletion.withDeals)], 0)
+            case (false, false): return ([.delete(reason: "bulk operation reverted", withDeals: deletion.withDeals)], 0)
+            default: return ([], 1)
+            }
+        }
         guard !lead.deleted else { return ([], 0) }
         if created { return ([.delete(reason: "import reverted")], 0) }
         var conflicts = 0
@@ -81,6 +107,16 @@ public struct ImportedChanges: Sendable, Hashable {
         if let responsible = back(responsible, lead.responsible, { $0 }) { commands.append(.assign(responsible)) }
         let present = Set(lead.tags.map(TagName.key))
         for tag in tags where present.contains(TagName.key(tag)) { commands.append(.untag(tag)) }
+        for tag in untagged where !present.contains(TagName.key(tag)) { commands.append(.tag(tag)) }
+        for watcher in watchers where lead.watchers.contains(watcher) { commands.append(.removeWatcher(watcher)) }
+        for task in tasks where lead.tasks.contains(where: { $0.id == task }) { commands.append(.task(.delete(task))) }
+        if let pause {
+            if lead.pausedUntil != pause.to {
+                conflicts += 1
+            } else if lead.pausedUntil != nil {
+                commands.append(.resume)
+            }
+        }
         return (commands, conflicts)
     }
 }
