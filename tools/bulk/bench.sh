@@ -23,34 +23,13 @@ while [ $# -gt 0 ]; do
         --filter) filter="$2"; shift 2 ;;
         --kind) kind="$2"; shift 2 ;;
         --perf) perf_out="$2"; shift 2 ;;
-        *) echo "usage: $0 --data DIR [--bin PATH] [--filter QUERY] [--kind assign|tag]" >&2; exit 2 ;;
+        *) echo "usage: $0 --data DIR [--bin PATH] [--filter QUERY] [--kind assign|tag] [--perf FILE]" >&2; exit 2 ;;
     esac
 done
 [ -n "$data" ] || { echo "$0: --data DIR is required" >&2; exit 2; }
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-if [ -z "$bin" ]; then
-    (cd "$root" && swift build -c release --product leadledger >&2)
-    bin="$root/.build/release/leadledger"
-fi
-
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-token="$("$bin" token create --data "$data" --label bulk-bench)"
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-"$bin" serve --data "$data" --host 127.0.0.1 --port "$port" --mail-poll-seconds 0 >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 6000); do
-    curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-    sleep 0.1
-done
-api="http://127.0.0.1:$port"
+source "$(dirname "$0")/../lib/serve.sh"
+bench_build_binary
+bench_start_server bulk-bench --mail-poll-seconds 0
 auth="Authorization: Bearer $token"
 manager="$(curl -fsS -X POST "$api/v1/admins" -H "$auth" -H 'Content-Type: application/json' \
     -d '{"name":"Bench Manager","role":"manager","permissions":[]}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"

@@ -24,29 +24,9 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$data" ] || { echo "$0: --data DIR is required" >&2; exit 2; }
 [ ${#what[@]} -gt 0 ] || what=(leads:csv leads:xlsx)
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-if [ -z "$bin" ]; then
-    (cd "$root" && swift build -c release --product leadledger >&2)
-    bin="$root/.build/release/leadledger"
-fi
-
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-token="$("$bin" token create --data "$data" --label export-bench)"
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-"$bin" serve --data "$data" --host 127.0.0.1 --port "$port" >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 6000); do  # up to 10 minutes: a store of another format is rebuilt first
-    curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-    sleep 0.1
-done
+source "$(dirname "$0")/../lib/serve.sh"
+bench_build_binary
+bench_start_server export-bench
 
 for item in "${what[@]}"; do
     table="${item%%:*}"
