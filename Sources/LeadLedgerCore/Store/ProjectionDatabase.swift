@@ -58,14 +58,20 @@ public final class ProjectionDatabase: Sendable {
 
     public let openState: OpenState
 
+    public static let defaultMapSize = 1 << 38
+
     /// Opens (creating when absent) the store in `directory`. A store of another format version is emptied
     /// (`openState` says so) and the caller replays the log into it; with `emptyOnMismatch: false` (a process
     /// beside the server, which owns the store) it is refused instead.
     ///
     /// `durability: .discardable` is for a store that is thrown away after use (a temporary replay, a test): its
     /// commits do not wait for the disk at all, and a crash may leave it torn.
+    ///
+    /// `mapSize` is address space, not memory: 256 GiB holds about 80 million leads (3.2 KB each). A process maps one
+    /// per open store, and x86-64 gives a process 128 TiB, so a larger default would cap how many stores a process
+    /// (a test run, a server during a rebuild) can have open at once.
     public init(
-        directory: String, mapSize: Int = 1 << 40, emptyOnMismatch: Bool = true, durability: Durability = .rebuildable
+        directory: String, mapSize: Int = defaultMapSize, emptyOnMismatch: Bool = true, durability: Durability = .rebuildable
     ) throws {
         self.directory = directory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
