@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "LeadLedgerImport", targets: ["LeadLedgerImport"]),
         .library(name: "LeadLedgerExport", targets: ["LeadLedgerExport"]),
         .library(name: "LeadLedgerMail", targets: ["LeadLedgerMail"]),
+        .library(name: "LeadLedgerMessages", targets: ["LeadLedgerMessages"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -34,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
     ],
     targets: [
         // C libraries, through pkg-config; `make deps` installs the Debian packages.
@@ -94,11 +96,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Messages to leads: templates rendered with swift-mustache (HTML-escaped in HTML bodies).
+        .target(
+            name: "LeadLedgerMessages",
+            dependencies: ["LeadDomain", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strict
+        ),
         // The HTTP API (Hummingbird 2).
         .target(
             name: "LeadLedgerHTTP",
             dependencies: [
                 "EventLog", "LeadDomain", "LeadLedgerCore", "LeadLedgerExport", "LeadLedgerImport", "LeadLedgerMail",
+                "LeadLedgerMessages",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -135,6 +144,7 @@ let package = Package(
         .testTarget(name: "LeadLedgerCoreTests", dependencies: ["LeadLedgerCore", "LeadDomain", "EventLog"]),
         .testTarget(name: "LeadLedgerImportTests", dependencies: ["LeadLedgerImport", "LeadLedgerCore", "LeadDomain"]),
         .testTarget(name: "LeadLedgerMailTests", dependencies: ["LeadLedgerMail", "LeadLedgerCore", "LeadDomain"]),
+        .testTarget(name: "LeadLedgerMessagesTests", dependencies: ["LeadLedgerMessages", "LeadDomain"]),
         .testTarget(
             name: "LeadLedgerExportTests",
             dependencies: [

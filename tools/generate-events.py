@@ -150,6 +150,10 @@ DEFS = {
                     "template": {"type": "string", "description": "Lines like `Name: {{fullName}}` read from the body."},
                     "source": KEY, "step": KEY, "responsible": UUID, "enabled": {"type": "boolean"}},
                    ["key", "name", "maildir", "enabled"]),
+    "MessageTemplate": obj({"key": KEY, "name": STR, "subject": STR,
+                            "text": {"type": "string", "description": "The plain-text body (Mustache)."},
+                            "html": {"type": "string", "description": "The HTML body (Mustache; variables HTML-escaped)."}},
+                           ["key", "name", "subject"]),
     "BulkOperationKind": {"enum": ["assign", "markStep", "tag", "untag", "setFields", "addTask", "addWatchers", "pause",
                                    "resume", "delete", "restore"]},
     "BulkFieldValue": obj({"field": STR, "value": {"type": "string"}}, ["field", "value"]),
@@ -200,6 +204,7 @@ SWIFT_DEFS = {
                  ("step", "String?"), ("responsible", "UUID?"), ("allowedOrigins", "[String]"), ("honeypot", "String?")],
     "Mailbox": [("key", "String"), ("name", "String"), ("maildir", "String"), ("template", "String?"),
                 ("source", "String?"), ("step", "String?"), ("responsible", "UUID?"), ("enabled", "Bool")],
+    "MessageTemplate": [("key", "String"), ("name", "String"), ("subject", "String"), ("text", "String?"), ("html", "String?")],
     "BulkFieldValue": [("field", "String"), ("value", "String")],
     "BulkOperation": [("kind", "BulkOperationKind"), ("responsible", "UUID?"), ("step", "String?"), ("tags", "[String]?"),
                       ("fields", "[BulkFieldValue]?"), ("taskType", "String?"), ("taskDescription", "String?"),
@@ -475,6 +480,10 @@ EVENTS = [
         ("mailbox", "Mailbox", "The mailbox.")]),
     ("MailboxRemoved", SETTINGS, "A mailbox was removed: its Maildir is no longer read.", [
         ("key", "key", "The mailbox.")]),
+    ("MessageTemplateSaved", SETTINGS, "A message template (subject, plain-text and HTML bodies) was saved (or replaced).", [
+        ("template", "MessageTemplate", "The template.")]),
+    ("MessageTemplateRemoved", SETTINGS, "A message template was removed.", [
+        ("key", "key", "The template.")]),
     ("PhoneCountrySet", SETTINGS, "The country whose dialling plan reads phone numbers written without a country code was set.", [
         ("country", "string?", "ISO 3166-1 alpha-2 code; none: numbers are compared as written.")]),
 

@@ -394,6 +394,11 @@ settings_paths = {
         "delete": settings_command("removeLeadForm", "Remove a web-to-lead form (its submissions are refused from then on)",
                                    params=[KEY_PARAM]),
     },
+    "/v1/settings/message-templates/{key}": {
+        "put": settings_command("saveMessageTemplate", "Save (or replace) a message template: subject, text and HTML bodies (Mustache)",
+                                params=[KEY_PARAM], body="MessageTemplateRequest"),
+        "delete": settings_command("removeMessageTemplate", "Remove a message template", params=[KEY_PARAM]),
+    },
     "/v1/settings/mailboxes/{key}": {
         "put": settings_command("saveMailbox", "Save (or replace) a mailbox for e-mail intake: its Maildir, template, defaults",
                                 params=[KEY_PARAM], body="MailboxRequest"),
@@ -696,6 +701,22 @@ form_paths = {
 }
 
 MAILBOX_KEY = path_param("key", "The mailbox's key.", {"type": "string", "minLength": 1})
+template_paths = {
+    "/v1/message-templates/{key}/preview": {"post": {
+        "operationId": "previewMessageTemplate", "tags": ["messages"], "summary": "A message template rendered for one lead",
+        "description": "The subject, text and HTML bodies as a send renders them for a lead the caller reaches "
+                       "(otherwise a 422 on `leadId`, whether or not the lead exists).",
+        "parameters": [path_param("key", "The template's key.", {"type": "string", "minLength": 1})],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": schema("MessagePreviewRequest")}}},
+        "responses": {
+            "200": {"description": "Rendered.", "headers": {"X-Log-Position": ref("headers", "X-Log-Position")},
+                    "content": {"application/json": {"schema": schema("RenderedMessage")}}},
+            "400": ref("responses", "BadRequest"), "401": ref("responses", "Unauthorized"), "404": ref("responses", "NotFound"),
+            "413": ref("responses", "ContentTooLarge"), "422": ref("responses", "UnprocessableContent"),
+            "500": ref("responses", "InternalError"), "503": ref("responses", "Unavailable"),
+        }}},
+}
+
 mail_paths = {
     "/v1/mailboxes/{key}/intake": {"post": {
         "operationId": "runMailIntake", "tags": ["mail"], "summary": "Read the mailbox's new messages into leads now",
@@ -848,6 +869,12 @@ schemas = {
                     "fields": {"type": "array", "items": obj(["column", "field"], {"column": {"type": "string"}, "field": {"type": "string"}})},
                     "source": {"type": "string"}, "step": {"type": "string"}, "responsible": UUID,
                     "allowedOrigins": {"type": "array", "items": {"type": "string"}}, "honeypot": {"type": "string"}}),
+                "savedBy": UUID, "savedAt": {"type": "integer", "description": "µs since 1970."}})},
+        "messageTemplates": {"type": "array", "description": "Message templates, by key, with who saved each.", "items": obj(
+            ["template", "savedBy", "savedAt"], {
+                "template": obj(["key", "name", "subject"], {
+                    "key": {"type": "string"}, "name": {"type": "string"}, "subject": {"type": "string"},
+                    "text": {"type": "string"}, "html": {"type": "string"}}),
                 "savedBy": UUID, "savedAt": {"type": "integer", "description": "µs since 1970."}})},
         "mailboxes": {"type": "array", "description": "Mailboxes for e-mail intake, by key, with who saved each.", "items": obj(
             ["mailbox", "savedBy", "savedAt"], {
@@ -1117,6 +1144,16 @@ schemas = {
             "reverted": {"type": "integer", "minimum": 0}, "conflicts": {"type": "integer", "minimum": 0}, "at": TIME, "by": UUID}),
         "startedAt": TIME, "completedAt": TIME, "author": UUID}),
     "BulkOperationList": obj(["items"], {"items": {"type": "array", "maxItems": 200, "items": schema("BulkOperation")}}),
+    "MessageTemplateRequest": obj(["name", "subject"], {
+        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+        "subject": {"type": "string", "minLength": 1, "maxLength": 998},
+        "text": {"type": "string", "maxLength": 65536, "description": "Plain-text body (Mustache, not escaped)."},
+        "html": {"type": "string", "maxLength": 65536, "description": "HTML body (Mustache: `{{x}}` HTML-escaped, `{{{x}}}` not)."}},
+        ) | {"description": "Variables: fullName, company, email, phone, emails, phones, source, step, priority, comment, "
+                             "address.{country,city,street,building,flat}, responsible.{name,email}, customFields.<key>. "
+                             "Text or HTML (or both) is required; an unknown variable is a 422."},
+    "MessagePreviewRequest": obj(["leadId"], {"leadId": UUID}),
+    "RenderedMessage": obj(["subject"], {"subject": {"type": "string"}, "text": {"type": "string"}, "html": {"type": "string"}}),
     "MailboxRequest": obj(["name", "maildir"], {
         "name": {"type": "string", "minLength": 1, "maxLength": 200},
         "maildir": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$",
@@ -1256,9 +1293,10 @@ document = {
         ("exports", "Exports of leads, customers and deals to CSV and .xlsx files."),
         ("forms", "Web-to-lead forms: public submissions from a website."),
         ("bulk", "Bulk operations: one action on many leads, as a job, revertible."),
+        ("messages", "Message templates for mass e-mail, rendered with Mustache."),
         ("mail", "E-mail intake: Maildirs read into leads, and what could not be read."),
     ]],
-    "paths": {**operations_paths, **lead_paths, **deal_paths, **customer_paths, **view_paths, **settings_paths, **admin_paths, **event_paths, **import_paths, **export_paths, **form_paths, **mail_paths, **bulk_paths},
+    "paths": {**operations_paths, **lead_paths, **deal_paths, **customer_paths, **view_paths, **settings_paths, **admin_paths, **event_paths, **import_paths, **export_paths, **form_paths, **mail_paths, **bulk_paths, **template_paths},
     "components": {
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                            "description": "An access token (`llt_` + 43 base64url characters); only its SHA-256 is stored."}},

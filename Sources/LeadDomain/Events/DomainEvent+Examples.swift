@@ -220,6 +220,13 @@ extension DomainEvent {
                         source: "email", step: "new", responsible: manager, enabled: true),
                     at: at, by: admin)),
             .mailboxRemoved(MailboxRemoved(key: "sales", at: at, by: admin)),
+            .messageTemplateSaved(
+                MessageTemplateSaved(
+                    template: MessageTemplate(
+                        key: "autumn-offer", name: "Autumn offer", subject: "{{fullName}}, an offer for {{company}}",
+                        text: "Hello {{fullName}},\n\n{{responsible.name}}", html: "<p>Hello {{fullName}},</p>"),
+                    at: at, by: admin)),
+            .messageTemplateRemoved(MessageTemplateRemoved(key: "autumn-offer", at: at, by: admin)),
             .currencyRatesSet(
                 CurrencyRatesSet(
                     reportingCurrency: "EUR", rates: [CurrencyRate(currency: "USD", rate: "0.92")], at: at, by: admin)),

@@ -93,6 +93,8 @@ public enum DomainEvent: Sendable, Hashable {
     case leadFormRemoved(LeadFormRemoved)
     case mailboxSaved(MailboxSaved)
     case mailboxRemoved(MailboxRemoved)
+    case messageTemplateSaved(MessageTemplateSaved)
+    case messageTemplateRemoved(MessageTemplateRemoved)
     case phoneCountrySet(PhoneCountrySet)
     case adminCreated(AdminCreated)
     case roleChanged(RoleChanged)
@@ -191,6 +193,8 @@ public enum DomainEvent: Sendable, Hashable {
         case .leadFormRemoved(let payload): payload
         case .mailboxSaved(let payload): payload
         case .mailboxRemoved(let payload): payload
+        case .messageTemplateSaved(let payload): payload
+        case .messageTemplateRemoved(let payload): payload
         case .phoneCountrySet(let payload): payload
         case .adminCreated(let payload): payload
         case .roleChanged(let payload): payload
@@ -317,6 +321,10 @@ public enum DomainEvent: Sendable, Hashable {
         case (.leadFormRemoved, 1): return .leadFormRemoved(try decoder.decode(LeadFormRemoved.self, from: payload))
         case (.mailboxSaved, 1): return .mailboxSaved(try decoder.decode(MailboxSaved.self, from: payload))
         case (.mailboxRemoved, 1): return .mailboxRemoved(try decoder.decode(MailboxRemoved.self, from: payload))
+        case (.messageTemplateSaved, 1):
+            return .messageTemplateSaved(try decoder.decode(MessageTemplateSaved.self, from: payload))
+        case (.messageTemplateRemoved, 1):
+            return .messageTemplateRemoved(try decoder.decode(MessageTemplateRemoved.self, from: payload))
         case (.phoneCountrySet, 1): return .phoneCountrySet(try decoder.decode(PhoneCountrySet.self, from: payload))
         case (.adminCreated, 1): return .adminCreated(try decoder.decode(AdminCreated.self, from: payload))
         case (.roleChanged, 1): return .roleChanged(try decoder.decode(RoleChanged.self, from: payload))
@@ -514,6 +522,10 @@ public enum DomainEvent: Sendable, Hashable {
             return .mailboxSaved(try JSONReader.decode(MailboxSaved.self, from: payload))
         case (.mailboxRemoved, 1):
             return .mailboxRemoved(try JSONReader.decode(MailboxRemoved.self, from: payload))
+        case (.messageTemplateSaved, 1):
+            return .messageTemplateSaved(try JSONReader.decode(MessageTemplateSaved.self, from: payload))
+        case (.messageTemplateRemoved, 1):
+            return .messageTemplateRemoved(try JSONReader.decode(MessageTemplateRemoved.self, from: payload))
         case (.phoneCountrySet, 1):
             return .phoneCountrySet(try JSONReader.decode(PhoneCountrySet.self, from: payload))
         case (.adminCreated, 1):

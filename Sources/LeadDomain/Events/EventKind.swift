@@ -83,6 +83,8 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case leadFormRemoved = "LeadFormRemoved"
     case mailboxSaved = "MailboxSaved"
     case mailboxRemoved = "MailboxRemoved"
+    case messageTemplateSaved = "MessageTemplateSaved"
+    case messageTemplateRemoved = "MessageTemplateRemoved"
     case phoneCountrySet = "PhoneCountrySet"
     case adminCreated = "AdminCreated"
     case roleChanged = "RoleChanged"
@@ -113,9 +115,10 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
             .dealStageProbabilityChanged, .dealStagesReordered, .dealStageRetired, .taskTypeDefined,
             .taskTypeRetired, .defaultsChanged, .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged,
             .convertedLeadLockChanged, .currencyRatesSet, .importMappingSaved, .importMappingRemoved, .leadFormSaved,
-            .leadFormRemoved, .mailboxSaved, .mailboxRemoved, .phoneCountrySet, .adminCreated, .roleChanged,
-            .permissionsChanged, .tokenIssued, .tokenRevoked, .adminDisabled, .importStarted, .importCompleted,
-            .importReverted, .bulkOperationStarted, .bulkOperationCompleted, .bulkOperationReverted:
+            .leadFormRemoved, .mailboxSaved, .mailboxRemoved, .messageTemplateSaved, .messageTemplateRemoved,
+            .phoneCountrySet, .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked,
+            .adminDisabled, .importStarted, .importCompleted, .importReverted, .bulkOperationStarted,
+            .bulkOperationCompleted, .bulkOperationReverted:
             return 1
         case .noteAdded, .leadDeleted, .leadRestored, .customerRegistered:
             return 2
@@ -143,7 +146,7 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
             .dealStagesReordered, .dealStageRetired, .taskTypeDefined, .taskTypeRetired, .defaultsChanged,
             .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged, .convertedLeadLockChanged,
             .currencyRatesSet, .importMappingSaved, .importMappingRemoved, .leadFormSaved, .leadFormRemoved,
-            .mailboxSaved, .mailboxRemoved, .phoneCountrySet:
+            .mailboxSaved, .mailboxRemoved, .messageTemplateSaved, .messageTemplateRemoved, .phoneCountrySet:
             return .settings
         case .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked, .adminDisabled:
             return .admin

@@ -40,6 +40,9 @@ public enum SettingsCommand: Sendable, Hashable {
     /// Save (or replace) a mailbox for e-mail intake.
     case saveMailbox(Mailbox)
     case removeMailbox(key: String)
+    /// Save (or replace) a message template.
+    case saveMessageTemplate(MessageTemplate)
+    case removeMessageTemplate(key: String)
     /// Add a deal stage at the end of the active ones, with its probability (0–100) and kind.
     case defineDealStage(key: String, name: String, probability: Int64, kind: DealStageKind)
     case renameDealStage(key: String, name: String)

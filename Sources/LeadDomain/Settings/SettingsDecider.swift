@@ -297,6 +297,23 @@ public enum SettingsDecider {
             saved.template = template
             if s.mailboxes.first(where: { $0.mailbox.key == mailbox.key })?.mailbox == saved { return [] }
             return [.mailboxSaved(MailboxSaved(mailbox: saved, at: at, by: by))]
+        case .saveMessageTemplate(let template):
+            v.key(template.key, field: "key")
+            let name = v.text(template.name, field: "name", limit: s.fieldLimits.name, required: true) ?? ""
+            let subject = v.text(template.subject, field: "subject", limit: MessageTemplate.maxSubject, required: true) ?? ""
+            if !s.messageTemplates.contains(where: { $0.template.key == template.key }), s.messageTemplates.count >= MessageTemplate.maxTemplates {
+                v.add("key", .tooMany, "at most \(MessageTemplate.maxTemplates) templates; remove one first")
+            }
+            let text = v.text(template.text, field: "text", limit: MessageTemplate.maxBody, multiline: true)
+            let html = v.text(template.html, field: "html", limit: MessageTemplate.maxBody, multiline: true)
+            if text == nil && html == nil { v.add("text", .required, "a template needs a text or an HTML body") }
+            try v.check()
+            let saved = MessageTemplate(key: template.key, name: name, subject: subject, text: text, html: html)
+            if s.messageTemplates.first(where: { $0.template.key == template.key })?.template == saved { return [] }
+            return [.messageTemplateSaved(MessageTemplateSaved(template: saved, at: at, by: by))]
+        case .removeMessageTemplate(let key):
+            guard s.messageTemplates.contains(where: { $0.template.key == key }) else { return [] }
+            return [.messageTemplateRemoved(MessageTemplateRemoved(key: key, at: at, by: by))]
         case .removeMailbox(let key):
             guard s.mailboxes.contains(where: { $0.mailbox.key == key }) else { return [] }
             return [.mailboxRemoved(MailboxRemoved(key: key, at: at, by: by))]

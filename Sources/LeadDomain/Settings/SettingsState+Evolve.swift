@@ -69,6 +69,15 @@ extension SettingsState {
                 s.mailboxes.sort { $0.mailbox.key < $1.mailbox.key }
             }
         case .mailboxRemoved(let e): s.mailboxes.removeAll { $0.mailbox.key == e.key }
+        case .messageTemplateSaved(let e):
+            let entry = MessageTemplateEntry(template: e.template, savedBy: e.by, savedAt: e.at)
+            if let index = s.messageTemplates.firstIndex(where: { $0.template.key == e.template.key }) {
+                s.messageTemplates[index] = entry
+            } else {
+                s.messageTemplates.append(entry)
+                s.messageTemplates.sort { $0.template.key < $1.template.key }
+            }
+        case .messageTemplateRemoved(let e): s.messageTemplates.removeAll { $0.template.key == e.key }
         case .currencyRatesSet(let e):
             s.reportingCurrency = e.reportingCurrency
             s.currencyRates = e.rates

@@ -36,6 +36,8 @@ public struct SettingsState: Sendable, Hashable, Codable {
     public var leadForms: [LeadFormEntry] = []
     /// Mailboxes for e-mail intake, by key, with the admin who saved each (intake acts as that admin).
     public var mailboxes: [MailboxEntry] = []
+    /// Message templates for mass e-mail, by key.
+    public var messageTemplates: [MessageTemplateEntry] = []
     /// The version of the `settings` stream (0 for the defaults).
     public var version: UInt64
 

@@ -17,6 +17,7 @@ public func ledgerRoutes(ledger: Ledger, metrics: PrometheusCollectorRegistry, m
         FormRoutes(commands: commands),
         MailRoutes(commands: commands, intake: mail),
         BulkRoutes(commands: commands),
+        MessageTemplateRoutes(commands: commands),
         DealRoutes(commands: commands),
         CustomerRoutes(commands: commands),
         LeadListRoutes(reads: commands.reads),

@@ -103,6 +103,8 @@ extension APIContract {
         "DELETE /v1/settings/import-mappings/{name}": Operation(query: [], queryPrefixes: [], body: nil),
         "PUT /v1/settings/forms/{key}": Operation(query: [], queryPrefixes: [], body: .leadFormRequest),
         "DELETE /v1/settings/forms/{key}": Operation(query: [], queryPrefixes: [], body: nil),
+        "PUT /v1/settings/message-templates/{key}": Operation(query: [], queryPrefixes: [], body: .messageTemplateRequest),
+        "DELETE /v1/settings/message-templates/{key}": Operation(query: [], queryPrefixes: [], body: nil),
         "PUT /v1/settings/mailboxes/{key}": Operation(query: [], queryPrefixes: [], body: .mailboxRequest),
         "DELETE /v1/settings/mailboxes/{key}": Operation(query: [], queryPrefixes: [], body: nil),
         "PUT /v1/settings/defaults": Operation(query: [], queryPrefixes: [], body: .defaults),
@@ -136,6 +138,7 @@ extension APIContract {
         "GET /v1/bulk-operations": Operation(query: [], queryPrefixes: [], body: nil),
         "GET /v1/bulk-operations/{id}": Operation(query: [], queryPrefixes: [], body: nil),
         "POST /v1/bulk-operations/{id}/revert": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/message-templates/{key}/preview": Operation(query: [], queryPrefixes: [], body: .messagePreviewRequest),
     ]
 }
 
@@ -473,6 +476,19 @@ extension APIContract.Shape {
     /// The `Merge` request body.
     static let merge: Self = .object(fields: [
         "sourceIds": .init(nullable: false, shape: .array(.any)),
+    ], others: nil)
+
+    /// The `MessagePreviewRequest` request body.
+    static let messagePreviewRequest: Self = .object(fields: [
+        "leadId": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `MessageTemplateRequest` request body.
+    static let messageTemplateRequest: Self = .object(fields: [
+        "name": .init(nullable: false, shape: .any),
+        "subject": .init(nullable: false, shape: .any),
+        "text": .init(nullable: false, shape: .any),
+        "html": .init(nullable: false, shape: .any),
     ], others: nil)
 
     /// The `Pause` request body.

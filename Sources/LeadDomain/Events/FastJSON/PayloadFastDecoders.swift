@@ -3537,6 +3537,68 @@ extension MailboxRemoved: FastJSONDecodable {
     }
 }
 
+extension MessageTemplateSaved: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var template: MessageTemplate?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "template", seen & 0x1 == 0 {
+                seen |= 0x1
+                template = try reader.field("template", MessageTemplate.self)
+            } else if memberKey == "at", seen & 0x2 == 0 {
+                seen |= 0x2
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x4 == 0 {
+                seen |= 0x4
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let template else { throw reader.missing("template") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.template = template
+        self.at = at
+        self.by = by
+    }
+}
+
+extension MessageTemplateRemoved: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var key: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "key", seen & 0x1 == 0 {
+                seen |= 0x1
+                key = try reader.field("key", String.self)
+            } else if memberKey == "at", seen & 0x2 == 0 {
+                seen |= 0x2
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x4 == 0 {
+                seen |= 0x4
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let key else { throw reader.missing("key") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.key = key
+        self.at = at
+        self.by = by
+    }
+}
+
 extension PhoneCountrySet: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var country: String?
@@ -4953,6 +5015,47 @@ extension Mailbox: FastJSONDecodable {
         self.step = step
         self.responsible = responsible
         self.enabled = enabled
+    }
+}
+
+extension MessageTemplate: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var key: String?
+        var name: String?
+        var subject: String?
+        var text: String?
+        var html: String?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "key", seen & 0x1 == 0 {
+                seen |= 0x1
+                key = try reader.field("key", String.self)
+            } else if memberKey == "name", seen & 0x2 == 0 {
+                seen |= 0x2
+                name = try reader.field("name", String.self)
+            } else if memberKey == "subject", seen & 0x4 == 0 {
+                seen |= 0x4
+                subject = try reader.field("subject", String.self)
+            } else if memberKey == "text", seen & 0x8 == 0 {
+                seen |= 0x8
+                text = try reader.field("text", String?.self)
+            } else if memberKey == "html", seen & 0x10 == 0 {
+                seen |= 0x10
+                html = try reader.field("html", String?.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let key else { throw reader.missing("key") }
+        guard let name else { throw reader.missing("name") }
+        guard let subject else { throw reader.missing("subject") }
+        self.key = key
+        self.name = name
+        self.subject = subject
+        self.text = text
+        self.html = html
     }
 }
 
