@@ -99,6 +99,8 @@ public final class MailIntake: Sendable {
         }
     }
 
+    // The file reads and renames run on the calling task: a pass reads at most `maxPerPass` messages of at most
+    // 25 MiB, a few a minute in practice, which does not justify a thread pool hop per file.
     private func run(_ entry: MailboxEntry) async throws -> MailIntakeReport {
         let key = entry.mailbox.key
         var report = MailIntakeReport(mailbox: key)

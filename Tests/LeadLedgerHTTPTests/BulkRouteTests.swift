@@ -177,6 +177,7 @@ struct BulkRouteTests {
             let manager = try await client.createManager(token: token)
             let started = try await bulk(client, token, #"{"filter":"step=new","operation":{"kind":"assign","responsible":"\#(manager.id)"}}"#)
             #expect(started.status == .accepted, "\(started.bodyText)")
+            #expect(try started.json()["leads"] as? Int == 1_200, "the 202 already counts the set")
             let location = try #require(started.headers[.location])
             var report: [String: Any] = [:]
             for _ in 0..<200 {

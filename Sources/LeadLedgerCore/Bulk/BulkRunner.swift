@@ -69,6 +69,22 @@ public struct BulkReport: Sendable, Hashable {
     }
 }
 
+/// What `Ledger.startBulk` found: an operation that already ran, or one ready to go through its leads.
+public enum BulkStart: Sendable {
+    case finished(BulkReport)
+    case ready(PreparedBulk)
+}
+
+/// A bulk operation started (its `BulkOperationStarted` appended) with the leads it takes, in order.
+public struct PreparedBulk: Sendable {
+    public let request: BulkRequest
+    public let ids: [UUID]
+    let settings: SettingsState
+    let resuming: Bool
+    /// The report so far: the set's size, the ids refused at selection.
+    public let report: BulkReport
+}
+
 /// Why a bulk operation cannot run: a located error for the caller (the request is refused whole, nothing appended).
 public struct BulkError: Error, Sendable, Hashable, CustomStringConvertible {
     public var field: String
@@ -122,13 +138,20 @@ extension Ledger {
         }
     }
 
-    /// Runs a bulk operation: appends `BulkOperationStarted`, decides each lead's commands on its state (a lead that
-    /// refuses is refused alone), appends them in atomic batches whose events carry the operation's id as
-    /// correlation id, then `BulkOperationCompleted`. A repeat of a completed operation answers its report; one
-    /// interrupted part way (a restart) is finished by running it again with the same id: the leads it did are
-    /// recognised and skipped.
+    /// Runs a bulk operation: `startBulk`, then `continueBulk`.
     public func runBulk(_ request: BulkRequest, progress: @Sendable (BulkReport) -> Void = { _ in }) async throws -> BulkReport {
-        if let done = try bulkOperation(request.id), done.state != .running { return done }
+        switch try await startBulk(request) {
+        case .finished(let report): return report
+        case .ready(let prepared): return try await continueBulk(prepared, progress: progress)
+        }
+    }
+
+    /// Checks the operation, reads its set and appends `BulkOperationStarted` (throws `BulkError` for a bad
+    /// operation or an empty set, appending nothing). A repeat of a completed operation is `finished`; one a
+    /// restart interrupted is `ready` again, and its done leads will be recognised and skipped.
+    public func startBulk(_ request: BulkRequest) async throws -> BulkStart {
+        let earlier = try bulkOperation(request.id)
+        if let earlier, earlier.state != .running { return .finished(earlier) }
         let settings = try currentSettings()
         let now = configuration.clock.now()
         let problems = request.operation.problems(settings: settings, now: now)
@@ -141,33 +164,41 @@ extension Ledger {
                 field: filter == nil ? "ids" : "filter", code: "emptySelection",
                 message: filter == nil ? "no lead ids were given" : "the filter matches no lead you can change")
         }
-
         var report = BulkReport(
             id: request.id, state: .running, operation: request.operation, filter: filter, leads: ids.count + refusals.count,
             startedAt: now, author: request.actor)
         report.refused = refusals.count
         report.refusals = Array(refusals.prefix(Self.maxBulkRefusals))
         report.done = refusals.count
-        var version: UInt64
-        let resuming: Bool
-        if let earlier = try bulkOperation(request.id) {
-            resuming = true
-            version = earlier.version
+        if let earlier {
             report.startedAt = earlier.startedAt
+            report.version = earlier.version
+            report.position = earlier.position
         } else {
-            resuming = false
             let started = BulkOperationStarted(
                 bulkId: request.id, operation: request.operation, filter: filter, leads: Int64(report.leads),
                 position: Int64(position), at: now, by: request.actor)
             let result = try await appendJobEvent(
                 .bulkOperationStarted(started), actor: request.actor,
                 eventId: Ledger.derivedId(actor: request.actor, key: "bulk:\(request.id):started"), expectedVersion: 0)
-            version = result.streamVersion
+            report.version = result.streamVersion
             report.position = result.lastPosition
         }
-        progress(report)
+        return .ready(PreparedBulk(request: request, ids: ids, settings: settings, resuming: earlier != nil, report: report))
+    }
 
+    /// Decides each lead's commands on its state (a lead that refuses is refused alone), appends them in atomic
+    /// batches whose events carry the operation's id as correlation id, then `BulkOperationCompleted`.
+    public func continueBulk(_ prepared: PreparedBulk, progress: @Sendable (BulkReport) -> Void = { _ in }) async throws
+        -> BulkReport
+    {
+        let request = prepared.request
+        let ids = prepared.ids
+        var report = prepared.report
+        let alreadyDone = report.done
+        progress(report)
         let operation = request.operation
+        let settings = prepared.settings
         let canChange = request.canChange
         let key = "bulk:\(request.id)"
         let actor = request.actor
@@ -181,7 +212,7 @@ extension Ledger {
         var next = 0
         while next < items.count {
             let (outcomes, last) = try await executeBatch(
-                items[next...], actor: request.actor, correlationId: request.id, checkStored: resuming)
+                items[next...], actor: request.actor, correlationId: request.id, checkStored: prepared.resuming)
             for (offset, outcome) in outcomes.enumerated() {
                 switch outcome {
                 case .applied, .alreadyStored: report.applied += 1
@@ -195,7 +226,7 @@ extension Ledger {
                 }
             }
             next += outcomes.count
-            report.done = refusals.count + next
+            report.done = alreadyDone + next
             report.position = last ?? report.position
             progress(report)
         }
@@ -205,8 +236,8 @@ extension Ledger {
             refusals: report.refusals, at: configuration.clock.now(), by: request.actor)
         let result = try await appendJobEvent(
             .bulkOperationCompleted(completed), actor: request.actor,
-            eventId: Ledger.derivedId(actor: request.actor, key: "bulk:\(request.id):completed"), expectedVersion: version)
-        version = result.streamVersion
+            eventId: Ledger.derivedId(actor: request.actor, key: "bulk:\(request.id):completed"), expectedVersion: report.version)
+        report.version = result.streamVersion
         try await waitUntilApplied(result.lastPosition)
         report.state = .completed
         report.completedAt = completed.at

@@ -50,20 +50,15 @@ struct BulkRoutes: APIRouteCollection {
             }
             if let running = jobs.report(id) { return try Self.answer(running, status: .accepted) }
             let bulk = BulkRequest(id: id, operation: operation, selection: selection, actor: principal.adminId) { principal.canReach($0) }
-            // Small sets run before the answer; the count is of the selection as sent (a filter counts as large).
-            if case .ids(let ids) = selection, ids.count <= Self.inlineLimit {
-                return try Self.answer(try await Self.run(bulk, ledger: ledger), status: .ok)
+            // Checked and selected before answering, so a bad filter or an empty set is the caller's error.
+            switch try await Self.mapped({ try await ledger.startBulk(bulk) }) {
+            case .finished(let report):
+                return try Self.answer(report, status: .ok)
+            case .ready(let prepared) where prepared.report.leads <= Self.inlineLimit:
+                return try Self.answer(try await Self.mapped { try await ledger.continueBulk(prepared) }, status: .ok)
+            case .ready(let prepared):
+                return try Self.answer(jobs.start(prepared, ledger: ledger), status: .accepted)
             }
-            if let done = try ledger.bulkOperation(id), done.state != .running { return try Self.answer(done, status: .ok) }
-            // Checked before answering 202, so a bad filter or an empty set is the caller's error, not the job's.
-            let (ids, refusals, _) = try await Self.mapped { try ledger.selectBulk(bulk) }
-            if ids.isEmpty && refusals.isEmpty {
-                throw APIError.invalid(field: "filter", code: "emptySelection", message: "the filter matches no lead you can change")
-            }
-            if ids.count + refusals.count <= Self.inlineLimit {
-                return try Self.answer(try await Self.run(bulk, ledger: ledger), status: .ok)
-            }
-            return try Self.answer(jobs.start(bulk, ledger: ledger), status: .accepted)
         }
 
         routes.get("/v1/bulk-operations") { request, context in
@@ -98,10 +93,6 @@ struct BulkRoutes: APIRouteCollection {
             let reverted = try await Self.mapped { try await ledger.revertBulk(id, actor: principal.adminId) }
             return try Self.answer(reverted, status: .ok)
         }
-    }
-
-    static func run(_ bulk: BulkRequest, ledger: Ledger) async throws -> BulkReport {
-        try await mapped { try await ledger.runBulk(bulk) }
     }
 
     /// `BulkError` as a 422 naming its field (`notFound` as a 404).
@@ -174,22 +165,20 @@ final class BulkJobs: Sendable {
     func report(_ id: UUID) -> BulkReport? { running.withLock { $0[id] } }
     func all() -> [BulkReport] { running.withLock { Array($0.values) } }
 
-    /// Starts the operation in the background and answers its first report.
-    func start(_ bulk: BulkRequest, ledger: Ledger) -> BulkReport {
-        let first = BulkReport(
-            id: bulk.id, state: .running, operation: bulk.operation, filter: nil, leads: 0,
-            startedAt: ledger.configuration.clock.now(), author: bulk.actor)
-        running.withLock { $0[bulk.id] = first }
+    /// Goes through the started operation's leads in the background and answers its first report.
+    func start(_ prepared: PreparedBulk, ledger: Ledger) -> BulkReport {
+        let id = prepared.request.id
+        running.withLock { $0[id] = prepared.report }
         Task {
             do {
-                _ = try await ledger.runBulk(bulk) { report in self.running.withLock { $0[bulk.id] = report } }
+                _ = try await ledger.continueBulk(prepared) { report in self.running.withLock { $0[id] = report } }
             } catch {
-                ledger.configuration.logger.error("bulk operation failed", metadata: ["id": "\(bulk.id)", "error": "\(error)"])
+                ledger.configuration.logger.error("bulk operation failed", metadata: ["id": "\(id)", "error": "\(error)"])
             }
             // Its stream has the outcome (or, after a failure, the part that ran: send it again to finish it).
-            _ = self.running.withLock { $0.removeValue(forKey: bulk.id) }
+            _ = self.running.withLock { $0.removeValue(forKey: id) }
         }
-        return first
+        return prepared.report
     }
 }
 
