@@ -43,40 +43,16 @@ extension SettingsState {
         case .convertedLeadLockChanged(let e): s.lockConvertedLeads = e.locked
         case .phoneCountrySet(let e): s.phoneCountry = e.country
         case .importMappingSaved(let e):
-            let saved = SavedImportMapping(name: e.name, columns: e.columns, mode: e.mode, key: e.key)
-            if let index = s.importMappings.firstIndex(where: { $0.name == e.name }) {
-                s.importMappings[index] = saved
-            } else {
-                s.importMappings.append(saved)
-                s.importMappings.sort { $0.name < $1.name }
-            }
+            s.importMappings.upsert(SavedImportMapping(name: e.name, columns: e.columns, mode: e.mode, key: e.key)) { $0.name }
         case .importMappingRemoved(let e): s.importMappings.removeAll { $0.name == e.name }
         case .leadFormSaved(let e):
-            let entry = LeadFormEntry(form: e.form, savedBy: e.by, savedAt: e.at)
-            if let index = s.leadForms.firstIndex(where: { $0.form.key == e.form.key }) {
-                s.leadForms[index] = entry
-            } else {
-                s.leadForms.append(entry)
-                s.leadForms.sort { $0.form.key < $1.form.key }
-            }
+            s.leadForms.upsert(LeadFormEntry(form: e.form, savedBy: e.by, savedAt: e.at)) { $0.form.key }
         case .leadFormRemoved(let e): s.leadForms.removeAll { $0.form.key == e.key }
         case .mailboxSaved(let e):
-            let entry = MailboxEntry(mailbox: e.mailbox, savedBy: e.by, savedAt: e.at)
-            if let index = s.mailboxes.firstIndex(where: { $0.mailbox.key == e.mailbox.key }) {
-                s.mailboxes[index] = entry
-            } else {
-                s.mailboxes.append(entry)
-                s.mailboxes.sort { $0.mailbox.key < $1.mailbox.key }
-            }
+            s.mailboxes.upsert(MailboxEntry(mailbox: e.mailbox, savedBy: e.by, savedAt: e.at)) { $0.mailbox.key }
         case .mailboxRemoved(let e): s.mailboxes.removeAll { $0.mailbox.key == e.key }
         case .messageTemplateSaved(let e):
-            let entry = MessageTemplateEntry(template: e.template, savedBy: e.by, savedAt: e.at)
-            if let index = s.messageTemplates.firstIndex(where: { $0.template.key == e.template.key }) {
-                s.messageTemplates[index] = entry
-            } else {
-                s.messageTemplates.append(entry)
-                s.messageTemplates.sort { $0.template.key < $1.template.key }
-            }
+            s.messageTemplates.upsert(MessageTemplateEntry(template: e.template, savedBy: e.by, savedAt: e.at)) { $0.template.key }
         case .messageTemplateRemoved(let e): s.messageTemplates.removeAll { $0.template.key == e.key }
         case .currencyRatesSet(let e):
             s.reportingCurrency = e.reportingCurrency
@@ -106,5 +82,19 @@ extension SettingsState {
 extension Array where Element: Identifiable, Element.ID == String {
     fileprivate mutating func mutate(_ key: String, _ change: (inout Element) -> Void) {
         if let index = firstIndex(where: { $0.id == key }) { change(&self[index]) }
+    }
+}
+
+extension Array {
+    /// Replaces the element whose key is `entry`'s, or adds `entry` keeping the array in key order: the named
+    /// settings objects (import mappings, forms, mailboxes, templates) are saved and replaced by key.
+    fileprivate mutating func upsert<Key: Comparable>(_ entry: Element, key: (Element) -> Key) {
+        let wanted = key(entry)
+        if let index = firstIndex(where: { key($0) == wanted }) {
+            self[index] = entry
+        } else {
+            append(entry)
+            sort { key($0) < key($1) }
+        }
     }
 }
