@@ -78,5 +78,7 @@ struct BulkOperationTests {
         #expect(fields(BulkOperation(kind: .setFields, fields: [BulkFieldValue(field: "company", value: " ")])) == ["operation.fields[0].value"])
         #expect(fields(BulkOperation(kind: .pause, until: Fixture.t0)) == ["operation.until"])
         #expect(fields(BulkOperation(kind: .assign, responsible: Fixture.admin)).isEmpty)
+        #expect(fields(BulkOperation(kind: .addTask, taskType: "nope", taskDescription: "x")) == ["operation.taskType"])
+        #expect(fields(BulkOperation(kind: .delete, reason: String(repeating: "a", count: 100_000))) == ["operation.reason"])
     }
 }

@@ -174,6 +174,16 @@ public struct BulkOperation: Sendable, Hashable, Codable {
         case .addTask:
             need(taskType != nil, "taskType")
             need(taskDescription != nil, "taskDescription")
+            // Checked here, once, rather than by each lead's decider: every lead would refuse the same way.
+            if let taskType, !settings.isActiveTaskType(taskType) {
+                errors.append(FieldError(field: "operation.taskType", code: .unknownTaskType, message: "\(taskType) is not an active task type"))
+            }
+            if let description = taskDescription, description.count > settings.fieldLimits.taskDescription {
+                errors.append(
+                    FieldError(
+                        field: "operation.taskDescription", code: .tooLong,
+                        message: "at most \(settings.fieldLimits.taskDescription) characters"))
+            }
         case .addWatchers:
             need(!(watchers ?? []).isEmpty, "watchers")
             if (watchers ?? []).count > Self.maxWatchers {
@@ -184,7 +194,11 @@ public struct BulkOperation: Sendable, Hashable, Codable {
             if let until, until <= now {
                 errors.append(FieldError(field: "operation.until", code: .notInFuture, message: "until must be in the future"))
             }
-        case .resume, .delete, .restore: break
+        case .delete:
+            if let reason, reason.count > settings.fieldLimits.comment {
+                errors.append(FieldError(field: "operation.reason", code: .tooLong, message: "at most \(settings.fieldLimits.comment) characters"))
+            }
+        case .resume, .restore: break
         }
         return errors
     }
