@@ -36,6 +36,9 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
+        // In the graph through Hummingbird (HummingbirdTLS, HummingbirdTesting): TLS for SMTP, HTTP for SMS gateways.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.27.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.21.0"),
     ],
     targets: [
         // C libraries, through pkg-config; `make deps` installs the Debian packages.
@@ -96,10 +99,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Messages to leads: templates rendered with swift-mustache (HTML-escaped in HTML bodies).
+        // Messages to leads: templates rendered with swift-mustache (HTML-escaped in HTML bodies), MIME composed,
+        // sent through SMTP (SwiftNIO, STARTTLS/TLS with NIOSSL) or an HTTP SMS gateway (AsyncHTTPClient) by
+        // mailings, jobs on the ledger.
         .target(
             name: "LeadLedgerMessages",
-            dependencies: ["LeadDomain", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: [
+                "EventLog", "LeadDomain", "LeadLedgerCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: strict
         ),
         // The HTTP API (Hummingbird 2).
@@ -144,7 +158,13 @@ let package = Package(
         .testTarget(name: "LeadLedgerCoreTests", dependencies: ["LeadLedgerCore", "LeadDomain", "EventLog"]),
         .testTarget(name: "LeadLedgerImportTests", dependencies: ["LeadLedgerImport", "LeadLedgerCore", "LeadDomain"]),
         .testTarget(name: "LeadLedgerMailTests", dependencies: ["LeadLedgerMail", "LeadLedgerCore", "LeadDomain"]),
-        .testTarget(name: "LeadLedgerMessagesTests", dependencies: ["LeadLedgerMessages", "LeadDomain"]),
+        .testTarget(
+            name: "LeadLedgerMessagesTests",
+            dependencies: [
+                "LeadLedgerMessages", "LeadLedgerCore", "LeadDomain", "EventLog",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
         .testTarget(
             name: "LeadLedgerExportTests",
             dependencies: [

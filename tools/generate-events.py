@@ -168,7 +168,33 @@ DEFS = {
     "ImportRowError": obj({"row": {"type": "integer", "minimum": 1}, "column": STR, "field": STR, "code": STR,
                            "message": STR}, ["row", "code", "message"]),
     "Permission": {"enum": ["leads.read.all", "leads.delete", "leads.restore", "leads.merge", "settings.manage",
-                            "admins.manage", "reports.read", "leads.export"]},
+                            "admins.manage", "reports.read", "leads.export", "messages.send"]},
+    "SMTPSecurity": {"enum": ["none", "starttls", "tls"]},
+    "SMSMethod": {"enum": ["GET", "POST"]},
+    "MessageChannel": {"enum": ["email", "sms"]},
+    "SMTPRelay": obj({"host": {"type": "string", "minLength": 1, "maxLength": 253},
+                      "port": {"type": "integer", "minimum": 1, "maximum": 65535},
+                      "security": {"$ref": "#/$defs/SMTPSecurity"},
+                      "username": STR,
+                      "passwordVariable": {"type": "string", "pattern": "^LEADLEDGER_[A-Z0-9_]{1,53}$",
+                                           "description": "The server's environment variable holding the AUTH password."},
+                      "caFile": {"type": "string", "description": "A PEM file of extra trust roots."},
+                      "senderAddress": STR, "senderName": STR,
+                      "messagesPerMinute": {"type": "integer", "minimum": 1, "maximum": 6000},
+                      "maxAttempts": {"type": "integer", "minimum": 1, "maximum": 10},
+                      "retrySeconds": {"type": "integer", "minimum": 1, "maximum": 3600}},
+                     ["host", "port", "security", "senderAddress", "messagesPerMinute", "maxAttempts", "retrySeconds"]),
+    "SMSGateway": obj({"url": {"type": "string", "description": "http(s) URL template over {{to}}, {{text}}, {{from}}."},
+                       "method": {"$ref": "#/$defs/SMSMethod"},
+                       "body": {"type": "string", "description": "Body template (form or JSON, by contentType)."},
+                       "contentType": STR, "authHeader": STR,
+                       "authVariable": {"type": "string", "pattern": "^LEADLEDGER_[A-Z0-9_]{1,53}$",
+                                        "description": "The server's environment variable holding the header's value."},
+                       "from": STR, "successContains": STR,
+                       "messagesPerMinute": {"type": "integer", "minimum": 1, "maximum": 6000},
+                       "maxAttempts": {"type": "integer", "minimum": 1, "maximum": 10},
+                       "retrySeconds": {"type": "integer", "minimum": 1, "maximum": 3600}},
+                      ["url", "method", "messagesPerMinute", "maxAttempts", "retrySeconds"]),
 }
 
 # The Swift form of the object definitions above (hand-written types in LeadDomain), for their generated fast JSON
@@ -211,6 +237,14 @@ SWIFT_DEFS = {
                       ("taskDue", "Timestamp?"), ("taskResponsible", "UUID?"), ("watchers", "[UUID]?"), ("until", "Timestamp?"),
                       ("withDeals", "Bool?"), ("reason", "String?")],
     "BulkRefusal": [("leadId", "UUID"), ("code", "String"), ("message", "String")],
+    "SMTPRelay": [("host", "String"), ("port", "Int64"), ("security", "SMTPSecurity"), ("username", "String?"),
+                  ("passwordVariable", "String?"), ("caFile", "String?"), ("senderAddress", "String"),
+                  ("senderName", "String?"), ("messagesPerMinute", "Int64"), ("maxAttempts", "Int64"),
+                  ("retrySeconds", "Int64")],
+    "SMSGateway": [("url", "String"), ("method", "SMSMethod"), ("body", "String?"), ("contentType", "String?"),
+                   ("authHeader", "String?"), ("authVariable", "String?"), ("from", "String?"),
+                   ("successContains", "String?"), ("messagesPerMinute", "Int64"), ("maxAttempts", "Int64"),
+                   ("retrySeconds", "Int64")],
     "ImportRowError": [("row", "Int"), ("column", "String?"), ("field", "String?"), ("code", "String"),
                        ("message", "String")],
     "TaskFieldChanges": [("taskType", "Change<String>?"), ("description", "Change<String>?"),
@@ -226,7 +260,8 @@ SWIFT_DEFS = {
 }
 
 # (name, stream, doc, fields[(name, type, doc)], version, old versions {n: fields})
-LEAD, CUSTOMER, DEAL, SETTINGS, ADMIN, IMPORT, BULK = "Lead", "Customer", "Deal", "Settings", "Admin", "Import", "Bulk"
+LEAD, CUSTOMER, DEAL, SETTINGS, ADMIN, IMPORT, BULK, MAILING = (
+    "Lead", "Customer", "Deal", "Settings", "Admin", "Import", "Bulk", "Mailing")
 
 def lead(*fields):
     return [("leadId", "uuid", "The lead (its stream is `lead-<leadId>`).")] + list(fields)
@@ -247,6 +282,10 @@ def import_(*fields):
 def bulk(*fields):
     return [("bulkId", "uuid", "The bulk operation (its stream is `bulk-<bulkId>`; every event it appends to leads "
              "carries it as its correlation id).")] + list(fields)
+
+def mailing(*fields):
+    return [("mailingId", "uuid", "The mailing (its stream is `mailing-<mailingId>`; the `MessageSent` events it "
+             "appends to leads carry it as their correlation id).")] + list(fields)
 
 def task_events(prefix, stream, subject, noun):
     """The task events of a stream: the same fields on a lead (`Task…`) and on a deal (`DealTask…`)."""
@@ -334,6 +373,18 @@ EVENTS = [
         ("sentAt", "ts?", "Its Date header."),
         ("text", "string", "The text of the message (its first part, up to the note limit)."),
         ("attachments", "[string]", "Names of the attached files (they are not kept)."),
+    )),
+    ("MessageSent", LEAD, "A message of a mailing (e-mail or SMS) was accepted by the relay or gateway for the lead; "
+     "the lead records it as a completed action of the mailing's action type.", lead(
+        ("actionId", "uuid", "The action the message is on the lead."),
+        ("mailingId", "uuid", "The mailing that sent it."),
+        ("channel", "MessageChannel", "E-mail or SMS."),
+        ("to", "string", "The address or number it went to."),
+        ("subject", "string?", "The e-mail's subject, rendered."),
+        ("text", "string", "The rendered text (up to the note limit)."),
+        ("messageId", "string", "The e-mail's Message-Id, or the SMS's id at the gateway (or ours)."),
+        ("actionType", "key", "The action type it is recorded as."),
+        ("step", "key", "The lead's step when it was sent."),
     )),
     ("LeadPaused", LEAD, "The lead was paused until a date.", lead(("until", "ts", "When the pause ends."))),
     ("LeadResumed", LEAD, "The lead's pause was lifted.", lead()),
@@ -484,6 +535,10 @@ EVENTS = [
         ("template", "MessageTemplate", "The template.")]),
     ("MessageTemplateRemoved", SETTINGS, "A message template was removed.", [
         ("key", "key", "The template.")]),
+    ("SMTPRelaySet", SETTINGS, "The SMTP relay mass e-mail is sent through was set (or removed).", [
+        ("relay", "SMTPRelay?", "The relay; none: mass e-mail is off.")]),
+    ("SMSGatewaySet", SETTINGS, "The HTTP gateway SMS are sent through was set (or removed).", [
+        ("gateway", "SMSGateway?", "The gateway; none: SMS is off.")]),
     ("PhoneCountrySet", SETTINGS, "The country whose dialling plan reads phone numbers written without a country code was set.", [
         ("country", "string?", "ISO 3166-1 alpha-2 code; none: numbers are compared as written.")]),
 
@@ -529,6 +584,41 @@ EVENTS = [
     ("BulkOperationReverted", BULK, "A bulk operation was undone on the leads it changed.", bulk(
         ("reverted", "int", "Leads set back."),
         ("conflicts", "int", "Changes left because the lead changed again since."))),
+    ("MailingStarted", MAILING, "A mailing (one message per lead, e-mail or SMS) began: what it sends and to how many.", mailing(
+        ("channel", "MessageChannel", "E-mail or SMS."),
+        ("template", "MessageTemplate", "The template as it was when the mailing started."),
+        ("actionType", "key", "The action type each sent message is recorded as on its lead."),
+        ("filter", "string?", "The lead list filter the set was read with; none: an explicit list of ids."),
+        ("leads", "int", "Leads in the set."),
+        ("recipients", "int", "Leads it sends to (the others are refused)."),
+        ("refused", "int", "Leads refused at the start: not found or out of reach, or without an address."),
+        ("refusals", "[BulkRefusal]", "The first refusals (at most 1,000): `notFound`, `noAddress`."),
+        ("position", "int", "The log position the set was read at."))),
+    ("MailingRecipientsAdded", MAILING, "A part of a mailing's recipients, in sending order (appended with its start).", mailing(
+        ("leadIds", "[uuid]", "The leads (at most 5,000 per event)."))),
+    ("MessageDispatched", MAILING, "A message is about to be handed to the relay: recorded before it is, so that a "
+     "restart never sends it again (a dispatch with no outcome is in doubt).", mailing(
+        ("leadId", "uuid", "The lead."), ("attempt", "int", "Which try this is (1 for the first)."),
+        ("to", "string", "The address or number."), ("messageId", "string", "The message's id."))),
+    ("MessageAccepted", MAILING, "The relay or gateway accepted a dispatched message (the lead got `MessageSent` in the same append).", mailing(
+        ("leadId", "uuid", "The lead."), ("reply", "string", "The relay's or gateway's answer."))),
+    ("MessageDeferred", MAILING, "A temporary failure (SMTP 4xx, HTTP 429 or 5xx, a broken connection before the "
+     "message was complete): the message was not sent and is tried again.", mailing(
+        ("leadId", "uuid", "The lead."), ("attempt", "int", "The try that failed."),
+        ("reply", "string", "Why."), ("retryAt", "ts", "When it is tried again."))),
+    ("MessageFailed", MAILING, "A message will not be sent again: a permanent failure, tries used up, no address "
+     "left, or in doubt (the relay may have it; it is not resent).", mailing(
+        ("leadId", "uuid", "The lead."), ("code", "string", "`permanent`, `attemptsExhausted`, `noAddress`, "
+         "`unavailable` or `inDoubt`."), ("reply", "string", "Why."))),
+    ("MailingPaused", MAILING, "A mailing stopped before its end: the relay or gateway was unreachable or refused us, "
+     "or an admin paused it. Nothing in flight is recorded as sent.", mailing(
+        ("reason", "string", "Why."))),
+    ("MailingResumed", MAILING, "A paused mailing goes on.", mailing()),
+    ("MailingCompleted", MAILING, "A mailing went through every recipient.", mailing(
+        ("sent", "int", "Messages accepted."), ("failed", "int", "Messages that failed (in doubt included)."),
+        ("inDoubt", "int", "Of those, messages in doubt."))),
+    ("MailingCancelled", MAILING, "A mailing was cancelled: its remaining recipients get nothing.", mailing(
+        ("reason", "string?", "Why."))),
 ]
 
 COMMON = [("at", "ts", "When it happened (µs since 1970)."), ("by", "uuid", "The admin who caused it.")]
@@ -566,7 +656,11 @@ def refs(node, acc):
     return acc
 
 def lower_first(s):
-    return s[0].lower() + s[1:]
+    """`LeadCreated` → `leadCreated`; a leading acronym is lowered whole: `SMTPRelaySet` → `smtpRelaySet`."""
+    n = 1
+    while n < len(s) and s[n].isupper() and (n + 1 == len(s) or s[n + 1].isupper()):
+        n += 1
+    return s[:n].lower() + s[n:]
 
 def schema_for(name, version, doc, fields):
     props, required = {}, []
@@ -734,7 +828,7 @@ def main():
         f.write("        }\n    }\n\n")
         f.write("    /// The kind of stream events of this type are appended to.\n")
         f.write("    public var streamKind: StreamKind {\n        switch self {\n")
-        for stream in [LEAD, CUSTOMER, DEAL, SETTINGS, ADMIN, IMPORT, BULK]:
+        for stream in [LEAD, CUSTOMER, DEAL, SETTINGS, ADMIN, IMPORT, BULK, MAILING]:
             cases = [k[1] for k in kinds if k[2] == stream]
             f.write(wrap_case(cases, f"return .{stream.lower()}"))
         f.write("        }\n    }\n}\n")

@@ -91,8 +91,8 @@ struct AdminTests {
         #expect(AdminCommand.disable.requiredPermission == .adminsManage)
         #expect(
             Permission.allCases.map(\.rawValue).sorted() == [
-                "admins.manage", "leads.delete", "leads.export", "leads.merge", "leads.read.all", "leads.restore", "reports.read",
-                "settings.manage",
+                "admins.manage", "leads.delete", "leads.export", "leads.merge", "leads.read.all", "leads.restore", "messages.send",
+                "reports.read", "settings.manage",
             ])
     }
 }

@@ -10,6 +10,8 @@ public enum Permission: String, Sendable, Hashable, Codable, CaseIterable, Compa
     case reportsRead = "reports.read"
     /// Export leads, customers and deals to files (within their reach).
     case leadsExport = "leads.export"
+    /// Send mass e-mail and SMS to leads (within their reach).
+    case messagesSend = "messages.send"
 
     public static func < (lhs: Permission, rhs: Permission) -> Bool { lhs.rawValue < rhs.rawValue }
 }

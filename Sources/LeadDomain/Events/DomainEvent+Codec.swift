@@ -33,6 +33,16 @@ extension DomainEvent {
         case .bulkOperationStarted(let e): StreamID.bulkOperation(e.bulkId)
         case .bulkOperationCompleted(let e): StreamID.bulkOperation(e.bulkId)
         case .bulkOperationReverted(let e): StreamID.bulkOperation(e.bulkId)
+        case .mailingStarted(let e): StreamID.mailing(e.mailingId)
+        case .mailingRecipientsAdded(let e): StreamID.mailing(e.mailingId)
+        case .messageDispatched(let e): StreamID.mailing(e.mailingId)
+        case .messageAccepted(let e): StreamID.mailing(e.mailingId)
+        case .messageDeferred(let e): StreamID.mailing(e.mailingId)
+        case .messageFailed(let e): StreamID.mailing(e.mailingId)
+        case .mailingPaused(let e): StreamID.mailing(e.mailingId)
+        case .mailingResumed(let e): StreamID.mailing(e.mailingId)
+        case .mailingCompleted(let e): StreamID.mailing(e.mailingId)
+        case .mailingCancelled(let e): StreamID.mailing(e.mailingId)
         default:
             if let leadId { StreamID.lead(leadId) } else { StreamID.settings }
         }
@@ -124,6 +134,7 @@ extension DomainEvent {
         case .taskDeleted(let e): e.leadId
         case .callReceived(let e): e.leadId
         case .emailReceived(let e): e.leadId
+        case .messageSent(let e): e.leadId
         case .leadPaused(let e): e.leadId
         case .leadResumed(let e): e.leadId
         case .leadDataCopied(let e): e.leadId

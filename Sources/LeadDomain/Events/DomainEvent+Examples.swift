@@ -105,6 +105,11 @@ extension DomainEvent {
                     from: "ivan@example.ru", fromName: "Иван Петров", subject: "Заявка с сайта",
                     sentAt: at.adding(seconds: -600),
                     text: "Имя: Иван Петров\nТелефон: +7 912 345-67-89", attachments: ["price.pdf"], at: at, by: admin)),
+            .messageSent(
+                MessageSent(
+                    leadId: lead, actionId: other, mailingId: customer, channel: .email, to: "ivan@example.ru",
+                    subject: "Иван, an offer", text: "Hello Иван", messageId: "<mailing.lead@example.ru>",
+                    actionType: "email", step: "contacted", at: at, by: admin)),
             .leadPaused(LeadPaused(leadId: lead, until: later, at: at, by: manager)),
             .leadResumed(LeadResumed(leadId: lead, at: at, by: manager)),
             .leadDataCopied(LeadDataCopied(leadId: lead, fromLeadId: other, changes: copied, at: at, by: manager)),
@@ -227,6 +232,20 @@ extension DomainEvent {
                         text: "Hello {{fullName}},\n\n{{responsible.name}}", html: "<p>Hello {{fullName}},</p>"),
                     at: at, by: admin)),
             .messageTemplateRemoved(MessageTemplateRemoved(key: "autumn-offer", at: at, by: admin)),
+            .smtpRelaySet(
+                SMTPRelaySet(
+                    relay: SMTPRelay(
+                        host: "smtp.example.ru", port: 587, security: .starttls, username: "crm",
+                        passwordVariable: "LEADLEDGER_SMTP_PASSWORD", senderAddress: "sales@example.ru",
+                        senderName: "Отдел продаж", messagesPerMinute: 120),
+                    at: at, by: admin)),
+            .smsGatewaySet(
+                SMSGatewaySet(
+                    gateway: SMSGateway(
+                        url: "https://sms.example.ru/send", method: .POST, body: "to={{to}}&text={{text}}",
+                        contentType: "application/x-www-form-urlencoded", authHeader: "Authorization",
+                        authVariable: "LEADLEDGER_SMS_TOKEN", successContains: "OK"),
+                    at: at, by: admin)),
             .currencyRatesSet(
                 CurrencyRatesSet(
                     reportingCurrency: "EUR", rates: [CurrencyRate(currency: "USD", rate: "0.92")], at: at, by: admin)),
@@ -279,6 +298,36 @@ extension DomainEvent {
                     by: admin)),
             .bulkOperationReverted(
                 BulkOperationReverted(bulkId: other, reverted: 1_190, conflicts: 10, at: at, by: admin)),
+            .mailingStarted(
+                MailingStarted(
+                    mailingId: other, channel: .email,
+                    template: MessageTemplate(
+                        key: "autumn-offer", name: "Autumn offer", subject: "{{fullName}}, an offer",
+                        text: "Hello {{fullName}}"),
+                    actionType: "email", filter: "step=new", leads: 120, recipients: 118, refused: 2,
+                    refusals: [BulkRefusal(leadId: lead, code: "noAddress", message: "the lead has no e-mail")],
+                    position: 42_000, at: at, by: admin)),
+            .mailingRecipientsAdded(
+                MailingRecipientsAdded(mailingId: other, leadIds: [lead, customer], at: at, by: admin)),
+            .messageDispatched(
+                MessageDispatched(
+                    mailingId: other, leadId: lead, attempt: 1, to: "ivan@example.ru",
+                    messageId: "<mailing.lead@example.ru>", at: at, by: admin)),
+            .messageAccepted(
+                MessageAccepted(mailingId: other, leadId: lead, reply: "250 2.0.0 queued", at: at, by: admin)),
+            .messageDeferred(
+                MessageDeferred(
+                    mailingId: other, leadId: lead, attempt: 1, reply: "451 4.3.0 try again later",
+                    retryAt: at.adding(seconds: 60), at: at, by: admin)),
+            .messageFailed(
+                MessageFailed(
+                    mailingId: other, leadId: lead, code: "permanent", reply: "550 5.1.1 no such user", at: at,
+                    by: admin)),
+            .mailingPaused(
+                MailingPaused(mailingId: other, reason: "relay unreachable: connection refused", at: at, by: admin)),
+            .mailingResumed(MailingResumed(mailingId: other, at: at, by: admin)),
+            .mailingCompleted(MailingCompleted(mailingId: other, sent: 115, failed: 3, inDoubt: 1, at: at, by: admin)),
+            .mailingCancelled(MailingCancelled(mailingId: other, reason: "wrong template", at: at, by: admin)),
         ]
     }()
 }

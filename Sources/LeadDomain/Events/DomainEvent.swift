@@ -33,6 +33,7 @@ public enum DomainEvent: Sendable, Hashable {
     case taskDeleted(TaskDeleted)
     case callReceived(CallReceived)
     case emailReceived(EmailReceived)
+    case messageSent(MessageSent)
     case leadPaused(LeadPaused)
     case leadResumed(LeadResumed)
     case leadDataCopied(LeadDataCopied)
@@ -95,6 +96,8 @@ public enum DomainEvent: Sendable, Hashable {
     case mailboxRemoved(MailboxRemoved)
     case messageTemplateSaved(MessageTemplateSaved)
     case messageTemplateRemoved(MessageTemplateRemoved)
+    case smtpRelaySet(SMTPRelaySet)
+    case smsGatewaySet(SMSGatewaySet)
     case phoneCountrySet(PhoneCountrySet)
     case adminCreated(AdminCreated)
     case roleChanged(RoleChanged)
@@ -108,6 +111,16 @@ public enum DomainEvent: Sendable, Hashable {
     case bulkOperationStarted(BulkOperationStarted)
     case bulkOperationCompleted(BulkOperationCompleted)
     case bulkOperationReverted(BulkOperationReverted)
+    case mailingStarted(MailingStarted)
+    case mailingRecipientsAdded(MailingRecipientsAdded)
+    case messageDispatched(MessageDispatched)
+    case messageAccepted(MessageAccepted)
+    case messageDeferred(MessageDeferred)
+    case messageFailed(MessageFailed)
+    case mailingPaused(MailingPaused)
+    case mailingResumed(MailingResumed)
+    case mailingCompleted(MailingCompleted)
+    case mailingCancelled(MailingCancelled)
 
     /// The payload, for code that treats every event alike (encoding, `at`, `by`).
     public var payload: any EventPayload {
@@ -133,6 +146,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .taskDeleted(let payload): payload
         case .callReceived(let payload): payload
         case .emailReceived(let payload): payload
+        case .messageSent(let payload): payload
         case .leadPaused(let payload): payload
         case .leadResumed(let payload): payload
         case .leadDataCopied(let payload): payload
@@ -195,6 +209,8 @@ public enum DomainEvent: Sendable, Hashable {
         case .mailboxRemoved(let payload): payload
         case .messageTemplateSaved(let payload): payload
         case .messageTemplateRemoved(let payload): payload
+        case .smtpRelaySet(let payload): payload
+        case .smsGatewaySet(let payload): payload
         case .phoneCountrySet(let payload): payload
         case .adminCreated(let payload): payload
         case .roleChanged(let payload): payload
@@ -208,6 +224,16 @@ public enum DomainEvent: Sendable, Hashable {
         case .bulkOperationStarted(let payload): payload
         case .bulkOperationCompleted(let payload): payload
         case .bulkOperationReverted(let payload): payload
+        case .mailingStarted(let payload): payload
+        case .mailingRecipientsAdded(let payload): payload
+        case .messageDispatched(let payload): payload
+        case .messageAccepted(let payload): payload
+        case .messageDeferred(let payload): payload
+        case .messageFailed(let payload): payload
+        case .mailingPaused(let payload): payload
+        case .mailingResumed(let payload): payload
+        case .mailingCompleted(let payload): payload
+        case .mailingCancelled(let payload): payload
         }
     }
 
@@ -239,6 +265,7 @@ public enum DomainEvent: Sendable, Hashable {
         case (.taskDeleted, 1): return .taskDeleted(try decoder.decode(TaskDeleted.self, from: payload))
         case (.callReceived, 1): return .callReceived(try decoder.decode(CallReceived.self, from: payload))
         case (.emailReceived, 1): return .emailReceived(try decoder.decode(EmailReceived.self, from: payload))
+        case (.messageSent, 1): return .messageSent(try decoder.decode(MessageSent.self, from: payload))
         case (.leadPaused, 1): return .leadPaused(try decoder.decode(LeadPaused.self, from: payload))
         case (.leadResumed, 1): return .leadResumed(try decoder.decode(LeadResumed.self, from: payload))
         case (.leadDataCopied, 1): return .leadDataCopied(try decoder.decode(LeadDataCopied.self, from: payload))
@@ -325,6 +352,8 @@ public enum DomainEvent: Sendable, Hashable {
             return .messageTemplateSaved(try decoder.decode(MessageTemplateSaved.self, from: payload))
         case (.messageTemplateRemoved, 1):
             return .messageTemplateRemoved(try decoder.decode(MessageTemplateRemoved.self, from: payload))
+        case (.smtpRelaySet, 1): return .smtpRelaySet(try decoder.decode(SMTPRelaySet.self, from: payload))
+        case (.smsGatewaySet, 1): return .smsGatewaySet(try decoder.decode(SMSGatewaySet.self, from: payload))
         case (.phoneCountrySet, 1): return .phoneCountrySet(try decoder.decode(PhoneCountrySet.self, from: payload))
         case (.adminCreated, 1): return .adminCreated(try decoder.decode(AdminCreated.self, from: payload))
         case (.roleChanged, 1): return .roleChanged(try decoder.decode(RoleChanged.self, from: payload))
@@ -342,6 +371,18 @@ public enum DomainEvent: Sendable, Hashable {
             return .bulkOperationCompleted(try decoder.decode(BulkOperationCompleted.self, from: payload))
         case (.bulkOperationReverted, 1):
             return .bulkOperationReverted(try decoder.decode(BulkOperationReverted.self, from: payload))
+        case (.mailingStarted, 1): return .mailingStarted(try decoder.decode(MailingStarted.self, from: payload))
+        case (.mailingRecipientsAdded, 1):
+            return .mailingRecipientsAdded(try decoder.decode(MailingRecipientsAdded.self, from: payload))
+        case (.messageDispatched, 1):
+            return .messageDispatched(try decoder.decode(MessageDispatched.self, from: payload))
+        case (.messageAccepted, 1): return .messageAccepted(try decoder.decode(MessageAccepted.self, from: payload))
+        case (.messageDeferred, 1): return .messageDeferred(try decoder.decode(MessageDeferred.self, from: payload))
+        case (.messageFailed, 1): return .messageFailed(try decoder.decode(MessageFailed.self, from: payload))
+        case (.mailingPaused, 1): return .mailingPaused(try decoder.decode(MailingPaused.self, from: payload))
+        case (.mailingResumed, 1): return .mailingResumed(try decoder.decode(MailingResumed.self, from: payload))
+        case (.mailingCompleted, 1): return .mailingCompleted(try decoder.decode(MailingCompleted.self, from: payload))
+        case (.mailingCancelled, 1): return .mailingCancelled(try decoder.decode(MailingCancelled.self, from: payload))
         default:
             throw EventCodecError.unsupportedSchemaVersion(type: kind.rawValue, schemaVersion: schemaVersion)
         }
@@ -396,6 +437,8 @@ public enum DomainEvent: Sendable, Hashable {
             return .callReceived(try JSONReader.decode(CallReceived.self, from: payload))
         case (.emailReceived, 1):
             return .emailReceived(try JSONReader.decode(EmailReceived.self, from: payload))
+        case (.messageSent, 1):
+            return .messageSent(try JSONReader.decode(MessageSent.self, from: payload))
         case (.leadPaused, 1):
             return .leadPaused(try JSONReader.decode(LeadPaused.self, from: payload))
         case (.leadResumed, 1):
@@ -526,6 +569,10 @@ public enum DomainEvent: Sendable, Hashable {
             return .messageTemplateSaved(try JSONReader.decode(MessageTemplateSaved.self, from: payload))
         case (.messageTemplateRemoved, 1):
             return .messageTemplateRemoved(try JSONReader.decode(MessageTemplateRemoved.self, from: payload))
+        case (.smtpRelaySet, 1):
+            return .smtpRelaySet(try JSONReader.decode(SMTPRelaySet.self, from: payload))
+        case (.smsGatewaySet, 1):
+            return .smsGatewaySet(try JSONReader.decode(SMSGatewaySet.self, from: payload))
         case (.phoneCountrySet, 1):
             return .phoneCountrySet(try JSONReader.decode(PhoneCountrySet.self, from: payload))
         case (.adminCreated, 1):
@@ -552,6 +599,26 @@ public enum DomainEvent: Sendable, Hashable {
             return .bulkOperationCompleted(try JSONReader.decode(BulkOperationCompleted.self, from: payload))
         case (.bulkOperationReverted, 1):
             return .bulkOperationReverted(try JSONReader.decode(BulkOperationReverted.self, from: payload))
+        case (.mailingStarted, 1):
+            return .mailingStarted(try JSONReader.decode(MailingStarted.self, from: payload))
+        case (.mailingRecipientsAdded, 1):
+            return .mailingRecipientsAdded(try JSONReader.decode(MailingRecipientsAdded.self, from: payload))
+        case (.messageDispatched, 1):
+            return .messageDispatched(try JSONReader.decode(MessageDispatched.self, from: payload))
+        case (.messageAccepted, 1):
+            return .messageAccepted(try JSONReader.decode(MessageAccepted.self, from: payload))
+        case (.messageDeferred, 1):
+            return .messageDeferred(try JSONReader.decode(MessageDeferred.self, from: payload))
+        case (.messageFailed, 1):
+            return .messageFailed(try JSONReader.decode(MessageFailed.self, from: payload))
+        case (.mailingPaused, 1):
+            return .mailingPaused(try JSONReader.decode(MailingPaused.self, from: payload))
+        case (.mailingResumed, 1):
+            return .mailingResumed(try JSONReader.decode(MailingResumed.self, from: payload))
+        case (.mailingCompleted, 1):
+            return .mailingCompleted(try JSONReader.decode(MailingCompleted.self, from: payload))
+        case (.mailingCancelled, 1):
+            return .mailingCancelled(try JSONReader.decode(MailingCancelled.self, from: payload))
         default:
             return nil
         }

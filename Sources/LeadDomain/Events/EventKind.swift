@@ -23,6 +23,7 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case taskDeleted = "TaskDeleted"
     case callReceived = "CallReceived"
     case emailReceived = "EmailReceived"
+    case messageSent = "MessageSent"
     case leadPaused = "LeadPaused"
     case leadResumed = "LeadResumed"
     case leadDataCopied = "LeadDataCopied"
@@ -85,6 +86,8 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case mailboxRemoved = "MailboxRemoved"
     case messageTemplateSaved = "MessageTemplateSaved"
     case messageTemplateRemoved = "MessageTemplateRemoved"
+    case smtpRelaySet = "SMTPRelaySet"
+    case smsGatewaySet = "SMSGatewaySet"
     case phoneCountrySet = "PhoneCountrySet"
     case adminCreated = "AdminCreated"
     case roleChanged = "RoleChanged"
@@ -98,6 +101,16 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case bulkOperationStarted = "BulkOperationStarted"
     case bulkOperationCompleted = "BulkOperationCompleted"
     case bulkOperationReverted = "BulkOperationReverted"
+    case mailingStarted = "MailingStarted"
+    case mailingRecipientsAdded = "MailingRecipientsAdded"
+    case messageDispatched = "MessageDispatched"
+    case messageAccepted = "MessageAccepted"
+    case messageDeferred = "MessageDeferred"
+    case messageFailed = "MessageFailed"
+    case mailingPaused = "MailingPaused"
+    case mailingResumed = "MailingResumed"
+    case mailingCompleted = "MailingCompleted"
+    case mailingCancelled = "MailingCancelled"
 
     /// The schema version new events of this type are written with.
     public var schemaVersion: UInt16 {
@@ -105,20 +118,22 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .leadCreated, .leadUpdated, .leadStepMarked, .leadAssigned, .leadTagged, .leadUntagged, .watcherAdded,
             .watcherRemoved, .actionLogged, .actionPinned, .actionUnpinned, .actionCompleted, .taskAdded,
             .taskClosed, .taskUpdated, .taskReassigned, .taskReopened, .taskDeleted, .callReceived, .emailReceived,
-            .leadPaused, .leadResumed, .leadDataCopied, .leadsMerged, .leadMergedInto, .leadLinkedToCustomer,
-            .leadConverted, .customerUpdated, .customerCompanyChanged, .customerDeleted, .customerRestored,
-            .dealCreated, .dealUpdated, .dealStageMoved, .dealWon, .dealLost, .dealReopened, .dealDeleted,
-            .dealRestored, .dealTaskAdded, .dealTaskClosed, .dealTaskUpdated, .dealTaskReassigned, .dealTaskReopened,
-            .dealTaskDeleted, .stepDefined, .stepRenamed, .stepsReordered, .stepRetired, .sourceDefined,
-            .sourceRenamed, .sourceRetired, .actionTypeDefined, .actionTypeRetired, .tagDefined, .tagRemoved,
-            .customFieldDefined, .customFieldRetired, .dealStageDefined, .dealStageRenamed,
+            .messageSent, .leadPaused, .leadResumed, .leadDataCopied, .leadsMerged, .leadMergedInto,
+            .leadLinkedToCustomer, .leadConverted, .customerUpdated, .customerCompanyChanged, .customerDeleted,
+            .customerRestored, .dealCreated, .dealUpdated, .dealStageMoved, .dealWon, .dealLost, .dealReopened,
+            .dealDeleted, .dealRestored, .dealTaskAdded, .dealTaskClosed, .dealTaskUpdated, .dealTaskReassigned,
+            .dealTaskReopened, .dealTaskDeleted, .stepDefined, .stepRenamed, .stepsReordered, .stepRetired,
+            .sourceDefined, .sourceRenamed, .sourceRetired, .actionTypeDefined, .actionTypeRetired, .tagDefined,
+            .tagRemoved, .customFieldDefined, .customFieldRetired, .dealStageDefined, .dealStageRenamed,
             .dealStageProbabilityChanged, .dealStagesReordered, .dealStageRetired, .taskTypeDefined,
             .taskTypeRetired, .defaultsChanged, .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged,
             .convertedLeadLockChanged, .currencyRatesSet, .importMappingSaved, .importMappingRemoved, .leadFormSaved,
             .leadFormRemoved, .mailboxSaved, .mailboxRemoved, .messageTemplateSaved, .messageTemplateRemoved,
-            .phoneCountrySet, .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked,
-            .adminDisabled, .importStarted, .importCompleted, .importReverted, .bulkOperationStarted,
-            .bulkOperationCompleted, .bulkOperationReverted:
+            .smtpRelaySet, .smsGatewaySet, .phoneCountrySet, .adminCreated, .roleChanged, .permissionsChanged,
+            .tokenIssued, .tokenRevoked, .adminDisabled, .importStarted, .importCompleted, .importReverted,
+            .bulkOperationStarted, .bulkOperationCompleted, .bulkOperationReverted, .mailingStarted,
+            .mailingRecipientsAdded, .messageDispatched, .messageAccepted, .messageDeferred, .messageFailed,
+            .mailingPaused, .mailingResumed, .mailingCompleted, .mailingCancelled:
             return 1
         case .noteAdded, .leadDeleted, .leadRestored, .customerRegistered:
             return 2
@@ -131,8 +146,8 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .leadCreated, .leadUpdated, .leadStepMarked, .leadAssigned, .leadTagged, .leadUntagged, .watcherAdded,
             .watcherRemoved, .noteAdded, .actionLogged, .actionPinned, .actionUnpinned, .actionCompleted, .taskAdded,
             .taskClosed, .taskUpdated, .taskReassigned, .taskReopened, .taskDeleted, .callReceived, .emailReceived,
-            .leadPaused, .leadResumed, .leadDataCopied, .leadsMerged, .leadMergedInto, .leadLinkedToCustomer,
-            .leadConverted, .leadDeleted, .leadRestored:
+            .messageSent, .leadPaused, .leadResumed, .leadDataCopied, .leadsMerged, .leadMergedInto,
+            .leadLinkedToCustomer, .leadConverted, .leadDeleted, .leadRestored:
             return .lead
         case .customerRegistered, .customerUpdated, .customerCompanyChanged, .customerDeleted, .customerRestored:
             return .customer
@@ -146,7 +161,8 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
             .dealStagesReordered, .dealStageRetired, .taskTypeDefined, .taskTypeRetired, .defaultsChanged,
             .fieldLimitsChanged, .requiredFieldsChanged, .assessmentScaleChanged, .convertedLeadLockChanged,
             .currencyRatesSet, .importMappingSaved, .importMappingRemoved, .leadFormSaved, .leadFormRemoved,
-            .mailboxSaved, .mailboxRemoved, .messageTemplateSaved, .messageTemplateRemoved, .phoneCountrySet:
+            .mailboxSaved, .mailboxRemoved, .messageTemplateSaved, .messageTemplateRemoved, .smtpRelaySet,
+            .smsGatewaySet, .phoneCountrySet:
             return .settings
         case .adminCreated, .roleChanged, .permissionsChanged, .tokenIssued, .tokenRevoked, .adminDisabled:
             return .admin
@@ -154,6 +170,9 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
             return .import
         case .bulkOperationStarted, .bulkOperationCompleted, .bulkOperationReverted:
             return .bulk
+        case .mailingStarted, .mailingRecipientsAdded, .messageDispatched, .messageAccepted, .messageDeferred,
+            .messageFailed, .mailingPaused, .mailingResumed, .mailingCompleted, .mailingCancelled:
+            return .mailing
         }
     }
 }

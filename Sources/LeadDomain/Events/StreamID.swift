@@ -26,13 +26,16 @@ public enum StreamID {
     /// `bulk-<uuid>` for a bulk operation over leads.
     public static func bulkOperation(_ id: UUID) -> String { "bulk-" + id.uuidString.lowercased() }
 
+    /// `mailing-<uuid>` for a mailing (mass e-mail or SMS).
+    public static func mailing(_ id: UUID) -> String { "mailing-" + id.uuidString.lowercased() }
+
     /// The aggregate a stream id names, or `nil` if the id is not one of the domain's.
     public static func parse(_ streamID: String) -> Aggregate? {
         if streamID == settings { return .settings }
         for (prefix, make) in [
             ("lead-", Aggregate.lead), ("customer-", Aggregate.customer), ("deal-", Aggregate.deal),
             ("admin-", Aggregate.admin), ("import-", Aggregate.importJob),
-            ("bulk-", Aggregate.bulkOperation),
+            ("bulk-", Aggregate.bulkOperation), ("mailing-", Aggregate.mailing),
         ] as [(String, (UUID) -> Aggregate)] where streamID.hasPrefix(prefix) {
             guard let id = UUID(uuidString: String(streamID.dropFirst(prefix.count))) else { return nil }
             return make(id)
@@ -48,6 +51,7 @@ public enum StreamID {
         case admin(UUID)
         case importJob(UUID)
         case bulkOperation(UUID)
+        case mailing(UUID)
         case settings
     }
 }

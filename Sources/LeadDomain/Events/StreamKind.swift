@@ -1,4 +1,4 @@
-/// The kinds of streams: one per lead, per customer, per deal, per admin, per import, per bulk operation, and the single settings stream.
+/// The kinds of streams: one per lead, per customer, per deal, per admin, per import, per bulk operation, per mailing, and the single settings stream.
 public enum StreamKind: String, Sendable, Hashable, Codable, CaseIterable {
     case lead
     case customer
@@ -7,4 +7,5 @@ public enum StreamKind: String, Sendable, Hashable, Codable, CaseIterable {
     case admin
     case `import`
     case bulk
+    case mailing
 }

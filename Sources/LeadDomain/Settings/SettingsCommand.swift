@@ -40,6 +40,10 @@ public enum SettingsCommand: Sendable, Hashable {
     /// Save (or replace) a mailbox for e-mail intake.
     case saveMailbox(Mailbox)
     case removeMailbox(key: String)
+    /// Set (or, with nil, remove) the SMTP relay of mass e-mail.
+    case setSMTPRelay(SMTPRelay?)
+    /// Set (or, with nil, remove) the HTTP gateway of SMS.
+    case setSMSGateway(SMSGateway?)
     /// Save (or replace) a message template.
     case saveMessageTemplate(MessageTemplate)
     case removeMessageTemplate(key: String)

@@ -311,6 +311,20 @@ public enum SettingsDecider {
             let saved = MessageTemplate(key: template.key, name: name, subject: subject, text: text, html: html)
             if s.messageTemplates.first(where: { $0.template.key == template.key })?.template == saved { return [] }
             return [.messageTemplateSaved(MessageTemplateSaved(template: saved, at: at, by: by))]
+        case .setSMTPRelay(let relay):
+            var saved = relay
+            if let relay {
+                saved = try MessageChannelRules.checked(relay, &v)
+            }
+            guard saved != s.smtpRelay else { return [] }
+            return [.smtpRelaySet(SMTPRelaySet(relay: saved, at: at, by: by))]
+        case .setSMSGateway(let gateway):
+            var saved = gateway
+            if let gateway {
+                saved = try MessageChannelRules.checked(gateway, &v)
+            }
+            guard saved != s.smsGateway else { return [] }
+            return [.smsGatewaySet(SMSGatewaySet(gateway: saved, at: at, by: by))]
         case .removeMessageTemplate(let key):
             guard s.messageTemplates.contains(where: { $0.template.key == key }) else { return [] }
             return [.messageTemplateRemoved(MessageTemplateRemoved(key: key, at: at, by: by))]

@@ -54,6 +54,8 @@ extension SettingsState {
         case .messageTemplateSaved(let e):
             s.messageTemplates.upsert(MessageTemplateEntry(template: e.template, savedBy: e.by, savedAt: e.at)) { $0.template.key }
         case .messageTemplateRemoved(let e): s.messageTemplates.removeAll { $0.template.key == e.key }
+        case .smtpRelaySet(let e): s.smtpRelay = e.relay
+        case .smsGatewaySet(let e): s.smsGateway = e.gateway
         case .currencyRatesSet(let e):
             s.reportingCurrency = e.reportingCurrency
             s.currencyRates = e.rates

@@ -38,6 +38,10 @@ public struct SettingsState: Sendable, Hashable, Codable {
     public var mailboxes: [MailboxEntry] = []
     /// Message templates for mass e-mail, by key.
     public var messageTemplates: [MessageTemplateEntry] = []
+    /// The SMTP relay mass e-mail goes through (nil: no mass e-mail).
+    public var smtpRelay: SMTPRelay? = nil
+    /// The HTTP gateway SMS go through (nil: no SMS).
+    public var smsGateway: SMSGateway? = nil
     /// The version of the `settings` stream (0 for the defaults).
     public var version: UInt64
 

@@ -52,6 +52,14 @@ extension LeadState {
                     id: e.emailId, mailbox: e.mailbox, messageId: e.messageId, from: e.from, subject: e.subject,
                     sentAt: e.sentAt, at: e.at))
             if receivedEmails.count > CountLimits.emailsKept { receivedEmails.removeFirst(receivedEmails.count - CountLimits.emailsKept) }
+        case .messageSent(let e):
+            // A mailing's message is an action of the mailing's type, done when it was sent.
+            let label = e.channel == .email ? "E-mail" : "SMS"
+            let text = e.subject.map { "\(label) to \(e.to): \($0)" } ?? "\(label) to \(e.to): \(e.text)"
+            actions.append(
+                LeadAction(
+                    id: e.actionId, step: e.step, text: String(text.prefix(CountLimits.sentMessageText)),
+                    actionType: e.actionType, admin: nil, plannedAt: nil, completed: true, createdBy: e.by, createdAt: e.at))
         case .leadPaused(let e): pausedUntil = e.until
         case .leadResumed: pausedUntil = nil
         case .leadDataCopied(let e): apply(e.changes)

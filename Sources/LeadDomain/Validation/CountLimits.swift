@@ -17,6 +17,8 @@ public enum CountLimits {
     public static let callsKept = 200
     /// Incoming e-mails a lead's state keeps, and attachment names one of them lists.
     public static let emailsKept = 100
+    /// Characters of a sent message kept in its action's text on the lead.
+    public static let sentMessageText = 500
     public static let emailAttachments = 50
     /// Source leads of one merge.
     public static let mergeSources = 20

@@ -91,6 +91,12 @@ public struct BulkError: Error, Sendable, Hashable, CustomStringConvertible {
     public var code: String
     public var message: String
     public var description: String { "\(field): \(code): \(message)" }
+
+    public init(field: String, code: String, message: String) {
+        self.field = field
+        self.code = code
+        self.message = message
+    }
 }
 
 extension Ledger {
@@ -103,14 +109,22 @@ extension Ledger {
     /// The leads `selection` names, in order, read in one transaction at one log position. Ids that are not
     /// leads the caller may change are refused (`notFound`, whether or not they exist: nothing is revealed).
     public func selectBulk(_ request: BulkRequest) throws -> (ids: [UUID], refusals: [BulkRefusal], position: UInt64) {
+        try selectLeads(request.selection, limit: Self.maxBulkLeads, canChange: request.canChange)
+    }
+
+    /// The leads `selection` names, in order, at one log position: given ids the caller may change (the others
+    /// refused, `notFound`), or every lead the query answers (at most `limit`, else `tooMany` on `filter`).
+    public func selectLeads(_ selection: BulkSelection, limit: Int, canChange: (LeadState) -> Bool) throws
+        -> (ids: [UUID], refusals: [BulkRefusal], position: UInt64)
+    {
         try read { view in
             var ids: [UUID] = []
             var refusals: [BulkRefusal] = []
-            switch request.selection {
+            switch selection {
             case .ids(let given):
                 var seen = Set<UUID>()
                 for id in given where seen.insert(id).inserted {
-                    guard let lead = try view.record(id)?.state, request.canChange(lead) else {
+                    guard let lead = try view.record(id)?.state, canChange(lead) else {
                         refusals.append(
                             BulkRefusal(leadId: id, code: "notFound", message: "no lead \(id.uuidString.lowercased()) you can change"))
                         continue
@@ -125,10 +139,9 @@ extension Ledger {
                 while true {
                     let page = try view.leads(query, now: now)
                     ids += page.records.map(\.state.id)
-                    guard ids.count <= Self.maxBulkLeads else {
+                    guard ids.count <= limit else {
                         throw BulkError(
-                            field: "filter", code: "tooMany",
-                            message: "the filter selects more than \(Self.maxBulkLeads) leads; narrow it")
+                            field: "filter", code: "tooMany", message: "the filter selects more than \(limit) leads; narrow it")
                     }
                     guard let next = page.next else { break }
                     query.after = next

@@ -136,6 +136,9 @@ public enum LeadHistory {
             return ("Call from \(e.number)" + (names.admin(e.takenBy).map { " taken by \($0)" } ?? ""), [])
         case .emailReceived(let e):
             return ("E-mail from \(e.fromName.map { "\($0) <\(e.from)>" } ?? e.from)" + (e.subject.isEmpty ? "" : ": \(e.subject)"), [])
+        case .messageSent(let e):
+            let what = e.channel == .email ? "E-mail" : "SMS"
+            return ("\(what) sent to \(e.to) as \(names.actionType(e.actionType))" + (e.subject.map { ": \($0)" } ?? ""), [])
         case .leadPaused(let e):
             return (
                 "Paused until \(format(e.until))",

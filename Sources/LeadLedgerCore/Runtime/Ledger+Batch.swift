@@ -41,7 +41,7 @@ extension Ledger {
         EventIdentity.correlationId(actor: actor, key: key, request: request)
     }
 
-    /// Appends one event of a job's own stream (`import-<id>`, `bulk-<id>`) after `expectedVersion`, with the job's
+    /// Appends one event of a job's own stream (`import-<id>`, `bulk-<id>`, `mailing-<id>`) after `expectedVersion`, with the job's
     /// id as correlation id and `eventId` as its id (a repeated append of the same event is answered, not doubled).
     @discardableResult
     public func appendJobEvent(_ event: DomainEvent, actor: UUID, eventId: UUID, expectedVersion: UInt64) async throws
@@ -53,14 +53,20 @@ extension Ledger {
         switch StreamID.parse(event.streamID) {
         case .importJob(let id)? where event.kind.streamKind == .import: jobId = id
         case .bulkOperation(let id)? where event.kind.streamKind == .bulk: jobId = id
-        default: throw LedgerError(.invalidArgument, "not an import or bulk operation event")
+        case .mailing(let id)? where event.kind.streamKind == .mailing: jobId = id
+        default: throw LedgerError(.invalidArgument, "not an import, bulk operation or mailing event")
         }
-        let proposed = ProposedEvent(
-            id: eventId, type: event.typeName, schemaVersion: event.schemaVersion, recordedAt: event.payload.at.rawValue,
-            metadata: EventMetadata(actor: actor.uuidString.lowercased(), correlationId: jobId),
-            payload: try event.encodedPayload())
+        let proposed = try Self.proposedEvent(event, id: eventId, actor: actor, correlationId: jobId)
         return try await log.append(
             [proposed], to: event.streamID, expectedVersion: expectedVersion == 0 ? .noStream : .exact(expectedVersion))
+    }
+
+    /// `event` as the log stores it: its type, version, time and JSON payload, `actor` and `correlationId` as metadata.
+    static func proposedEvent(_ event: DomainEvent, id: UUID, actor: UUID, correlationId: UUID) throws -> ProposedEvent {
+        ProposedEvent(
+            id: id, type: event.typeName, schemaVersion: event.schemaVersion, recordedAt: event.payload.at.rawValue,
+            metadata: EventMetadata(actor: actor.uuidString.lowercased(), correlationId: correlationId),
+            payload: try event.encodedPayload())
     }
 
     /// An import's record, folded from its stream; nil when there is no such import.

@@ -46,6 +46,7 @@ struct StoreWriter {
         case .admin: try applyAdminEvent(e.event, txn)
         case .import: break  // an import's own record; its rows are lead events
         case .bulk: break  // a bulk operation's own record; its changes are lead events
+        case .mailing: break  // a mailing's own record; what it sent is `MessageSent` on leads
         case .settings:
             settings = SettingsState.evolve(settings, e.event)
             settingsChanged = true

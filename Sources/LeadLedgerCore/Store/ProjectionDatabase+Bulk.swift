@@ -54,6 +54,7 @@ struct BulkFold {
             for token in admin.tokens where tokenOwners[token.sha256] == nil { tokenOwners[token.sha256] = id }
         case .import: break  // an import's own record; its rows are lead events
         case .bulk: break  // a bulk operation's own record; its changes are lead events
+        case .mailing: break  // a mailing's own record; what it sent is `MessageSent` on leads
         case .settings:
             settings = SettingsState.evolve(settings, e.event)
             settingsChanged = true

@@ -1059,6 +1059,90 @@ extension EmailReceived: FastJSONDecodable {
     }
 }
 
+extension MessageSent: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var leadId: UUID?
+        var actionId: UUID?
+        var mailingId: UUID?
+        var channel: MessageChannel?
+        var to: String?
+        var subject: String?
+        var text: String?
+        var messageId: String?
+        var actionType: String?
+        var step: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "leadId", seen & 0x1 == 0 {
+                seen |= 0x1
+                leadId = try reader.field("leadId", UUID.self)
+            } else if memberKey == "actionId", seen & 0x2 == 0 {
+                seen |= 0x2
+                actionId = try reader.field("actionId", UUID.self)
+            } else if memberKey == "mailingId", seen & 0x4 == 0 {
+                seen |= 0x4
+                mailingId = try reader.field("mailingId", UUID.self)
+            } else if memberKey == "channel", seen & 0x8 == 0 {
+                seen |= 0x8
+                channel = try reader.field("channel", MessageChannel.self)
+            } else if memberKey == "to", seen & 0x10 == 0 {
+                seen |= 0x10
+                to = try reader.field("to", String.self)
+            } else if memberKey == "subject", seen & 0x20 == 0 {
+                seen |= 0x20
+                subject = try reader.field("subject", String?.self)
+            } else if memberKey == "text", seen & 0x40 == 0 {
+                seen |= 0x40
+                text = try reader.field("text", String.self)
+            } else if memberKey == "messageId", seen & 0x80 == 0 {
+                seen |= 0x80
+                messageId = try reader.field("messageId", String.self)
+            } else if memberKey == "actionType", seen & 0x100 == 0 {
+                seen |= 0x100
+                actionType = try reader.field("actionType", String.self)
+            } else if memberKey == "step", seen & 0x200 == 0 {
+                seen |= 0x200
+                step = try reader.field("step", String.self)
+            } else if memberKey == "at", seen & 0x400 == 0 {
+                seen |= 0x400
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x800 == 0 {
+                seen |= 0x800
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let leadId else { throw reader.missing("leadId") }
+        guard let actionId else { throw reader.missing("actionId") }
+        guard let mailingId else { throw reader.missing("mailingId") }
+        guard let channel else { throw reader.missing("channel") }
+        guard let to else { throw reader.missing("to") }
+        guard let text else { throw reader.missing("text") }
+        guard let messageId else { throw reader.missing("messageId") }
+        guard let actionType else { throw reader.missing("actionType") }
+        guard let step else { throw reader.missing("step") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.leadId = leadId
+        self.actionId = actionId
+        self.mailingId = mailingId
+        self.channel = channel
+        self.to = to
+        self.subject = subject
+        self.text = text
+        self.messageId = messageId
+        self.actionType = actionType
+        self.step = step
+        self.at = at
+        self.by = by
+    }
+}
+
 extension LeadPaused: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var leadId: UUID?
@@ -3599,6 +3683,66 @@ extension MessageTemplateRemoved: FastJSONDecodable {
     }
 }
 
+extension SMTPRelaySet: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var relay: SMTPRelay?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "relay", seen & 0x1 == 0 {
+                seen |= 0x1
+                relay = try reader.field("relay", SMTPRelay?.self)
+            } else if memberKey == "at", seen & 0x2 == 0 {
+                seen |= 0x2
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x4 == 0 {
+                seen |= 0x4
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.relay = relay
+        self.at = at
+        self.by = by
+    }
+}
+
+extension SMSGatewaySet: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var gateway: SMSGateway?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "gateway", seen & 0x1 == 0 {
+                seen |= 0x1
+                gateway = try reader.field("gateway", SMSGateway?.self)
+            } else if memberKey == "at", seen & 0x2 == 0 {
+                seen |= 0x2
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x4 == 0 {
+                seen |= 0x4
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.gateway = gateway
+        self.at = at
+        self.by = by
+    }
+}
+
 extension PhoneCountrySet: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var country: String?
@@ -4236,6 +4380,482 @@ extension BulkOperationReverted: FastJSONDecodable {
         self.bulkId = bulkId
         self.reverted = reverted
         self.conflicts = conflicts
+        self.at = at
+        self.by = by
+    }
+}
+
+extension MailingStarted: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var mailingId: UUID?
+        var channel: MessageChannel?
+        var template: MessageTemplate?
+        var actionType: String?
+        var filter: String?
+        var leads: Int64?
+        var recipients: Int64?
+        var refused: Int64?
+        var refusals: [BulkRefusal]?
+        var position: Int64?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "mailingId", seen & 0x1 == 0 {
+                seen |= 0x1
+                mailingId = try reader.field("mailingId", UUID.self)
+            } else if memberKey == "channel", seen & 0x2 == 0 {
+                seen |= 0x2
+                channel = try reader.field("channel", MessageChannel.self)
+            } else if memberKey == "template", seen & 0x4 == 0 {
+                seen |= 0x4
+                template = try reader.field("template", MessageTemplate.self)
+            } else if memberKey == "actionType", seen & 0x8 == 0 {
+                seen |= 0x8
+                actionType = try reader.field("actionType", String.self)
+            } else if memberKey == "filter", seen & 0x10 == 0 {
+                seen |= 0x10
+                filter = try reader.field("filter", String?.self)
+            } else if memberKey == "leads", seen & 0x20 == 0 {
+                seen |= 0x20
+                leads = try reader.field("leads", Int64.self)
+            } else if memberKey == "recipients", seen & 0x40 == 0 {
+                seen |= 0x40
+                recipients = try reader.field("recipients", Int64.self)
+            } else if memberKey == "refused", seen & 0x80 == 0 {
+                seen |= 0x80
+                refused = try reader.field("refused", Int64.self)
+            } else if memberKey == "refusals", seen & 0x100 == 0 {
+                seen |= 0x100
+                refusals = try reader.field("refusals", [BulkRefusal].self)
+            } else if memberKey == "position", seen & 0x200 == 0 {
+                seen |= 0x200
+                position = try reader.field("position", Int64.self)
+            } else if memberKey == "at", seen & 0x400 == 0 {
+                seen |= 0x400
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x800 == 0 {
+                seen |= 0x800
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let mailingId else { throw reader.missing("mailingId") }
+        guard let channel else { throw reader.missing("channel") }
+        guard let template else { throw reader.missing("template") }
+        guard let actionType else { throw reader.missing("actionType") }
+        guard let leads else { throw reader.missing("leads") }
+        guard let recipients else { throw reader.missing("recipients") }
+        guard let refused else { throw reader.missing("refused") }
+        guard let refusals else { throw reader.missing("refusals") }
+        guard let position else { throw reader.missing("position") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.mailingId = mailingId
+        self.channel = channel
+        self.template = template
+        self.actionType = actionType
+        self.filter = filter
+        self.leads = leads
+        self.recipients = recipients
+        self.refused = refused
+        self.refusals = refusals
+        self.position = position
+        self.at = at
+        self.by = by
+    }
+}
+
+extension MailingRecipientsAdded: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var mailingId: UUID?
+        var leadIds: [UUID]?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "mailingId", seen & 0x1 == 0 {
+                seen |= 0x1
+                mailingId = try reader.field("mailingId", UUID.self)
+            } else if memberKey == "leadIds", seen & 0x2 == 0 {
+                seen |= 0x2
+                leadIds = try reader.field("leadIds", [UUID].self)
+            } else if memberKey == "at", seen & 0x4 == 0 {
+                seen |= 0x4
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x8 == 0 {
+                seen |= 0x8
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let mailingId else { throw reader.missing("mailingId") }
+        guard let leadIds else { throw reader.missing("leadIds") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.mailingId = mailingId
+        self.leadIds = leadIds
+        self.at = at
+        self.by = by
+    }
+}
+
+extension MessageDispatched: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var mailingId: UUID?
+        var leadId: UUID?
+        var attempt: Int64?
+        var to: String?
+        var messageId: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "mailingId", seen & 0x1 == 0 {
+                seen |= 0x1
+                mailingId = try reader.field("mailingId", UUID.self)
+            } else if memberKey == "leadId", seen & 0x2 == 0 {
+                seen |= 0x2
+                leadId = try reader.field("leadId", UUID.self)
+            } else if memberKey == "attempt", seen & 0x4 == 0 {
+                seen |= 0x4
+                attempt = try reader.field("attempt", Int64.self)
+            } else if memberKey == "to", seen & 0x8 == 0 {
+                seen |= 0x8
+                to = try reader.field("to", String.self)
+            } else if memberKey == "messageId", seen & 0x10 == 0 {
+                seen |= 0x10
+                messageId = try reader.field("messageId", String.self)
+            } else if memberKey == "at", seen & 0x20 == 0 {
+                seen |= 0x20
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x40 == 0 {
+                seen |= 0x40
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let mailingId else { throw reader.missing("mailingId") }
+        guard let leadId else { throw reader.missing("leadId") }
+        guard let attempt else { throw reader.missing("attempt") }
+        guard let to else { throw reader.missing("to") }
+        guard let messageId else { throw reader.missing("messageId") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.mailingId = mailingId
+        self.leadId = leadId
+        self.attempt = attempt
+        self.to = to
+        self.messageId = messageId
+        self.at = at
+        self.by = by
+    }
+}
+
+extension MessageAccepted: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var mailingId: UUID?
+        var leadId: UUID?
+        var reply: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "mailingId", seen & 0x1 == 0 {
+                seen |= 0x1
+                mailingId = try reader.field("mailingId", UUID.self)
+            } else if memberKey == "leadId", seen & 0x2 == 0 {
+                seen |= 0x2
+                leadId = try reader.field("leadId", UUID.self)
+            } else if memberKey == "reply", seen & 0x4 == 0 {
+                seen |= 0x4
+                reply = try reader.field("reply", String.self)
+            } else if memberKey == "at", seen & 0x8 == 0 {
+                seen |= 0x8
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x10 == 0 {
+                seen |= 0x10
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let mailingId else { throw reader.missing("mailingId") }
+        guard let leadId else { throw reader.missing("leadId") }
+        guard let reply else { throw reader.missing("reply") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.mailingId = mailingId
+        self.leadId = leadId
+        self.reply = reply
+        self.at = at
+        self.by = by
+    }
+}
+
+extension MessageDeferred: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var mailingId: UUID?
+        var leadId: UUID?
+        var attempt: Int64?
+        var reply: String?
+        var retryAt: Timestamp?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "mailingId", seen & 0x1 == 0 {
+                seen |= 0x1
+                mailingId = try reader.field("mailingId", UUID.self)
+            } else if memberKey == "leadId", seen & 0x2 == 0 {
+                seen |= 0x2
+                leadId = try reader.field("leadId", UUID.self)
+            } else if memberKey == "attempt", seen & 0x4 == 0 {
+                seen |= 0x4
+                attempt = try reader.field("attempt", Int64.self)
+            } else if memberKey == "reply", seen & 0x8 == 0 {
+                seen |= 0x8
+                reply = try reader.field("reply", String.self)
+            } else if memberKey == "retryAt", seen & 0x10 == 0 {
+                seen |= 0x10
+                retryAt = try reader.field("retryAt", Timestamp.self)
+            } else if memberKey == "at", seen & 0x20 == 0 {
+                seen |= 0x20
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x40 == 0 {
+                seen |= 0x40
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let mailingId else { throw reader.missing("mailingId") }
+        guard let leadId else { throw reader.missing("leadId") }
+        guard let attempt else { throw reader.missing("attempt") }
+        guard let reply else { throw reader.missing("reply") }
+        guard let retryAt else { throw reader.missing("retryAt") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.mailingId = mailingId
+        self.leadId = leadId
+        self.attempt = attempt
+        self.reply = reply
+        self.retryAt = retryAt
+        self.at = at
+        self.by = by
+    }
+}
+
+extension MessageFailed: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var mailingId: UUID?
+        var leadId: UUID?
+        var code: String?
+        var reply: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "mailingId", seen & 0x1 == 0 {
+                seen |= 0x1
+                mailingId = try reader.field("mailingId", UUID.self)
+            } else if memberKey == "leadId", seen & 0x2 == 0 {
+                seen |= 0x2
+                leadId = try reader.field("leadId", UUID.self)
+            } else if memberKey == "code", seen & 0x4 == 0 {
+                seen |= 0x4
+                code = try reader.field("code", String.self)
+            } else if memberKey == "reply", seen & 0x8 == 0 {
+                seen |= 0x8
+                reply = try reader.field("reply", String.self)
+            } else if memberKey == "at", seen & 0x10 == 0 {
+                seen |= 0x10
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x20 == 0 {
+                seen |= 0x20
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let mailingId else { throw reader.missing("mailingId") }
+        guard let leadId else { throw reader.missing("leadId") }
+        guard let code else { throw reader.missing("code") }
+        guard let reply else { throw reader.missing("reply") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.mailingId = mailingId
+        self.leadId = leadId
+        self.code = code
+        self.reply = reply
+        self.at = at
+        self.by = by
+    }
+}
+
+extension MailingPaused: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var mailingId: UUID?
+        var reason: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "mailingId", seen & 0x1 == 0 {
+                seen |= 0x1
+                mailingId = try reader.field("mailingId", UUID.self)
+            } else if memberKey == "reason", seen & 0x2 == 0 {
+                seen |= 0x2
+                reason = try reader.field("reason", String.self)
+            } else if memberKey == "at", seen & 0x4 == 0 {
+                seen |= 0x4
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x8 == 0 {
+                seen |= 0x8
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let mailingId else { throw reader.missing("mailingId") }
+        guard let reason else { throw reader.missing("reason") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.mailingId = mailingId
+        self.reason = reason
+        self.at = at
+        self.by = by
+    }
+}
+
+extension MailingResumed: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var mailingId: UUID?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "mailingId", seen & 0x1 == 0 {
+                seen |= 0x1
+                mailingId = try reader.field("mailingId", UUID.self)
+            } else if memberKey == "at", seen & 0x2 == 0 {
+                seen |= 0x2
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x4 == 0 {
+                seen |= 0x4
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let mailingId else { throw reader.missing("mailingId") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.mailingId = mailingId
+        self.at = at
+        self.by = by
+    }
+}
+
+extension MailingCompleted: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var mailingId: UUID?
+        var sent: Int64?
+        var failed: Int64?
+        var inDoubt: Int64?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "mailingId", seen & 0x1 == 0 {
+                seen |= 0x1
+                mailingId = try reader.field("mailingId", UUID.self)
+            } else if memberKey == "sent", seen & 0x2 == 0 {
+                seen |= 0x2
+                sent = try reader.field("sent", Int64.self)
+            } else if memberKey == "failed", seen & 0x4 == 0 {
+                seen |= 0x4
+                failed = try reader.field("failed", Int64.self)
+            } else if memberKey == "inDoubt", seen & 0x8 == 0 {
+                seen |= 0x8
+                inDoubt = try reader.field("inDoubt", Int64.self)
+            } else if memberKey == "at", seen & 0x10 == 0 {
+                seen |= 0x10
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x20 == 0 {
+                seen |= 0x20
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let mailingId else { throw reader.missing("mailingId") }
+        guard let sent else { throw reader.missing("sent") }
+        guard let failed else { throw reader.missing("failed") }
+        guard let inDoubt else { throw reader.missing("inDoubt") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.mailingId = mailingId
+        self.sent = sent
+        self.failed = failed
+        self.inDoubt = inDoubt
+        self.at = at
+        self.by = by
+    }
+}
+
+extension MailingCancelled: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var mailingId: UUID?
+        var reason: String?
+        var at: Timestamp?
+        var by: UUID?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "mailingId", seen & 0x1 == 0 {
+                seen |= 0x1
+                mailingId = try reader.field("mailingId", UUID.self)
+            } else if memberKey == "reason", seen & 0x2 == 0 {
+                seen |= 0x2
+                reason = try reader.field("reason", String?.self)
+            } else if memberKey == "at", seen & 0x4 == 0 {
+                seen |= 0x4
+                at = try reader.field("at", Timestamp.self)
+            } else if memberKey == "by", seen & 0x8 == 0 {
+                seen |= 0x8
+                by = try reader.field("by", UUID.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let mailingId else { throw reader.missing("mailingId") }
+        guard let at else { throw reader.missing("at") }
+        guard let by else { throw reader.missing("by") }
+        self.mailingId = mailingId
+        self.reason = reason
         self.at = at
         self.by = by
     }
@@ -5139,6 +5759,154 @@ extension PhoneNumber: FastJSONDecodable {
     }
 }
 
+extension SMSGateway: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var url: String?
+        var method: SMSMethod?
+        var body: String?
+        var contentType: String?
+        var authHeader: String?
+        var authVariable: String?
+        var from: String?
+        var successContains: String?
+        var messagesPerMinute: Int64?
+        var maxAttempts: Int64?
+        var retrySeconds: Int64?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "url", seen & 0x1 == 0 {
+                seen |= 0x1
+                url = try reader.field("url", String.self)
+            } else if memberKey == "method", seen & 0x2 == 0 {
+                seen |= 0x2
+                method = try reader.field("method", SMSMethod.self)
+            } else if memberKey == "body", seen & 0x4 == 0 {
+                seen |= 0x4
+                body = try reader.field("body", String?.self)
+            } else if memberKey == "contentType", seen & 0x8 == 0 {
+                seen |= 0x8
+                contentType = try reader.field("contentType", String?.self)
+            } else if memberKey == "authHeader", seen & 0x10 == 0 {
+                seen |= 0x10
+                authHeader = try reader.field("authHeader", String?.self)
+            } else if memberKey == "authVariable", seen & 0x20 == 0 {
+                seen |= 0x20
+                authVariable = try reader.field("authVariable", String?.self)
+            } else if memberKey == "from", seen & 0x40 == 0 {
+                seen |= 0x40
+                from = try reader.field("from", String?.self)
+            } else if memberKey == "successContains", seen & 0x80 == 0 {
+                seen |= 0x80
+                successContains = try reader.field("successContains", String?.self)
+            } else if memberKey == "messagesPerMinute", seen & 0x100 == 0 {
+                seen |= 0x100
+                messagesPerMinute = try reader.field("messagesPerMinute", Int64.self)
+            } else if memberKey == "maxAttempts", seen & 0x200 == 0 {
+                seen |= 0x200
+                maxAttempts = try reader.field("maxAttempts", Int64.self)
+            } else if memberKey == "retrySeconds", seen & 0x400 == 0 {
+                seen |= 0x400
+                retrySeconds = try reader.field("retrySeconds", Int64.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let url else { throw reader.missing("url") }
+        guard let method else { throw reader.missing("method") }
+        guard let messagesPerMinute else { throw reader.missing("messagesPerMinute") }
+        guard let maxAttempts else { throw reader.missing("maxAttempts") }
+        guard let retrySeconds else { throw reader.missing("retrySeconds") }
+        self.url = url
+        self.method = method
+        self.body = body
+        self.contentType = contentType
+        self.authHeader = authHeader
+        self.authVariable = authVariable
+        self.from = from
+        self.successContains = successContains
+        self.messagesPerMinute = messagesPerMinute
+        self.maxAttempts = maxAttempts
+        self.retrySeconds = retrySeconds
+    }
+}
+
+extension SMTPRelay: FastJSONDecodable {
+    init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
+        var host: String?
+        var port: Int64?
+        var security: SMTPSecurity?
+        var username: String?
+        var passwordVariable: String?
+        var caFile: String?
+        var senderAddress: String?
+        var senderName: String?
+        var messagesPerMinute: Int64?
+        var maxAttempts: Int64?
+        var retrySeconds: Int64?
+        var seen: UInt64 = 0
+        try reader.beginObject()
+        var isFirst = true
+        while let memberKey = try reader.nextKey(first: &isFirst) {
+            if memberKey == "host", seen & 0x1 == 0 {
+                seen |= 0x1
+                host = try reader.field("host", String.self)
+            } else if memberKey == "port", seen & 0x2 == 0 {
+                seen |= 0x2
+                port = try reader.field("port", Int64.self)
+            } else if memberKey == "security", seen & 0x4 == 0 {
+                seen |= 0x4
+                security = try reader.field("security", SMTPSecurity.self)
+            } else if memberKey == "username", seen & 0x8 == 0 {
+                seen |= 0x8
+                username = try reader.field("username", String?.self)
+            } else if memberKey == "passwordVariable", seen & 0x10 == 0 {
+                seen |= 0x10
+                passwordVariable = try reader.field("passwordVariable", String?.self)
+            } else if memberKey == "caFile", seen & 0x20 == 0 {
+                seen |= 0x20
+                caFile = try reader.field("caFile", String?.self)
+            } else if memberKey == "senderAddress", seen & 0x40 == 0 {
+                seen |= 0x40
+                senderAddress = try reader.field("senderAddress", String.self)
+            } else if memberKey == "senderName", seen & 0x80 == 0 {
+                seen |= 0x80
+                senderName = try reader.field("senderName", String?.self)
+            } else if memberKey == "messagesPerMinute", seen & 0x100 == 0 {
+                seen |= 0x100
+                messagesPerMinute = try reader.field("messagesPerMinute", Int64.self)
+            } else if memberKey == "maxAttempts", seen & 0x200 == 0 {
+                seen |= 0x200
+                maxAttempts = try reader.field("maxAttempts", Int64.self)
+            } else if memberKey == "retrySeconds", seen & 0x400 == 0 {
+                seen |= 0x400
+                retrySeconds = try reader.field("retrySeconds", Int64.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let host else { throw reader.missing("host") }
+        guard let port else { throw reader.missing("port") }
+        guard let security else { throw reader.missing("security") }
+        guard let senderAddress else { throw reader.missing("senderAddress") }
+        guard let messagesPerMinute else { throw reader.missing("messagesPerMinute") }
+        guard let maxAttempts else { throw reader.missing("maxAttempts") }
+        guard let retrySeconds else { throw reader.missing("retrySeconds") }
+        self.host = host
+        self.port = port
+        self.security = security
+        self.username = username
+        self.passwordVariable = passwordVariable
+        self.caFile = caFile
+        self.senderAddress = senderAddress
+        self.senderName = senderName
+        self.messagesPerMinute = messagesPerMinute
+        self.maxAttempts = maxAttempts
+        self.retrySeconds = retrySeconds
+    }
+}
+
 extension TaskFieldChanges: FastJSONDecodable {
     init(fastJSON reader: inout JSONReader) throws(JSONReadError) {
         var taskType: Change<String>?
@@ -5177,5 +5945,8 @@ extension ImportFormat: FastJSONDecodable {}
 extension ImportMode: FastJSONDecodable {}
 extension LeadField: FastJSONDecodable {}
 extension LeadPriority: FastJSONDecodable {}
+extension MessageChannel: FastJSONDecodable {}
 extension NoteFormat: FastJSONDecodable {}
 extension Permission: FastJSONDecodable {}
+extension SMSMethod: FastJSONDecodable {}
+extension SMTPSecurity: FastJSONDecodable {}
