@@ -29,6 +29,10 @@ if [ "${LEADLEDGER_SKIP_PY:-0}" != "1" ]; then
     python3 -c 'import yaml' >/dev/null 2>&1 || py_missing+=(pyyaml)
     python3 -c 'import openapi_spec_validator' >/dev/null 2>&1 || py_missing+=(openapi-spec-validator)
     python3 -c 'import openpyxl' >/dev/null 2>&1 || py_missing+=(openpyxl)
+    # aiosmtpd is the real SMTP server the mass e-mail tests send to (tools/peers/smtp_peer.py); cryptography makes its
+    # self-signed certificate for STARTTLS.
+    python3 -c 'import aiosmtpd' >/dev/null 2>&1 || py_missing+=(aiosmtpd)
+    python3 -c 'import cryptography' >/dev/null 2>&1 || py_missing+=(cryptography)
     PATH="$HOME/.local/bin:$PATH" command -v schemathesis >/dev/null 2>&1 || py_missing+=(schemathesis)
     if [ ${#py_missing[@]} -gt 0 ]; then
         echo "install-deps: installing python ${py_missing[*]}" >&2
