@@ -700,6 +700,51 @@ form_paths = {
     },
 }
 
+MAILING_ID = path_param("id", "The mailing.")
+mailing_create = command(
+    "startMailing", "Send one e-mail or SMS per lead: explicit ids or a lead-list filter", "messages", body="MailingRequest",
+    resource="Mailing", errors=(403, 422), if_match=False,
+    description="Needs `messages.send`. Checked before anything is appended: the template (its variables), the action "
+                "type, the relay or gateway, the selection (ids: at most 10,000; a filter: at most 100,000 leads). Leads "
+                "without an address, and ids the caller does not reach, are refused and listed in `refusals`; none left is "
+                "a 422 `noRecipients`. Answers 202: the server sends in the background, throttled, 4xx retried with "
+                "backoff, 5xx stopped for that lead; each sent message is a `MessageSent` action on its lead. An "
+                "unreachable relay pauses the mailing; a restart goes on without sending anything twice (a message "
+                "in flight at a crash is `inDoubt`, not resent). An Idempotency-Key names the mailing.")
+mailing_create["responses"]["202"] = {
+    "description": "Started: the mailing, whose progress `GET /v1/mailings/{id}` reports.",
+    "headers": {"Location": {"schema": {"type": "string"}}, "X-Request-Id": ref("headers", "X-Request-Id")},
+    "content": {"application/json": {"schema": schema("Mailing")}}}
+del mailing_create["responses"]["200"]
+mailing_paths = {
+    "/v1/settings/smtp-relay": {
+        "put": settings_command("setSMTPRelay", "Set the SMTP relay mass e-mail goes through", body="SMTPRelay"),
+        "get": get("getSMTPRelay", "The SMTP relay", "settings", etag=False, response_schema=schema("SMTPRelay"),
+                   errors=(403, 404)),
+        "delete": settings_command("removeSMTPRelay", "Remove the SMTP relay (mass e-mail is off)"),
+    },
+    "/v1/settings/sms-gateway": {
+        "put": settings_command("setSMSGateway", "Set the HTTP gateway SMS go through", body="SMSGateway"),
+        "get": get("getSMSGateway", "The SMS gateway", "settings", etag=False, response_schema=schema("SMSGateway"),
+                   errors=(403, 404)),
+        "delete": settings_command("removeSMSGateway", "Remove the SMS gateway (SMS is off)"),
+    },
+    "/v1/mailings": {
+        "post": mailing_create,
+        "get": get("listMailings", "The latest mailings, newest first (a manager sees their own)", "messages",
+                   resource="MailingList", etag=False),
+    },
+    "/v1/mailings/{id}": {"get": get("getMailing", "A mailing: progress, counts, refusals, failures", "messages",
+                                     params=[MAILING_ID], resource="Mailing", errors=(404,), etag=False)},
+    **{f"/v1/mailings/{{id}}/{action}": {"post": command(
+        op, summary, "messages", params=[MAILING_ID], resource="Mailing", errors=(403, 404, 409), if_match=False,
+        body_required=False, description="Needs `messages.send`.")}
+       for action, op, summary in [
+           ("pause", "pauseMailing", "Pause a running mailing (the message in flight still gets its outcome)"),
+           ("resume", "resumeMailing", "Resume a paused mailing"),
+           ("cancel", "cancelMailing", "Cancel a running or paused mailing: the remaining recipients get nothing")]},
+}
+
 MAILBOX_KEY = path_param("key", "The mailbox's key.", {"type": "string", "minLength": 1})
 template_paths = {
     "/v1/message-templates/{key}/preview": {"post": {
@@ -773,7 +818,8 @@ PRIORITY = {"type": "string", "enum": ["low", "normal", "high", "urgent"]}
 LEAD_FIELD = {"type": "string", "enum": ["fullName", "company", "phones", "emails", "address", "source", "priority",
                                          "responsible", "competitor", "assessment", "comment", "customFields"]}
 PERMISSION = {"type": "string", "enum": ["leads.read.all", "leads.delete", "leads.restore", "leads.merge",
-                                         "settings.manage", "admins.manage", "reports.read", "leads.export"]}
+                                         "settings.manage", "admins.manage", "reports.read", "leads.export",
+                                         "messages.send"]}
 
 
 def obj(required, properties, description=None):
@@ -1144,6 +1190,56 @@ schemas = {
             "reverted": {"type": "integer", "minimum": 0}, "conflicts": {"type": "integer", "minimum": 0}, "at": TIME, "by": UUID}),
         "startedAt": TIME, "completedAt": TIME, "author": UUID}),
     "BulkOperationList": obj(["items"], {"items": {"type": "array", "maxItems": 200, "items": schema("BulkOperation")}}),
+    "SMTPRelay": obj(["host", "senderAddress"], {
+        "host": {"type": "string", "minLength": 1, "maxLength": 253},
+        "port": {"type": "integer", "minimum": 1, "maximum": 65535, "default": 587},
+        "security": {"type": "string", "enum": ["none", "starttls", "tls"], "default": "starttls",
+                     "description": "`starttls` (RFC 3207) or `tls` (SMTPS); AUTH is only sent over TLS."},
+        "username": {"type": "string", "minLength": 1, "maxLength": 256},
+        "passwordVariable": {"type": "string", "pattern": "^LEADLEDGER_[A-Z0-9_]{1,53}$",
+                             "description": "The server's environment variable holding the password (secrets are not stored)."},
+        "caFile": {"type": "string", "description": "Absolute path of a PEM file of extra trust roots."},
+        "senderAddress": {"type": "string", "format": "email"},
+        "senderName": {"type": "string", "maxLength": 200},
+        "messagesPerMinute": {"type": "integer", "minimum": 1, "maximum": 6000, "default": 60},
+        "maxAttempts": {"type": "integer", "minimum": 1, "maximum": 10, "default": 5, "description": "Tries on 4xx."},
+        "retrySeconds": {"type": "integer", "minimum": 1, "maximum": 3600, "default": 60,
+                         "description": "The first wait before a retry; each later one doubles."}}),
+    "SMSGateway": obj(["url"], {
+        "url": {"type": "string", "minLength": 8, "maxLength": 2048,
+                "description": "http(s) URL; `{{to}}` (+ and digits), `{{text}}`, `{{from}}` percent-encoded."},
+        "method": {"type": "string", "enum": ["GET", "POST"], "default": "POST"},
+        "body": {"type": "string", "maxLength": 2048,
+                 "description": "Body template: JSON-escaped values with a JSON content type, else percent-encoded."},
+        "contentType": {"type": "string", "maxLength": 128},
+        "authHeader": {"type": "string", "maxLength": 64}, "authVariable": {"type": "string", "pattern": "^LEADLEDGER_[A-Z0-9_]{1,53}$"},
+        "from": {"type": "string", "maxLength": 64},
+        "successContains": {"type": "string", "maxLength": 256, "description": "A 2xx answer must contain this."},
+        "messagesPerMinute": {"type": "integer", "minimum": 1, "maximum": 6000, "default": 60},
+        "maxAttempts": {"type": "integer", "minimum": 1, "maximum": 10, "default": 5},
+        "retrySeconds": {"type": "integer", "minimum": 1, "maximum": 3600, "default": 60}}),
+    "MailingRequest": obj(["channel", "template"], {
+        "channel": {"type": "string", "enum": ["email", "sms"]},
+        "template": {"type": "string", "minLength": 1, "description": "A message template's key (SMS use its text body)."},
+        "actionType": {"type": "string", "minLength": 1, "description": "What each sent message is recorded as (default `email`)."},
+        "ids": {"type": "array", "minItems": 1, "maxItems": 10000, "items": UUID, "description": "The leads (or send `filter`)."},
+        "filter": {"type": "string", "maxLength": 4096, "description": "`GET /v1/leads` filter parameters as a query string."}}),
+    "Mailing": obj(["id", "state", "channel", "template", "subject", "actionType", "leads", "recipients", "sent", "failed",
+                    "inDoubt", "pending", "refused", "refusals", "failures", "startedAt", "author"], {
+        "id": UUID, "state": {"type": "string", "enum": ["running", "paused", "completed", "cancelled"]},
+        "channel": {"type": "string", "enum": ["email", "sms"]}, "template": {"type": "string"}, "subject": {"type": "string"},
+        "actionType": {"type": "string"}, "filter": {"type": "string"},
+        "leads": {"type": "integer", "minimum": 0}, "recipients": {"type": "integer", "minimum": 0},
+        "sent": {"type": "integer", "minimum": 0}, "failed": {"type": "integer", "minimum": 0},
+        "inDoubt": {"type": "integer", "minimum": 0, "description": "Failed as in doubt: the relay may have them; not resent."},
+        "pending": {"type": "integer", "minimum": 0}, "refused": {"type": "integer", "minimum": 0},
+        "refusals": {"type": "array", "maxItems": 1000, "description": "Leads refused at the start (`notFound`, `noAddress`).",
+                     "items": obj(["leadId", "code", "message"], {"leadId": UUID, "code": {"type": "string"}, "message": {"type": "string"}})},
+        "failures": {"type": "array", "maxItems": 1000, "description": "The last failed messages (`permanent`, "
+                     "`attemptsExhausted`, `inDoubt`, `noAddress`, `unavailable`).",
+                     "items": obj(["leadId", "code", "message"], {"leadId": UUID, "code": {"type": "string"}, "message": {"type": "string"}})},
+        "pausedReason": {"type": "string"}, "startedAt": TIME, "completedAt": TIME, "author": UUID}),
+    "MailingList": obj(["items"], {"items": {"type": "array", "maxItems": 200, "items": schema("Mailing")}}),
     "MessageTemplateRequest": obj(["name", "subject"], {
         "name": {"type": "string", "minLength": 1, "maxLength": 200},
         "subject": {"type": "string", "minLength": 1, "maxLength": 998},
@@ -1293,10 +1389,10 @@ document = {
         ("exports", "Exports of leads, customers and deals to CSV and .xlsx files."),
         ("forms", "Web-to-lead forms: public submissions from a website."),
         ("bulk", "Bulk operations: one action on many leads, as a job, revertible."),
-        ("messages", "Message templates for mass e-mail, rendered with Mustache."),
+        ("messages", "Message templates (Mustache) and mailings: mass e-mail through SMTP and SMS through an HTTP gateway."),
         ("mail", "E-mail intake: Maildirs read into leads, and what could not be read."),
     ]],
-    "paths": {**operations_paths, **lead_paths, **deal_paths, **customer_paths, **view_paths, **settings_paths, **admin_paths, **event_paths, **import_paths, **export_paths, **form_paths, **mail_paths, **bulk_paths, **template_paths},
+    "paths": {**operations_paths, **lead_paths, **deal_paths, **customer_paths, **view_paths, **settings_paths, **admin_paths, **event_paths, **import_paths, **export_paths, **form_paths, **mail_paths, **bulk_paths, **template_paths, **mailing_paths},
     "components": {
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                            "description": "An access token (`llt_` + 43 base64url characters); only its SHA-256 is stored."}},

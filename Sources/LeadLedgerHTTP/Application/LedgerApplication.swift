@@ -7,9 +7,12 @@ import ServiceLifecycle
 
 /// The controllers of the LeadLedger API over one ledger; `mail` reads the mailboxes (default: under
 /// `<data>/mail`).
-public func ledgerRoutes(ledger: Ledger, metrics: PrometheusCollectorRegistry, mail: MailIntake? = nil) -> [any APIRouteCollection] {
+public func ledgerRoutes(
+    ledger: Ledger, metrics: PrometheusCollectorRegistry, mail: MailIntake? = nil, mailings: MailingJobs? = nil
+) -> [any APIRouteCollection] {
     let commands = CommandResponder(ledger: ledger, metrics: LedgerMetrics(registry: metrics))
     let mail = mail ?? MailIntake(ledger: ledger, root: MailIntake.defaultRoot(dataDirectory: ledger.configuration.dataDirectory))
+    let mailings = mailings ?? MailingJobs(ledger: ledger, logger: ledger.configuration.logger)
     return [
         LeadRoutes(commands: commands),
         CallRoutes(commands: commands),
@@ -18,6 +21,7 @@ public func ledgerRoutes(ledger: Ledger, metrics: PrometheusCollectorRegistry, m
         MailRoutes(commands: commands, intake: mail),
         BulkRoutes(commands: commands),
         MessageTemplateRoutes(commands: commands),
+        MailingRoutes(commands: commands, jobs: mailings),
         DealRoutes(commands: commands),
         CustomerRoutes(commands: commands),
         LeadListRoutes(reads: commands.reads),
@@ -50,7 +54,10 @@ public func buildLedgerApplication(
     onShutdown: (@Sendable () async -> Void)? = nil
 ) -> some ApplicationProtocol {
     let mail = mail ?? MailIntake(ledger: ledger, root: MailIntake.defaultRoot(dataDirectory: ledger.configuration.dataDirectory))
-    var services: [any Service] = [LedgerMetricsService(ledger: ledger, metrics: LedgerMetrics(registry: metrics))]
+    let mailings = MailingJobs(ledger: ledger, logger: logger)
+    var services: [any Service] = [
+        LedgerMetricsService(ledger: ledger, metrics: LedgerMetrics(registry: metrics)), MailingService(jobs: mailings),
+    ]
     if let mailPoll { services.append(MailPollService(intake: mail, interval: mailPoll, logger: logger)) }
     return buildApplication(
         configuration: configuration,
@@ -59,7 +66,7 @@ public func buildLedgerApplication(
         logger: logger,
         routeTable: routeTable,
         health: ledgerHealth(ledger: ledger),
-        routes: ledgerRoutes(ledger: ledger, metrics: metrics, mail: mail),
+        routes: ledgerRoutes(ledger: ledger, metrics: metrics, mail: mail, mailings: mailings),
         services: services,
         onShutdown: onShutdown
     )

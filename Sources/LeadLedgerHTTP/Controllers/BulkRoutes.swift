@@ -41,7 +41,7 @@ struct BulkRoutes: APIRouteCollection {
             let operation = try body.operation.operation()
             if let permission = operation.permission { _ = try context.require(permission) }
             try Self.checkAdmins(operation, ledger: ledger)
-            let selection = try Self.selection(body, principal: principal, settings: reads.settings())
+            let selection = try Self.selection(ids: body.ids, filter: body.filter, principal: principal, settings: reads.settings())
             let id: UUID
             if let key = try request.idempotencyKey()?.value {
                 id = Ledger.correlationId(actor: principal.adminId, key: "bulk:" + key, request: context.requestFingerprint)
@@ -130,10 +130,10 @@ struct BulkRoutes: APIRouteCollection {
     }
 
     /// Exactly one of `ids` (at most `Ledger.maxBulkIds`) and `filter` (the lead list's parameters as a query string).
-    static func selection(_ body: BulkOperationRequest, principal: Principal, settings: @autoclosure () throws -> SettingsState)
+    static func selection(ids: [UUID]?, filter: String?, principal: Principal, settings: @autoclosure () throws -> SettingsState)
         throws -> BulkSelection
     {
-        switch (body.ids, body.filter) {
+        switch (ids, filter) {
         case (let ids?, nil):
             guard !ids.isEmpty else { throw APIError.invalid(field: "ids", code: "emptySelection", message: "Give at least one lead id.") }
             guard ids.count <= Ledger.maxBulkIds else {

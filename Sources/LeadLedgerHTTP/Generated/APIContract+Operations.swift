@@ -139,6 +139,18 @@ extension APIContract {
         "GET /v1/bulk-operations/{id}": Operation(query: [], queryPrefixes: [], body: nil),
         "POST /v1/bulk-operations/{id}/revert": Operation(query: [], queryPrefixes: [], body: nil),
         "POST /v1/message-templates/{key}/preview": Operation(query: [], queryPrefixes: [], body: .messagePreviewRequest),
+        "PUT /v1/settings/smtp-relay": Operation(query: [], queryPrefixes: [], body: .sMTPRelay),
+        "GET /v1/settings/smtp-relay": Operation(query: [], queryPrefixes: [], body: nil),
+        "DELETE /v1/settings/smtp-relay": Operation(query: [], queryPrefixes: [], body: nil),
+        "PUT /v1/settings/sms-gateway": Operation(query: [], queryPrefixes: [], body: .sMSGateway),
+        "GET /v1/settings/sms-gateway": Operation(query: [], queryPrefixes: [], body: nil),
+        "DELETE /v1/settings/sms-gateway": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/mailings": Operation(query: [], queryPrefixes: [], body: .mailingRequest),
+        "GET /v1/mailings": Operation(query: [], queryPrefixes: [], body: nil),
+        "GET /v1/mailings/{id}": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/mailings/{id}/pause": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/mailings/{id}/resume": Operation(query: [], queryPrefixes: [], body: nil),
+        "POST /v1/mailings/{id}/cancel": Operation(query: [], queryPrefixes: [], body: nil),
     ]
 }
 
@@ -468,6 +480,15 @@ extension APIContract.Shape {
         "enabled": .init(nullable: false, shape: .any),
     ], others: nil)
 
+    /// The `MailingRequest` request body.
+    static let mailingRequest: Self = .object(fields: [
+        "channel": .init(nullable: false, shape: .any),
+        "template": .init(nullable: false, shape: .any),
+        "actionType": .init(nullable: false, shape: .any),
+        "ids": .init(nullable: false, shape: .array(.any)),
+        "filter": .init(nullable: false, shape: .any),
+    ], others: nil)
+
     /// The `MarkStep` request body.
     static let markStep: Self = .object(fields: [
         "step": .init(nullable: false, shape: .any),
@@ -519,6 +540,36 @@ extension APIContract.Shape {
     /// The `Role` request body.
     static let role: Self = .object(fields: [
         "role": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `SMSGateway` request body.
+    static let sMSGateway: Self = .object(fields: [
+        "url": .init(nullable: false, shape: .any),
+        "method": .init(nullable: false, shape: .any),
+        "body": .init(nullable: false, shape: .any),
+        "contentType": .init(nullable: false, shape: .any),
+        "authHeader": .init(nullable: false, shape: .any),
+        "authVariable": .init(nullable: false, shape: .any),
+        "from": .init(nullable: false, shape: .any),
+        "successContains": .init(nullable: false, shape: .any),
+        "messagesPerMinute": .init(nullable: false, shape: .any),
+        "maxAttempts": .init(nullable: false, shape: .any),
+        "retrySeconds": .init(nullable: false, shape: .any),
+    ], others: nil)
+
+    /// The `SMTPRelay` request body.
+    static let sMTPRelay: Self = .object(fields: [
+        "host": .init(nullable: false, shape: .any),
+        "port": .init(nullable: false, shape: .any),
+        "security": .init(nullable: false, shape: .any),
+        "username": .init(nullable: false, shape: .any),
+        "passwordVariable": .init(nullable: false, shape: .any),
+        "caFile": .init(nullable: false, shape: .any),
+        "senderAddress": .init(nullable: false, shape: .any),
+        "senderName": .init(nullable: false, shape: .any),
+        "messagesPerMinute": .init(nullable: false, shape: .any),
+        "maxAttempts": .init(nullable: false, shape: .any),
+        "retrySeconds": .init(nullable: false, shape: .any),
     ], others: nil)
 
     /// The `StepOrder` request body.
