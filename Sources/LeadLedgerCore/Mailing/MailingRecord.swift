@@ -72,6 +72,30 @@ public struct MailingRecord: Sendable, Hashable {
     }
 }
 
+/// A mailing without its per-recipient detail: what progress reports and the API answer (cheap to copy).
+public struct MailingSummary: Sendable, Hashable {
+    public var id: UUID
+    public var started: MailingStarted
+    public var state: MailingRecord.State
+    public var recipients: Int
+    public var sent: Int
+    public var failed: Int
+    public var inDoubt: Int
+    public var failures: [BulkRefusal]
+    public var pausedReason: String?
+    public var completedAt: Timestamp?
+    public var position: UInt64
+    public var pending: Int { recipients - sent - failed }
+}
+
+extension MailingRecord {
+    public var summary: MailingSummary {
+        MailingSummary(
+            id: id, started: started, state: state, recipients: recipients.count, sent: sent, failed: failed, inDoubt: inDoubt,
+            failures: failures, pausedReason: pausedReason, completedAt: completedAt, position: position)
+    }
+}
+
 extension Ledger {
     /// Most recipients of one mailing; most lead ids one `MailingRecipientsAdded` holds.
     public static let maxMailingRecipients = 100_000

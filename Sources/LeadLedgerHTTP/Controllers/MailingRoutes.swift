@@ -76,17 +76,17 @@ struct MailingRoutes: APIRouteCollection {
             ) { principal.canReach($0) }
             let record = try await BulkRoutes.mapped { try await jobs.runner.start(mailing) }
             jobs.launch(record.id)
-            return try Self.answer(jobs.record(record.id) ?? record, status: .accepted)
+            return try Self.answer(jobs.summary(record.id) ?? record.summary, status: .accepted)
         }
         routes.get("/v1/mailings") { _, context in
             let principal = try context.principalOrThrow()
-            let records = try ledger.mailings(limit: 200).filter { Self.sees(principal, $0) }
-            return try JSONResponse.make(MailingListResource(items: records.map { MailingResource(jobs.record($0.id) ?? $0) }))
+            let records = try ledger.mailings(limit: 200).filter { Self.sees(principal, $0.summary) }
+            return try JSONResponse.make(MailingListResource(items: records.map { MailingResource(jobs.summary($0.id) ?? $0.summary) }))
         }
         routes.get("/v1/mailings/{id}") { _, context in
             let principal = try context.principalOrThrow()
             let id = try context.parameters.require("id", as: UUID.self)
-            guard let record = try jobs.record(id) ?? ledger.mailing(id), Self.sees(principal, record) else {
+            guard let record = try jobs.summary(id) ?? ledger.mailing(id)?.summary, Self.sees(principal, record) else {
                 throw APIError.notFound("No mailing \(id.lowercased).")
             }
             return try Self.answer(record, status: .ok)
@@ -95,7 +95,7 @@ struct MailingRoutes: APIRouteCollection {
             routes.post("/v1/mailings/{id}/\(action)") { _, context in
                 let principal = try context.require(.messagesSend)
                 let id = try context.parameters.require("id", as: UUID.self)
-                guard let record = try ledger.mailing(id), Self.sees(principal, record) else {
+                guard let record = try ledger.mailing(id)?.summary, Self.sees(principal, record) else {
                     throw APIError.notFound("No mailing \(id.lowercased).")
                 }
                 let changed = try await BulkRoutes.mapped { () async throws -> MailingRecord in
@@ -110,16 +110,16 @@ struct MailingRoutes: APIRouteCollection {
                     }
                 }
                 if changed.state == .running { jobs.launch(id) }
-                return try Self.answer(changed, status: .ok)
+                return try Self.answer(changed.summary, status: .ok)
             }
         }
     }
 
-    static func sees(_ principal: Principal, _ record: MailingRecord) -> Bool {
+    static func sees(_ principal: Principal, _ record: MailingSummary) -> Bool {
         !principal.seesOnlyOwnLeads || record.started.by == principal.adminId
     }
 
-    static func answer(_ record: MailingRecord, status: HTTPResponse.Status) throws -> Response {
+    static func answer(_ record: MailingSummary, status: HTTPResponse.Status) throws -> Response {
         var response = try JSONResponse.make(MailingResource(record), status: status, logPosition: record.position)
         response.headers[.location] = "/v1/mailings/" + record.id.lowercased
         return response
@@ -131,7 +131,7 @@ struct MailingRoutes: APIRouteCollection {
 public final class MailingJobs: Sendable {
     let runner: MailingRunner
     let logger: Logger
-    private let running = Mutex<[UUID: (task: Task<Void, Never>, record: MailingRecord?)]>([:])
+    private let running = Mutex<[UUID: (task: Task<Void, Never>, summary: MailingSummary?)]>([:])
 
     /// Mailings on `ledger`, sent through the live transports (secrets from the server's environment).
     public init(ledger: Ledger, logger: Logger, transports: MailingTransports = .live()) {
@@ -139,7 +139,8 @@ public final class MailingJobs: Sendable {
         self.logger = logger
     }
 
-    func record(_ id: UUID) -> MailingRecord? { running.withLock { $0[id]?.record } }
+    /// The progress of a mailing running here.
+    func summary(_ id: UUID) -> MailingSummary? { running.withLock { $0[id]?.summary } }
 
     /// Runs the mailing unless it already runs here.
     func launch(_ id: UUID) {
@@ -147,8 +148,8 @@ public final class MailingJobs: Sendable {
             guard jobs[id] == nil else { return }
             let task = Task {
                 do {
-                    try await runner.run(id) { record in
-                        self.running.withLock { $0[id]?.record = record }
+                    try await runner.run(id) { summary in
+                        self.running.withLock { $0[id]?.summary = summary }
                     }
                 } catch {
                     self.logger.error("mailing failed", metadata: ["id": "\(id)", "error": "\(error)"])
@@ -269,7 +270,7 @@ struct MailingResource: Encodable, Sendable {
     var completedAt: String?
     var author: String
 
-    init(_ record: MailingRecord) {
+    init(_ record: MailingSummary) {
         let started = record.started
         id = record.id.lowercased
         state = record.state.rawValue
@@ -279,7 +280,7 @@ struct MailingResource: Encodable, Sendable {
         actionType = started.actionType
         filter = started.filter
         leads = started.leads
-        recipients = record.recipients.count
+        recipients = record.recipients
         sent = record.sent
         failed = record.failed
         inDoubt = record.inDoubt

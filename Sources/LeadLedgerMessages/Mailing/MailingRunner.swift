@@ -41,6 +41,8 @@ public struct MailingRequest: Sendable {
 /// the start (`noAddress`) and reported; an unreachable relay pauses the mailing (`MailingPaused`) with nothing
 /// recorded as sent, and `resume` goes on from there.
 public struct MailingRunner: Sendable {
+    /// The longest SMS text sent (ten concatenated 160-character parts).
+    public static let maxSMSText = 1_600
     public let ledger: Ledger
     public let transports: MailingTransports
 
@@ -192,7 +194,7 @@ extension MailingRunner {
     /// is cancelled (a server shutting down: the run stops between two messages and the next start resumes it).
     /// `progress` is told after each outcome.
     @discardableResult
-    public func run(_ id: UUID, progress: @Sendable (MailingRecord) -> Void = { _ in }) async throws -> MailingRecord {
+    public func run(_ id: UUID, progress: @Sendable (MailingSummary) -> Void = { _ in }) async throws -> MailingRecord {
         guard var record = try ledger.mailing(id) else {
             throw BulkError(field: "id", code: "notFound", message: "no mailing \(id.uuidString.lowercased())")
         }
@@ -205,7 +207,7 @@ extension MailingRunner {
         }
         await run.transport?.close()
         record = try ledger.mailing(id) ?? run.record
-        progress(record)
+        progress(record.summary)
         return record
     }
 
@@ -215,6 +217,9 @@ extension MailingRunner {
         var record: MailingRecord
         var transport: (any MessageTransport)?
         var cursor = 0
+        /// The recipients waiting for a retry, and when: kept beside the record so that picking the next message
+        /// does not walk every recipient.
+        var deferred: [UUID: (attempt: Int64, retryAt: Timestamp)] = [:]
         var lastSend: ContinuousClock.Instant?
         var ledger: Ledger { runner.ledger }
         var actor: UUID { record.started.by }
@@ -223,9 +228,12 @@ extension MailingRunner {
         init(runner: MailingRunner, record: MailingRecord) {
             self.runner = runner
             self.record = record
+            for (lead, status) in record.status {
+                if case .deferred(let attempt, let retryAt) = status { deferred[lead] = (attempt, retryAt) }
+            }
         }
 
-        mutating func go(progress: @Sendable (MailingRecord) -> Void) async throws {
+        mutating func go(progress: @Sendable (MailingSummary) -> Void) async throws {
             // A dispatch a crash left without an outcome: the relay may have it. Recorded, never resent.
             let inDoubt = record.recipients.filter { if case .dispatched = record.status[$0] { true } else { false } }
             for lead in inDoubt {
@@ -279,6 +287,11 @@ extension MailingRunner {
                     continue
                 }
                 let rendered = MessageRenderer.render(record.started.template, lead: lead, responsible: responsible, settings: settings)
+                if record.started.channel == .sms, (rendered.text ?? "").count > MailingRunner.maxSMSText {
+                    try await failed(
+                        leadId, "permanent", "the SMS text is longer than \(MailingRunner.maxSMSText) characters", progress: progress)
+                    continue
+                }
                 let messageId = "<\(id.uuidString.lowercased()).\(leadId.uuidString.lowercased())@\(domain)>"
                 let message = MailingMessage(
                     to: to, toName: lead.fullName, subject: rendered.subject, text: rendered.text, html: rendered.html,
@@ -339,7 +352,7 @@ extension MailingRunner {
                     try await pause(why)
                     return
                 }
-                progress(record)
+                progress(record.summary)
             }
             try await dispatch(
                 .mailingCompleted(
@@ -354,12 +367,13 @@ extension MailingRunner {
             while true {
                 let now = now()
                 var due: (UUID, Int64, Timestamp)?
-                for (lead, status) in record.status {
-                    if case .deferred(let attempt, let retryAt) = status, due.map({ retryAt < $0.2 }) ?? true {
-                        due = (lead, attempt, retryAt)
-                    }
+                for (lead, entry) in deferred where due.map({ entry.retryAt < $0.2 }) ?? true {
+                    due = (lead, entry.attempt, entry.retryAt)
                 }
-                if let due, due.2 <= now { return (due.0, due.1 + 1) }
+                if let due, due.2 <= now {
+                    deferred[due.0] = nil
+                    return (due.0, due.1 + 1)
+                }
                 while cursor < record.recipients.count, record.status[record.recipients[cursor]] != .pending { cursor += 1 }
                 if cursor < record.recipients.count { return (record.recipients[cursor], 1) }
                 guard let due else { return nil }
@@ -409,11 +423,11 @@ extension MailingRunner {
             throw BulkError(field: "id", code: "conflict", message: "the mailing's stream keeps changing")
         }
 
-        mutating func failed(_ lead: UUID, _ code: String, _ why: String, progress: @Sendable (MailingRecord) -> Void) async throws {
+        mutating func failed(_ lead: UUID, _ code: String, _ why: String, progress: @Sendable (MailingSummary) -> Void) async throws {
             try await outcome(
                 .messageFailed(MessageFailed(mailingId: id, leadId: lead, code: code, reply: why, at: now(), by: actor)),
                 key: "\(lead):failed")
-            progress(record)
+            progress(record.summary)
         }
 
         mutating func pause(_ reason: String) async throws {
@@ -426,6 +440,7 @@ extension MailingRunner {
             let result = try await ledger.appendMailingEvents(
                 [(event, key)], mailingId: id, actor: actor, expectedVersion: record.version)
             if !result.alreadyStored { record.apply(event) }
+            if case .messageDeferred(let e) = event { deferred[e.leadId] = (e.attempt, e.retryAt) }
             record.version = result.streamVersion
         }
 
