@@ -243,11 +243,8 @@ struct MailingRequestBody: Decodable, Sendable {
 }
 
 struct MailingResource: Encodable, Sendable {
-    struct Failure: Encodable, Sendable {
-        var leadId: String
-        var code: String
-        var message: String
-    }
+    /// A lead refused or failed, as bulk operations report theirs.
+    typealias Failure = BulkResource.Refusal
 
     var id: String
     var state: String
