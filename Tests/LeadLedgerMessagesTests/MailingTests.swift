@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import LeadDomain
 import LeadLedgerCore
+import NIOPosix
 import Testing
 
 @testable import LeadLedgerMessages
@@ -207,6 +208,38 @@ struct MailingTests {
             // Only the relay setting and the lead were appended.
             #expect(position == before + 2)
         }
+    }
+
+    @Test("an SMS gateway nobody listens on pauses the mailing, nothing sent; an address a command line cannot hold fails alone")
+    func unreachableGateway() async throws {
+        try await MailingFixture.with { f in
+            let closed = try PeerProcess.start("http_peer.py")
+            let port = closed.port
+            closed.stop()
+            try await f.ledger.execute(
+                .settings(.setSMSGateway(SMSGateway(url: "http://127.0.0.1:\(port)/send?to={{to}}&text={{text}}", method: .GET))),
+                actor: f.admin)
+            let a = try await f.lead("A", phone: "+37061234567")
+            let started = try await f.runner.start(f.request([a], channel: .sms))
+            let paused = try await f.runner.run(started.id)
+            #expect(paused.state == .paused, "\(paused.pausedReason ?? "")")
+            #expect(paused.pausedReason?.contains("cannot reach the SMS gateway") == true)
+            #expect(paused.sent == 0 && paused.failed == 0)
+            #expect(paused.status[a] == .deferred(attempt: 1, retryAt: paused.status[a].flatMap {
+                if case .deferred(_, let at) = $0 { at } else { nil } } ?? Timestamp(microseconds: 0)))
+        }
+        let peer = try PeerProcess.start("smtp_peer.py")
+        defer { peer.stop() }
+        let session = try await SMTPSession.open(
+            SMTPClientConfiguration(host: "127.0.0.1", port: peer.port, security: .none), group: MultiThreadedEventLoopGroup.singleton)
+        guard case .permanent(let reply) = await session.send(from: "a@example.ru", to: "x@example.ru>\r\nRCPT TO:<y@example.ru", message: [])
+        else {
+            Issue.record("a smuggled command must be refused")
+            return
+        }
+        #expect(reply.code == 501)
+        await session.close()
+        #expect(peer.recipients.isEmpty)
     }
 
     @Test("SMS through an HTTP gateway: the number in international form, 503 retried, 400 stopped, auth header sent")

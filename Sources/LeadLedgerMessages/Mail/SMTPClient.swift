@@ -197,6 +197,10 @@ public final class SMTPSession {
     /// data was complete is `transient` (RFC 5321 §4.1.1.4: the server must not deliver an incomplete message),
     /// after it `inDoubt`.
     public func send(from: String, to: String, message: [UInt8]) async -> SMTPOutcome {
+        // An address that cannot stand in a command line is refused here, not sent half-written.
+        for address in [from, to] where address.isEmpty || address.unicodeScalars.contains(where: { $0.value < 0x21 || "<>".unicodeScalars.contains($0) }) {
+            return .permanent(SMTPReply(code: 501, lines: ["\(address.debugDescription) cannot be written in an SMTP command"]))
+        }
         do {
             if dirty {
                 let reset = try await command("RSET")
@@ -237,7 +241,9 @@ public final class SMTPSession {
     }
 
     private func command(_ line: String, secret: Bool = false) async throws -> SMTPReply {
-        precondition(!line.contains("\r") && !line.contains("\n"), "an SMTP command is one line")
+        guard !line.contains("\r"), !line.contains("\n") else {
+            throw SMTPSessionError(message: "an SMTP command must be one line", transient: false)
+        }
         try await write(Array((line + "\r\n").utf8))
         return try await reply(during: secret ? "AUTH" : line.prefix(4).description)
     }

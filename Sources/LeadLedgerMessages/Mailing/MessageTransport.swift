@@ -144,10 +144,17 @@ final class SMSTransport: MessageTransport {
     let authValue: String?
     static let timeout: TimeAmount = .seconds(30)
     static let maxResponse = 64 * 1_024
+    /// Its own client: connections to the gateway are retried for 5 seconds at most (the shared client waits as
+    /// long as the request may take), then the mailing pauses.
+    let client: HTTPClient
 
     init(gateway: SMSGateway, authValue: String?) {
         self.gateway = gateway
         self.authValue = authValue
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5), read: Self.timeout)
+        configuration.redirectConfiguration = .disallow
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     func ready() async throws {}
@@ -169,16 +176,11 @@ final class SMSTransport: MessageTransport {
         }
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: Self.timeout)
-        } catch let error as HTTPClientError where error == .connectTimeout || error == .remoteConnectionClosed {
-            return error == .connectTimeout ? .unavailable("the SMS gateway: \(error)") : .inDoubt("the SMS gateway: \(error)")
-        } catch let error as NIOConnectionError {
-            return .unavailable("cannot reach the SMS gateway: \(error)")
-        } catch let error as ChannelError where error == .connectTimeout(Self.timeout) {
-            return .unavailable("cannot reach the SMS gateway: \(error)")
+            response = try await client.execute(request, timeout: Self.timeout)
         } catch {
-            if "\(error)".contains("connect") { return .unavailable("cannot reach the SMS gateway: \(error)") }
-            return .inDoubt("the SMS gateway did not answer: \(error)")
+            // Not connected: the request never left, the mailing pauses. Anything later: it may have arrived.
+            return Self.notConnected(error)
+                ? .unavailable("cannot reach the SMS gateway: \(error)") : .inDoubt("the SMS gateway did not answer: \(error)")
         }
         let status = Int(response.status.code)
         let body = (try? await response.body.collect(upTo: Self.maxResponse)).map { String(buffer: $0) } ?? ""
@@ -191,7 +193,17 @@ final class SMSTransport: MessageTransport {
         return .permanent(summary)
     }
 
-    func close() async {}
+    func close() async {
+        try? await client.shutdown()
+    }
+
+    static func notConnected(_ error: any Error) -> Bool {
+        if error is NIOConnectionError { return true }
+        if let error = error as? HTTPClientError, error == .connectTimeout { return true }
+        if let error = error as? ChannelError, case .connectTimeout = error { return true }
+        if let error = error as? IOError, [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH].contains(error.errnoCode) { return true }
+        return false
+    }
 
     /// A gateway template with its variables filled in, each escaped by `escape` (the templates were checked
     /// to hold only `{{to}}`, `{{text}}` and `{{from}}`, so Mustache's own escaping is off).
