@@ -127,6 +127,35 @@ struct MailingTests {
         }
     }
 
+    @Test("two mailings at once share the relay's pace: messagesPerMinute holds for the relay, not per mailing")
+    func sharedThrottle() async throws {
+        let peer = try PeerProcess.start("smtp_peer.py")
+        defer { peer.stop() }
+        try await MailingFixture.with { f in
+            try await f.ledger.execute(
+                .settings(
+                    .setSMTPRelay(
+                        SMTPRelay(
+                            host: "127.0.0.1", port: Int64(peer.port), security: .none, senderAddress: "sales@example.ru",
+                            messagesPerMinute: 600, maxAttempts: 1, retrySeconds: 1))), actor: f.admin)
+            var sets: [[UUID]] = [[], []]
+            for n in 0..<8 { sets[n % 2].append(try await f.lead("L\(n)", email: "l\(n)@example.ru")) }
+            let runner = f.runner
+            let first = try await runner.start(f.request(sets[0]))
+            let second = try await runner.start(f.request(sets[1]))
+            let clock = ContinuousClock()
+            let start = clock.now
+            async let a = runner.run(first.id)
+            async let b = runner.run(second.id)
+            let (doneA, doneB) = try await (a, b)
+            let elapsed = clock.now - start
+            #expect(doneA.sent == 4 && doneB.sent == 4)
+            #expect(peer.recipients.count == 8)
+            // Eight sends 100 ms apart on one relay: at least 0.7 s, whichever mailing each belongs to.
+            #expect(elapsed >= .milliseconds(700), "\(elapsed)")
+        }
+    }
+
     @Test("an unreachable relay pauses the mailing with nothing recorded as sent; resume goes on and sends each once")
     func pausesAndResumes() async throws {
         try await MailingFixture.with { f in

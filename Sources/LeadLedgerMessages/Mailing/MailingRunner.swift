@@ -45,6 +45,9 @@ public struct MailingRunner: Sendable {
     public static let maxSMSText = 1_600
     public let ledger: Ledger
     public let transports: MailingTransports
+    /// One pace per channel for every mailing this runner sends: the relay's rate is the relay's, however many
+    /// mailings run at once.
+    let throttle = SendThrottle()
 
     public init(ledger: Ledger, transports: MailingTransports) {
         self.ledger = ledger
@@ -220,7 +223,6 @@ extension MailingRunner {
         /// The recipients waiting for a retry, and when: kept beside the record so that picking the next message
         /// does not walk every recipient.
         var deferred: [UUID: (attempt: Int64, retryAt: Timestamp)] = [:]
-        var lastSend: ContinuousClock.Instant?
         var ledger: Ledger { runner.ledger }
         var actor: UUID { record.started.by }
         var id: UUID { record.id }
@@ -269,10 +271,7 @@ extension MailingRunner {
             while true {
                 try Task.checkCancellation()
                 guard let (leadId, attempt) = try await next() else { break }
-                if let lastSend {
-                    let wait = lastSend.advanced(by: interval) - ContinuousClock.now
-                    if wait > .zero { try await Task.sleep(for: wait) }
-                }
+                try await runner.throttle.wait(record.started.channel, interval: interval)
                 // The lead as it is now (it may have been deleted or merged since the start).
                 let current = try ledger.read { view -> (LeadState, AdminState?)? in
                     guard let lead = try view.lead(leadId) else { return nil }
@@ -308,7 +307,6 @@ extension MailingRunner {
                         MessageDispatched(mailingId: id, leadId: leadId, attempt: attempt, to: to, messageId: messageId, at: now(), by: actor)),
                     key: "\(leadId):dispatched:\(attempt)")
                 let result = await transport!.send(message)
-                lastSend = ContinuousClock.now
                 switch result {
                 case .accepted(let reply):
                     let text = rendered.text ?? rendered.html ?? ""
@@ -447,5 +445,18 @@ extension MailingRunner {
         private mutating func reload() throws {
             if let fresh = try ledger.mailing(id) { record = fresh }
         }
+    }
+}
+
+/// Spaces the sends of one channel at least `interval` apart, across every mailing that shares it.
+actor SendThrottle {
+    private var next: [MessageChannel: ContinuousClock.Instant] = [:]
+
+    /// Waits for this channel's next slot and takes it.
+    func wait(_ channel: MessageChannel, interval: Duration) async throws {
+        let now = ContinuousClock.now
+        let slot = max(next[channel] ?? now, now)
+        next[channel] = slot.advanced(by: interval)
+        if slot > now { try await Task.sleep(until: slot, clock: .continuous) }
     }
 }
