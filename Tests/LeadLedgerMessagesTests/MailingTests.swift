@@ -156,6 +156,45 @@ struct MailingTests {
         }
     }
 
+    @Test("a manager's mailing skips a lead that left their reach, and pauses when they lose messages.send")
+    func authorReach() async throws {
+        let peer = try PeerProcess.start("smtp_peer.py")
+        defer { peer.stop() }
+        try await MailingFixture.with { f in
+            try await f.relay(peer)
+            let manager = UUID()
+            try await f.ledger.execute(
+                .admin(manager, .create(adminId: manager, name: "Max", email: nil, role: "manager", permissions: ["messages.send"])),
+                actor: f.admin)
+            var leads: [UUID] = []
+            for n in 0..<3 {
+                let id = UUID()
+                try await f.ledger.execute(
+                    .lead(id, .create(leadId: id, LeadInput(fullName: "L\(n)", emails: ["l\(n)@example.ru"], responsible: manager))),
+                    actor: f.admin)
+                leads.append(id)
+            }
+            var request = f.request(leads)
+            request.actor = manager
+            request.canReach = { $0.isOwnedOrWatched(by: manager) }
+            let started = try await f.runner.start(request)
+            #expect(started.recipients == leads)
+            // After the start, one lead goes to somebody else.
+            try await f.ledger.execute(.lead(leads[1], .assign(f.admin)), actor: f.admin)
+            let done = try await f.runner.run(started.id)
+            #expect(done.sent == 2)
+            #expect(done.failures.map(\.leadId) == [leads[1]])
+            #expect(peer.recipients.sorted() == ["l0@example.ru", "l2@example.ru"])
+
+            let second = try await f.runner.start({ var r = request; r.id = UUID(); r.selection = .ids([leads[0]]); return r }())
+            try await f.ledger.execute(.admin(manager, .setPermissions([])), actor: f.admin)
+            let paused = try await f.runner.run(second.id)
+            #expect(paused.state == .paused)
+            #expect(paused.pausedReason == "the admin who started the mailing may no longer send messages")
+            #expect(peer.recipients.count == 2)
+        }
+    }
+
     @Test("an unreachable relay pauses the mailing with nothing recorded as sent; resume goes on and sends each once")
     func pausesAndResumes() async throws {
         try await MailingFixture.with { f in

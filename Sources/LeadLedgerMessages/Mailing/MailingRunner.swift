@@ -272,15 +272,25 @@ extension MailingRunner {
                 try Task.checkCancellation()
                 guard let (leadId, attempt) = try await next() else { break }
                 try await runner.throttle.wait(record.started.channel, interval: interval)
-                // The lead as it is now (it may have been deleted or merged since the start).
-                let current = try ledger.read { view -> (LeadState, AdminState?)? in
-                    guard let lead = try view.lead(leadId) else { return nil }
-                    return (lead, try lead.responsible.flatMap { try view.admin($0) })
+                // The lead and the mailing's author as they are now: the lead may have been deleted, merged or
+                // moved out of the author's reach since the start, the author disabled or their permission taken.
+                let current = try ledger.read { view -> (author: AdminState?, lead: LeadState?, responsible: AdminState?) in
+                    let lead = try view.lead(leadId)
+                    return (try view.admin(actor), lead, try lead?.responsible.flatMap { try view.admin($0) })
                 }
-                guard let (lead, responsible) = current, !lead.deleted, lead.mergedInto == nil else {
+                guard let author = current.author, author.has(.messagesSend) else {
+                    try await pause("the admin who started the mailing may no longer send messages")
+                    return
+                }
+                guard let lead = current.lead, !lead.deleted, lead.mergedInto == nil else {
                     try await failed(leadId, "unavailable", "the lead was deleted or merged", progress: progress)
                     continue
                 }
+                guard author.has(.leadsReadAll) || lead.isOwnedOrWatched(by: actor) else {
+                    try await failed(leadId, "unavailable", "the lead is no longer in reach of the mailing's author", progress: progress)
+                    continue
+                }
+                let responsible = current.responsible
                 guard let to = MailingRunner.address(lead, channel: record.started.channel, settings: settings) else {
                     try await failed(leadId, "noAddress", "the lead has no address any more", progress: progress)
                     continue
