@@ -178,7 +178,12 @@ struct MailingService: Service {
     let jobs: MailingJobs
 
     func run() async throws {
-        try jobs.resumeAll()
+        do {
+            try jobs.resumeAll()
+        } catch {
+            // The API still serves; the mailings wait for `resume` or the next start.
+            jobs.logger.error("mailings not resumed", metadata: ["error": "\(error)"])
+        }
         try? await gracefulShutdown()
         await jobs.stopAll()
     }
