@@ -28,7 +28,7 @@ source "$root/tools/lib/serve.sh"
 bench_build_binary
 python3 "$root/tools/peers/smtp_peer.py" --out "$peer_dir" >"$peer_dir/peer.out" 2>&1 &
 peer_pid=$!
-cleanup() { kill -9 "$peer_pid" 2>/dev/null || true; bench_cleanup; rm -rf "$data" "$peer_dir"; }
+cleanup() { kill -9 "$peer_pid" 2>/dev/null || true; bench_cleanup; rm -rf "$data" "$peer_dir" "${ids_file:-}" "${body_file:-}"; }
 for _ in $(seq 1 200); do grep -q READY "$peer_dir/peer.out" 2>/dev/null && break; sleep 0.05; done
 smtp_port="$(awk '/READY/{print $2}' "$peer_dir/peer.out")"
 "$bin" generate --data "$data" --leads 1 >/dev/null  # a log to make the token in
@@ -50,9 +50,11 @@ curl -fsS -X PUT "$api/v1/settings/smtp-relay" -H "$auth" -H "$json" \
     -d "{\"host\":\"127.0.0.1\",\"port\":$smtp_port,\"security\":\"none\",\"senderAddress\":\"bench@example.com\",\"messagesPerMinute\":$per_minute}" >/dev/null
 curl -fsS -X PUT "$api/v1/settings/message-templates/bench" -H "$auth" -H "$json" \
     -d '{"name":"Bench","subject":"{{fullName}}, an offer","text":"Hello {{fullName}}","html":"<p>Hello {{fullName}}</p>"}' >/dev/null
-ids="$(python3 -c 'import json,sys; print(json.dumps([l.strip() for l in open(sys.argv[1]) if l.strip()][:10000]))' "$ids_file")"
+body_file="$(mktemp)"
+python3 -c 'import json,sys; print(json.dumps({"channel": "email", "template": "bench",
+    "ids": [l.strip() for l in open(sys.argv[1]) if l.strip()][:10000]}))' "$ids_file" >"$body_file"
 start=$(date +%s.%N)
-id="$(curl -fsS -X POST "$api/v1/mailings" -H "$auth" -H "$json" -d "{\"channel\":\"email\",\"template\":\"bench\",\"ids\":$ids}" \
+id="$(curl -fsS -X POST "$api/v1/mailings" -H "$auth" -H "$json" --data-binary "@$body_file" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
 while :; do
     state="$(curl -fsS "$api/v1/mailings/$id" -H "$auth")"
